@@ -1,0 +1,12 @@
+//! The catalog: phone models, products and variants; browsing, filtering and the product page.
+
+pub mod api;
+pub mod art;
+pub mod model;
+pub mod pages;
+pub mod variant_picker;
+
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod repo;

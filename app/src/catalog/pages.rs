@@ -1,0 +1,440 @@
+//! Catalog pages: home (featured products), the filtered listing and the product page.
+
+use super::api::{browse_catalog, featured_products, get_product, CatalogPage};
+use super::model::{CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary};
+use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
+use crate::layout::{ErrorNotice, PageTitle};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+
+#[component]
+fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">"Loading…"</p> }
+}
+
+#[component]
+fn ProductCard(product: ProductSummary, #[prop(optional)] model: Option<String>) -> impl IntoView {
+    let href = match &model {
+        Some(model) => format!("/products/{}?model={model}", product.slug),
+        None => format!("/products/{}", product.slug),
+    };
+    let price = if product.single_price {
+        product.from_price.to_string()
+    } else {
+        format!("From {}", product.from_price)
+    };
+    view! {
+        <li class="card">
+            <a class="card__link" href=href>
+                <img class="card__image" src=product.image alt="" width="400" height="400" loading="lazy"/>
+                <span class="card__category">{product.category.label()}</span>
+                <h3 class="card__title">{product.name}</h3>
+                <p class="card__tagline">{product.tagline}</p>
+                <p class="card__price">{price}</p>
+                {(!product.in_stock).then(|| view! { <p class="badge">"Out of stock"</p> })}
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn ProductGrid(products: Vec<ProductSummary>, #[prop(optional)] model: Option<String>) -> impl IntoView {
+    view! {
+        <ul class="product-grid">
+            {products
+                .into_iter()
+                .map(|p| view! { <ProductCard product=p model=model.clone().unwrap_or_default()/> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// Models grouped by brand, in catalog order.
+fn by_brand(models: &[PhoneModel]) -> Vec<(String, Vec<PhoneModel>)> {
+    let mut groups: Vec<(String, Vec<PhoneModel>)> = Vec::new();
+    for model in models {
+        match groups.iter_mut().find(|(brand, _)| *brand == model.brand) {
+            Some((_, list)) => list.push(model.clone()),
+            None => groups.push((model.brand.clone(), vec![model.clone()])),
+        }
+    }
+    groups
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| featured_products());
+    view! {
+        <PageTitle
+            text="Phone cases, screen protectors and accessories"
+            description="Cases, screen protectors and accessories for iPhone, Galaxy and Pixel, designed and sold by us with a limited lifetime warranty."
+        />
+        <section class="hero" aria-labelledby="hero-title">
+            <h1 id="hero-title">"Protection that fits. Made by us."</h1>
+            <p>"Cases, screen protectors and accessories for the latest iPhone, Galaxy and Pixel phones, backed by our limited lifetime warranty."</p>
+            <p class="hero__actions">
+                <a class="button" href="/shop">"Shop all products"</a>
+                <a class="button button--ghost" href="/shop?category=cases">"Shop cases"</a>
+            </p>
+        </section>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(CatalogPage { models, products }) => view! {
+                        <section class="section" aria-labelledby="featured-title">
+                            <h2 id="featured-title">"Featured"</h2>
+                            <ProductGrid products/>
+                        </section>
+                        <section class="section" aria-labelledby="by-phone-title">
+                            <h2 id="by-phone-title">"Shop by phone"</h2>
+                            <div class="brands">
+                                {by_brand(&models)
+                                    .into_iter()
+                                    .map(|(brand, models)| view! {
+                                        <div class="brand-group">
+                                            <h3>{brand}</h3>
+                                            <ul class="chips">
+                                                {models.into_iter().map(|m| {
+                                                    let href = format!("/shop?model={}", m.slug);
+                                                    view! { <li><a class="chip" href=href>{m.name}</a></li> }
+                                                }).collect_view()}
+                                            </ul>
+                                        </div>
+                                    })
+                                    .collect_view()}
+                            </div>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn filter_query(category: Option<&str>, model: Option<&str>) -> String {
+    let parts: Vec<String> = [("category", category), ("model", model)]
+        .into_iter()
+        .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| format!("{key}={v}")))
+        .collect();
+    if parts.is_empty() {
+        "/shop".to_owned()
+    } else {
+        format!("/shop?{}", parts.join("&"))
+    }
+}
+
+#[component]
+pub fn CatalogListing() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        CatalogFilter {
+            category: q.get("category").and_then(|c| Category::from_slug(&c)),
+            model: q.get("model").filter(|m| !m.is_empty()),
+        }
+    });
+    let data = Resource::new(move || filter.get(), browse_catalog);
+    let heading = move || {
+        filter
+            .get()
+            .category
+            .map(Category::label)
+            .unwrap_or("All products")
+    };
+    let navigate = use_navigate();
+    // Once hydrated, a filter applies as soon as it is chosen; before that, the form's submit
+    // button sends the same query as a plain GET.
+    let on_change = move |category: Option<String>, model: Option<String>| {
+        let current = filter.get_untracked();
+        let category = category.or_else(|| current.category.map(|c| c.slug().to_owned()));
+        let model = model.or(current.model);
+        navigate(
+            &filter_query(category.as_deref(), model.as_deref()),
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_category = {
+        let on_change = on_change.clone();
+        move |ev| on_change(Some(event_target_value(&ev)), None)
+    };
+    let on_model = move |ev| on_change(None, Some(event_target_value(&ev)));
+
+    view! {
+        <PageTitle text="Shop" description="Browse our phone cases, screen protectors and accessories by phone model."/>
+        <section class="page" aria-labelledby="listing-title">
+            <h1 id="listing-title">{heading}</h1>
+            <Transition fallback=Loading>
+                {move || Suspend::new({
+                    let on_category = on_category.clone();
+                    let on_model = on_model.clone();
+                    async move {
+                    let current = filter.get_untracked();
+                    match data.await {
+                        Ok(CatalogPage { models, products }) => {
+                            let selected_category = current.category.map(|c| c.slug()).unwrap_or("");
+                            let selected_model = current.model.clone().unwrap_or_default();
+                            let count = match products.len() {
+                                1 => "1 product".to_owned(),
+                                n => format!("{n} products"),
+                            };
+                            let model_name = models
+                                .iter()
+                                .find(|m| Some(&m.slug) == current.model.as_ref())
+                                .map(|m| format!(" for {}", m.name))
+                                .unwrap_or_default();
+                            view! {
+                                <form class="filters" method="get" action="/shop" aria-label="Filter products">
+                                    <div class="field">
+                                        <label for="filter-category">"Category"</label>
+                                        <select id="filter-category" name="category" on:change=on_category>
+                                            <option value="" selected=selected_category.is_empty()>"All categories"</option>
+                                            {Category::ALL.into_iter().map(|c| view! {
+                                                <option value=c.slug() selected=c.slug() == selected_category>{c.label()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <div class="field">
+                                        <label for="filter-model">"Phone model"</label>
+                                        <select id="filter-model" name="model" on:change=on_model>
+                                            <option value="" selected=selected_model.is_empty()>"All phones"</option>
+                                            {by_brand(&models).into_iter().map(|(brand, models)| {
+                                                let selected_model = selected_model.clone();
+                                                view! {
+                                                    <optgroup label=brand>
+                                                        {models.into_iter().map(|m| {
+                                                            let selected = m.slug == selected_model;
+                                                            view! { <option value=m.slug selected=selected>{m.name}</option> }
+                                                        }).collect_view()}
+                                                    </optgroup>
+                                                }
+                                            }).collect_view()}
+                                        </select>
+                                    </div>
+                                    <button type="submit" class="button button--small">"Apply filters"</button>
+                                </form>
+                                <p class="result-count" role="status">{count}{model_name}</p>
+                                {if products.is_empty() {
+                                    view! {
+                                        <p class="empty">"Nothing matches these filters yet. "<a href="/shop">"See all products"</a></p>
+                                    }.into_any()
+                                } else {
+                                    view! { <ProductGrid products model=selected_model.clone()/> }.into_any()
+                                }}
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                }})}
+            </Transition>
+        </section>
+    }
+}
+
+/// The choice asked for in the URL: a SKU code, or any of model, style and colour.
+fn selection_from_query(product: &ProductDetail, query: &leptos_router::params::ParamsMap) -> Selection {
+    if let Some(sku) = query.get("sku") {
+        if let Some(variant) = product.variants.iter().find(|v| v.sku == sku) {
+            return Selection::of(variant);
+        }
+    }
+    Selection {
+        model: query.get("model"),
+        style: query.get("style"),
+        colour: query.get("colour"),
+    }
+}
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let data = Resource::new(slug, get_product);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(detail) => {
+                        let initial = selection_from_query(&detail, &query.get_untracked());
+                        view! { <ProductView product=detail initial/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One `<select>` of the variant picker; hidden when there is nothing to choose.
+#[component]
+fn OptionSelect(
+    id: &'static str,
+    name: &'static str,
+    #[prop(into)] label: String,
+    /// `(value, text)` pairs on offer.
+    options: Signal<Vec<(String, String)>>,
+    /// The value currently chosen.
+    value: Signal<Option<String>>,
+    #[prop(into)] on_pick: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !options.read().is_empty()>
+            <div class="field">
+                <label for=id>{label.clone()}</label>
+                <select id=id name=name on:change=move |ev| on_pick.run(event_target_value(&ev))>
+                    <For each=move || options.get() key=|(v, _)| v.clone() let((v, text))>
+                        {
+                            let selected = {
+                                let v = v.clone();
+                                move || value.read().as_deref() == Some(v.as_str())
+                            };
+                            view! { <option value=v selected=selected.clone() prop:selected=selected>{text}</option> }
+                        }
+                    </For>
+                </select>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
+    let ProductDetail {
+        slug: _,
+        name,
+        category,
+        tagline,
+        description,
+        style_label,
+        variants,
+    } = product;
+    let variants = StoredValue::new(variants);
+    let wanted = RwSignal::new(initial);
+    let current = Memo::new(move |_| variants.with_value(|v| resolve(v, &wanted.read()).cloned()));
+    let chosen = move || current.get().map(|v| Selection::of(&v)).unwrap_or_default();
+
+    let models = Signal::derive(move || {
+        variants.with_value(|v| model_options(v).into_iter().map(|m| (m.slug, m.name)).collect())
+    });
+    let styles = Signal::derive(move || {
+        let model = chosen().model;
+        variants.with_value(|v| {
+            style_options(v, model.as_deref())
+                .into_iter()
+                .map(|s| (s.clone(), s))
+                .collect()
+        })
+    });
+    let colours = Signal::derive(move || {
+        let c = chosen();
+        variants.with_value(|v| {
+            colour_options(v, c.model.as_deref(), c.style.as_deref())
+                .into_iter()
+                .map(|s| (s.clone(), s))
+                .collect()
+        })
+    });
+
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    let alt = {
+        let name = name.clone();
+        move || {
+            let c = chosen();
+            let details: Vec<String> = [c.model.and_then(|slug| {
+                variants.with_value(|v| model_options(v).into_iter().find(|m| m.slug == slug).map(|m| m.name))
+            }), c.style, c.colour]
+            .into_iter()
+            .flatten()
+            .collect();
+            if details.is_empty() {
+                name.clone()
+            } else {
+                format!("{name}: {}", details.join(", "))
+            }
+        }
+    };
+    let category_href = format!("/shop?category={}", category.slug());
+
+    view! {
+        <PageTitle text=name.clone() description=tagline.clone()/>
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li><a href="/shop">"Shop"</a></li>
+                <li><a href=category_href>{category.label()}</a></li>
+                <li aria-current="page">{name.clone()}</li>
+            </ol>
+        </nav>
+        <article class="product">
+            <div class="product__media">
+                <img
+                    src=move || current.get().map(|v| v.image).unwrap_or_default()
+                    alt=alt
+                    width="400"
+                    height="400"
+                />
+            </div>
+            <div class="product__info">
+                <h1>{name.clone()}</h1>
+                <p class="product__tagline">{tagline}</p>
+                <p class="product__price" data-testid="price">
+                    {move || current.get().map(|v| v.price.to_string()).unwrap_or_default()}
+                </p>
+                <p
+                    class="product__stock"
+                    data-testid="stock"
+                    class:stock--out=move || current.get().is_some_and(|v| !v.stock_level().can_buy())
+                    role="status"
+                    aria-live="polite"
+                >
+                    {move || current.get().map(|v| v.stock_level().to_string()).unwrap_or_else(|| "Unavailable".into())}
+                </p>
+                <form class="picker" method="get" on:submit=|ev| ev.prevent_default()>
+                    <OptionSelect
+                        id="pick-model"
+                        name="model"
+                        label="Phone model"
+                        options=models
+                        value=Signal::derive(move || chosen().model)
+                        on_pick=move |m| wanted.update(|w| w.model = Some(m))
+                    />
+                    <OptionSelect
+                        id="pick-style"
+                        name="style"
+                        label=style_label
+                        options=styles
+                        value=Signal::derive(move || chosen().style)
+                        on_pick=move |s| wanted.update(|w| w.style = Some(s))
+                    />
+                    <OptionSelect
+                        id="pick-colour"
+                        name="colour"
+                        label="Colour"
+                        options=colours
+                        value=Signal::derive(move || chosen().colour)
+                        on_pick=move |c| wanted.update(|w| w.colour = Some(c))
+                    />
+                    // Without JavaScript the choice is sent as a query; once hydrated it
+                    // applies instantly and this button is not needed.
+                    <button type="submit" class="button button--small" hidden=move || hydrated.get()>
+                        "Show this option"
+                    </button>
+                </form>
+                <p class="product__sku">"SKU "<span data-testid="sku">{move || current.get().map(|v| v.sku).unwrap_or_default()}</span></p>
+                <p class="product__description">{description}</p>
+                <ul class="perks">
+                    <li>"Designed, made and sold by us"</li>
+                    <li>"Limited lifetime warranty against defects in material or workmanship"</li>
+                </ul>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,145 @@
+//! The database: one sqlx `Any` pool over SQLite (the embedded default) or PostgreSQL, chosen
+//! by the URL, migrated on connect. Queries are written once, in SQL both engines accept
+//! (`$n` placeholders, integer cents, 0/1 flags); only the DDL differs, in
+//! `migrations/sqlite` and `migrations/postgres`.
+
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::time::Duration;
+use thiserror::Error;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, DbError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl)
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    #[error("cannot create the database folder {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// A migrated connection pool and the engine behind it.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects to `url`, creating an SQLite file (and its folder) if needed, and applies
+    /// every pending migration.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let mut url = url.to_owned();
+        if backend == Backend::Sqlite {
+            prepare_sqlite_file(&mut url)?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run while a checkout writes; the busy timeout makes
+                        // concurrent writers wait their turn instead of failing.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(DbError::Connect)?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Db { pool, backend })
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn is_healthy(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes sure the folder of an SQLite file exists and that sqlx may create the file.
+fn prepare_sqlite_file(url: &mut String) -> Result<(), DbError> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    if !url.contains("mode=") {
+        url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_follows_the_url_scheme() {
+        assert_eq!(Backend::from_url("sqlite://data/shop.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert!(Backend::from_url("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn sqlite_files_are_created_on_first_start() {
+        let dir = std::env::temp_dir().join(format!("shop-db-test-{}", std::process::id()));
+        let mut url = format!("sqlite://{}/nested/shop.db", dir.display());
+        prepare_sqlite_file(&mut url).unwrap();
+        assert!(dir.join("nested").is_dir());
+        assert!(url.ends_with("?mode=rwc"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

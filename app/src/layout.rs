@@ -1,0 +1,147 @@
+//! The frame around every page (header, footer, page title) and the shared error and 404
+//! views.
+
+use crate::catalog::model::Category;
+use crate::error::AppError;
+use crate::shop::StoreInfo;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+
+type StoreResource = OnceResource<Result<StoreInfo, AppError>>;
+
+/// The shop's settings once loaded; `None` while loading or if they could not be read.
+pub fn store_info() -> Option<StoreInfo> {
+    use_context::<StoreResource>().and_then(|r| r.get()).and_then(Result::ok)
+}
+
+/// Sets the document title as "Page · Shop name", and the page description.
+#[component]
+pub fn PageTitle(#[prop(into)] text: String, #[prop(optional, into)] description: Option<String>) -> impl IntoView {
+    let title = move || match store_info() {
+        Some(store) => format!("{text} · {}", store.name),
+        None => text.clone(),
+    };
+    view! {
+        <Title text=title/>
+        {description.map(|d| view! { <Meta name="description" content=d/> })}
+    }
+}
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let name = move || store_info().map(|s| s.name).unwrap_or_default();
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/">
+                    <svg class="brand__mark" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                        <rect x="5" y="1.5" width="14" height="21" rx="3.5" fill="none" stroke="currentColor" stroke-width="2"/>
+                        <circle cx="9.5" cy="6" r="1.6" fill="currentColor"/>
+                    </svg>
+                    <Transition fallback=|| ()>{name}</Transition>
+                </a>
+                <nav aria-label="Main" class="site-nav">
+                    <ul>
+                        <li><A href="/shop">"Shop all"</A></li>
+                        {Category::ALL
+                            .into_iter()
+                            .map(|c| {
+                                let href = format!("/shop?category={}", c.slug());
+                                view! { <li><a href=href>{c.label()}</a></li> }
+                            })
+                            .collect_view()}
+                        <li><A href="/help">"Help"</A></li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// Support e-mail and phone, as a definition list; shown in the footer and on help pages.
+#[component]
+pub fn ContactDetails() -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || store_info().map(|store| {
+                let mailto = format!("mailto:{}", store.support_email);
+                let tel = format!("tel:{}", store.support_phone.replace(' ', ""));
+                view! {
+                    <dl class="contact">
+                        <dt>"E-mail"</dt>
+                        <dd><a href=mailto>{store.support_email.clone()}</a></dd>
+                        <dt>"Phone"</dt>
+                        <dd><a href=tel>{store.support_phone.clone()}</a></dd>
+                    </dl>
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <section aria-labelledby="footer-contact">
+                    <h2 id="footer-contact">"Customer care"</h2>
+                    <ContactDetails/>
+                </section>
+                <nav aria-label="Footer">
+                    <ul>
+                        <li><a href="/help">"Help center"</a></li>
+                        <li><a href="/shop">"All products"</a></li>
+                    </ul>
+                </nav>
+            </div>
+        </footer>
+    }
+}
+
+/// Marks the server response with an HTTP status (404 for pages that do not exist).
+pub fn set_http_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_http_status(404);
+    view! {
+        <PageTitle text="Page not found"/>
+        <section class="page narrow" aria-labelledby="not-found-title">
+            <h1 id="not-found-title">"Page not found"</h1>
+            <p>"We couldn't find that page. It may have moved, or the link may be mistyped."</p>
+            <p><a class="button" href="/shop">"Browse all products"</a></p>
+            <p>"Need a hand? Our customer care team is here:"</p>
+            <ContactDetails/>
+        </section>
+    }
+}
+
+/// A failed load, told plainly, with the way to reach support.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        return view! { <NotFound/> }.into_any();
+    }
+    if error == AppError::Unavailable {
+        set_http_status(503);
+    }
+    view! {
+        <div class="notice notice--error" role="alert">
+            <p>{error.to_string()}</p>
+            <ContactDetails/>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,74 @@
+//! The storefront application, compiled into the server (feature `ssr`) and into the browser's
+//! WebAssembly (feature `hydrate`). Organised by feature: each module holds its types, rules,
+//! server functions, storage (server only) and pages.
+
+pub mod catalog;
+pub mod error;
+pub mod help;
+pub mod layout;
+pub mod money;
+pub mod shop;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+use catalog::pages::{CatalogListing, HomePage, ProductPage};
+use help::HelpPage;
+use layout::{NotFound, SiteFooter, SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let store = OnceResource::new(shop::get_store_info());
+    provide_context(store);
+
+    // Browser tests wait for this marker: effects run only once the WASM has hydrated the page.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/shop") view=CatalogListing ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

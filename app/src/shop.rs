@@ -1,0 +1,36 @@
+//! The shop itself: its name and contact details, and (on the server) the state every server
+//! function reaches through the Leptos context.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Who the shop is and how shoppers reach support; shown on every page and every help page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreInfo {
+    pub name: String,
+    pub support_email: String,
+    pub support_phone: String,
+}
+
+/// What the server provides to every request: the database and the shop's settings.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct ServerState {
+    pub db: crate::db::Db,
+    pub store: StoreInfo,
+}
+
+/// The server state of the current request.
+#[cfg(feature = "ssr")]
+pub fn server_state() -> Result<ServerState, AppError> {
+    use_context::<ServerState>().ok_or_else(|| {
+        tracing::error!("ServerState missing from the request context");
+        AppError::Unavailable
+    })
+}
+
+#[server]
+pub async fn get_store_info() -> Result<StoreInfo, AppError> {
+    Ok(server_state()?.store)
+}

@@ -1,0 +1,156 @@
+//! Server configuration, read from environment variables with defaults that run the shop on a
+//! fresh machine (SQLite file in `./data`, demo catalog, 127.0.0.1:3000).
+
+use app::shop::StoreInfo;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use thiserror::Error;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub store: StoreInfo,
+    /// Load the demo catalog into an empty database.
+    pub demo_catalog: bool,
+    /// Where the built site (WASM, JS, CSS, public files) is served from.
+    pub site_root: PathBuf,
+    pub log_json: bool,
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum ConfigError {
+    #[error("{name} must be {expected}, not {value:?}")]
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
+}
+
+fn invalid(name: &'static str, expected: &'static str, value: String) -> ConfigError {
+    ConfigError::Invalid {
+        name,
+        expected,
+        value,
+    }
+}
+
+fn parse_bool(name: &'static str, value: String) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(invalid(name, "true or false", value)),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Builds the configuration from any source of variables (the environment, or a test's map).
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let host: IpAddr = match var("SHOP_HOST") {
+            Some(v) => v.parse().map_err(|_| invalid("SHOP_HOST", "an IP address", v))?,
+            None => IpAddr::from([127, 0, 0, 1]),
+        };
+        let port: u16 = match var("SHOP_PORT") {
+            Some(v) => v.parse().map_err(|_| invalid("SHOP_PORT", "a port number", v))?,
+            None => 3000,
+        };
+        let data_dir = PathBuf::from(var("SHOP_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("shop.db").display()));
+        let store = StoreInfo {
+            name: var("SHOP_NAME").unwrap_or_else(|| "Casefront".into()),
+            support_email: var("SHOP_SUPPORT_EMAIL")
+                .unwrap_or_else(|| "customer-care@example.com".into()),
+            support_phone: var("SHOP_SUPPORT_PHONE").unwrap_or_else(|| "+1 000 000 0000".into()),
+        };
+        let demo_catalog = match var("SHOP_DEMO_CATALOG") {
+            Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
+            None => true,
+        };
+        let log_json = match var("LOG_FORMAT").as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => return Err(invalid("LOG_FORMAT", "text or json", other.into())),
+        };
+        let site_root = var("LEPTOS_SITE_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_site_root);
+        Ok(Config {
+            addr: SocketAddr::new(host, port),
+            database_url,
+            data_dir,
+            store,
+            demo_catalog,
+            site_root,
+            log_json,
+        })
+    }
+}
+
+/// cargo-leptos builds the site into `<target>/site`, beside `<target>/release/server`.
+fn default_site_root() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join("site")))
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| PathBuf::from("target/site"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_with_the_demo_catalog() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/shop.db");
+        assert!(c.demo_catalog);
+        assert_eq!(c.store.support_email, "customer-care@example.com");
+        assert_eq!(c.store.support_phone, "+1 000 000 0000");
+        assert!(!c.log_json);
+    }
+
+    #[test]
+    fn variables_override_defaults() {
+        let c = config(&[
+            ("SHOP_HOST", "0.0.0.0"),
+            ("SHOP_PORT", "8080"),
+            ("SHOP_DATA_DIR", "/srv/shop"),
+            ("SHOP_NAME", "Acme Cases"),
+            ("SHOP_SUPPORT_EMAIL", "help@acme.test"),
+            ("SHOP_DEMO_CATALOG", "false"),
+            ("LOG_FORMAT", "json"),
+        ])
+        .unwrap();
+        assert_eq!(c.addr.to_string(), "0.0.0.0:8080");
+        assert_eq!(c.database_url, "sqlite:///srv/shop/shop.db");
+        assert_eq!(c.store.name, "Acme Cases");
+        assert_eq!(c.store.support_email, "help@acme.test");
+        assert!(!c.demo_catalog);
+        assert!(c.log_json);
+        let pg = config(&[("DATABASE_URL", "postgres://shop@db/shop")]).unwrap();
+        assert_eq!(pg.database_url, "postgres://shop@db/shop");
+    }
+
+    #[test]
+    fn bad_values_are_named_in_the_error() {
+        let err = config(&[("SHOP_PORT", "eighty")]).unwrap_err();
+        assert_eq!(err.to_string(), "SHOP_PORT must be a port number, not \"eighty\"");
+        assert!(config(&[("SHOP_DEMO_CATALOG", "maybe")]).is_err());
+        assert!(config(&[("LOG_FORMAT", "xml")]).is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! The storefront server: reads its configuration, opens and migrates the database, loads the
+//! demo catalog into an empty shop, and serves the app until asked to stop.
+
+mod config;
+mod routes;
+
+use app::catalog::{demo::demo_catalog, repo::seed_once};
+use app::db::{Db, DbError};
+use app::shop::ServerState;
+use config::Config;
+use leptos::prelude::LeptosOptions;
+use std::process::ExitCode;
+use thiserror::Error;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Error)]
+enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot load the demo catalog: {0}")]
+    Seed(#[source] sqlx::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("configuration error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_tracing(config.log_json);
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "server stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(json: bool) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let site_root = config.site_root.display().to_string();
+    // cargo-leptos writes the content hashes of the JS, WASM and CSS next to the server binary.
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false);
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("storefront"))
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .hash_files(hash_files)
+        .build()
+}
+
+async fn run(config: Config) -> Result<(), StartupError> {
+    let db = Db::connect(&config.database_url).await?;
+    tracing::info!(backend = ?db.backend, "database ready");
+    if config.demo_catalog && seed_once(&db.pool, &demo_catalog()).await.map_err(StartupError::Seed)? {
+        tracing::info!("demo catalog loaded");
+    }
+
+    let options = leptos_options(&config);
+    let state = ServerState {
+        db: db.clone(),
+        store: config.store.clone(),
+    };
+    let app = routes::router(options, state);
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    tracing::info!(address = %format!("http://{}", config.addr), "shop is open");
+    println!("The shop is running at http://{}", config.addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)?;
+    db.close().await;
+    tracing::info!("shop closed");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, letting in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
