@@ -57,35 +57,8 @@ impl Db {
     /// Connects to `url`, creating an SQLite file (and its folder) if needed, and applies
     /// every pending migration.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
-        install_default_drivers();
         let backend = Backend::from_url(url)?;
-        let mut url = url.to_owned();
-        if backend == Backend::Sqlite {
-            prepare_sqlite_file(&mut url)?;
-        }
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run while a checkout writes; the busy timeout makes
-                        // concurrent writers wait their turn instead of failing.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await
-            .map_err(DbError::Connect)?;
+        let pool = open_pool(url).await?;
         match backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
@@ -101,6 +74,39 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Opens a pool without migrating: for administration, such as creating a database.
+pub async fn open_pool(url: &str) -> Result<AnyPool, DbError> {
+    install_default_drivers();
+    let backend = Backend::from_url(url)?;
+    let mut url = url.to_owned();
+    if backend == Backend::Sqlite {
+        prepare_sqlite_file(&mut url)?;
+    }
+    AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run while a checkout writes; the busy timeout makes
+                    // concurrent writers wait their turn instead of failing.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await
+        .map_err(DbError::Connect)
 }
 
 /// Makes sure the folder of an SQLite file exists and that sqlx may create the file.
