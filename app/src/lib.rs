@@ -2,6 +2,8 @@
 //! WebAssembly (feature `hydrate`). Organised by feature: each module holds its types, rules,
 //! server functions, storage (server only) and pages.
 
+#![recursion_limit = "256"]
+
 pub mod catalog;
 pub mod error;
 pub mod help;

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The storefront server: reads its configuration, opens and migrates the database, loads the
 //! demo catalog into an empty shop, and serves the app until asked to stop.
 

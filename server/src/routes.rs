@@ -76,3 +76,123 @@ async fn product_picture(Path((art, file)): Path<(String, String)>) -> Response 
         None => (StatusCode::NOT_FOUND, "no such picture").into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::catalog::{demo::demo_catalog, repo::seed_once};
+    use app::db::Db;
+    use app::shop::StoreInfo;
+    use axum::body::{to_bytes, Body};
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    struct TestShop {
+        router: Router,
+        db: Db,
+        dir: std::path::PathBuf,
+    }
+
+    impl Drop for TestShop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    async fn shop() -> TestShop {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "shop-routes-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let db = Db::connect(&format!("sqlite://{}/shop.db", dir.display()))
+            .await
+            .unwrap();
+        seed_once(&db.pool, &demo_catalog()).await.unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("storefront")
+            .site_root(dir.display().to_string())
+            .build();
+        let state = ServerState {
+            db: db.clone(),
+            store: StoreInfo {
+                name: "Test Cases".into(),
+                support_email: "care@shop.test".into(),
+                support_phone: "+1 555 0100".into(),
+            },
+        };
+        TestShop {
+            router: router(options, state),
+            db,
+            dir,
+        }
+    }
+
+    async fn get(shop: &TestShop, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = shop
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn health_check_reports_the_database() {
+        let shop = shop().await;
+        let (status, _, body) = get(&shop, "/healthz").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+        shop.db.close().await;
+        let (status, _, _) = get(&shop, "/healthz").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn listing_is_rendered_on_the_server_with_its_filter() {
+        let shop = shop().await;
+        let (status, _, html) = get(&shop, "/shop?category=cases").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Signature Case"));
+        assert!(html.contains("Eco Compostable Case"));
+        assert!(!html.contains("Braided USB-C Cable"));
+        assert!(html.contains("care@shop.test"), "contact details in the footer");
+        assert!(html.contains("<title>Shop · Test Cases</title>"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn product_page_renders_the_variant_in_the_url() {
+        let shop = shop().await;
+        let (status, _, html) = get(&shop, "/products/signature-case?sku=SIG-IP17PM-SLM-OCEBLU").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("$24.99"));
+        assert!(html.contains("Only 3 left"));
+        assert!(html.contains("SIG-IP17PM-SLM-OCEBLU"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn missing_pages_and_products_answer_404() {
+        let shop = shop().await;
+        for uri in ["/no-such-page", "/products/no-such-product", "/products/Bad%20Slug"] {
+            let (status, _, html) = get(&shop, uri).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+            assert!(html.contains("Page not found"), "{uri}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pictures_are_drawn_and_cached() {
+        let shop = shop().await;
+        let (status, headers, svg) = get(&shop, "/img/case-slim/ocean-blue.svg").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
+        assert_eq!(headers[header::CACHE_CONTROL], PICTURE);
+        assert!(svg.starts_with("<svg"));
+        let (status, _, _) = get(&shop, "/img/case-slim/plaid.svg").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}

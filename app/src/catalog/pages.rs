@@ -437,4 +437,5 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
             </div>
         </article>
     }
+    .into_any()
 }
