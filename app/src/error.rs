@@ -4,11 +4,11 @@
 //! shopper reads: the one place errors become user-facing text. Internal details (SQL errors,
 //! I/O) are logged on the server and never sent to the browser.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]

@@ -12,12 +12,17 @@ type StoreResource = OnceResource<Result<StoreInfo, AppError>>;
 
 /// The shop's settings once loaded; `None` while loading or if they could not be read.
 pub fn store_info() -> Option<StoreInfo> {
-    use_context::<StoreResource>().and_then(|r| r.get()).and_then(Result::ok)
+    use_context::<StoreResource>()
+        .and_then(|r| r.get())
+        .and_then(Result::ok)
 }
 
 /// Sets the document title as "Page · Shop name", and the page description.
 #[component]
-pub fn PageTitle(#[prop(into)] text: String, #[prop(optional, into)] description: Option<String>) -> impl IntoView {
+pub fn PageTitle(
+    #[prop(into)] text: String,
+    #[prop(optional, into)] description: Option<String>,
+) -> impl IntoView {
     let title = move || match store_info() {
         Some(store) => format!("{text} · {}", store.name),
         None => text.clone(),

@@ -10,7 +10,9 @@ use std::fmt;
 use std::ops::{Add, Mul, Sub};
 
 /// An amount of money in the store's currency (USD).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Money(Decimal);
 
@@ -141,7 +143,10 @@ mod tests {
     fn arithmetic_and_floor_at_zero() {
         let price = Money::from_cents(1999);
         assert_eq!((price * 3).cents(), 5997);
-        assert_eq!((price - Money::from_cents(2500)).at_least_zero(), Money::ZERO);
+        assert_eq!(
+            (price - Money::from_cents(2500)).at_least_zero(),
+            Money::ZERO
+        );
         assert_eq!(
             [price, price].into_iter().sum::<Money>(),
             Money::from_cents(3998)

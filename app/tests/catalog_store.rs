@@ -32,7 +32,10 @@ async fn demo_catalog_loads_once(db: &Db) {
     assert_eq!(count(db, "skus").await, expected_skus as i64);
 
     // Even an emptied catalog is not refilled behind the shop's back.
-    sqlx::query("DELETE FROM skus").execute(&db.pool).await.unwrap();
+    sqlx::query("DELETE FROM skus")
+        .execute(&db.pool)
+        .await
+        .unwrap();
     assert!(!repo::seed_once(&db.pool, &demo_catalog()).await.unwrap());
     assert_eq!(count(db, "skus").await, 0);
 }
@@ -60,7 +63,9 @@ async fn listing_filters_by_category_and_model(db: &Db) {
             category: Some(category),
             model: None,
         };
-        let found = repo::product_summaries(&db.pool, &filter, false).await.unwrap();
+        let found = repo::product_summaries(&db.pool, &filter, false)
+            .await
+            .unwrap();
         assert!(!found.is_empty());
         assert!(found.iter().all(|p| p.category == category));
     }
@@ -70,7 +75,9 @@ async fn listing_filters_by_category_and_model(db: &Db) {
         category: None,
         model: Some("pixel-9a".into()),
     };
-    let found = repo::product_summaries(&db.pool, &pixel, false).await.unwrap();
+    let found = repo::product_summaries(&db.pool, &pixel, false)
+        .await
+        .unwrap();
     assert_eq!(found.len(), all.len());
     sqlx::query(
         "DELETE FROM skus WHERE phone_model_id = (SELECT id FROM phone_models WHERE slug = 'pixel-9a') \
@@ -79,7 +86,9 @@ async fn listing_filters_by_category_and_model(db: &Db) {
     .execute(&db.pool)
     .await
     .unwrap();
-    let found = repo::product_summaries(&db.pool, &pixel, false).await.unwrap();
+    let found = repo::product_summaries(&db.pool, &pixel, false)
+        .await
+        .unwrap();
     assert!(found.iter().all(|p| p.slug != "eco-case"));
     assert!(found.iter().any(|p| p.category == Category::Accessory));
 
@@ -87,7 +96,9 @@ async fn listing_filters_by_category_and_model(db: &Db) {
         category: None,
         model: Some("nokia-3310".into()),
     };
-    let found = repo::product_summaries(&db.pool, &unknown, false).await.unwrap();
+    let found = repo::product_summaries(&db.pool, &unknown, false)
+        .await
+        .unwrap();
     assert!(found.iter().all(|p| p.category == Category::Accessory));
 }
 
@@ -112,8 +123,18 @@ async fn summaries_carry_lowest_price_and_stock(db: &Db) {
     let all = repo::product_summaries(&db.pool, &CatalogFilter::default(), false)
         .await
         .unwrap();
-    assert!(!all.iter().find(|p| p.slug == "usb-c-charger-30w").unwrap().in_stock);
-    assert!(all.iter().find(|p| p.slug == "signature-case").unwrap().in_stock);
+    assert!(
+        !all.iter()
+            .find(|p| p.slug == "usb-c-charger-30w")
+            .unwrap()
+            .in_stock
+    );
+    assert!(
+        all.iter()
+            .find(|p| p.slug == "signature-case")
+            .unwrap()
+            .in_stock
+    );
 
     let featured = repo::product_summaries(&db.pool, &CatalogFilter::default(), true)
         .await
@@ -124,13 +145,20 @@ async fn summaries_carry_lowest_price_and_stock(db: &Db) {
         .filter(|p| p.featured)
         .map(|p| p.slug.to_owned())
         .collect();
-    assert_eq!(featured.iter().map(|p| p.slug.clone()).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        featured.iter().map(|p| p.slug.clone()).collect::<Vec<_>>(),
+        expected
+    );
 }
 
 async fn product_detail_lists_every_variant(db: &Db) {
     seeded(db).await;
     let demo = demo_catalog();
-    let demo_product = demo.products.iter().find(|p| p.slug == "signature-case").unwrap();
+    let demo_product = demo
+        .products
+        .iter()
+        .find(|p| p.slug == "signature-case")
+        .unwrap();
     let detail = repo::product_detail(&db.pool, "signature-case")
         .await
         .unwrap()
@@ -145,21 +173,29 @@ async fn product_detail_lists_every_variant(db: &Db) {
         assert_eq!(variant.model.as_ref().map(|m| m.slug.as_str()), sku.model);
     }
 
-    let accessory = repo::product_detail(&db.pool, "magnetic-grip").await.unwrap().unwrap();
+    let accessory = repo::product_detail(&db.pool, "magnetic-grip")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(accessory.variants.iter().all(|v| v.model.is_none()));
 
-    assert!(repo::product_detail(&db.pool, "no-such-thing").await.unwrap().is_none());
+    assert!(repo::product_detail(&db.pool, "no-such-thing")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn database_refuses_negative_stock_and_prices(db: &Db) {
     seeded(db).await;
-    let negative_stock = sqlx::query("UPDATE skus SET stock = -1 WHERE code = 'SIG-IP17PM-CLR-CRYCLE'")
-        .execute(&db.pool)
-        .await;
+    let negative_stock =
+        sqlx::query("UPDATE skus SET stock = -1 WHERE code = 'SIG-IP17PM-CLR-CRYCLE'")
+            .execute(&db.pool)
+            .await;
     assert!(negative_stock.is_err());
-    let negative_price = sqlx::query("UPDATE skus SET price_cents = -100 WHERE code = 'SIG-IP17PM-CLR-CRYCLE'")
-        .execute(&db.pool)
-        .await;
+    let negative_price =
+        sqlx::query("UPDATE skus SET price_cents = -100 WHERE code = 'SIG-IP17PM-CLR-CRYCLE'")
+            .execute(&db.pool)
+            .await;
     assert!(negative_price.is_err());
 }
 

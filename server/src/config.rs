@@ -53,11 +53,15 @@ impl Config {
     /// Builds the configuration from any source of variables (the environment, or a test's map).
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let host: IpAddr = match var("SHOP_HOST") {
-            Some(v) => v.parse().map_err(|_| invalid("SHOP_HOST", "an IP address", v))?,
+            Some(v) => v
+                .parse()
+                .map_err(|_| invalid("SHOP_HOST", "an IP address", v))?,
             None => IpAddr::from([127, 0, 0, 1]),
         };
         let port: u16 = match var("SHOP_PORT") {
-            Some(v) => v.parse().map_err(|_| invalid("SHOP_PORT", "a port number", v))?,
+            Some(v) => v
+                .parse()
+                .map_err(|_| invalid("SHOP_PORT", "a port number", v))?,
             None => 3000,
         };
         let data_dir = PathBuf::from(var("SHOP_DATA_DIR").unwrap_or_else(|| "data".into()));
@@ -108,8 +112,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -149,7 +155,10 @@ mod tests {
     #[test]
     fn bad_values_are_named_in_the_error() {
         let err = config(&[("SHOP_PORT", "eighty")]).unwrap_err();
-        assert_eq!(err.to_string(), "SHOP_PORT must be a port number, not \"eighty\"");
+        assert_eq!(
+            err.to_string(),
+            "SHOP_PORT must be a port number, not \"eighty\""
+        );
         assert!(config(&[("SHOP_DEMO_CATALOG", "maybe")]).is_err());
         assert!(config(&[("LOG_FORMAT", "xml")]).is_err());
     }

@@ -78,7 +78,11 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 async fn run(config: Config) -> Result<(), StartupError> {
     let db = Db::connect(&config.database_url).await?;
     tracing::info!(backend = ?db.backend, "database ready");
-    if config.demo_catalog && seed_once(&db.pool, &demo_catalog()).await.map_err(StartupError::Seed)? {
+    if config.demo_catalog
+        && seed_once(&db.pool, &demo_catalog())
+            .await
+            .map_err(StartupError::Seed)?
+    {
         tracing::info!("demo catalog loaded");
     }
 

@@ -29,9 +29,17 @@ pub fn router(options: LeptosOptions, state: ServerState) -> Router {
         move || provide_context(state.clone())
     };
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    let pkg_cache = if options.hash_files { IMMUTABLE } else { REVALIDATE };
+    let pkg_cache = if options.hash_files {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static(pkg_cache),
@@ -160,14 +168,18 @@ mod tests {
         assert!(html.contains("Signature Case"));
         assert!(html.contains("Eco Compostable Case"));
         assert!(!html.contains("Braided USB-C Cable"));
-        assert!(html.contains("care@shop.test"), "contact details in the footer");
+        assert!(
+            html.contains("care@shop.test"),
+            "contact details in the footer"
+        );
         assert!(html.contains("<title>Shop · Test Cases</title>"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn product_page_renders_the_variant_in_the_url() {
         let shop = shop().await;
-        let (status, _, html) = get(&shop, "/products/signature-case?sku=SIG-IP17PM-SLM-OCEBLU").await;
+        let (status, _, html) =
+            get(&shop, "/products/signature-case?sku=SIG-IP17PM-SLM-OCEBLU").await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("$24.99"));
         assert!(html.contains("Only 3 left"));
@@ -177,7 +189,11 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn missing_pages_and_products_answer_404() {
         let shop = shop().await;
-        for uri in ["/no-such-page", "/products/no-such-product", "/products/Bad%20Slug"] {
+        for uri in [
+            "/no-such-page",
+            "/products/no-such-product",
+            "/products/Bad%20Slug",
+        ] {
             let (status, _, html) = get(&shop, uri).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
             assert!(html.contains("Page not found"), "{uri}");

@@ -23,7 +23,9 @@ pub struct CatalogPage {
 fn check_slug(slug: &str) -> Result<(), AppError> {
     let ok = !slug.is_empty()
         && slug.len() <= MAX_SLUG_LEN
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(())
     } else {

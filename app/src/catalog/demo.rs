@@ -120,7 +120,12 @@ fn colour_code(colour: &str) -> String {
 
 /// Expands a product's styles, for every model in `models` (or once, for universal
 /// accessories), into SKUs.
-fn skus(prefix: &str, models: Option<&[DemoModel]>, styles: &[Style], stock: &mut usize) -> Vec<DemoSku> {
+fn skus(
+    prefix: &str,
+    models: Option<&[DemoModel]>,
+    styles: &[Style],
+    stock: &mut usize,
+) -> Vec<DemoSku> {
     let per_model: Vec<Option<&DemoModel>> = match models {
         Some(models) => models.iter().map(Some).collect(),
         None => vec![None],
@@ -184,9 +189,27 @@ pub fn demo_catalog() -> DemoCatalog {
                 &[
                     style("Clear", "CLR", 1999, Art::CaseClear, &["Crystal Clear"]),
                     style("Slim", "SLM", 2499, Art::CaseSlim, SOLID),
-                    style("MagSafe-compatible", "MAG", 2999, Art::CaseMagSafe, &["Midnight Black", "Ocean Blue", "Lavender"]),
-                    style("Rugged", "RUG", 3499, Art::CaseRugged, &["Midnight Black", "Graphite", "Sunset Orange"]),
-                    style("Wallet", "WAL", 3999, Art::CaseWallet, &["Midnight Black", "Sand"]),
+                    style(
+                        "MagSafe-compatible",
+                        "MAG",
+                        2999,
+                        Art::CaseMagSafe,
+                        &["Midnight Black", "Ocean Blue", "Lavender"],
+                    ),
+                    style(
+                        "Rugged",
+                        "RUG",
+                        3499,
+                        Art::CaseRugged,
+                        &["Midnight Black", "Graphite", "Sunset Orange"],
+                    ),
+                    style(
+                        "Wallet",
+                        "WAL",
+                        3999,
+                        Art::CaseWallet,
+                        &["Midnight Black", "Sand"],
+                    ),
                 ],
                 n,
             ),
@@ -200,7 +223,18 @@ pub fn demo_catalog() -> DemoCatalog {
                 with it, it breaks down in a home compost. Slim profile, 1.8 m drop protection.",
             style_label: "Case type",
             featured: true,
-            skus: skus("ECO", all, &[style("Slim", "SLM", 2699, Art::CaseSlim, &["Sand", "Moss", "White"])], n),
+            skus: skus(
+                "ECO",
+                all,
+                &[style(
+                    "Slim",
+                    "SLM",
+                    2699,
+                    Art::CaseSlim,
+                    &["Sand", "Moss", "White"],
+                )],
+                n,
+            ),
         },
         DemoProduct {
             slug: "tempered-glass",
@@ -243,7 +277,12 @@ pub fn demo_catalog() -> DemoCatalog {
                 technology and protection against overheating and overcharging.",
             style_label: "Style",
             featured: true,
-            skus: skus("CHG30", None, &[plain(2499, Art::Charger, &["White", "Midnight Black"])], n),
+            skus: skus(
+                "CHG30",
+                None,
+                &[plain(2499, Art::Charger, &["White", "Midnight Black"])],
+                n,
+            ),
         },
         DemoProduct {
             slug: "braided-usb-c-cable",
@@ -258,8 +297,20 @@ pub fn demo_catalog() -> DemoCatalog {
                 "CBL",
                 None,
                 &[
-                    style("1 m", "1M", 1299, Art::Cable, &["Midnight Black", "White", "Sunset Orange"]),
-                    style("2 m", "2M", 1599, Art::Cable, &["Midnight Black", "White", "Sunset Orange"]),
+                    style(
+                        "1 m",
+                        "1M",
+                        1299,
+                        Art::Cable,
+                        &["Midnight Black", "White", "Sunset Orange"],
+                    ),
+                    style(
+                        "2 m",
+                        "2M",
+                        1599,
+                        Art::Cable,
+                        &["Midnight Black", "White", "Sunset Orange"],
+                    ),
                 ],
                 n,
             ),
@@ -273,7 +324,16 @@ pub fn demo_catalog() -> DemoCatalog {
                 portrait or landscape.",
             style_label: "Style",
             featured: false,
-            skus: skus("GRP", None, &[plain(1599, Art::Grip, &["Midnight Black", "Blush Pink", "Sage Green", "Lavender"])], n),
+            skus: skus(
+                "GRP",
+                None,
+                &[plain(
+                    1599,
+                    Art::Grip,
+                    &["Midnight Black", "Blush Pink", "Sage Green", "Lavender"],
+                )],
+                n,
+            ),
         },
         DemoProduct {
             slug: "crossbody-strap",
@@ -284,7 +344,16 @@ pub fn demo_catalog() -> DemoCatalog {
                 slim tether card that sits under the case.",
             style_label: "Style",
             featured: false,
-            skus: skus("STR", None, &[plain(1999, Art::Strap, &["Midnight Black", "Sand", "Ocean Blue"])], n),
+            skus: skus(
+                "STR",
+                None,
+                &[plain(
+                    1999,
+                    Art::Strap,
+                    &["Midnight Black", "Sand", "Ocean Blue"],
+                )],
+                n,
+            ),
         },
         DemoProduct {
             slug: "wireless-charging-pad",
@@ -295,7 +364,12 @@ pub fn demo_catalog() -> DemoCatalog {
                 light. Charges through cases up to 5 mm thick.",
             style_label: "Style",
             featured: false,
-            skus: skus("PAD15", None, &[plain(2999, Art::ChargingPad, &["White", "Graphite"])], n),
+            skus: skus(
+                "PAD15",
+                None,
+                &[plain(2999, Art::ChargingPad, &["White", "Graphite"])],
+                n,
+            ),
         },
     ];
     DemoCatalog {
@@ -358,7 +432,11 @@ mod tests {
                 .trim_end_matches(".svg")
                 .split_once('/')
                 .unwrap();
-            assert!(super::super::art::render(art, colour).is_some(), "{}", sku.image);
+            assert!(
+                super::super::art::render(art, colour).is_some(),
+                "{}",
+                sku.image
+            );
         }
     }
 }

@@ -13,7 +13,11 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 3] = [Category::Case, Category::ScreenProtector, Category::Accessory];
+    pub const ALL: [Category; 3] = [
+        Category::Case,
+        Category::ScreenProtector,
+        Category::Accessory,
+    ];
 
     /// The stable identifier used in URLs and in the database.
     pub fn slug(self) -> &'static str {

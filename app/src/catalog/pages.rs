@@ -39,7 +39,10 @@ fn ProductCard(product: ProductSummary, #[prop(optional)] model: Option<String>)
 }
 
 #[component]
-fn ProductGrid(products: Vec<ProductSummary>, #[prop(optional)] model: Option<String>) -> impl IntoView {
+fn ProductGrid(
+    products: Vec<ProductSummary>,
+    #[prop(optional)] model: Option<String>,
+) -> impl IntoView {
     view! {
         <ul class="product-grid">
             {products
@@ -117,7 +120,11 @@ pub fn HomePage() -> impl IntoView {
 fn filter_query(category: Option<&str>, model: Option<&str>) -> String {
     let parts: Vec<String> = [("category", category), ("model", model)]
         .into_iter()
-        .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| format!("{key}={v}")))
+        .filter_map(|(key, value)| {
+            value
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{key}={v}"))
+        })
         .collect();
     if parts.is_empty() {
         "/shop".to_owned()
@@ -238,7 +245,10 @@ pub fn CatalogListing() -> impl IntoView {
 }
 
 /// The choice asked for in the URL: a SKU code, or any of model, style and colour.
-fn selection_from_query(product: &ProductDetail, query: &leptos_router::params::ParamsMap) -> Selection {
+fn selection_from_query(
+    product: &ProductDetail,
+    query: &leptos_router::params::ParamsMap,
+) -> Selection {
     if let Some(sku) = query.get("sku") {
         if let Some(variant) = product.variants.iter().find(|v| v.sku == sku) {
             return Selection::of(variant);
@@ -321,7 +331,12 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     let chosen = move || current.get().map(|v| Selection::of(&v)).unwrap_or_default();
 
     let models = Signal::derive(move || {
-        variants.with_value(|v| model_options(v).into_iter().map(|m| (m.slug, m.name)).collect())
+        variants.with_value(|v| {
+            model_options(v)
+                .into_iter()
+                .map(|m| (m.slug, m.name))
+                .collect()
+        })
     });
     let styles = Signal::derive(move || {
         let model = chosen().model;
@@ -349,9 +364,18 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
         let name = name.clone();
         move || {
             let c = chosen();
-            let details: Vec<String> = [c.model.and_then(|slug| {
-                variants.with_value(|v| model_options(v).into_iter().find(|m| m.slug == slug).map(|m| m.name))
-            }), c.style, c.colour]
+            let details: Vec<String> = [
+                c.model.and_then(|slug| {
+                    variants.with_value(|v| {
+                        model_options(v)
+                            .into_iter()
+                            .find(|m| m.slug == slug)
+                            .map(|m| m.name)
+                    })
+                }),
+                c.style,
+                c.colour,
+            ]
             .into_iter()
             .flatten()
             .collect();

@@ -56,7 +56,11 @@ pub fn style_options(variants: &[Variant], model: Option<&str>) -> Vec<String> {
 }
 
 /// The colours offered for a phone model and style.
-pub fn colour_options(variants: &[Variant], model: Option<&str>, style: Option<&str>) -> Vec<String> {
+pub fn colour_options(
+    variants: &[Variant],
+    model: Option<&str>,
+    style: Option<&str>,
+) -> Vec<String> {
     let mut colours = Vec::new();
     for variant in variants
         .iter()
@@ -81,7 +85,10 @@ fn keep_or_first(options: Vec<String>, wanted: Option<&str>) -> Option<String> {
 /// the options before it (model, then style, then colour), otherwise the first one offered.
 /// `None` only for a product without variants.
 pub fn resolve<'a>(variants: &'a [Variant], wanted: &Selection) -> Option<&'a Variant> {
-    let models: Vec<String> = model_options(variants).into_iter().map(|m| m.slug).collect();
+    let models: Vec<String> = model_options(variants)
+        .into_iter()
+        .map(|m| m.slug)
+        .collect();
     let model = keep_or_first(models, wanted.model.as_deref());
     let style = keep_or_first(
         style_options(variants, model.as_deref()),
@@ -148,7 +155,10 @@ mod tests {
         assert_eq!(model_options(&v), vec![model("a"), model("b")]);
         assert_eq!(style_options(&v, Some("a")), vec!["Clear", "Slim"]);
         assert_eq!(style_options(&v, Some("b")), vec!["Clear"]);
-        assert_eq!(colour_options(&v, Some("a"), Some("Slim")), vec!["Black", "Blue"]);
+        assert_eq!(
+            colour_options(&v, Some("a"), Some("Slim")),
+            vec!["Black", "Blue"]
+        );
     }
 
     #[test]
@@ -160,7 +170,10 @@ mod tests {
 
     #[test]
     fn empty_choice_resolves_to_the_first_variant() {
-        assert_eq!(resolve(&cases(), &Selection::default()).unwrap().sku, "A-CLR");
+        assert_eq!(
+            resolve(&cases(), &Selection::default()).unwrap().sku,
+            "A-CLR"
+        );
     }
 
     #[test]

@@ -33,7 +33,9 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = std::env::temp_dir().join(unique_name());
         let url = format!("sqlite://{}/shop.db", dir.display());
-        let db = Db::connect(&url).await.expect("open a fresh SQLite database");
+        let db = Db::connect(&url)
+            .await
+            .expect("open a fresh SQLite database");
         TestDb {
             db,
             cleanup: Cleanup::SqliteDir(dir),

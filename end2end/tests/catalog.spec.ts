@@ -1,0 +1,93 @@
+import { test, expect } from '@playwright/test';
+import { expectSameDocument, hydrated, markDocument } from './helpers';
+
+test.describe('before hydration', () => {
+  test('the server sends the products in the HTML', async ({ request }) => {
+    const response = await request.get('/shop');
+    expect(response.status()).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('Signature Case');
+    expect(html).toContain('Braided USB-C Cable');
+    expect(html).toContain('customer-care@example.com');
+  });
+
+  test.describe('without JavaScript', () => {
+    test.use({ javaScriptEnabled: false });
+
+    test('the listing filters and the variant picker work as plain forms', async ({ page }) => {
+      await page.goto('/shop');
+      await page.getByLabel('Category').selectOption('accessories');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await expect(page).toHaveURL(/category=accessories/);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accessories');
+      await expect(page.getByRole('heading', { name: 'Magnetic Phone Grip' })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'Signature Case' })).toHaveCount(0);
+
+      await page.goto('/products/signature-case?sku=SIG-IP17PM-SLM-OCEBLU');
+      await expect(page.getByTestId('price')).toHaveText('$24.99');
+      await expect(page.getByTestId('stock')).toHaveText('Only 3 left');
+      await page.getByLabel('Case type').selectOption('Rugged');
+      await page.getByRole('button', { name: 'Show this option' }).click();
+      await expect(page.getByTestId('price')).toHaveText('$34.99');
+    });
+  });
+});
+
+test('home page shows featured products and shopping by phone', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveTitle(/Casefront/);
+  const featured = page.getByRole('region', { name: 'Featured' });
+  await expect(featured.getByRole('heading', { name: 'Signature Case' })).toBeVisible();
+  await expect(featured.getByRole('heading', { name: 'Tempered Glass Screen Protector' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Pixel 9a' }).click();
+  await expect(page).toHaveURL(/\/shop\?model=pixel-9a/);
+  await expect(page.getByRole('status').filter({ hasText: 'for Pixel 9a' })).toBeVisible();
+});
+
+test('the catalog filters by category and phone model in place', async ({ page }) => {
+  await page.goto('/shop');
+  await hydrated(page);
+  await markDocument(page);
+  await page.getByLabel('Category').selectOption('screen-protectors');
+  await expect(page).toHaveURL(/category=screen-protectors/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Screen protectors');
+  await expect(page.getByRole('heading', { name: 'Camera Lens Guard' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Signature Case' })).toHaveCount(0);
+
+  await page.getByLabel('Phone model').selectOption('galaxy-s25-ultra');
+  await expect(page).toHaveURL(/model=galaxy-s25-ultra/);
+  await expect(page.getByRole('status').filter({ hasText: 'for Galaxy S25 Ultra' })).toBeVisible();
+  await expectSameDocument(page);
+
+  // The product link carries the phone, so the product page opens on it.
+  await page.getByRole('link', { name: /Tempered Glass Screen Protector/ }).click();
+  await expect(page.getByLabel('Phone model')).toHaveValue('galaxy-s25-ultra');
+});
+
+test('choosing a variant updates price, stock and picture without a page load', async ({ page }) => {
+  await page.goto('/products/signature-case');
+  await expect(page.getByRole('heading', { level: 1, name: 'Signature Case' })).toBeVisible();
+  await hydrated(page);
+  await markDocument(page);
+  await expect(page.getByTestId('price')).toHaveText('$19.99');
+  await expect(page.getByRole('button', { name: 'Show this option' })).toBeHidden();
+
+  await page.getByLabel('Case type').selectOption('Slim');
+  await page.getByLabel('Colour').selectOption('Ocean Blue');
+  await expect(page.getByTestId('price')).toHaveText('$24.99');
+  await expect(page.getByTestId('stock')).toHaveText('Only 3 left');
+  await expect(page.getByTestId('sku')).toHaveText('SIG-IP17PM-SLM-OCEBLU');
+  await expect(page.locator('.product__media img')).toHaveAttribute('src', '/img/case-slim/ocean-blue.svg');
+
+  await page.getByLabel('Colour').selectOption('Sage Green');
+  await expect(page.getByTestId('stock')).toHaveText('Out of stock');
+
+  // A clear case comes in one colour: the colour falls back, the model stays.
+  await page.getByLabel('Phone model').selectOption('pixel-10');
+  await page.getByLabel('Case type').selectOption('Clear');
+  await expect(page.getByTestId('price')).toHaveText('$19.99');
+  await expect(page.getByLabel('Colour')).toHaveValue('Crystal Clear');
+  await expect(page.getByTestId('sku')).toHaveText('SIG-PX10-CLR-CRYCLE');
+  await expectSameDocument(page);
+});

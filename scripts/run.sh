@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the shop (release) and runs it on the embedded SQLite database with the demo catalog.
+# Settings come from the environment; see the configuration table in README.md.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+"$REPO_ROOT/scripts/setup.sh"
+cd "$REPO_ROOT"
+step "building the shop (release)"
+cargo leptos build --release
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+step "starting the shop"
+exec "$CARGO_TARGET_DIR/release/server"

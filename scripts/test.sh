@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints for the server and browser builds, unit and
+# integration tests (SQLite and PostgreSQL), the release build, and the browser tests.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+"$REPO_ROOT/scripts/setup.sh"
+cd "$REPO_ROOT"
+
+step "formatting"
+cargo fmt --all --check
+
+step "lints: server build (ssr)"
+cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+step "lints: browser build (hydrate, wasm32)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "PostgreSQL"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+# Databases left by interrupted test runs.
+psql -h 127.0.0.1 -U postgres -d postgres -Atc \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'shop\_test\_%'" |
+  while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p app -p server --features app/ssr
+
+step "release build (server and WASM)"
+cargo leptos build --release
+wasm="$(ls "$CARGO_TARGET_DIR"/site/pkg/*.wasm)"
+printf 'WASM bundle: %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+
+step "browser tests (headless Chromium)"
+cd end2end
+npx playwright test
