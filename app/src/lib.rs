@@ -51,11 +51,18 @@ pub fn App() -> impl IntoView {
     let store = OnceResource::new(shop::get_store_info());
     provide_context(store);
 
-    // Browser tests wait for this marker: effects run only once the WASM has hydrated the page.
+    // Browser tests wait for this marker before interacting. Effects run once the WASM has
+    // hydrated the page; suspended parts finish hydrating in microtasks, so the marker waits
+    // for the next task.
     Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
+        set_timeout(
+            || {
+                if let Some(body) = document().body() {
+                    let _ = body.set_attribute("data-hydrated", "true");
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     view! {

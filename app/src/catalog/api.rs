@@ -3,7 +3,6 @@
 use super::model::{CatalogFilter, PhoneModel, ProductDetail, ProductSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {super::repo, crate::shop::server_state};
@@ -11,13 +10,6 @@ use {super::repo, crate::shop::server_state};
 /// Slugs are short; anything longer is not a real product or model.
 #[cfg(feature = "ssr")]
 const MAX_SLUG_LEN: usize = 80;
-
-/// The listing page: the phone models to filter by and the matching products.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatalogPage {
-    pub models: Vec<PhoneModel>,
-    pub products: Vec<ProductSummary>,
-}
 
 #[cfg(feature = "ssr")]
 fn check_slug(slug: &str) -> Result<(), AppError> {
@@ -33,25 +25,28 @@ fn check_slug(slug: &str) -> Result<(), AppError> {
     }
 }
 
+/// The phone models the shop makes products for, in catalog order.
 #[server]
-pub async fn browse_catalog(filter: CatalogFilter) -> Result<CatalogPage, AppError> {
+pub async fn phone_models() -> Result<Vec<PhoneModel>, AppError> {
     let db = server_state()?.db;
+    Ok(repo::phone_models(&db.pool).await?)
+}
+
+/// Products matching the listing's filters.
+#[server]
+pub async fn browse_catalog(filter: CatalogFilter) -> Result<Vec<ProductSummary>, AppError> {
     if let Some(model) = &filter.model {
         check_slug(model)?;
     }
-    Ok(CatalogPage {
-        models: repo::phone_models(&db.pool).await?,
-        products: repo::product_summaries(&db.pool, &filter, false).await?,
-    })
+    let db = server_state()?.db;
+    Ok(repo::product_summaries(&db.pool, &filter, false).await?)
 }
 
+/// The home page's picks.
 #[server]
-pub async fn featured_products() -> Result<CatalogPage, AppError> {
+pub async fn featured_products() -> Result<Vec<ProductSummary>, AppError> {
     let db = server_state()?.db;
-    Ok(CatalogPage {
-        models: repo::phone_models(&db.pool).await?,
-        products: repo::product_summaries(&db.pool, &CatalogFilter::default(), true).await?,
-    })
+    Ok(repo::product_summaries(&db.pool, &CatalogFilter::default(), true).await?)
 }
 
 #[server]

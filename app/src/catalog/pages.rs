@@ -1,6 +1,6 @@
 //! Catalog pages: home (featured products), the filtered listing and the product page.
 
-use super::api::{browse_catalog, featured_products, get_product, CatalogPage};
+use super::api::{browse_catalog, featured_products, get_product, phone_models};
 use super::model::{CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary};
 use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
 use crate::layout::{ErrorNotice, PageTitle};
@@ -14,8 +14,11 @@ fn Loading() -> impl IntoView {
 }
 
 #[component]
-fn ProductCard(product: ProductSummary, #[prop(optional)] model: Option<String>) -> impl IntoView {
-    let href = match &model {
+fn ProductCard(
+    product: ProductSummary,
+    #[prop(optional, into)] model: MaybeProp<String>,
+) -> impl IntoView {
+    let href = match model.get_untracked() {
         Some(model) => format!("/products/{}?model={model}", product.slug),
         None => format!("/products/{}", product.slug),
     };
@@ -41,13 +44,15 @@ fn ProductCard(product: ProductSummary, #[prop(optional)] model: Option<String>)
 #[component]
 fn ProductGrid(
     products: Vec<ProductSummary>,
-    #[prop(optional)] model: Option<String>,
+    /// The phone the shopper filtered by, carried to the product pages.
+    #[prop(optional, into)]
+    model: MaybeProp<String>,
 ) -> impl IntoView {
     view! {
         <ul class="product-grid">
             {products
                 .into_iter()
-                .map(|p| view! { <ProductCard product=p model=model.clone().unwrap_or_default()/> })
+                .map(|p| view! { <ProductCard product=p model/> })
                 .collect_view()}
         </ul>
     }
@@ -67,7 +72,8 @@ fn by_brand(models: &[PhoneModel]) -> Vec<(String, Vec<PhoneModel>)> {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| featured_products());
+    let featured = Resource::new(|| (), |_| featured_products());
+    let models = Resource::new(|| (), |_| phone_models());
     view! {
         <PageTitle
             text="Phone cases, screen protectors and accessories"
@@ -81,55 +87,148 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button button--ghost" href="/shop?category=cases">"Shop cases"</a>
             </p>
         </section>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(CatalogPage { models, products }) => view! {
-                        <section class="section" aria-labelledby="featured-title">
-                            <h2 id="featured-title">"Featured"</h2>
-                            <ProductGrid products/>
-                        </section>
-                        <section class="section" aria-labelledby="by-phone-title">
-                            <h2 id="by-phone-title">"Shop by phone"</h2>
-                            <div class="brands">
-                                {by_brand(&models)
-                                    .into_iter()
-                                    .map(|(brand, models)| view! {
-                                        <div class="brand-group">
-                                            <h3>{brand}</h3>
-                                            <ul class="chips">
-                                                {models.into_iter().map(|m| {
-                                                    let href = format!("/shop?model={}", m.slug);
-                                                    view! { <li><a class="chip" href=href>{m.name}</a></li> }
-                                                }).collect_view()}
-                                            </ul>
-                                        </div>
-                                    })
-                                    .collect_view()}
-                            </div>
-                        </section>
+        <section class="section" aria-labelledby="featured-title">
+            <h2 id="featured-title">"Featured"</h2>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match featured.await {
+                        Ok(products) => view! { <ProductGrid products/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
-                    .into_any(),
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </section>
+        <section class="section" aria-labelledby="by-phone-title">
+            <h2 id="by-phone-title">"Shop by phone"</h2>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match models.await {
+                        Ok(models) => view! { <ShopByPhone models/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
-fn filter_query(category: Option<&str>, model: Option<&str>) -> String {
-    let parts: Vec<String> = [("category", category), ("model", model)]
-        .into_iter()
-        .filter_map(|(key, value)| {
-            value
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{key}={v}"))
-        })
-        .collect();
+#[component]
+fn ShopByPhone(models: Vec<PhoneModel>) -> impl IntoView {
+    view! {
+        <div class="brands">
+            {by_brand(&models)
+                .into_iter()
+                .map(|(brand, models)| view! {
+                    <div class="brand-group">
+                        <h3>{brand}</h3>
+                        <ul class="chips">
+                            {models.into_iter().map(|m| {
+                                let href = format!("/shop?model={}", m.slug);
+                                view! { <li><a class="chip" href=href>{m.name}</a></li> }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+fn filter_query(filter: &CatalogFilter) -> String {
+    let parts: Vec<String> = [
+        ("category", filter.category.map(|c| c.slug().to_owned())),
+        ("model", filter.model.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.map(|v| format!("{key}={v}")))
+    .collect();
     if parts.is_empty() {
         "/shop".to_owned()
     } else {
         format!("/shop?{}", parts.join("&"))
+    }
+}
+
+/// The listing's filter form. It works as a plain GET form before hydration; once hydrated, a
+/// choice applies at once. It is rendered once and follows the URL, so focus stays on the
+/// control the shopper is using.
+#[component]
+fn FilterForm(models: Vec<PhoneModel>, filter: Memo<CatalogFilter>) -> impl IntoView {
+    let navigate = use_navigate();
+    let apply = move |change: &dyn Fn(&mut CatalogFilter)| {
+        let mut next = filter.get_untracked();
+        change(&mut next);
+        navigate(
+            &filter_query(&next),
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let on_category = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev);
+            apply(&|f| f.category = Category::from_slug(&value));
+        }
+    };
+    let on_model = move |ev| {
+        let value = event_target_value(&ev);
+        apply(&|f| f.model = Some(value.clone()).filter(|v| !v.is_empty()));
+    };
+    let category_is = move |slug: &'static str| {
+        move || filter.read().category.map(|c| c.slug()).unwrap_or("") == slug
+    };
+    view! {
+        <form class="filters" method="get" action="/shop" aria-label="Filter products">
+            <div class="field">
+                <label for="filter-category">"Category"</label>
+                <select id="filter-category" name="category" on:change=on_category>
+                    <option value="" selected=category_is("") prop:selected=category_is("")>
+                        "All categories"
+                    </option>
+                    {Category::ALL
+                        .into_iter()
+                        .map(|c| view! {
+                            <option value=c.slug() selected=category_is(c.slug()) prop:selected=category_is(c.slug())>
+                                {c.label()}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-model">"Phone model"</label>
+                <select id="filter-model" name="model" on:change=on_model>
+                    <option value="" selected=move || filter.read().model.is_none() prop:selected=move || filter.read().model.is_none()>
+                        "All phones"
+                    </option>
+                    {by_brand(&models)
+                        .into_iter()
+                        .map(|(brand, models)| view! {
+                            <optgroup label=brand>
+                                {models
+                                    .into_iter()
+                                    .map(|m| {
+                                        let is_chosen = {
+                                            let slug = m.slug.clone();
+                                            move || filter.read().model.as_deref() == Some(slug.as_str())
+                                        };
+                                        view! {
+                                            <option value=m.slug selected=is_chosen.clone() prop:selected=is_chosen>
+                                                {m.name}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </optgroup>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button button--small">"Apply filters"</button>
+        </form>
     }
 }
 
@@ -143,102 +242,60 @@ pub fn CatalogListing() -> impl IntoView {
             model: q.get("model").filter(|m| !m.is_empty()),
         }
     });
-    let data = Resource::new(move || filter.get(), browse_catalog);
+    let models = Resource::new(|| (), |_| phone_models());
+    let products = Resource::new(move || filter.get(), browse_catalog);
     let heading = move || {
         filter
-            .get()
+            .read()
             .category
             .map(Category::label)
             .unwrap_or("All products")
     };
-    let navigate = use_navigate();
-    // Once hydrated, a filter applies as soon as it is chosen; before that, the form's submit
-    // button sends the same query as a plain GET.
-    let on_change = move |category: Option<String>, model: Option<String>| {
-        let current = filter.get_untracked();
-        let category = category.or_else(|| current.category.map(|c| c.slug().to_owned()));
-        let model = model.or(current.model);
-        navigate(
-            &filter_query(category.as_deref(), model.as_deref()),
-            NavigateOptions {
-                scroll: false,
-                ..Default::default()
-            },
-        );
+    // "for iPhone 17", once the models are known.
+    let model_name = move || {
+        let slug = filter.read().model.clone()?;
+        let models = models.get()?.ok()?;
+        models
+            .into_iter()
+            .find(|m| m.slug == slug)
+            .map(|m| format!(" for {}", m.name))
     };
-    let on_category = {
-        let on_change = on_change.clone();
-        move |ev| on_change(Some(event_target_value(&ev)), None)
-    };
-    let on_model = move |ev| on_change(None, Some(event_target_value(&ev)));
 
     view! {
         <PageTitle text="Shop" description="Browse our phone cases, screen protectors and accessories by phone model."/>
         <section class="page" aria-labelledby="listing-title">
             <h1 id="listing-title">{heading}</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match models.await {
+                        Ok(models) => view! { <FilterForm models filter/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
             <Transition fallback=Loading>
-                {move || Suspend::new({
-                    let on_category = on_category.clone();
-                    let on_model = on_model.clone();
-                    async move {
-                    let current = filter.get_untracked();
-                    match data.await {
-                        Ok(CatalogPage { models, products }) => {
-                            let selected_category = current.category.map(|c| c.slug()).unwrap_or("");
-                            let selected_model = current.model.clone().unwrap_or_default();
+                {move || Suspend::new(async move {
+                    match products.await {
+                        Ok(products) if products.is_empty() => view! {
+                            <p class="result-count" role="status">"No products match these filters."</p>
+                            <p class="empty"><a href="/shop">"See all products"</a></p>
+                        }
+                        .into_any(),
+                        Ok(products) => {
                             let count = match products.len() {
                                 1 => "1 product".to_owned(),
                                 n => format!("{n} products"),
                             };
-                            let model_name = models
-                                .iter()
-                                .find(|m| Some(&m.slug) == current.model.as_ref())
-                                .map(|m| format!(" for {}", m.name))
-                                .unwrap_or_default();
+                            let model = filter.get_untracked().model;
                             view! {
-                                <form class="filters" method="get" action="/shop" aria-label="Filter products">
-                                    <div class="field">
-                                        <label for="filter-category">"Category"</label>
-                                        <select id="filter-category" name="category" on:change=on_category>
-                                            <option value="" selected=selected_category.is_empty()>"All categories"</option>
-                                            {Category::ALL.into_iter().map(|c| view! {
-                                                <option value=c.slug() selected=c.slug() == selected_category>{c.label()}</option>
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <div class="field">
-                                        <label for="filter-model">"Phone model"</label>
-                                        <select id="filter-model" name="model" on:change=on_model>
-                                            <option value="" selected=selected_model.is_empty()>"All phones"</option>
-                                            {by_brand(&models).into_iter().map(|(brand, models)| {
-                                                let selected_model = selected_model.clone();
-                                                view! {
-                                                    <optgroup label=brand>
-                                                        {models.into_iter().map(|m| {
-                                                            let selected = m.slug == selected_model;
-                                                            view! { <option value=m.slug selected=selected>{m.name}</option> }
-                                                        }).collect_view()}
-                                                    </optgroup>
-                                                }
-                                            }).collect_view()}
-                                        </select>
-                                    </div>
-                                    <button type="submit" class="button button--small">"Apply filters"</button>
-                                </form>
                                 <p class="result-count" role="status">{count}{model_name}</p>
-                                {if products.is_empty() {
-                                    view! {
-                                        <p class="empty">"Nothing matches these filters yet. "<a href="/shop">"See all products"</a></p>
-                                    }.into_any()
-                                } else {
-                                    view! { <ProductGrid products model=selected_model.clone()/> }.into_any()
-                                }}
+                                <ProductGrid products model/>
                             }
                             .into_any()
                         }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
-                }})}
+                })}
             </Transition>
         </section>
     }
