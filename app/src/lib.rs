@@ -65,11 +65,21 @@ pub fn App() -> impl IntoView {
         );
     });
 
+    // The router would treat "#main" as a navigation; move focus itself so keyboard and
+    // screen-reader users land in the content.
+    let main = NodeRef::<leptos::html::Main>::new();
+    let skip_to_content = move |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = main.get() {
+            ev.prevent_default();
+            let _ = main.focus();
+        }
+    };
+
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
             <SiteHeader/>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" node_ref=main>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/shop") view=CatalogListing ssr=SsrMode::Async/>

@@ -118,9 +118,13 @@ mod tests {
             .await
             .unwrap();
         seed_once(&db.pool, &demo_catalog()).await.unwrap();
+        // A built site with hashed file names, as cargo-leptos leaves it.
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        std::fs::write(dir.join("pkg/storefront.abc123.wasm"), b"\0asm").unwrap();
         let options = LeptosOptions::builder()
             .output_name("storefront")
             .site_root(dir.display().to_string())
+            .hash_files(true)
             .build();
         let state = ServerState {
             db: db.clone(),
@@ -138,12 +142,14 @@ mod tests {
     }
 
     async fn get(shop: &TestShop, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-        let response = shop
-            .router
-            .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        get_with(shop, Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    async fn get_with(
+        shop: &TestShop,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = shop.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
@@ -210,5 +216,29 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         let (status, _, _) = get(&shop, "/img/case-slim/plaid.svg").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashed_build_output_is_cached_for_good() {
+        let shop = shop().await;
+        let (status, headers, _) = get(&shop, "/pkg/storefront.abc123.wasm").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CACHE_CONTROL], IMMUTABLE);
+        let (status, _, _) = get(&shop, "/pkg/missing.wasm").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_are_compressed_for_browsers_that_accept_it() {
+        let shop = shop().await;
+        for encoding in ["br", "gzip"] {
+            let request = Request::get("/shop")
+                .header(header::ACCEPT_ENCODING, encoding)
+                .body(Body::empty())
+                .unwrap();
+            let (status, headers, _) = get_with(&shop, request).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CONTENT_ENCODING], encoding);
+        }
     }
 }

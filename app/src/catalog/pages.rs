@@ -1,7 +1,9 @@
 //! Catalog pages: home (featured products), the filtered listing and the product page.
 
 use super::api::{browse_catalog, featured_products, get_product, phone_models};
-use super::model::{CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary};
+use super::model::{
+    CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary, StockLevel,
+};
 use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
 use crate::layout::{ErrorNotice, PageTitle};
 use leptos::prelude::*;
@@ -472,6 +474,9 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                 <p
                     class="product__stock"
                     data-testid="stock"
+                    class:stock--low=move || {
+                        current.get().is_some_and(|v| matches!(v.stock_level(), StockLevel::Low(_)))
+                    }
                     class:stock--out=move || current.get().is_some_and(|v| !v.stock_level().can_buy())
                     role="status"
                     aria-live="polite"
