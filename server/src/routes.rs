@@ -108,6 +108,12 @@ mod tests {
     }
 
     async fn shop() -> TestShop {
+        shop_with(false).await
+    }
+
+    /// `hash_files` as cargo-leptos sets it for a release build. Pages then need the hash file
+    /// beside the running binary, so tests that render pages leave it off.
+    async fn shop_with(hash_files: bool) -> TestShop {
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "shop-routes-{}-{}",
@@ -124,7 +130,7 @@ mod tests {
         let options = LeptosOptions::builder()
             .output_name("storefront")
             .site_root(dir.display().to_string())
-            .hash_files(true)
+            .hash_files(hash_files)
             .build();
         let state = ServerState {
             db: db.clone(),
@@ -220,12 +226,16 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn hashed_build_output_is_cached_for_good() {
-        let shop = shop().await;
-        let (status, headers, _) = get(&shop, "/pkg/storefront.abc123.wasm").await;
+        let hashed = shop_with(true).await;
+        let (status, headers, _) = get(&hashed, "/pkg/storefront.abc123.wasm").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[header::CACHE_CONTROL], IMMUTABLE);
-        let (status, _, _) = get(&shop, "/pkg/missing.wasm").await;
+        let (status, _, _) = get(&hashed, "/pkg/missing.wasm").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let unhashed = shop().await;
+        let (_, headers, _) = get(&unhashed, "/pkg/storefront.abc123.wasm").await;
+        assert_eq!(headers[header::CACHE_CONTROL], REVALIDATE);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
