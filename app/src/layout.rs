@@ -150,3 +150,24 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     }
     .into_any()
 }
+
+/// What a loaded server resource shows: `render` of its value, or the error notice. Put it
+/// inside a `<Suspense>` or `<Transition>`.
+pub fn when_loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    move || {
+        let render = render.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => render(value).into_any(),
+                Err(error) => view! { <ErrorNotice error/> }.into_any(),
+            }
+        })
+    }
+}

@@ -5,7 +5,7 @@ use super::model::{
     CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary, StockLevel,
 };
 use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
-use crate::layout::{ErrorNotice, PageTitle};
+use crate::layout::{when_loaded, PageTitle};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -92,23 +92,13 @@ pub fn HomePage() -> impl IntoView {
         <section class="section" aria-labelledby="featured-title">
             <h2 id="featured-title">"Featured"</h2>
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match featured.await {
-                        Ok(products) => view! { <ProductGrid products/> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
+                {when_loaded(featured, |products| view! { <ProductGrid products/> })}
             </Suspense>
         </section>
         <section class="section" aria-labelledby="by-phone-title">
             <h2 id="by-phone-title">"Shop by phone"</h2>
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match models.await {
-                        Ok(models) => view! { <ShopByPhone models/> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
+                {when_loaded(models, |models| view! { <ShopByPhone models/> })}
             </Suspense>
         </section>
     }
@@ -268,35 +258,27 @@ pub fn CatalogListing() -> impl IntoView {
         <section class="page" aria-labelledby="listing-title">
             <h1 id="listing-title">{heading}</h1>
             <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match models.await {
-                        Ok(models) => view! { <FilterForm models filter/> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
+                {when_loaded(models, move |models| view! { <FilterForm models filter/> })}
             </Suspense>
             <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match products.await {
-                        Ok(products) if products.is_empty() => view! {
+                {when_loaded(products, move |products| {
+                    if products.is_empty() {
+                        return view! {
                             <p class="result-count" role="status">"No products match these filters."</p>
                             <p class="empty"><a href="/shop">"See all products"</a></p>
                         }
-                        .into_any(),
-                        Ok(products) => {
-                            let count = match products.len() {
-                                1 => "1 product".to_owned(),
-                                n => format!("{n} products"),
-                            };
-                            let model = filter.get_untracked().model;
-                            view! {
-                                <p class="result-count" role="status">{count}{model_name}</p>
-                                <ProductGrid products model/>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        .into_any();
                     }
+                    let count = match products.len() {
+                        1 => "1 product".to_owned(),
+                        n => format!("{n} products"),
+                    };
+                    let model = filter.get_untracked().model;
+                    view! {
+                        <p class="result-count" role="status">{count}{model_name}</p>
+                        <ProductGrid products model/>
+                    }
+                    .into_any()
                 })}
             </Transition>
         </section>
@@ -328,14 +310,9 @@ pub fn ProductPage() -> impl IntoView {
     let data = Resource::new(slug, get_product);
     view! {
         <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => {
-                        let initial = selection_from_query(&detail, &query.get_untracked());
-                        view! { <ProductView product=detail initial/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                }
+            {when_loaded(data, move |detail| {
+                let initial = selection_from_query(&detail, &query.get_untracked());
+                view! { <ProductView product=detail initial/> }
             })}
         </Suspense>
     }
