@@ -9,6 +9,7 @@ pub mod error;
 pub mod help;
 pub mod layout;
 pub mod money;
+pub mod pricing;
 pub mod shop;
 
 #[cfg(feature = "ssr")]

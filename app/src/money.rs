@@ -20,8 +20,16 @@ impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
 
     /// An amount from integer cents, as stored in the database.
-    pub fn from_cents(cents: i64) -> Self {
-        Money(Decimal::new(cents, 2))
+    /// `const`, so settings and tests can name amounts as constants.
+    pub const fn from_cents(cents: i64) -> Self {
+        let magnitude = cents.unsigned_abs();
+        Money(Decimal::from_parts(
+            magnitude as u32,
+            (magnitude >> 32) as u32,
+            0,
+            cents < 0,
+            2,
+        ))
     }
 
     /// An amount from a decimal, rounded to cents.
