@@ -76,6 +76,19 @@ impl Db {
     }
 }
 
+/// Claims a one-time job (such as loading demo data) inside `tx`: true for the first caller
+/// ever, false for every later one, even one racing the first from another server.
+pub async fn claim_once(tx: &mut sqlx::AnyConnection, key: &str) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "INSERT INTO store_meta (key, value) VALUES ($1, 'done') ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(key)
+    .execute(tx)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}
+
 /// Opens a pool without migrating: for administration, such as creating a database.
 pub async fn open_pool(url: &str) -> Result<AnyPool, DbError> {
     install_default_drivers();

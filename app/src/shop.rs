@@ -2,15 +2,20 @@
 //! function reaches through the Leptos context.
 
 use crate::error::AppError;
+use crate::pricing::delivery::DeliveryTimes;
+use crate::pricing::shipping::ShippingRates;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Who the shop is and how shoppers reach support; shown on every page and every help page.
+/// Who the shop is, how shoppers reach support (shown on every page and every help page),
+/// and the shipping terms the cart prices with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreInfo {
     pub name: String,
     pub support_email: String,
     pub support_phone: String,
+    pub shipping: ShippingRates,
+    pub delivery: DeliveryTimes,
 }
 
 /// What the server provides to every request: the database and the shop's settings.

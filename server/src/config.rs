@@ -1,7 +1,11 @@
 //! Server configuration, read from environment variables with defaults that run the shop on a
 //! fresh machine (SQLite file in `./data`, demo catalog, 127.0.0.1:3000).
 
+use app::money::Money;
+use app::pricing::delivery::{BusinessDays, DeliveryTimes};
+use app::pricing::shipping::ShippingRates;
 use app::shop::StoreInfo;
+use rust_decimal::Decimal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use thiserror::Error;
@@ -45,6 +49,26 @@ fn parse_bool(name: &'static str, value: String) -> Result<bool, ConfigError> {
     }
 }
 
+/// A price in dollars, such as `5` or `14.99`.
+fn parse_money(name: &'static str, value: String) -> Result<Money, ConfigError> {
+    value
+        .trim()
+        .parse::<Decimal>()
+        .ok()
+        .filter(|d| !d.is_sign_negative())
+        .map(Money::from_decimal)
+        .ok_or_else(|| invalid(name, "an amount in dollars such as 5 or 14.99", value))
+}
+
+/// A range of business days, such as `3-7`.
+fn parse_days(name: &'static str, value: String) -> Result<BusinessDays, ConfigError> {
+    let parsed = value.split_once('-').and_then(|(min, max)| {
+        let (min, max) = (min.trim().parse().ok()?, max.trim().parse().ok()?);
+        (min <= max).then_some(BusinessDays { min, max })
+    });
+    parsed.ok_or_else(|| invalid(name, "a range of business days such as 3-7", value))
+}
+
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
@@ -67,11 +91,31 @@ impl Config {
         let data_dir = PathBuf::from(var("SHOP_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("shop.db").display()));
+        let money = |name: &'static str, default: Money| match var(name) {
+            Some(v) => parse_money(name, v),
+            None => Ok(default),
+        };
+        let days = |name: &'static str, default: BusinessDays| match var(name) {
+            Some(v) => parse_days(name, v),
+            None => Ok(default),
+        };
+        let rates = ShippingRates::default();
+        let times = DeliveryTimes::default();
         let store = StoreInfo {
             name: var("SHOP_NAME").unwrap_or_else(|| "Casefront".into()),
             support_email: var("SHOP_SUPPORT_EMAIL")
                 .unwrap_or_else(|| "customer-care@example.com".into()),
             support_phone: var("SHOP_SUPPORT_PHONE").unwrap_or_else(|| "+1 000 000 0000".into()),
+            shipping: ShippingRates {
+                standard_fee: money("SHOP_STANDARD_SHIPPING", rates.standard_fee)?,
+                free_standard_from: money("SHOP_FREE_SHIPPING_FROM", rates.free_standard_from)?,
+                express_fee: money("SHOP_EXPRESS_SHIPPING", rates.express_fee)?,
+            },
+            delivery: DeliveryTimes {
+                dispatch: days("SHOP_DISPATCH_DAYS", times.dispatch)?,
+                standard: days("SHOP_STANDARD_DELIVERY_DAYS", times.standard)?,
+                express: days("SHOP_EXPRESS_DELIVERY_DAYS", times.express)?,
+            },
         };
         let demo_catalog = match var("SHOP_DEMO_CATALOG") {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
@@ -128,6 +172,28 @@ mod tests {
         assert_eq!(c.store.support_email, "customer-care@example.com");
         assert_eq!(c.store.support_phone, "+1 000 000 0000");
         assert!(!c.log_json);
+        assert_eq!(c.store.shipping, ShippingRates::default());
+        assert_eq!(c.store.delivery, DeliveryTimes::default());
+    }
+
+    #[test]
+    fn shipping_terms_are_configurable() {
+        let c = config(&[
+            ("SHOP_STANDARD_SHIPPING", "4.50"),
+            ("SHOP_FREE_SHIPPING_FROM", "40"),
+            ("SHOP_EXPRESS_SHIPPING", "19.99"),
+            ("SHOP_DISPATCH_DAYS", "0-1"),
+            ("SHOP_EXPRESS_DELIVERY_DAYS", "2-4"),
+        ])
+        .unwrap();
+        assert_eq!(c.store.shipping.standard_fee, Money::from_cents(450));
+        assert_eq!(c.store.shipping.free_standard_from, Money::from_cents(4000));
+        assert_eq!(c.store.shipping.express_fee, Money::from_cents(1999));
+        assert_eq!(c.store.delivery.dispatch, BusinessDays { min: 0, max: 1 });
+        assert_eq!(c.store.delivery.express, BusinessDays { min: 2, max: 4 });
+        assert!(config(&[("SHOP_EXPRESS_SHIPPING", "-1")]).is_err());
+        assert!(config(&[("SHOP_EXPRESS_SHIPPING", "free")]).is_err());
+        assert!(config(&[("SHOP_DISPATCH_DAYS", "5-2")]).is_err());
     }
 
     #[test]

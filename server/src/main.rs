@@ -5,6 +5,7 @@
 mod config;
 mod routes;
 
+use app::cart::demo_coupons;
 use app::catalog::{demo::demo_catalog, repo::seed_once};
 use app::db::{Db, DbError};
 use app::shop::ServerState;
@@ -78,12 +79,19 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 async fn run(config: Config) -> Result<(), StartupError> {
     let db = Db::connect(&config.database_url).await?;
     tracing::info!(backend = ?db.backend, "database ready");
-    if config.demo_catalog
-        && seed_once(&db.pool, &demo_catalog())
+    if config.demo_catalog {
+        if seed_once(&db.pool, &demo_catalog())
             .await
             .map_err(StartupError::Seed)?
-    {
-        tracing::info!("demo catalog loaded");
+        {
+            tracing::info!("demo catalog loaded");
+        }
+        if demo_coupons::seed_once(&db.pool)
+            .await
+            .map_err(StartupError::Seed)?
+        {
+            tracing::info!("demo promo codes loaded");
+        }
     }
 
     let options = leptos_options(&config);

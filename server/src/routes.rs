@@ -138,6 +138,8 @@ mod tests {
                 name: "Test Cases".into(),
                 support_email: "care@shop.test".into(),
                 support_phone: "+1 555 0100".into(),
+                shipping: Default::default(),
+                delivery: Default::default(),
             },
         };
         TestShop {

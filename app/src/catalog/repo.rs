@@ -146,16 +146,7 @@ fn category(row: &sqlx::any::AnyRow) -> Result<Category, sqlx::Error> {
 /// again (even if the products are later removed). Returns whether it loaded.
 pub async fn seed_once(pool: &AnyPool, catalog: &DemoCatalog) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    // Claiming the key first makes a second server starting at the same moment fail on the
-    // primary key and roll back instead of loading a second copy.
-    let claimed = sqlx::query(
-        "INSERT INTO store_meta (key, value) VALUES ($1, 'yes') ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(DEMO_SEEDED_KEY)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed == 0 {
+    if !crate::db::claim_once(&mut tx, DEMO_SEEDED_KEY).await? {
         return Ok(false);
     }
 

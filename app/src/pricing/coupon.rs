@@ -6,6 +6,7 @@
 
 use crate::catalog::model::Category;
 use crate::money::Money;
+use crate::pricing::quote::PricedLine;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
@@ -85,6 +86,33 @@ impl Coupon {
         self.categories.is_empty() || self.categories.contains(&category)
     }
 
+    /// Whether a cart qualifies: the minimum spend is met and something in it is eligible.
+    pub fn check_cart(&self, lines: &[PricedLine]) -> Result<(), CouponRejection> {
+        if lines.is_empty() {
+            return Err(CouponRejection::EmptyCart);
+        }
+        let subtotal: Money = lines.iter().map(PricedLine::total).sum();
+        if subtotal < self.min_spend {
+            return Err(CouponRejection::MinimumSpend {
+                code: self.code.to_string(),
+                minimum: self.min_spend,
+                missing: self.min_spend - subtotal,
+            });
+        }
+        if !lines.iter().any(|l| self.applies_to(l.category)) {
+            let names: Vec<String> = self
+                .categories
+                .iter()
+                .map(|c| c.label().to_lowercase())
+                .collect();
+            return Err(CouponRejection::NothingEligible {
+                code: self.code.to_string(),
+                categories: names.join(" and "),
+            });
+        }
+        Ok(())
+    }
+
     /// A one-line summary: "10% off", "$5.00 off cases", "Free standard shipping".
     pub fn describe(&self) -> String {
         let what = match self.kind {
@@ -113,6 +141,8 @@ pub enum CouponRejection {
     Empty,
     #[error("That doesn't look like a promo code: codes are 3 to 32 letters and numbers.")]
     Malformed,
+    #[error("Add something to your cart first, then apply the code.")]
+    EmptyCart,
     #[error("We don't recognise the code {0}. Check it for typos.")]
     Unknown(String),
     #[error("The code {code} expired on {ended}.")]

@@ -1,0 +1,50 @@
+//! Cart server functions: price a cart and check a promo code. Both recompute from the
+//! database; nothing the browser says about prices is used.
+
+use super::model::{CartLine, CartRequest, PricedCart};
+use crate::error::AppError;
+use crate::pricing::coupon::{Coupon, CouponRejection};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {super::pricing_service, crate::shop::server_state, time::OffsetDateTime};
+
+#[cfg(feature = "ssr")]
+fn check_size(lines: &[CartLine]) -> Result<(), AppError> {
+    if lines.len() > pricing_service::MAX_CART_LINES {
+        return Err(AppError::InvalidInput(format!(
+            "A cart can hold at most {} different items.",
+            pricing_service::MAX_CART_LINES
+        )));
+    }
+    Ok(())
+}
+
+/// The cart priced by the server: current items, the code's standing and the totals.
+#[server]
+pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
+    check_size(&request.lines)?;
+    let state = server_state()?;
+    let now = OffsetDateTime::now_utc();
+    Ok(pricing_service::price_cart(
+        &state.db.pool,
+        &state.store,
+        &request,
+        now.unix_timestamp(),
+        now.date(),
+        None,
+    )
+    .await?)
+}
+
+/// Checks a promo code for this cart: the code's terms, the minimum spend, eligible items.
+#[server]
+pub async fn apply_coupon(
+    code: String,
+    lines: Vec<CartLine>,
+) -> Result<Result<Coupon, CouponRejection>, AppError> {
+    check_size(&lines)?;
+    let state = server_state()?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    Ok(pricing_service::check_coupon(&state.db.pool, &code, &lines, now, None).await?)
+}

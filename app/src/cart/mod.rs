@@ -1,0 +1,11 @@
+//! The cart: kept in the browser, priced by the shared rules, checked by the server.
+
+pub mod api;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod coupon_repo;
+#[cfg(feature = "ssr")]
+pub mod demo_coupons;
+#[cfg(feature = "ssr")]
+pub mod pricing_service;

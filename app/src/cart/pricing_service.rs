@@ -1,0 +1,143 @@
+//! Server-side pricing: the cart priced from database prices and stock, and promo codes
+//! checked against their dates and limits. The browser's figures are never trusted.
+
+use super::coupon_repo;
+use super::model::{CartItem, CartLine, CartRequest, PricedCart};
+use crate::catalog::model::Category;
+use crate::money::Money;
+use crate::pricing::coupon::{Coupon, CouponCode, CouponRejection};
+use crate::shop::StoreInfo;
+use sqlx::{AnyPool, Row};
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+
+/// The most lines one request may name; a real cart is far smaller.
+pub const MAX_CART_LINES: usize = 100;
+
+/// Current price, stock and description of the named SKUs that are still sold.
+pub async fn cart_items(
+    pool: &AnyPool,
+    skus: &[String],
+) -> Result<HashMap<String, CartItem>, sqlx::Error> {
+    let mut items = HashMap::new();
+    for sku in skus.iter().take(MAX_CART_LINES) {
+        let row = sqlx::query(
+            "SELECT s.code, s.style, s.colour, s.price_cents, s.stock, s.image_path, \
+                    p.slug, p.name, p.category, m.name AS model_name \
+             FROM skus s JOIN products p ON p.id = s.product_id \
+             LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+             WHERE s.code = $1 AND s.active = 1",
+        )
+        .bind(sku)
+        .fetch_optional(pool)
+        .await?;
+        let Some(row) = row else { continue };
+        let options: Vec<String> = [
+            row.try_get::<Option<String>, _>("model_name")?,
+            row.try_get("style")?,
+            row.try_get("colour")?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let category: String = row.try_get("category")?;
+        let item = CartItem {
+            sku: row.try_get("code")?,
+            product_slug: row.try_get("slug")?,
+            product_name: row.try_get("name")?,
+            options: options.join(" · "),
+            category: Category::from_slug(&category).unwrap_or(Category::Accessory),
+            unit_price: Money::from_cents(row.try_get("price_cents")?),
+            stock: u32::try_from(row.try_get::<i64, _>("stock")?).unwrap_or(0),
+            image: row.try_get("image_path")?,
+        };
+        items.insert(item.sku.clone(), item);
+    }
+    Ok(items)
+}
+
+fn format_date(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| format!("{} {} {}", t.day(), t.month(), t.year()))
+        .unwrap_or_else(|_| "an unknown date".into())
+}
+
+/// The coupon behind `code` if its dates and usage limits allow it now (the cart's minimum
+/// spend is the caller's concern).
+pub async fn load_coupon(
+    pool: &AnyPool,
+    code: &str,
+    now: i64,
+    customer: Option<&str>,
+) -> Result<Result<Coupon, CouponRejection>, sqlx::Error> {
+    let code = match CouponCode::parse(code) {
+        Ok(code) => code,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let Some(stored) = coupon_repo::find(pool, &code).await? else {
+        return Ok(Err(CouponRejection::Unknown(code.to_string())));
+    };
+    let usage = coupon_repo::usage(pool, stored.id, customer).await?;
+    Ok(stored
+        .terms
+        .check(&code, now, usage, format_date)
+        .map(|()| stored.offer))
+}
+
+/// Checks a code for applying to a cart: its terms, then that the cart qualifies.
+pub async fn check_coupon(
+    pool: &AnyPool,
+    code: &str,
+    lines: &[CartLine],
+    now: i64,
+    customer: Option<&str>,
+) -> Result<Result<Coupon, CouponRejection>, sqlx::Error> {
+    let coupon = match load_coupon(pool, code, now, customer).await? {
+        Ok(coupon) => coupon,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let skus: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
+    let items = cart_items(pool, &skus).await?;
+    let cart = super::model::Cart {
+        lines: lines.to_vec(),
+        ..Default::default()
+    };
+    Ok(coupon
+        .check_cart(&cart.priced_lines(&items))
+        .map(|()| coupon))
+}
+
+/// Prices the cart as the server sees it: database prices, stock-limited quantities, the
+/// coupon re-checked, shipping from the shop's terms, delivery estimated from `today`.
+pub async fn price_cart(
+    pool: &AnyPool,
+    store: &StoreInfo,
+    request: &CartRequest,
+    now: i64,
+    today: Date,
+    customer: Option<&str>,
+) -> Result<PricedCart, sqlx::Error> {
+    let skus: Vec<String> = request.lines.iter().map(|l| l.sku.clone()).collect();
+    let items = cart_items(pool, &skus).await?;
+    let coupon = match &request.coupon {
+        Some(code) => Some(load_coupon(pool, code, now, customer).await?),
+        None => None,
+    };
+    let cart = super::model::Cart {
+        lines: request.lines.clone(),
+        method: request.method,
+        ..Default::default()
+    };
+    let applied = coupon.as_ref().and_then(|c| c.as_ref().ok());
+    let quote = cart.quote(&items, applied, &store.shipping);
+    let has_lines = !cart.priced_lines(&items).is_empty();
+    let estimate = has_lines.then(|| store.delivery.estimate(today, request.method));
+    let mut items: Vec<CartItem> = items.into_values().collect();
+    items.sort_by(|a, b| a.sku.cmp(&b.sku));
+    Ok(PricedCart {
+        items,
+        coupon,
+        quote,
+        estimate,
+    })
+}
