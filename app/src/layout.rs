@@ -1,6 +1,7 @@
 //! The frame around every page (header, footer, page title) and the shared error and 404
 //! views.
 
+use crate::cart::store::CartStore;
 use crate::catalog::model::Category;
 use crate::error::AppError;
 use crate::shop::StoreInfo;
@@ -59,8 +60,32 @@ pub fn SiteHeader() -> impl IntoView {
                         <li><A href="/help">"Help"</A></li>
                     </ul>
                 </nav>
+                <CartLink/>
             </div>
         </header>
+    }
+}
+
+/// The header's link to the cart, with the number of items once the saved cart is read.
+#[component]
+fn CartLink() -> impl IntoView {
+    let store = CartStore::expect();
+    let count = move || store.loaded.get().then(|| store.cart.read().item_count());
+    let label = move || match count() {
+        Some(1) => "Cart, 1 item".to_owned(),
+        Some(n) => format!("Cart, {n} items"),
+        None => "Cart".to_owned(),
+    };
+    view! {
+        <a class="cart-link" href="/cart" aria-label=label>
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path d="M3 4h2l2.4 10.2a1 1 0 0 0 1 .8h8.9a1 1 0 0 0 1-.8L20 7H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
+                <circle cx="9" cy="19" r="1.6" fill="currentColor"/>
+                <circle cx="17" cy="19" r="1.6" fill="currentColor"/>
+            </svg>
+            <span class="cart-link__text">"Cart"</span>
+            <span class="cart-count" data-testid="cart-count" aria-hidden="true">{move || count().filter(|n| *n > 0).map(|n| n.to_string())}</span>
+        </a>
     }
 }
 

@@ -16,6 +16,8 @@ pub mod shop;
 #[cfg(feature = "ssr")]
 pub mod db;
 
+use cart::pages::{CartPage, CheckoutPage};
+use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
 use help::HelpPage;
 use layout::{NotFound, SiteFooter, SiteHeader};
@@ -52,6 +54,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let store = OnceResource::new(shop::get_store_info());
     provide_context(store);
+    CartStore::provide();
 
     // Browser tests wait for this marker before interacting. Effects run once the WASM has
     // hydrated the page; suspended parts finish hydrating in microtasks, so the marker waits
@@ -87,6 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/shop") view=CatalogListing ssr=SsrMode::Async/>
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

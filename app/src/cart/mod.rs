@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod model;
+pub mod pages;
+pub mod store;
 
 #[cfg(feature = "ssr")]
 pub mod coupon_repo;

@@ -5,7 +5,9 @@ use super::model::{
     CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary, StockLevel,
 };
 use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
+use crate::cart::store::CartStore;
 use crate::layout::{when_loaded, PageTitle};
+use crate::pricing::quote::MAX_LINE_QUANTITY;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -396,6 +398,39 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
+    let cart = CartStore::expect();
+    let added = RwSignal::new(None::<String>);
+    // How many more of the chosen variant the cart can take: stock and the line limit.
+    let room = move || {
+        current.get().map_or(0, |v| {
+            let in_cart = cart.cart.read().quantity_of(&v.sku);
+            v.stock.min(MAX_LINE_QUANTITY).saturating_sub(in_cart)
+        })
+    };
+    let add_to_cart = move |_| {
+        let Some(variant) = current.get_untracked() else {
+            return;
+        };
+        if room() == 0 {
+            return;
+        }
+        cart.update(|c| {
+            c.add(&variant.sku, 1);
+        });
+        let in_cart = cart.cart.read_untracked().quantity_of(&variant.sku);
+        added.set(Some(format!(
+            "Added to your cart ({in_cart} of this option)."
+        )));
+    };
+    let add_label = move || {
+        let out = current.get().is_none_or(|v| !v.stock_level().can_buy());
+        match (out, room()) {
+            (true, _) => "Out of stock",
+            (false, 0) => "Limit reached in your cart",
+            _ => "Add to cart",
+        }
+    };
+
     let alt = {
         let name = name.clone();
         move || {
@@ -491,6 +526,17 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                         "Show this option"
                     </button>
                 </form>
+                <button
+                    type="button"
+                    class="button button--block"
+                    disabled=move || !hydrated.get() || room() == 0
+                    on:click=add_to_cart
+                >
+                    {add_label}
+                </button>
+                <p class="product__added" role="status" aria-live="polite">
+                    {move || added.get().map(|message| view! { {message}" "<a href="/cart">"View cart"</a> })}
+                </p>
                 <p class="product__sku">"SKU "<span data-testid="sku">{move || current.get().map(|v| v.sku).unwrap_or_default()}</span></p>
                 <p class="product__description">{description}</p>
                 <ul class="perks">

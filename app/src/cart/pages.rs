@@ -1,0 +1,453 @@
+//! The cart and checkout pages, and the totals panel both share.
+//!
+//! Item prices and the promo code's offer come from the server once per change of items or
+//! code; every total after that is computed here, instantly, by the shared pricing rules.
+
+use super::api::{apply_coupon, price_cart};
+use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
+use super::store::{today, CartStore};
+use crate::layout::{store_info, PageTitle};
+use crate::money::Money;
+use crate::pricing::coupon::{Coupon, CouponKind, CouponRejection};
+use crate::pricing::quote::{CouponOutcome, Quote};
+use crate::pricing::shipping::{Country, ShippingMethod};
+use leptos::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// The value of the country picker's "somewhere else" choice.
+const OTHER_COUNTRY: &str = "other";
+
+#[component]
+pub fn CartPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Your cart"/>
+        <section class="page" aria-labelledby="cart-title">
+            <h1 id="cart-title">"Your cart"</h1>
+            <CartView checkout=false/>
+        </section>
+    }
+}
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Checkout"/>
+        <section class="page" aria-labelledby="checkout-title">
+            <h1 id="checkout-title">"Checkout"</h1>
+            <CartView checkout=true/>
+        </section>
+    }
+}
+
+/// What the shop changed in the cart, with a way to dismiss it.
+#[component]
+fn CartNotices() -> impl IntoView {
+    let store = CartStore::expect();
+    view! {
+        <Show when=move || !store.notices.read().is_empty()>
+            <div class="notice notice--info" role="status">
+                <ul>
+                    {move || store.notices.get().into_iter().map(|n| view! { <li>{n.to_string()}</li> }).collect_view()}
+                </ul>
+                <button type="button" class="button button--small button--ghost" on:click=move |_| store.notices.set(Vec::new())>
+                    "Dismiss"
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// The cart's items, promo code, shipping choices and totals. On the checkout page the items
+/// are a read-only summary.
+#[component]
+fn CartView(checkout: bool) -> impl IntoView {
+    let store = CartStore::expect();
+    view! {
+        <CartNotices/>
+        <Show
+            when=move || store.loaded.get()
+            fallback=|| view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }
+        >
+            <Show
+                when=move || !store.cart.read().lines.is_empty()
+                fallback=|| view! {
+                    <div class="empty">
+                        <p>"Your cart is empty."</p>
+                        <p><a class="button" href="/shop">"Browse products"</a></p>
+                    </div>
+                }
+            >
+                <PricedCartView checkout/>
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+fn PricedCartView(checkout: bool) -> impl IntoView {
+    let store = CartStore::expect();
+    // Ask the server only when the set of items or the code changes; quantities, country and
+    // shipping method are priced here.
+    let pricing_key = Memo::new(move |_| {
+        let cart = store.cart.read();
+        let skus: BTreeSet<String> = cart.lines.iter().map(|l| l.sku.clone()).collect();
+        (skus, cart.coupon.clone())
+    });
+    let priced = LocalResource::new(move || {
+        pricing_key.track();
+        let request = CartRequest::from(&*store.cart.read_untracked());
+        price_cart(request)
+    });
+    let server_cart = move || priced.get().and_then(Result::ok);
+    let load_error = move || priced.get().and_then(Result::err);
+
+    // Bring the cart in line with what the server says can be sold.
+    Effect::new(move |_| {
+        let Some(priced) = server_cart() else { return };
+        let items = priced.items_by_sku();
+        let mut notices = Vec::new();
+        store.update(|cart| {
+            notices = cart.reconcile(&items);
+            if let Some(Err(reason)) = &priced.coupon {
+                cart.coupon = None;
+                notices.push(CartNotice::CouponDropped {
+                    reason: reason.clone(),
+                });
+            }
+        });
+        store.notify(notices);
+    });
+
+    let items = Memo::new(move |_| server_cart().map(|p| p.items_by_sku()).unwrap_or_default());
+    let coupon =
+        Memo::new(move |_| server_cart().and_then(|p: PricedCart| p.coupon.and_then(Result::ok)));
+    let quote = Memo::new(move |_| {
+        let rates = store_info().map(|s| s.shipping).unwrap_or_default();
+        store
+            .cart
+            .read()
+            .quote(&items.read(), coupon.read().as_ref(), &rates)
+    });
+
+    view! {
+        {move || load_error().map(|error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> })}
+        <div class="cart-layout">
+            <CartLines items checkout/>
+            <aside class="cart-summary" aria-label="Order summary">
+                <CouponForm coupon/>
+                <ShippingChoice quote coupon/>
+                <TotalsPanel quote/>
+                {(!checkout).then(|| view! {
+                    <Show when=move || !shipping_refused()>
+                        <p><a class="button button--block" href="/checkout">"Go to checkout"</a></p>
+                    </Show>
+                })}
+                {checkout.then(|| view! {
+                    <p class="note">"Payment is the next step of checkout and opens soon; your cart is saved in this browser."</p>
+                })}
+            </aside>
+        </div>
+    }
+    .into_any()
+}
+
+/// True when the chosen destination is one the shop does not ship to.
+fn shipping_refused() -> bool {
+    let store = CartStore::expect();
+    let cart = store.cart.read();
+    cart.country
+        .as_deref()
+        .is_some_and(|c| Country::from_code(c).is_err())
+}
+
+#[component]
+fn CartLines(items: Memo<HashMap<String, CartItem>>, checkout: bool) -> impl IntoView {
+    let store = CartStore::expect();
+    let lines = move || store.cart.get().lines;
+    view! {
+        <div class="cart-lines">
+            <ul class="lines" aria-label="Items in your cart">
+                <For each=lines key=|l| (l.sku.clone(), l.quantity) let(line)>
+                    {
+                        let sku = line.sku.clone();
+                        let item = move || items.read().get(&sku).cloned();
+                        let sku = line.sku.clone();
+                        view! {
+                            <li class="line">
+                                {move || match item() {
+                                    None => view! { <p class="loading">{format!("{} × {}", line.quantity, sku.clone())}</p> }.into_any(),
+                                    Some(item) => view! { <LineView item quantity=line.quantity checkout/> }.into_any(),
+                                }}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            {(!checkout).then(|| view! {
+                <button type="button" class="button button--ghost button--small" on:click=move |_| store.update(|c| c.clear())>
+                    "Empty cart"
+                </button>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn LineView(item: CartItem, quantity: u32, checkout: bool) -> impl IntoView {
+    let store = CartStore::expect();
+    let quantity = quantity.min(item.max_quantity());
+    let line_total = item.unit_price * quantity;
+    let select_id = format!("qty-{}", item.sku);
+    let href = format!("/products/{}?sku={}", item.product_slug, item.sku);
+    let sku = item.sku.clone();
+    let remove_sku = item.sku.clone();
+    let remove_label = format!("Remove {}", item.display_name());
+    view! {
+        <img src=item.image.clone() alt="" width="80" height="80" class="line__image"/>
+        <div class="line__info">
+            <a class="line__name" href=href>{item.product_name.clone()}</a>
+            <p class="line__options">{item.options.clone()}</p>
+            <p class="line__price">{item.unit_price.to_string()}" each"</p>
+        </div>
+        <div class="line__controls">
+            {if checkout {
+                view! { <p>"Qty "{quantity}</p> }.into_any()
+            } else {
+                view! {
+                    <label for=select_id.clone()>"Quantity"</label>
+                    <select
+                        id=select_id
+                        data-sku=item.sku.clone()
+                        on:change=move |ev| {
+                            let quantity = event_target_value(&ev).parse().unwrap_or(1);
+                            store.update(|c| c.set_quantity(&sku, quantity));
+                        }
+                    >
+                        {(1..=item.max_quantity().max(1))
+                            .map(|n| view! { <option value=n.to_string() selected=n == quantity>{n}</option> })
+                            .collect_view()}
+                    </select>
+                    <button
+                        type="button"
+                        class="link-button"
+                        aria-label=remove_label
+                        on:click=move |_| store.update(|c| c.remove(&remove_sku))
+                    >
+                        "Remove"
+                    </button>
+                }
+                .into_any()
+            }}
+            <p class="line__total">{line_total.to_string()}</p>
+        </div>
+    }
+}
+
+/// The promo code field. One code per order: replacing an applied code asks first.
+#[component]
+fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
+    let store = CartStore::expect();
+    let typed = RwSignal::new(String::new());
+    let refusal = RwSignal::new(None::<CouponRejection>);
+    let pending_replace = RwSignal::new(None::<String>);
+    let applying = RwSignal::new(false);
+
+    let apply = move |code: String| {
+        applying.set(true);
+        refusal.set(None);
+        pending_replace.set(None);
+        let lines = store.cart.read_untracked().lines.clone();
+        leptos::task::spawn_local(async move {
+            match apply_coupon(code, lines).await {
+                Ok(Ok(accepted)) => {
+                    store.update(|c| c.coupon = Some(accepted.code.to_string()));
+                    typed.set(String::new());
+                }
+                Ok(Err(reason)) => refusal.set(Some(reason)),
+                Err(error) => refusal.set(Some(CouponRejection::Unknown(error.to_string()))),
+            }
+            applying.set(false);
+        });
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let code = typed.get_untracked().trim().to_ascii_uppercase();
+        let current = store.cart.read_untracked().coupon.clone();
+        match current {
+            Some(current) if !code.is_empty() && current != code => pending_replace.set(Some(code)),
+            _ => apply(code),
+        }
+    };
+    let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
+
+    view! {
+        <form class="coupon-form" on:submit=on_submit novalidate>
+            <label for="coupon-code">"Promo code"</label>
+            <div class="inline-field">
+                <input
+                    id="coupon-code"
+                    name="coupon"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    aria-describedby="coupon-feedback"
+                />
+                <button type="submit" class="button button--small" disabled=move || applying.get()>"Apply"</button>
+            </div>
+            <div id="coupon-feedback" aria-live="polite">
+                {move || pending_replace.get().map(|code| {
+                    let current = store.cart.read().coupon.clone().unwrap_or_default();
+                    let question = format!("Only one code per order: replace {current} with {code}?");
+                    view! {
+                        <div class="confirm" role="alertdialog" aria-label="Replace promo code">
+                            <p>{question}</p>
+                            <button type="button" class="button button--small" on:click=move |_| apply(code.clone())>"Replace"</button>
+                            <button type="button" class="button button--small button--ghost" on:click=move |_| pending_replace.set(None)>
+                                {format!("Keep {current}")}
+                            </button>
+                        </div>
+                    }
+                })}
+                {move || refusal.get().map(|reason| view! {
+                    <p class="field-error" role="alert">
+                        {reason.to_string()}
+                        " If it still doesn't work, contact us at "
+                        <a href=move || format!("mailto:{}", support())>{support}</a>
+                        "."
+                    </p>
+                })}
+                {move || coupon.get().map(|c| view! {
+                    <p class="coupon-applied">"Code "<strong>{c.code.to_string()}</strong>" applied: "{c.describe()}"."</p>
+                })}
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ShippingChoice(quote: Memo<Quote>, coupon: Memo<Option<Coupon>>) -> impl IntoView {
+    let store = CartStore::expect();
+    let country = move || {
+        store
+            .cart
+            .read()
+            .country
+            .clone()
+            .unwrap_or_else(|| "US".into())
+    };
+    let refused = move || Country::from_code(&country()).is_err();
+    let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
+    let estimate = move |method: ShippingMethod| {
+        store_info().map(|s| s.delivery.estimate(today(), method).describe())
+    };
+    // Each option's price for this cart, so the shopper can compare before choosing.
+    let fee = move |method: ShippingMethod| {
+        let rates = store_info().map(|s| s.shipping).unwrap_or_default();
+        let q = quote.get();
+        let free_coupon = matches!(q.coupon, CouponOutcome::Applied { .. })
+            && coupon
+                .read()
+                .as_ref()
+                .is_some_and(|c| c.kind == CouponKind::FreeShipping);
+        let fee = rates.fee(method, q.merchandise, free_coupon);
+        if fee.is_zero() {
+            "Free".to_owned()
+        } else {
+            fee.to_string()
+        }
+    };
+    view! {
+        <fieldset class="shipping">
+            <legend>"Shipping"</legend>
+            <label for="ship-country">"Destination"</label>
+            <select
+                id="ship-country"
+                on:change=move |ev| {
+                    let code = event_target_value(&ev);
+                    store.update(|c| c.country = Some(code));
+                }
+            >
+                {Country::ALL.into_iter().map(|c| {
+                    let code = c.code();
+                    view! { <option value=code selected=move || country() == code>{c.name()}</option> }
+                }).collect_view()}
+                <option value=OTHER_COUNTRY selected=move || country() == OTHER_COUNTRY>"Another country"</option>
+            </select>
+            <Show when=refused>
+                <p class="field-error" role="alert">
+                    "Sorry, we don't ship there yet. We ship to the United States, Japan, the United Kingdom, Germany, Italy, Spain and the Netherlands. Questions? Write to "
+                    <a href=move || format!("mailto:{}", support())>{support}</a>
+                    "."
+                </p>
+            </Show>
+            <div class="methods" role="radiogroup" aria-label="Shipping method">
+                {ShippingMethod::ALL.into_iter().map(|method| {
+                    let id = format!("ship-{}", method.slug());
+                    let label_for = id.clone();
+                    view! {
+                        <label class="method" for=label_for>
+                            <input
+                                type="radio"
+                                id=id
+                                name="shipping-method"
+                                value=method.slug()
+                                prop:checked=move || store.cart.read().method == method
+                                on:change=move |_| store.update(|c| c.method = method)
+                            />
+                            <span class="method__name">{method.label()}</span>
+                            <span class="method__fee">{move || fee(method)}</span>
+                            <span class="method__eta">{move || estimate(method).map(|e| format!("Arrives {e}"))}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+            <p class="note">"Delivery dates are estimates: promotions and public holidays can add a few days."</p>
+        </fieldset>
+    }
+}
+
+#[component]
+fn TotalsPanel(quote: Memo<Quote>) -> impl IntoView {
+    let store = CartStore::expect();
+    let q = move || quote.get();
+    view! {
+        <dl class="totals" aria-label="Totals">
+            <div class="totals__row">
+                <dt>"Subtotal"</dt>
+                <dd data-testid="subtotal">{move || q().subtotal.to_string()}</dd>
+            </div>
+            {move || match q().coupon {
+                CouponOutcome::Applied { code, discount } => view! {
+                    <div class="totals__row">
+                        <dt>
+                            "Discount ("{code.clone()}") "
+                            <button type="button" class="link-button" aria-label=format!("Remove code {code}") on:click=move |_| store.update(|c| c.coupon = None)>
+                                "Remove"
+                            </button>
+                        </dt>
+                        <dd data-testid="discount">{format!("−{discount}")}</dd>
+                    </div>
+                }.into_any(),
+                CouponOutcome::BelowMinimum { code, missing } => view! {
+                    <div class="totals__row totals__row--note">
+                        <dt>{format!("Code {code}")}</dt>
+                        <dd data-testid="discount">{format!("Add {missing} more to use it")}</dd>
+                    </div>
+                }.into_any(),
+                CouponOutcome::NoCoupon => ().into_any(),
+            }}
+            <div class="totals__row">
+                <dt>{move || q().method.label()}</dt>
+                <dd data-testid="shipping">{move || if q().shipping.is_zero() { "Free".to_owned() } else { q().shipping.to_string() }}</dd>
+            </div>
+            {move || q().free_shipping_gap.map(|gap: Money| view! {
+                <p class="totals__hint" data-testid="free-shipping-hint">{format!("Add {gap} more for free standard shipping.")}</p>
+            })}
+            <div class="totals__row totals__row--total">
+                <dt>"Total"</dt>
+                <dd data-testid="total">{move || q().total.to_string()}</dd>
+            </div>
+        </dl>
+    }
+}

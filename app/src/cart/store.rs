@@ -1,0 +1,122 @@
+//! The cart in the browser: one reactive copy for the whole app, saved to localStorage on
+//! every change and kept in step with other tabs through storage events.
+//!
+//! On the server, and in the browser until hydration has finished, the cart is not loaded:
+//! pages render a placeholder there, so the server's HTML and the first browser render match.
+
+use super::model::{Cart, CartNotice};
+use leptos::prelude::*;
+
+/// The localStorage key of the saved cart.
+pub const STORAGE_KEY: &str = "casefront.cart";
+
+#[derive(Clone, Copy, Debug)]
+pub struct CartStore {
+    pub cart: RwSignal<Cart>,
+    /// True once the saved cart has been read (never on the server).
+    pub loaded: RwSignal<bool>,
+    /// What the shop changed in the cart, until the shopper dismisses it.
+    pub notices: RwSignal<Vec<CartNotice>>,
+}
+
+impl CartStore {
+    /// Creates the store for the app and, in the browser, loads the saved cart and follows
+    /// changes made in other tabs.
+    pub fn provide() -> CartStore {
+        let store = CartStore {
+            cart: RwSignal::new(Cart::default()),
+            loaded: RwSignal::new(false),
+            notices: RwSignal::new(Vec::new()),
+        };
+        provide_context(store);
+        // Effects run only in the browser, after hydration.
+        Effect::new(move |_| {
+            store.reload();
+            store.follow_other_tabs();
+        });
+        store
+    }
+
+    pub fn expect() -> CartStore {
+        expect_context::<CartStore>()
+    }
+
+    /// Changes the cart and saves it.
+    pub fn update(&self, change: impl FnOnce(&mut Cart)) {
+        self.cart.update(change);
+        self.save();
+    }
+
+    pub fn notify(&self, notices: impl IntoIterator<Item = CartNotice>) {
+        let notices: Vec<CartNotice> = notices.into_iter().collect();
+        if !notices.is_empty() {
+            self.notices.update(|all| all.extend(notices));
+        }
+    }
+
+    /// Reads the saved cart, repairing it (and saying so) if it is damaged.
+    fn reload(&self) {
+        let (cart, notice) = Cart::decode(read_saved().as_deref());
+        self.cart.set(cart);
+        if notice.is_some() {
+            self.save();
+        }
+        self.notify(notice);
+        self.loaded.set(true);
+    }
+
+    fn save(&self) {
+        write_saved(&self.cart.read_untracked().encode());
+    }
+
+    fn follow_other_tabs(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let store = *self;
+            let handle = window_event_listener(leptos::ev::storage, move |ev| {
+                if ev.key().as_deref() == Some(STORAGE_KEY) {
+                    let (cart, _) = Cart::decode(ev.new_value().as_deref());
+                    store.cart.set(cart);
+                }
+            });
+            on_cleanup(move || handle.remove());
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn read_saved() -> Option<String> {
+    use gloo_storage::{LocalStorage, Storage};
+    LocalStorage::raw().get_item(STORAGE_KEY).ok().flatten()
+}
+
+#[cfg(feature = "hydrate")]
+fn write_saved(value: &str) {
+    use gloo_storage::{LocalStorage, Storage};
+    // A full or disabled storage keeps the cart for this page only; nothing else to do.
+    let _ = LocalStorage::raw().set_item(STORAGE_KEY, value);
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn read_saved() -> Option<String> {
+    None
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn write_saved(_value: &str) {}
+
+/// Today's date where the shopper is, for delivery estimates.
+pub fn today() -> time::Date {
+    #[cfg(feature = "hydrate")]
+    {
+        let now = js_sys::Date::new_0();
+        let month =
+            time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
+        if let Ok(date) =
+            time::Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
+        {
+            return date;
+        }
+    }
+    time::OffsetDateTime::now_utc().date()
+}
