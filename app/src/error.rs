@@ -17,6 +17,8 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     InvalidInput(String),
+    #[error("Please sign in to continue.")]
+    SignInRequired,
     #[error("The shop is having trouble right now. Please try again in a moment; if it keeps happening, contact us.")]
     Unavailable,
     #[error("We couldn't reach the shop. Check your connection and try again.")]

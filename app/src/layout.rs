@@ -1,6 +1,7 @@
 //! The frame around every page (header, footer, page title) and the shared error and 404
 //! views.
 
+use crate::accounts::pages::AccountLink;
 use crate::cart::store::CartStore;
 use crate::catalog::model::Category;
 use crate::error::AppError;
@@ -18,15 +19,29 @@ pub fn store_info() -> Option<StoreInfo> {
         .and_then(Result::ok)
 }
 
-/// Sets the document title as "Page · Shop name", and the page description.
+/// The shop's name without waiting: from the server's settings while rendering there, from
+/// the already-loaded settings in the browser.
+fn shop_name_now() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::shop::ServerState>() {
+        return Some(state.store.name);
+    }
+    use_context::<StoreResource>()
+        .and_then(|r| r.get_untracked())
+        .and_then(Result::ok)
+        .map(|s| s.name)
+}
+
+/// Sets the document title as "Page · Shop name", and the page description. The title is a
+/// plain string: a title that reads a resource can outlive the page's reactive owner.
 #[component]
 pub fn PageTitle(
     #[prop(into)] text: String,
     #[prop(optional, into)] description: Option<String>,
 ) -> impl IntoView {
-    let title = move || match store_info() {
-        Some(store) => format!("{text} · {}", store.name),
-        None => text.clone(),
+    let title = match shop_name_now() {
+        Some(name) => format!("{text} · {name}"),
+        None => text,
     };
     view! {
         <Title text=title/>
@@ -60,7 +75,10 @@ pub fn SiteHeader() -> impl IntoView {
                         <li><A href="/help">"Help"</A></li>
                     </ul>
                 </nav>
-                <CartLink/>
+                <div class="header-actions">
+                    <AccountLink/>
+                    <CartLink/>
+                </div>
             </div>
         </header>
     }

@@ -4,6 +4,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod cart;
 pub mod catalog;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod shop;
 #[cfg(feature = "ssr")]
 pub mod db;
 
+use accounts::pages::{AccountPage, AuthState, SignInPage, SignUpPage};
 use cart::pages::{CartPage, CheckoutPage};
 use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
     let store = OnceResource::new(shop::get_store_info());
     provide_context(store);
     CartStore::provide();
+    AuthState::provide();
 
     // Browser tests wait for this marker before interacting. Effects run once the WASM has
     // hydrated the page; suspended parts finish hydrating in microtasks, so the marker waits
@@ -91,6 +94,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -24,6 +24,8 @@ pub struct StoreInfo {
 pub struct ServerState {
     pub db: crate::db::Db,
     pub store: StoreInfo,
+    /// Mark cookies `Secure` (the shop is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// The server state of the current request.

@@ -21,6 +21,8 @@ pub struct Config {
     /// Where the built site (WASM, JS, CSS, public files) is served from.
     pub site_root: PathBuf,
     pub log_json: bool,
+    /// Mark the session cookie `Secure`: set when the shop is served over HTTPS.
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -121,6 +123,10 @@ impl Config {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
             None => true,
         };
+        let secure_cookies = match var("SHOP_SECURE_COOKIES") {
+            Some(v) => parse_bool("SHOP_SECURE_COOKIES", v)?,
+            None => false,
+        };
         let log_json = match var("LOG_FORMAT").as_deref() {
             None | Some("text") => false,
             Some("json") => true,
@@ -137,6 +143,7 @@ impl Config {
             demo_catalog,
             site_root,
             log_json,
+            secure_cookies,
         })
     }
 }

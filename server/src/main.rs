@@ -98,6 +98,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
     let state = ServerState {
         db: db.clone(),
         store: config.store.clone(),
+        secure_cookies: config.secure_cookies,
     };
     let app = routes::router(options, state);
     let listener = tokio::net::TcpListener::bind(config.addr)

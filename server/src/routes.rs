@@ -95,6 +95,25 @@ mod tests {
     use axum::http::Request;
     use tower::ServiceExt;
 
+    /// Leptos keeps one global executor, bound to the first runtime that rendered a page; every
+    /// test renders on this one runtime so none is left spawning onto a runtime that has shut
+    /// down. The tests also take turns: driven from several test threads at once, some renders
+    /// never complete under the test harness (the real server, loaded with concurrent
+    /// requests, does not show this).
+    fn on_shared_runtime(test: impl std::future::Future<Output = ()>) {
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> =
+            std::sync::LazyLock::new(|| {
+                tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("a test runtime")
+            });
+        RUNTIME.block_on(test);
+    }
+
     struct TestShop {
         router: Router,
         db: Db,
@@ -141,6 +160,7 @@ mod tests {
                 shipping: Default::default(),
                 delivery: Default::default(),
             },
+            secure_cookies: false,
         };
         TestShop {
             router: router(options, state),
@@ -164,93 +184,107 @@ mod tests {
         (status, headers, String::from_utf8_lossy(&body).into_owned())
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn health_check_reports_the_database() {
-        let shop = shop().await;
-        let (status, _, body) = get(&shop, "/healthz").await;
-        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
-        shop.db.close().await;
-        let (status, _, _) = get(&shop, "/healthz").await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    #[test]
+    fn health_check_reports_the_database() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (status, _, body) = get(&shop, "/healthz").await;
+            assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+            shop.db.close().await;
+            let (status, _, _) = get(&shop, "/healthz").await;
+            assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        });
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn listing_is_rendered_on_the_server_with_its_filter() {
-        let shop = shop().await;
-        let (status, _, html) = get(&shop, "/shop?category=cases").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Signature Case"));
-        assert!(html.contains("Eco Compostable Case"));
-        assert!(!html.contains("Braided USB-C Cable"));
-        assert!(
-            html.contains("care@shop.test"),
-            "contact details in the footer"
-        );
-        assert!(html.contains("<title>Shop · Test Cases</title>"));
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn product_page_renders_the_variant_in_the_url() {
-        let shop = shop().await;
-        let (status, _, html) =
-            get(&shop, "/products/signature-case?sku=SIG-IP17PM-SLM-OCEBLU").await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("$24.99"));
-        assert!(html.contains("Only 3 left"));
-        assert!(html.contains("SIG-IP17PM-SLM-OCEBLU"));
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn missing_pages_and_products_answer_404() {
-        let shop = shop().await;
-        for uri in [
-            "/no-such-page",
-            "/products/no-such-product",
-            "/products/Bad%20Slug",
-        ] {
-            let (status, _, html) = get(&shop, uri).await;
-            assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
-            assert!(html.contains("Page not found"), "{uri}");
-        }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn pictures_are_drawn_and_cached() {
-        let shop = shop().await;
-        let (status, headers, svg) = get(&shop, "/img/case-slim/ocean-blue.svg").await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
-        assert_eq!(headers[header::CACHE_CONTROL], PICTURE);
-        assert!(svg.starts_with("<svg"));
-        let (status, _, _) = get(&shop, "/img/case-slim/plaid.svg").await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn hashed_build_output_is_cached_for_good() {
-        let hashed = shop_with(true).await;
-        let (status, headers, _) = get(&hashed, "/pkg/storefront.abc123.wasm").await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CACHE_CONTROL], IMMUTABLE);
-        let (status, _, _) = get(&hashed, "/pkg/missing.wasm").await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-
-        let unhashed = shop().await;
-        let (_, headers, _) = get(&unhashed, "/pkg/storefront.abc123.wasm").await;
-        assert_eq!(headers[header::CACHE_CONTROL], REVALIDATE);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn pages_are_compressed_for_browsers_that_accept_it() {
-        let shop = shop().await;
-        for encoding in ["br", "gzip"] {
-            let request = Request::get("/shop")
-                .header(header::ACCEPT_ENCODING, encoding)
-                .body(Body::empty())
-                .unwrap();
-            let (status, headers, _) = get_with(&shop, request).await;
+    #[test]
+    fn listing_is_rendered_on_the_server_with_its_filter() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (status, _, html) = get(&shop, "/shop?category=cases").await;
             assert_eq!(status, StatusCode::OK);
-            assert_eq!(headers[header::CONTENT_ENCODING], encoding);
-        }
+            assert!(html.contains("Signature Case"));
+            assert!(html.contains("Eco Compostable Case"));
+            assert!(!html.contains("Braided USB-C Cable"));
+            assert!(
+                html.contains("care@shop.test"),
+                "contact details in the footer"
+            );
+            assert!(html.contains("<title>Shop · Test Cases</title>"));
+        });
+    }
+
+    #[test]
+    fn product_page_renders_the_variant_in_the_url() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (status, _, html) =
+                get(&shop, "/products/signature-case?sku=SIG-IP17PM-SLM-OCEBLU").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("$24.99"));
+            assert!(html.contains("Only 3 left"));
+            assert!(html.contains("SIG-IP17PM-SLM-OCEBLU"));
+        });
+    }
+
+    #[test]
+    fn missing_pages_and_products_answer_404() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            for uri in [
+                "/no-such-page",
+                "/products/no-such-product",
+                "/products/Bad%20Slug",
+            ] {
+                let (status, _, html) = get(&shop, uri).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+                assert!(html.contains("Page not found"), "{uri}");
+            }
+        });
+    }
+
+    #[test]
+    fn pictures_are_drawn_and_cached() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (status, headers, svg) = get(&shop, "/img/case-slim/ocean-blue.svg").await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
+            assert_eq!(headers[header::CACHE_CONTROL], PICTURE);
+            assert!(svg.starts_with("<svg"));
+            let (status, _, _) = get(&shop, "/img/case-slim/plaid.svg").await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        });
+    }
+
+    #[test]
+    fn hashed_build_output_is_cached_for_good() {
+        on_shared_runtime(async {
+            let hashed = shop_with(true).await;
+            let (status, headers, _) = get(&hashed, "/pkg/storefront.abc123.wasm").await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CACHE_CONTROL], IMMUTABLE);
+            let (status, _, _) = get(&hashed, "/pkg/missing.wasm").await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+
+            let unhashed = shop().await;
+            let (_, headers, _) = get(&unhashed, "/pkg/storefront.abc123.wasm").await;
+            assert_eq!(headers[header::CACHE_CONTROL], REVALIDATE);
+        });
+    }
+
+    #[test]
+    fn pages_are_compressed_for_browsers_that_accept_it() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            for encoding in ["br", "gzip"] {
+                let request = Request::get("/shop")
+                    .header(header::ACCEPT_ENCODING, encoding)
+                    .body(Body::empty())
+                    .unwrap();
+                let (status, headers, _) = get_with(&shop, request).await;
+                assert_eq!(status, StatusCode::OK);
+                assert_eq!(headers[header::CONTENT_ENCODING], encoding);
+            }
+        });
     }
 }

@@ -245,12 +245,12 @@ pub fn CatalogListing() -> impl IntoView {
             .map(Category::label)
             .unwrap_or("All products")
     };
-    // "for iPhone 17", once the models are known.
-    let model_name = move || {
+    // "for iPhone 17". The results sit inside the models' Suspense, so the names are plain
+    // values here rather than a second read of the models resource.
+    let model_name = move |models: &[PhoneModel]| {
         let slug = filter.read().model.clone()?;
-        let models = models.get()?.ok()?;
         models
-            .into_iter()
+            .iter()
             .find(|m| m.slug == slug)
             .map(|m| format!(" for {}", m.name))
     };
@@ -260,10 +260,12 @@ pub fn CatalogListing() -> impl IntoView {
         <section class="page" aria-labelledby="listing-title">
             <h1 id="listing-title">{heading}</h1>
             <Suspense fallback=Loading>
-                {when_loaded(models, move |models| view! { <FilterForm models filter/> })}
-            </Suspense>
-            <Transition fallback=Loading>
-                {when_loaded(products, move |products| {
+                {when_loaded(models, move |models| {
+                    let names = models.clone();
+                    view! {
+                        <FilterForm models filter/>
+                        <Transition fallback=Loading>
+                            {when_loaded(products, move |products| {
                     if products.is_empty() {
                         return view! {
                             <p class="result-count" role="status">"No products match these filters."</p>
@@ -276,13 +278,17 @@ pub fn CatalogListing() -> impl IntoView {
                         n => format!("{n} products"),
                     };
                     let model = filter.get_untracked().model;
+                    let for_model = model_name(&names);
                     view! {
-                        <p class="result-count" role="status">{count}{model_name}</p>
+                        <p class="result-count" role="status">{count}{for_model}</p>
                         <ProductGrid products model/>
                     }
                     .into_any()
+                            })}
+                        </Transition>
+                    }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }

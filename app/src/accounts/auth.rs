@@ -1,0 +1,115 @@
+//! Passwords and session tokens (server only): argon2 hashes, random tokens stored as SHA-256
+//! digests, and the HttpOnly, SameSite session cookie.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "casefront_session";
+/// Sessions last 30 days.
+pub const SESSION_LIFETIME_SECS: i64 = 30 * 24 * 60 * 60;
+
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new session token for the cookie, and the digest the database keeps.
+pub fn new_session_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    let digest = token_digest(&token);
+    (token, digest)
+}
+
+pub fn token_digest(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={SESSION_LIFETIME_SECS}; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The `Set-Cookie` value that ends a session.
+pub fn expired_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}")
+}
+
+/// The session token in a `Cookie` request header, if any.
+pub fn token_from_cookie_header(header: &str) -> Option<String> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_hash() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_as_digests() {
+        let (a, a_digest) = new_session_token();
+        let (b, _) = new_session_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(a_digest, token_digest(&a));
+        assert_ne!(a_digest, a);
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_same_site() {
+        let cookie = session_cookie("abc", true);
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Secure")
+        );
+        assert!(!session_cookie("abc", false).contains("Secure"));
+        assert!(expired_cookie(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_token_is_read_from_the_cookie_header() {
+        let token = "a".repeat(64);
+        let header = format!("theme=dark; {SESSION_COOKIE}={token}; other=1");
+        assert_eq!(token_from_cookie_header(&header), Some(token));
+        assert_eq!(token_from_cookie_header("theme=dark"), None);
+        assert_eq!(
+            token_from_cookie_header(&format!("{SESSION_COOKIE}=forged")),
+            None
+        );
+    }
+}

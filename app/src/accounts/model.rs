@@ -1,0 +1,228 @@
+//! Accounts: validated e-mail addresses and passwords, sign-up forms and their field errors,
+//! and the rule that slows down repeated failed sign-ins. No I/O here.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An e-mail address, trimmed and lower-cased so one person has one account.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(input: &str) -> Result<Email, &'static str> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("Enter your e-mail address.");
+        }
+        let valid = email.len() <= Self::MAX_LEN
+            && !email.contains(char::is_whitespace)
+            && match email.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                }
+                None => false,
+            };
+        if valid {
+            Ok(Email(email))
+        } else {
+            Err("Enter an e-mail address like name@example.com.")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Password rules: long enough to resist guessing, short enough to hash cheaply.
+pub const MIN_PASSWORD_LEN: usize = 10;
+pub const MAX_PASSWORD_LEN: usize = 128;
+
+pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_LEN {
+        Err("Use at least 10 characters for your password.")
+    } else if len > MAX_PASSWORD_LEN {
+        Err("Use at most 128 characters for your password.")
+    } else if password.trim().is_empty() {
+        Err("A password can't be only spaces.")
+    } else {
+        Ok(())
+    }
+}
+
+pub const MAX_NAME_LEN: usize = 100;
+
+/// Messages for the fields of a form that did not validate, keyed by field name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: &str) {
+        self.0.push((field.to_owned(), message.to_owned()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A validated sign-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignUp {
+    pub name: String,
+    pub email: Email,
+    pub password: String,
+}
+
+impl SignUp {
+    pub fn validate(name: &str, email: &str, password: &str) -> Result<SignUp, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = name.trim();
+        if name.is_empty() {
+            errors.add("name", "Enter your name.");
+        } else if name.chars().count() > MAX_NAME_LEN {
+            errors.add("name", "Use at most 100 characters for your name.");
+        }
+        let email = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
+        if let Err(m) = check_new_password(password) {
+            errors.add("password", m);
+        }
+        match email {
+            Some(email) if errors.is_empty() => Ok(SignUp {
+                name: name.to_owned(),
+                email,
+                password: password.to_owned(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The signed-in shopper, as pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// Failed sign-ins allowed for one address within the window before it must wait.
+pub const MAX_FAILED_SIGN_INS: usize = 5;
+pub const FAILED_SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
+
+/// How long an address must wait before trying again, given the times (unix seconds) of its
+/// recent failed sign-ins: nothing until the limit is reached, then until the oldest failure
+/// in the window has aged out.
+pub fn sign_in_wait(failures: &[i64], now: i64) -> Option<i64> {
+    let mut recent: Vec<i64> = failures
+        .iter()
+        .copied()
+        .filter(|t| now - t < FAILED_SIGN_IN_WINDOW_SECS)
+        .collect();
+    if recent.len() < MAX_FAILED_SIGN_INS {
+        return None;
+    }
+    recent.sort_unstable();
+    let oldest_counted = recent[recent.len() - MAX_FAILED_SIGN_INS];
+    Some(oldest_counted + FAILED_SIGN_IN_WINDOW_SECS - now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "ann@@example.com",
+            "a nn@example.com",
+            "ann@.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_ten_to_128_characters() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("          ").is_err());
+        assert!(check_new_password("long enough pass").is_ok());
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn sign_up_reports_every_bad_field() {
+        let errors = SignUp::validate(" ", "nope", "123").unwrap_err();
+        assert!(errors.get("name").is_some());
+        assert!(errors.get("email").is_some());
+        assert!(errors.get("password").is_some());
+        let ok = SignUp::validate(" Ann ", "ANN@example.com", "correct horse battery").unwrap();
+        assert_eq!(
+            (ok.name.as_str(), ok.email.as_str()),
+            ("Ann", "ann@example.com")
+        );
+    }
+
+    #[test]
+    fn failed_sign_ins_are_slowed_down() {
+        let now = 10_000;
+        assert_eq!(
+            sign_in_wait(&[now - 10, now - 20, now - 30, now - 40], now),
+            None
+        );
+        let five = [now - 10, now - 20, now - 30, now - 40, now - 100];
+        assert_eq!(
+            sign_in_wait(&five, now),
+            Some(FAILED_SIGN_IN_WINDOW_SECS - 100)
+        );
+        // Failures older than the window do not count.
+        let old = [
+            now - 10,
+            now - 20,
+            now - 30,
+            now - 40,
+            now - FAILED_SIGN_IN_WINDOW_SECS,
+        ];
+        assert_eq!(sign_in_wait(&old, now), None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_wait_is_never_longer_than_the_window(times in proptest::collection::vec(0i64..2_000, 0..20)) {
+            let now = 2_000;
+            if let Some(wait) = sign_in_wait(&times, now) {
+                prop_assert!(wait > 0 && wait <= FAILED_SIGN_IN_WINDOW_SECS);
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Sign-up, sign-in and account pages, and the header's account link.
+
+use super::api::{ChangePassword, FormResult, SignIn, SignOut, SignUp};
+use super::model::{Customer, FieldErrors};
+use crate::error::AppError;
+use crate::layout::{set_http_status, PageTitle};
+use leptos::prelude::*;
+
+/// Who is signed in, refreshed whenever a sign-in, sign-up or sign-out completes.
+#[derive(Clone, Copy)]
+pub struct AuthState {
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_up: ServerAction<SignUp>,
+    pub sign_out: ServerAction<SignOut>,
+    pub customer: Resource<Result<Option<Customer>, AppError>>,
+}
+
+impl AuthState {
+    pub fn provide() {
+        let sign_in = ServerAction::<SignIn>::new();
+        let sign_up = ServerAction::<SignUp>::new();
+        let sign_out = ServerAction::<SignOut>::new();
+        let customer = Resource::new(
+            move || {
+                (
+                    sign_in.version().get(),
+                    sign_up.version().get(),
+                    sign_out.version().get(),
+                )
+            },
+            |_| super::api::current_customer(),
+        );
+        provide_context(AuthState {
+            sign_in,
+            sign_up,
+            sign_out,
+            customer,
+        });
+    }
+
+    pub fn expect() -> AuthState {
+        expect_context::<AuthState>()
+    }
+
+    pub fn signed_in(&self) -> Option<Customer> {
+        self.customer.get().and_then(Result::ok).flatten()
+    }
+}
+
+/// The header link: "Sign in", or the account once signed in.
+#[component]
+pub fn AccountLink() -> impl IntoView {
+    let auth = AuthState::expect();
+    view! {
+        <Transition fallback=|| view! { <a class="account-link" href="/account/sign-in">"Sign in"</a> }>
+            {move || match auth.signed_in() {
+                Some(_) => view! { <a class="account-link" href="/account">"Account"</a> }.into_any(),
+                None => view! { <a class="account-link" href="/account/sign-in">"Sign in"</a> }.into_any(),
+            }}
+        </Transition>
+    }
+}
+
+/// Field messages from the last submission of a form, and any failure outside the fields.
+fn form_errors(
+    value: impl Fn() -> Option<Result<FormResult, AppError>> + Clone + Send + Sync + 'static,
+) -> (Signal<FieldErrors>, Signal<Option<String>>) {
+    let latest = value.clone();
+    let fields = Signal::derive(move || match latest() {
+        Some(Ok(FormResult::Invalid(errors))) => errors,
+        _ => FieldErrors::default(),
+    });
+    let failure = Signal::derive(move || match value() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    });
+    (fields, failure)
+}
+
+/// A labelled input with its error message, linked for screen readers.
+#[component]
+fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
+    let error = move || errors.read().get(name);
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=described
+            />
+            <p class="field-error" id=error_id role="alert">{error}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let auth = AuthState::expect();
+    let (errors, failure) = form_errors(move || auth.sign_up.value().get());
+    view! {
+        <PageTitle text="Create an account"/>
+        <section class="page narrow" aria-labelledby="sign-up-title">
+            <h1 id="sign-up-title">"Create an account"</h1>
+            <p>"See your orders in one place and check out faster. Already have an account? "<a href="/account/sign-in">"Sign in"</a></p>
+            <ActionForm action=auth.sign_up attr:class="panel form" attr:novalidate=true>
+                <Field id="sign-up-name" name="name" label="Name" autocomplete="name" errors/>
+                <Field id="sign-up-email" name="email" label="E-mail" kind="email" autocomplete="email" errors/>
+                <Field id="sign-up-password" name="password" label="Password (at least 10 characters)" kind="password" autocomplete="new-password" errors/>
+                {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <button type="submit" class="button" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let auth = AuthState::expect();
+    let (errors, failure) = form_errors(move || auth.sign_in.value().get());
+    view! {
+        <PageTitle text="Sign in"/>
+        <section class="page narrow" aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">"Sign in"</h1>
+            <p>"New here? "<a href="/account/sign-up">"Create an account"</a></p>
+            <ActionForm action=auth.sign_in attr:class="panel form" attr:novalidate=true>
+                <Field id="sign-in-email" name="email" label="E-mail" kind="email" autocomplete="email" errors/>
+                <Field id="sign-in-password" name="password" label="Password" kind="password" autocomplete="current-password" errors/>
+                {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <button type="submit" class="button" disabled=move || auth.sign_in.pending().get()>"Sign in"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let auth = AuthState::expect();
+    view! {
+        <PageTitle text="Your account"/>
+        <section class="page narrow" aria-labelledby="account-title">
+            <h1 id="account-title">"Your account"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match auth.customer.await {
+                        Ok(Some(customer)) => view! { <AccountDetails customer/> }.into_any(),
+                        Ok(None) => {
+                            set_http_status(401);
+                            view! {
+                                <p>"Please sign in to see your account."</p>
+                                <p><a class="button" href="/account/sign-in">"Sign in"</a></p>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn AccountDetails(customer: Customer) -> impl IntoView {
+    let auth = AuthState::expect();
+    let change = ServerAction::<ChangePassword>::new();
+    let (errors, failure) = form_errors(move || change.value().get());
+    let changed = move || matches!(change.value().get(), Some(Ok(FormResult::Done)));
+    view! {
+        <div class="panel">
+            <h2>"Signed in"</h2>
+            <p data-testid="account-name">{customer.name}</p>
+            <p>{customer.email}</p>
+            <ActionForm action=auth.sign_out>
+                <button type="submit" class="button button--ghost">"Sign out"</button>
+            </ActionForm>
+        </div>
+        <div class="panel">
+            <h2>"Change password"</h2>
+            <ActionForm action=change attr:class="form" attr:novalidate=true>
+                <Field id="current-password" name="current" label="Current password" kind="password" autocomplete="current-password" errors/>
+                <Field id="new-password" name="new_password" label="New password (at least 10 characters)" kind="password" autocomplete="new-password" errors/>
+                {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <p role="status">{move || changed().then_some("Your password has been changed. Other devices were signed out.")}</p>
+                <button type="submit" class="button" disabled=move || change.pending().get()>"Change password"</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,88 @@
+import { test, expect, type Page } from '@playwright/test';
+import { hydrated } from './helpers';
+
+function uniqueEmail(tag: string) {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function signUp(page: Page, name: string, email: string, password: string) {
+  await page.goto('/account/sign-up');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+test('sign up, sign out, sign in again and change the password', async ({ page }) => {
+  const email = uniqueEmail('ann');
+  await signUp(page, 'Ann Example', email, 'correct horse battery');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('account-name')).toHaveText('Ann Example');
+  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
+
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'casefront_session');
+  expect(session?.httpOnly).toBe(true);
+  expect(session?.sameSite).toBe('Lax');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  await page.goto('/account/sign-in');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('wrong password here');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText("That e-mail address and password don't match an account.")).toBeVisible();
+  await expect(page.getByLabel('E-mail')).toHaveValue(email);
+
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('account-name')).toHaveText('Ann Example');
+
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel(/^New password/).fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Your current password is not right.')).toBeVisible();
+  await page.getByLabel('Current password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Your password has been changed.')).toBeVisible();
+});
+
+test('sign-up explains every field that needs fixing', async ({ page }) => {
+  const email = uniqueEmail('dup');
+  await signUp(page, 'First', email, 'correct horse battery');
+  await expect(page.getByTestId('account-name')).toHaveText('First');
+  await page.context().clearCookies();
+
+  await signUp(page, '', 'not-an-email', 'short');
+  await expect(page.getByText('Enter your name.')).toBeVisible();
+  await expect(page.getByText('Enter an e-mail address like name@example.com.')).toBeVisible();
+  await expect(page.getByText('Use at least 10 characters for your password.')).toBeVisible();
+
+  await signUp(page, 'Second', email.toUpperCase(), 'another long password');
+  await expect(page.getByText('An account with this e-mail address already exists.')).toBeVisible();
+});
+
+test('repeated failed sign-ins are slowed down', async ({ page }) => {
+  const email = uniqueEmail('locked');
+  await page.goto('/account/sign-in');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  for (let i = 0; i < 5; i++) {
+    await page.getByLabel('Password').fill(`wrong password ${i}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText("don't match an account")).toBeVisible();
+  }
+  await page.getByLabel('Password').fill('wrong password 6');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText(/Too many failed sign-ins for this address. Try again in \d+ minutes/)).toBeVisible();
+});
+
+test('the account page asks visitors to sign in', async ({ page }) => {
+  const response = await page.goto('/account');
+  expect(response?.status()).toBe(401);
+  await expect(page.getByRole('link', { name: 'Sign in' }).last()).toBeVisible();
+});
