@@ -8,7 +8,7 @@ use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
 use super::store::{today, CartStore};
 use crate::layout::{store_info, PageTitle};
 use crate::money::Money;
-use crate::pricing::coupon::{Coupon, CouponKind, CouponRejection};
+use crate::pricing::coupon::{Coupon, CouponKind};
 use crate::pricing::quote::{CouponOutcome, Quote};
 use crate::pricing::shipping::{Country, ShippingMethod};
 use leptos::prelude::*;
@@ -248,7 +248,8 @@ fn LineView(item: CartItem, quantity: u32, checkout: bool) -> impl IntoView {
 fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
     let store = CartStore::expect();
     let typed = RwSignal::new(String::new());
-    let refusal = RwSignal::new(None::<CouponRejection>);
+    // Why the last code was not applied: the code's own refusal, or a failure to reach the shop.
+    let refusal = RwSignal::new(None::<String>);
     let pending_replace = RwSignal::new(None::<String>);
     let applying = RwSignal::new(false);
 
@@ -263,8 +264,8 @@ fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
                     store.update(|c| c.coupon = Some(accepted.code.to_string()));
                     typed.set(String::new());
                 }
-                Ok(Err(reason)) => refusal.set(Some(reason)),
-                Err(error) => refusal.set(Some(CouponRejection::Unknown(error.to_string()))),
+                Ok(Err(reason)) => refusal.set(Some(reason.to_string())),
+                Err(error) => refusal.set(Some(error.to_string())),
             }
             applying.set(false);
         });
@@ -311,7 +312,7 @@ fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
                 })}
                 {move || refusal.get().map(|reason| view! {
                     <p class="field-error" role="alert">
-                        {reason.to_string()}
+                        {reason}
                         " If it still doesn't work, contact us at "
                         <a href=move || format!("mailto:{}", support())>{support}</a>
                         "."
