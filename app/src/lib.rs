@@ -11,6 +11,8 @@ pub mod error;
 pub mod help;
 pub mod layout;
 pub mod money;
+pub mod orders;
+pub mod payments;
 pub mod pricing;
 pub mod shop;
 

@@ -1,0 +1,154 @@
+//! The order status machine: every allowed change of status is listed here, and nowhere else.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use thiserror::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrderStatus {
+    /// Placed and paid; not yet picked for shipping. The shopper may still change or cancel.
+    Paid,
+    /// Being prepared for shipping: no more changes or cancellation.
+    Processing,
+    Shipped,
+    Delivered,
+    Cancelled,
+    Refunded,
+}
+
+/// A change of status the rules do not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Error)]
+#[error("an order that is {from} cannot become {to}")]
+pub struct InvalidTransition {
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::Paid,
+        OrderStatus::Processing,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Cancelled,
+        OrderStatus::Refunded,
+    ];
+
+    /// The statuses this one may move to.
+    pub fn next(self) -> &'static [OrderStatus] {
+        use OrderStatus::*;
+        match self {
+            Paid => &[Processing, Cancelled],
+            Processing => &[Shipped],
+            Shipped => &[Delivered],
+            // A refund follows a cancellation, or an accepted problem after delivery.
+            Delivered => &[Refunded],
+            Cancelled => &[Refunded],
+            Refunded => &[],
+        }
+    }
+
+    pub fn transition(self, to: OrderStatus) -> Result<OrderStatus, InvalidTransition> {
+        if self.next().contains(&to) {
+            Ok(to)
+        } else {
+            Err(InvalidTransition { from: self, to })
+        }
+    }
+
+    /// The shopper may cancel, or change an item's model, type or colour, only before the
+    /// order is processed for shipping.
+    pub fn shopper_can_cancel(self) -> bool {
+        self == OrderStatus::Paid
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            OrderStatus::Paid => "paid",
+            OrderStatus::Processing => "processing",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OrderStatus::Paid => "placed and paid",
+            OrderStatus::Processing => "being prepared for shipping",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_happy_path_runs_from_paid_to_delivered() {
+        let delivered = OrderStatus::Paid
+            .transition(OrderStatus::Processing)
+            .and_then(|s| s.transition(OrderStatus::Shipped))
+            .and_then(|s| s.transition(OrderStatus::Delivered));
+        assert_eq!(delivered, Ok(OrderStatus::Delivered));
+    }
+
+    #[test]
+    fn cancelling_is_only_possible_before_processing() {
+        assert!(OrderStatus::Paid.shopper_can_cancel());
+        assert_eq!(
+            OrderStatus::Paid.transition(OrderStatus::Cancelled),
+            Ok(OrderStatus::Cancelled)
+        );
+        for status in [
+            OrderStatus::Processing,
+            OrderStatus::Shipped,
+            OrderStatus::Delivered,
+        ] {
+            assert!(!status.shopper_can_cancel());
+            assert!(status.transition(OrderStatus::Cancelled).is_err());
+        }
+    }
+
+    #[test]
+    fn refunded_is_final_and_slugs_round_trip() {
+        assert!(OrderStatus::Refunded.next().is_empty());
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::from_slug(status.slug()), Some(status));
+        }
+        assert_eq!(
+            OrderStatus::Shipped
+                .transition(OrderStatus::Paid)
+                .unwrap_err()
+                .to_string(),
+            "an order that is shipped cannot become placed and paid"
+        );
+    }
+
+    proptest! {
+        /// No sequence of allowed transitions ever returns to an earlier status.
+        #[test]
+        fn transitions_never_go_back(picks in proptest::collection::vec(0usize..6, 0..10)) {
+            let rank = |s: OrderStatus| OrderStatus::ALL.iter().position(|x| *x == s).unwrap();
+            let mut status = OrderStatus::Paid;
+            for pick in picks {
+                if let Ok(next) = status.transition(OrderStatus::ALL[pick]) {
+                    prop_assert!(rank(next) > rank(status));
+                    status = next;
+                }
+            }
+        }
+    }
+}
