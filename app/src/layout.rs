@@ -194,6 +194,12 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     .into_any()
 }
 
+/// Shown while a page's data loads.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">"Loading…"</p> }
+}
+
 /// What a loaded server resource shows: `render` of its value, or the error notice. Put it
 /// inside a `<Suspense>` or `<Transition>`.
 pub fn when_loaded<T, V>(

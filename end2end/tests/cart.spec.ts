@@ -187,3 +187,23 @@ test('the checkout page carries the promo code field and the totals', async ({ p
   await expect(page.getByTestId('discount')).toHaveText('−$2.00');
   await expect(page.getByTestId('total')).toHaveText('$22.99');
 });
+
+test('adding to the cart stops at the stock left, and sold-out options cannot be added', async ({ page }) => {
+  await page.goto(`/products/signature-case?sku=${SLIM_FEW}`);
+  await hydrated(page);
+  const add = page.getByRole('button', { name: 'Add to cart' });
+  for (let i = 1; i <= 3; i++) {
+    await add.click();
+    await expect(page.getByRole('status').filter({ hasText: `(${i} of this option)` })).toBeVisible();
+  }
+  await expect(page.getByRole('button', { name: 'Limit reached in your cart' })).toBeDisabled();
+
+  await page.getByLabel('Colour').selectOption('Sage Green');
+  await expect(page.getByRole('button', { name: 'Out of stock' })).toBeDisabled();
+
+  await page.getByRole('link', { name: 'View cart' }).click();
+  await expect(page.getByTestId('subtotal')).toHaveText('$74.97');
+  await page.getByRole('link', { name: 'Go to checkout' }).click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  await expect(page.getByTestId('total')).toHaveText('$74.97');
+});

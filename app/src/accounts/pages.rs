@@ -3,7 +3,7 @@
 use super::api::{ChangePassword, FormResult, SignIn, SignOut, SignUp};
 use super::model::{Customer, FieldErrors};
 use crate::error::AppError;
-use crate::layout::{set_http_status, PageTitle};
+use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use leptos::prelude::*;
 
 /// Who is signed in, refreshed whenever a sign-in, sign-up or sign-out completes.
@@ -153,19 +153,16 @@ pub fn AccountPage() -> impl IntoView {
         <PageTitle text="Your account"/>
         <section class="page narrow" aria-labelledby="account-title">
             <h1 id="account-title">"Your account"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match auth.customer.await {
-                        Ok(Some(customer)) => view! { <AccountDetails customer/> }.into_any(),
-                        Ok(None) => {
-                            set_http_status(401);
-                            view! {
-                                <p>"Please sign in to see your account."</p>
-                                <p><a class="button" href="/account/sign-in">"Sign in"</a></p>
-                            }
-                            .into_any()
+            <Suspense fallback=Loading>
+                {when_loaded(auth.customer, |customer| match customer {
+                    Some(customer) => view! { <AccountDetails customer/> }.into_any(),
+                    None => {
+                        set_http_status(401);
+                        view! {
+                            <p>"Please sign in to see your account."</p>
+                            <p><a class="button" href="/account/sign-in">"Sign in"</a></p>
                         }
-                        Err(error) => view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }.into_any(),
+                        .into_any()
                     }
                 })}
             </Suspense>

@@ -6,7 +6,7 @@ use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponRejection};
 use crate::pricing::delivery::DeliveryEstimate;
 use crate::pricing::quote::{quote, PricedLine, Quote, MAX_LINE_QUANTITY};
-use crate::pricing::shipping::{ShippingMethod, ShippingRates};
+use crate::pricing::shipping::{Country, ShippingMethod, ShippingRates, UnsupportedCountry};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -31,6 +31,16 @@ pub struct Cart {
 }
 
 impl Cart {
+    /// The chosen destination (the United States until one is chosen), or why the shop
+    /// cannot ship there.
+    pub fn destination(&self) -> Result<Country, UnsupportedCountry> {
+        Country::from_code(
+            self.country
+                .as_deref()
+                .unwrap_or(Country::UnitedStates.code()),
+        )
+    }
+
     pub fn item_count(&self) -> u32 {
         self.lines.iter().map(|l| l.quantity).sum()
     }
@@ -327,6 +337,16 @@ mod tests {
         cart.method = ShippingMethod::Express;
         assert_eq!(Cart::decode(Some(&cart.encode())), (cart, None));
         assert_eq!(Cart::decode(None), (Cart::default(), None));
+    }
+
+    #[test]
+    fn the_destination_defaults_to_the_united_states() {
+        let mut cart = Cart::default();
+        assert_eq!(cart.destination(), Ok(Country::UnitedStates));
+        cart.country = Some("nl".into());
+        assert_eq!(cart.destination(), Ok(Country::Netherlands));
+        cart.country = Some("other".into());
+        assert!(cart.destination().is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
 use super::store::{today, CartStore};
 use crate::layout::{store_info, PageTitle};
 use crate::money::Money;
-use crate::pricing::coupon::{Coupon, CouponKind};
+use crate::pricing::coupon::Coupon;
 use crate::pricing::quote::{CouponOutcome, Quote};
 use crate::pricing::shipping::{Country, ShippingMethod};
 use leptos::prelude::*;
@@ -104,18 +104,19 @@ fn PricedCartView(checkout: bool) -> impl IntoView {
     // Bring the cart in line with what the server says can be sold.
     Effect::new(move |_| {
         let Some(priced) = server_cart() else { return };
-        let items = priced.items_by_sku();
-        let mut notices = Vec::new();
-        store.update(|cart| {
-            notices = cart.reconcile(&items);
-            if let Some(Err(reason)) = &priced.coupon {
-                cart.coupon = None;
-                notices.push(CartNotice::CouponDropped {
-                    reason: reason.clone(),
-                });
-            }
-        });
-        store.notify(notices);
+        let mut cart = store.cart.get_untracked();
+        let mut notices = cart.reconcile(&priced.items_by_sku());
+        if let Some(Err(reason)) = &priced.coupon {
+            cart.coupon = None;
+            notices.push(CartNotice::CouponDropped {
+                reason: reason.clone(),
+            });
+        }
+        // Every change comes with a notice: with none, the cart stays as it is (and unsaved).
+        if !notices.is_empty() {
+            store.update(|c| *c = cart);
+            store.notify(notices);
+        }
     });
 
     let items = Memo::new(move |_| server_cart().map(|p| p.items_by_sku()).unwrap_or_default());
@@ -135,10 +136,10 @@ fn PricedCartView(checkout: bool) -> impl IntoView {
             <CartLines items checkout/>
             <aside class="cart-summary" aria-label="Order summary">
                 <CouponForm coupon/>
-                <ShippingChoice quote coupon/>
+                <ShippingChoice items coupon/>
                 <TotalsPanel quote/>
                 {(!checkout).then(|| view! {
-                    <Show when=move || !shipping_refused()>
+                    <Show when=move || store.cart.read().destination().is_ok()>
                         <p><a class="button button--block" href="/checkout">"Go to checkout"</a></p>
                     </Show>
                 })}
@@ -149,15 +150,6 @@ fn PricedCartView(checkout: bool) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// True when the chosen destination is one the shop does not ship to.
-fn shipping_refused() -> bool {
-    let store = CartStore::expect();
-    let cart = store.cart.read();
-    cart.country
-        .as_deref()
-        .is_some_and(|c| Country::from_code(c).is_err())
 }
 
 #[component]
@@ -327,7 +319,10 @@ fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
 }
 
 #[component]
-fn ShippingChoice(quote: Memo<Quote>, coupon: Memo<Option<Coupon>>) -> impl IntoView {
+fn ShippingChoice(
+    items: Memo<HashMap<String, CartItem>>,
+    coupon: Memo<Option<Coupon>>,
+) -> impl IntoView {
     let store = CartStore::expect();
     let country = move || {
         store
@@ -337,21 +332,20 @@ fn ShippingChoice(quote: Memo<Quote>, coupon: Memo<Option<Coupon>>) -> impl Into
             .clone()
             .unwrap_or_else(|| "US".into())
     };
-    let refused = move || Country::from_code(&country()).is_err();
+    let refused = move || store.cart.read().destination().is_err();
     let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
     let estimate = move |method: ShippingMethod| {
         store_info().map(|s| s.delivery.estimate(today(), method).describe())
     };
-    // Each option's price for this cart, so the shopper can compare before choosing.
+    // Each option's price for this cart, so the shopper can compare before choosing: the
+    // cart priced by the shared rules with that method.
     let fee = move |method: ShippingMethod| {
         let rates = store_info().map(|s| s.shipping).unwrap_or_default();
-        let q = quote.get();
-        let free_coupon = matches!(q.coupon, CouponOutcome::Applied { .. })
-            && coupon
-                .read()
-                .as_ref()
-                .is_some_and(|c| c.kind == CouponKind::FreeShipping);
-        let fee = rates.fee(method, q.merchandise, free_coupon);
+        let mut cart = store.cart.get();
+        cart.method = method;
+        let fee = cart
+            .quote(&items.read(), coupon.read().as_ref(), &rates)
+            .shipping;
         if fee.is_zero() {
             "Free".to_owned()
         } else {

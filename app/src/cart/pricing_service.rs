@@ -3,7 +3,7 @@
 
 use super::coupon_repo;
 use super::model::{CartItem, CartLine, CartRequest, PricedCart};
-use crate::catalog::model::Category;
+use crate::catalog::repo::category;
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponRejection};
 use crate::shop::StoreInfo;
@@ -19,19 +19,26 @@ pub async fn cart_items(
     pool: &AnyPool,
     skus: &[String],
 ) -> Result<HashMap<String, CartItem>, sqlx::Error> {
+    let skus: Vec<&String> = skus.iter().take(MAX_CART_LINES).collect();
+    if skus.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // One query for the whole cart: `IN ($1, $2, …)` reads the same on both engines.
+    let placeholders: Vec<String> = (1..=skus.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT s.code, s.style, s.colour, s.price_cents, s.stock, s.image_path, \
+                p.slug, p.name, p.category, m.name AS model_name \
+         FROM skus s JOIN products p ON p.id = s.product_id \
+         LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+         WHERE s.code IN ({}) AND s.active = 1",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for sku in skus {
+        query = query.bind(sku.clone());
+    }
     let mut items = HashMap::new();
-    for sku in skus.iter().take(MAX_CART_LINES) {
-        let row = sqlx::query(
-            "SELECT s.code, s.style, s.colour, s.price_cents, s.stock, s.image_path, \
-                    p.slug, p.name, p.category, m.name AS model_name \
-             FROM skus s JOIN products p ON p.id = s.product_id \
-             LEFT JOIN phone_models m ON m.id = s.phone_model_id \
-             WHERE s.code = $1 AND s.active = 1",
-        )
-        .bind(sku)
-        .fetch_optional(pool)
-        .await?;
-        let Some(row) = row else { continue };
+    for row in query.fetch_all(pool).await? {
         let options: Vec<String> = [
             row.try_get::<Option<String>, _>("model_name")?,
             row.try_get("style")?,
@@ -40,13 +47,12 @@ pub async fn cart_items(
         .into_iter()
         .flatten()
         .collect();
-        let category: String = row.try_get("category")?;
         let item = CartItem {
             sku: row.try_get("code")?,
             product_slug: row.try_get("slug")?,
             product_name: row.try_get("name")?,
             options: options.join(" · "),
-            category: Category::from_slug(&category).unwrap_or(Category::Accessory),
+            category: category(&row)?,
             unit_price: Money::from_cents(row.try_get("price_cents")?),
             stock: u32::try_from(row.try_get::<i64, _>("stock")?).unwrap_or(0),
             image: row.try_get("image_path")?,

@@ -6,16 +6,11 @@ use super::model::{
 };
 use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
 use crate::cart::store::CartStore;
-use crate::layout::{when_loaded, PageTitle};
+use crate::layout::{when_loaded, Loading, PageTitle};
 use crate::pricing::quote::MAX_LINE_QUANTITY;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-
-#[component]
-fn Loading() -> impl IntoView {
-    view! { <p class="loading" role="status">"Loading…"</p> }
-}
 
 #[component]
 fn ProductCard(

@@ -134,7 +134,8 @@ pub async fn product_detail(
     }))
 }
 
-fn category(row: &sqlx::any::AnyRow) -> Result<Category, sqlx::Error> {
+/// The category column of a row, refusing a value the catalog does not know.
+pub(crate) fn category(row: &sqlx::any::AnyRow) -> Result<Category, sqlx::Error> {
     let slug: String = row.try_get("category")?;
     Category::from_slug(&slug).ok_or_else(|| sqlx::Error::ColumnDecode {
         index: "category".into(),

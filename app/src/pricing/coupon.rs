@@ -86,6 +86,16 @@ impl Coupon {
         self.categories.is_empty() || self.categories.contains(&category)
     }
 
+    /// "phone cases and accessories".
+    fn category_names(&self) -> String {
+        let names: Vec<String> = self
+            .categories
+            .iter()
+            .map(|c| c.label().to_lowercase())
+            .collect();
+        names.join(" and ")
+    }
+
     /// Whether a cart qualifies: the minimum spend is met and something in it is eligible.
     pub fn check_cart(&self, lines: &[PricedLine]) -> Result<(), CouponRejection> {
         if lines.is_empty() {
@@ -100,14 +110,9 @@ impl Coupon {
             });
         }
         if !lines.iter().any(|l| self.applies_to(l.category)) {
-            let names: Vec<String> = self
-                .categories
-                .iter()
-                .map(|c| c.label().to_lowercase())
-                .collect();
             return Err(CouponRejection::NothingEligible {
                 code: self.code.to_string(),
-                categories: names.join(" and "),
+                categories: self.category_names(),
             });
         }
         Ok(())
@@ -123,12 +128,7 @@ impl Coupon {
         if self.categories.is_empty() {
             what
         } else {
-            let names: Vec<String> = self
-                .categories
-                .iter()
-                .map(|c| c.label().to_lowercase())
-                .collect();
-            format!("{what} {}", names.join(" and "))
+            format!("{what} {}", self.category_names())
         }
     }
 }
