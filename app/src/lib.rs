@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod help;
 pub mod layout;
@@ -18,6 +19,8 @@ pub mod shop;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod mail;
 
 use accounts::pages::{AccountPage, AuthState, SignInPage, SignUpPage};
 use cart::pages::{CartPage, CheckoutPage};

@@ -26,6 +26,32 @@ pub struct ServerState {
     pub store: StoreInfo,
     /// Mark cookies `Secure` (the shop is served over HTTPS).
     pub secure_cookies: bool,
+    /// The payment provider checkout pays through.
+    pub gateway: std::sync::Arc<dyn crate::payments::gateway::PaymentGateway>,
+    /// The test-mode gateway's own pages (PayPal approval), when payments run in test mode.
+    pub test_gateway: Option<crate::payments::test_gateway::TestGateway>,
+    pub mailer: crate::mail::Mailer,
+}
+
+#[cfg(feature = "ssr")]
+impl ServerState {
+    /// A shop taking payments through the test-mode gateway, whose ledger lives in `db`.
+    pub fn in_test_mode(
+        db: crate::db::Db,
+        store: StoreInfo,
+        secure_cookies: bool,
+        mailer: crate::mail::Mailer,
+    ) -> ServerState {
+        let gateway = crate::payments::test_gateway::TestGateway::new(db.pool.clone());
+        ServerState {
+            db,
+            store,
+            secure_cookies,
+            gateway: std::sync::Arc::new(gateway.clone()),
+            test_gateway: Some(gateway),
+            mailer,
+        }
+    }
 }
 
 /// The server state of the current request.

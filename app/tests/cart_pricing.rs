@@ -56,10 +56,13 @@ async fn check(db: &Db, code: &str, cart: &[(&str, u32)]) -> Result<Coupon, Coup
 async fn demo_codes_load_once_and_are_found(db: &Db) {
     seeded(db).await;
     assert!(!demo_coupons::seed_once(&db.pool).await.unwrap());
-    let save5 = coupon_repo::find(&db.pool, &CouponCode::parse("save5").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let save5 = coupon_repo::find(
+        &mut db.pool.acquire().await.unwrap(),
+        &CouponCode::parse("save5").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(
         save5.offer.kind,
         CouponKind::AmountOff(Money::from_cents(500))

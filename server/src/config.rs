@@ -23,6 +23,10 @@ pub struct Config {
     pub log_json: bool,
     /// Mark the session cookie `Secure`: set when the shop is served over HTTPS.
     pub secure_cookies: bool,
+    /// The sender of the shop's e-mail.
+    pub mail_from: String,
+    /// Send mail through this SMTP server; without it, mail goes to `<data dir>/outbox`.
+    pub smtp_url: Option<String>,
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -132,6 +136,9 @@ impl Config {
             Some("json") => true,
             Some(other) => return Err(invalid("LOG_FORMAT", "text or json", other.into())),
         };
+        let mail_from = var("SHOP_MAIL_FROM")
+            .unwrap_or_else(|| format!("{} <{}>", store.name, store.support_email));
+        let smtp_url = var("SMTP_URL");
         let site_root = var("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(default_site_root);
@@ -144,6 +151,8 @@ impl Config {
             site_root,
             log_json,
             secure_cookies,
+            mail_from,
+            smtp_url,
         })
     }
 }

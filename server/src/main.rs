@@ -7,7 +7,9 @@ mod routes;
 
 use app::cart::demo_coupons;
 use app::catalog::{demo::demo_catalog, repo::seed_once};
+use app::checkout::service::settle_interrupted;
 use app::db::{Db, DbError};
+use app::mail::{MailError, Mailer};
 use app::shop::ServerState;
 use config::Config;
 use leptos::prelude::LeptosOptions;
@@ -28,6 +30,8 @@ enum StartupError {
     },
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("cannot set up e-mail: {0}")]
+    Mail(#[from] MailError),
 }
 
 #[tokio::main]
@@ -94,12 +98,19 @@ async fn run(config: Config) -> Result<(), StartupError> {
         }
     }
 
-    let options = leptos_options(&config);
-    let state = ServerState {
-        db: db.clone(),
-        store: config.store.clone(),
-        secure_cookies: config.secure_cookies,
+    let mailer = match &config.smtp_url {
+        Some(url) => Mailer::smtp(&config.mail_from, url)?,
+        None => Mailer::outbox(&config.mail_from, config.data_dir.join("outbox"))?,
     };
+    tracing::info!(mail = ?mailer, "mail ready");
+    let options = leptos_options(&config);
+    let state = ServerState::in_test_mode(
+        db.clone(),
+        config.store.clone(),
+        config.secure_cookies,
+        mailer,
+    );
+    tokio::spawn(settle_interrupted_checkouts(state.clone()));
     let app = routes::router(options, state);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -116,6 +127,20 @@ async fn run(config: Config) -> Result<(), StartupError> {
     db.close().await;
     tracing::info!("shop closed");
     Ok(())
+}
+
+/// Settles checkouts the last run left awaiting payment, then keeps settling abandoned ones
+/// (a PayPal approval never given) once a minute.
+async fn settle_interrupted_checkouts(state: ServerState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match settle_interrupted(&state, time::OffsetDateTime::now_utc()).await {
+            Ok(0) => {}
+            Ok(settled) => tracing::info!(settled, "interrupted checkouts settled"),
+            Err(err) => tracing::error!(error = %err, "cannot settle interrupted checkouts"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM, letting in-flight requests finish.

@@ -90,6 +90,7 @@ mod tests {
     use super::*;
     use app::catalog::{demo::demo_catalog, repo::seed_once};
     use app::db::Db;
+    use app::mail::Mailer;
     use app::shop::StoreInfo;
     use axum::body::{to_bytes, Body};
     use axum::http::Request;
@@ -151,17 +152,15 @@ mod tests {
             .site_root(dir.display().to_string())
             .hash_files(hash_files)
             .build();
-        let state = ServerState {
-            db: db.clone(),
-            store: StoreInfo {
-                name: "Test Cases".into(),
-                support_email: "care@shop.test".into(),
-                support_phone: "+1 555 0100".into(),
-                shipping: Default::default(),
-                delivery: Default::default(),
-            },
-            secure_cookies: false,
+        let store = StoreInfo {
+            name: "Test Cases".into(),
+            support_email: "care@shop.test".into(),
+            support_phone: "+1 555 0100".into(),
+            shipping: Default::default(),
+            delivery: Default::default(),
         };
+        let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
+        let state = ServerState::in_test_mode(db.clone(), store, false, mailer);
         TestShop {
             router: router(options, state),
             db,

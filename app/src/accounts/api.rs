@@ -33,16 +33,22 @@ fn invalid(field: &str, message: &str) -> FormResult {
     FormResult::Invalid(errors)
 }
 
+/// The token in cookie `name` sent with this request, if any.
+#[cfg(feature = "ssr")]
+pub(crate) fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
+    auth::token_from_cookie_header(header, name)
+}
+
 /// The session token sent with this request, if any.
 #[cfg(feature = "ssr")]
 fn request_token() -> Option<String> {
-    let parts = use_context::<axum::http::request::Parts>()?;
-    let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    auth::token_from_cookie_header(header)
+    request_cookie(auth::SESSION_COOKIE)
 }
 
 #[cfg(feature = "ssr")]
-fn set_cookie(value: String) {
+pub(crate) fn set_cookie(value: String) {
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(&value),

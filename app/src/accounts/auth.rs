@@ -31,11 +31,21 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `count` random bytes from the operating system.
+pub fn random_bytes(count: usize) -> Vec<u8> {
+    let mut buffer = vec![0u8; count];
+    OsRng.fill_bytes(&mut buffer);
+    buffer
+}
+
+/// `bytes` random bytes from the operating system, as hex.
+pub fn random_hex(bytes: usize) -> String {
+    hex(&random_bytes(bytes))
+}
+
 /// A new session token for the cookie, and the digest the database keeps.
 pub fn new_session_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = hex(&bytes);
+    let token = random_hex(32);
     let digest = token_digest(&token);
     (token, digest)
 }
@@ -44,24 +54,28 @@ pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// A `Set-Cookie` value for a token that scripts cannot read and other sites cannot send.
+pub fn token_cookie(name: &str, token: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
+}
+
 /// The `Set-Cookie` value that starts a session.
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={SESSION_LIFETIME_SECS}; HttpOnly; SameSite=Lax{secure}")
+    token_cookie(SESSION_COOKIE, token, SESSION_LIFETIME_SECS, secure)
 }
 
 /// The `Set-Cookie` value that ends a session.
 pub fn expired_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}")
+    token_cookie(SESSION_COOKIE, "", 0, secure)
 }
 
-/// The session token in a `Cookie` request header, if any.
-pub fn token_from_cookie_header(header: &str) -> Option<String> {
+/// The token in cookie `cookie` of a `Cookie` request header, if it has a token's form.
+pub fn token_from_cookie_header(header: &str, cookie: &str) -> Option<String> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -105,10 +119,13 @@ mod tests {
     fn the_token_is_read_from_the_cookie_header() {
         let token = "a".repeat(64);
         let header = format!("theme=dark; {SESSION_COOKIE}={token}; other=1");
-        assert_eq!(token_from_cookie_header(&header), Some(token));
-        assert_eq!(token_from_cookie_header("theme=dark"), None);
         assert_eq!(
-            token_from_cookie_header(&format!("{SESSION_COOKIE}=forged")),
+            token_from_cookie_header(&header, SESSION_COOKIE),
+            Some(token)
+        );
+        assert_eq!(token_from_cookie_header("theme=dark", SESSION_COOKIE), None);
+        assert_eq!(
+            token_from_cookie_header(&format!("{SESSION_COOKIE}=forged"), SESSION_COOKIE),
             None
         );
     }

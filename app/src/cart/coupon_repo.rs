@@ -3,7 +3,7 @@
 use crate::catalog::model::Category;
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponTerms, CouponUsage};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, Row};
 
 /// A coupon as stored: its offer and its terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,14 +30,17 @@ fn limit(value: Option<i64>) -> Option<u32> {
 }
 
 /// The active coupon with this code, if any.
-pub async fn find(pool: &AnyPool, code: &CouponCode) -> Result<Option<StoredCoupon>, sqlx::Error> {
+pub async fn find(
+    conn: &mut AnyConnection,
+    code: &CouponCode,
+) -> Result<Option<StoredCoupon>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "SELECT id, code, kind, percent_off, amount_off_cents, min_spend_cents, categories, \
                 starts_at, expires_at, usage_limit, per_customer_limit \
          FROM coupons WHERE code = $1 AND active = 1",
     )
     .bind(code.as_str())
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await?
     else {
         return Ok(None);
@@ -71,7 +74,7 @@ pub async fn find(pool: &AnyPool, code: &CouponCode) -> Result<Option<StoredCoup
 
 /// Redemptions of a coupon, in all and by one customer (an account or a guest e-mail).
 pub async fn usage(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     coupon_id: i64,
     customer: Option<&str>,
 ) -> Result<CouponUsage, sqlx::Error> {
@@ -82,7 +85,7 @@ pub async fn usage(
     )
     .bind(coupon_id)
     .bind(customer.unwrap_or_default())
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await?;
     let count = |name: &str| -> Result<u32, sqlx::Error> {
         Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or(u32::MAX))
@@ -95,6 +98,37 @@ pub async fn usage(
             0
         },
     })
+}
+
+/// Locks the coupon's row until the transaction ends, so that redemptions of one code are
+/// counted and recorded one checkout at a time (a write, which SQLite serialises anyway).
+pub async fn lock(conn: &mut AnyConnection, coupon_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE coupons SET active = active WHERE id = $1")
+        .bind(coupon_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records that `order_number` used the coupon.
+pub async fn redeem(
+    conn: &mut AnyConnection,
+    coupon_id: i64,
+    customer_key: &str,
+    order_number: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO coupon_redemptions (coupon_id, customer_key, order_number, redeemed_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(coupon_id)
+    .bind(customer_key)
+    .bind(order_number)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Creates a coupon; returns its id.

@@ -1,13 +1,13 @@
 //! Server-side pricing: the cart priced from database prices and stock, and promo codes
 //! checked against their dates and limits. The browser's figures are never trusted.
 
-use super::coupon_repo;
+use super::coupon_repo::{self, StoredCoupon};
 use super::model::{CartItem, CartLine, CartRequest, PricedCart};
 use crate::catalog::repo::category;
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponRejection};
 use crate::shop::StoreInfo;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
@@ -16,7 +16,7 @@ pub const MAX_CART_LINES: usize = 100;
 
 /// Current price, stock and description of the named SKUs that are still sold.
 pub async fn cart_items(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     skus: &[String],
 ) -> Result<HashMap<String, CartItem>, sqlx::Error> {
     let skus: Vec<&String> = skus.iter().take(MAX_CART_LINES).collect();
@@ -38,7 +38,7 @@ pub async fn cart_items(
         query = query.bind(sku.clone());
     }
     let mut items = HashMap::new();
-    for row in query.fetch_all(pool).await? {
+    for row in query.fetch_all(conn).await? {
         let options: Vec<String> = [
             row.try_get::<Option<String>, _>("model_name")?,
             row.try_get("style")?,
@@ -71,7 +71,7 @@ fn format_date(unix: i64) -> String {
 /// The coupon behind `code` if its dates and usage limits allow it now (the cart's minimum
 /// spend is the caller's concern).
 pub async fn load_coupon(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     code: &str,
     now: i64,
     customer: Option<&str>,
@@ -80,14 +80,24 @@ pub async fn load_coupon(
         Ok(code) => code,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    let Some(stored) = coupon_repo::find(pool, &code).await? else {
+    let Some(stored) = coupon_repo::find(&mut *conn, &code).await? else {
         return Ok(Err(CouponRejection::Unknown(code.to_string())));
     };
-    let usage = coupon_repo::usage(pool, stored.id, customer).await?;
+    redeemable(conn, &stored, now, customer).await
+}
+
+/// Checks a stored coupon's dates and usage limits at `now` for `customer`.
+pub async fn redeemable(
+    conn: &mut AnyConnection,
+    stored: &StoredCoupon,
+    now: i64,
+    customer: Option<&str>,
+) -> Result<Result<Coupon, CouponRejection>, sqlx::Error> {
+    let usage = coupon_repo::usage(conn, stored.id, customer).await?;
     Ok(stored
         .terms
-        .check(&code, now, usage, format_date)
-        .map(|()| stored.offer))
+        .check(&stored.offer.code, now, usage, format_date)
+        .map(|()| stored.offer.clone()))
 }
 
 /// Checks a code for applying to a cart: its terms, then that the cart qualifies.
@@ -98,12 +108,13 @@ pub async fn check_coupon(
     now: i64,
     customer: Option<&str>,
 ) -> Result<Result<Coupon, CouponRejection>, sqlx::Error> {
-    let coupon = match load_coupon(pool, code, now, customer).await? {
+    let mut conn = pool.acquire().await?;
+    let coupon = match load_coupon(&mut conn, code, now, customer).await? {
         Ok(coupon) => coupon,
         Err(rejection) => return Ok(Err(rejection)),
     };
     let skus: Vec<String> = lines.iter().map(|l| l.sku.clone()).collect();
-    let items = cart_items(pool, &skus).await?;
+    let items = cart_items(&mut conn, &skus).await?;
     let cart = super::model::Cart {
         lines: lines.to_vec(),
         ..Default::default()
@@ -123,10 +134,11 @@ pub async fn price_cart(
     today: Date,
     customer: Option<&str>,
 ) -> Result<PricedCart, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
     let skus: Vec<String> = request.lines.iter().map(|l| l.sku.clone()).collect();
-    let items = cart_items(pool, &skus).await?;
+    let items = cart_items(&mut conn, &skus).await?;
     let coupon = match &request.coupon {
-        Some(code) => Some(load_coupon(pool, code, now, customer).await?),
+        Some(code) => Some(load_coupon(&mut conn, code, now, customer).await?),
         None => None,
     };
     let cart = super::model::Cart {

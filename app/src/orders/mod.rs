@@ -1,3 +1,12 @@
-//! Orders: their life cycle. Storage, checkout and history arrive with the checkout feature.
+//! Orders: their life cycle, storage, history, access rules and confirmation e-mail.
 
+pub mod api;
+pub mod model;
 pub mod status;
+
+#[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod repo;

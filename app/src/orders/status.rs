@@ -6,6 +6,9 @@ use thiserror::Error;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderStatus {
+    /// Stock and promo code are held while the payment is taken; never shown to the shopper.
+    /// A payment that fails deletes the order and gives everything back.
+    AwaitingPayment,
     /// Placed and paid; not yet picked for shipping. The shopper may still change or cancel.
     Paid,
     /// Being prepared for shipping: no more changes or cancellation.
@@ -25,7 +28,8 @@ pub struct InvalidTransition {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 6] = [
+    pub const ALL: [OrderStatus; 7] = [
+        OrderStatus::AwaitingPayment,
         OrderStatus::Paid,
         OrderStatus::Processing,
         OrderStatus::Shipped,
@@ -38,6 +42,7 @@ impl OrderStatus {
     pub fn next(self) -> &'static [OrderStatus] {
         use OrderStatus::*;
         match self {
+            AwaitingPayment => &[Paid],
             Paid => &[Processing, Cancelled],
             Processing => &[Shipped],
             Shipped => &[Delivered],
@@ -64,6 +69,7 @@ impl OrderStatus {
 
     pub fn slug(self) -> &'static str {
         match self {
+            OrderStatus::AwaitingPayment => "awaiting_payment",
             OrderStatus::Paid => "paid",
             OrderStatus::Processing => "processing",
             OrderStatus::Shipped => "shipped",
@@ -81,6 +87,7 @@ impl OrderStatus {
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            OrderStatus::AwaitingPayment => "awaiting payment",
             OrderStatus::Paid => "placed and paid",
             OrderStatus::Processing => "being prepared for shipping",
             OrderStatus::Shipped => "shipped",
@@ -140,9 +147,9 @@ mod tests {
     proptest! {
         /// No sequence of allowed transitions ever returns to an earlier status.
         #[test]
-        fn transitions_never_go_back(picks in proptest::collection::vec(0usize..6, 0..10)) {
+        fn transitions_never_go_back(picks in proptest::collection::vec(0usize..7, 0..10)) {
             let rank = |s: OrderStatus| OrderStatus::ALL.iter().position(|x| *x == s).unwrap();
-            let mut status = OrderStatus::Paid;
+            let mut status = OrderStatus::AwaitingPayment;
             for pick in picks {
                 if let Ok(next) = status.transition(OrderStatus::ALL[pick]) {
                     prop_assert!(rank(next) > rank(status));

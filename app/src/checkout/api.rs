@@ -1,0 +1,87 @@
+//! Checkout server functions: pay for the cart, and finish a PayPal approval.
+
+use super::model::{CheckoutOutcome, CheckoutRequest};
+use crate::error::AppError;
+use crate::money::Money;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::service,
+    crate::accounts::api::signed_in,
+    crate::orders::{access, repo},
+    crate::shop::{server_state, ServerState},
+    time::OffsetDateTime,
+};
+
+/// A guest who just placed an order may come back to it from this browser.
+#[cfg(feature = "ssr")]
+async fn remember_guest_order(
+    state: &ServerState,
+    outcome: &CheckoutOutcome,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    if let CheckoutOutcome::Placed { number } = outcome {
+        let mut conn = state.db.pool.acquire().await?;
+        if let Some(order) = repo::find_by_number(&mut conn, number).await? {
+            if order.customer_id.is_none() {
+                access::grant_to_this_browser(state, order.id, now.unix_timestamp()).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[server]
+pub async fn place_order(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
+    let state = server_state()?;
+    let customer = signed_in().await?;
+    let now = OffsetDateTime::now_utc();
+    let outcome = service::place_order(&state, &request, customer.as_ref(), now).await?;
+    remember_guest_order(&state, &outcome, now).await?;
+    Ok(outcome)
+}
+
+/// A PayPal payment as its approval page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayPalPayment {
+    pub shop: String,
+    pub amount: Money,
+    pub waiting: bool,
+}
+
+#[server]
+pub async fn paypal_payment(reference: String) -> Result<PayPalPayment, AppError> {
+    let state = server_state()?;
+    let gateway = state.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+    let approval = gateway
+        .approval(&reference)
+        .await
+        .map_err(service::CheckoutError::Gateway)?
+        .ok_or(AppError::NotFound)?;
+    Ok(PayPalPayment {
+        shop: state.store.name.clone(),
+        amount: approval.amount,
+        waiting: approval.waiting,
+    })
+}
+
+/// The shopper's answer on the PayPal page; the shop then completes or releases the order.
+#[server]
+pub async fn paypal_decision(
+    reference: String,
+    approve: bool,
+) -> Result<CheckoutOutcome, AppError> {
+    let state = server_state()?;
+    let gateway = state.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+    let number = gateway
+        .decide(&reference, approve)
+        .await
+        .map_err(service::CheckoutError::Gateway)?
+        .ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    let outcome = service::finish_paypal(&state, &number, now).await?;
+    remember_guest_order(&state, &outcome, now).await?;
+    Ok(outcome)
+}

@@ -1,0 +1,9 @@
+//! Checkout: the form (contact, address, shipping, code, payment), its checks, and the
+//! server's one way of turning a cart into a paid order.
+
+pub mod address;
+pub mod api;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,508 @@
+//! Checkout on the server: the only place an order is created and paid.
+//!
+//! 1. **Reserve**, in one transaction: the order row (claiming the idempotency key), prices,
+//!    promo code and shipping recomputed from the database, stock taken with conditional
+//!    updates (the last unit goes to one shopper only), the promo-code redemption recorded
+//!    under a lock on the code (its limits hold under concurrency). Anything that differs from
+//!    what the shopper saw stops here, before any payment.
+//! 2. **Pay** through the gateway, keyed by the order number: a retry never charges twice.
+//! 3. **Settle**: paid orders are marked paid; refused payments give everything back.
+//!
+//! If the server stops between 2 and 3, `settle_interrupted` asks the gateway what happened
+//! and finishes the job: no paid order is lost, and no order is paid without a charge.
+
+use super::model::{
+    validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, PaymentFailure, ValidCheckout,
+};
+use crate::accounts::auth::random_bytes;
+use crate::accounts::model::Customer;
+use crate::cart::model::{Cart, CartItem, PricedCart};
+use crate::cart::{coupon_repo, pricing_service};
+use crate::error::AppError;
+use crate::mail::Email;
+use crate::orders::email::confirmation;
+use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
+use crate::orders::repo::{self, NewOrder, OrderState};
+use crate::orders::status::OrderStatus;
+use crate::payments::gateway::{ChargeOutcome, GatewayError, PaymentChoice};
+use crate::pricing::coupon::{CouponCode, CouponRejection};
+use crate::pricing::delivery::add_business_days;
+use crate::pricing::quote::CouponOutcome;
+use crate::shop::ServerState;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// How long a checkout may wait for its payment (PayPal approval included) before the shop
+/// settles it with the gateway and frees what it holds.
+pub const PAYMENT_TIMEOUT_SECS: i64 = 30 * 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckoutError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Gateway(#[from] GatewayError),
+    #[error("the cart is empty")]
+    EmptyCart,
+    #[error("the idempotency key is missing or malformed")]
+    BadKey,
+}
+
+impl From<CheckoutError> for AppError {
+    fn from(err: CheckoutError) -> Self {
+        match err {
+            CheckoutError::Database(err) => err.into(),
+            CheckoutError::Gateway(err) => {
+                tracing::error!(error = %err, "payment gateway failure");
+                AppError::PaymentUnconfirmed
+            }
+            CheckoutError::EmptyCart => AppError::InvalidInput(
+                "Your cart is empty: add something before checking out.".into(),
+            ),
+            CheckoutError::BadKey => AppError::InvalidInput(
+                "The checkout form is out of date: reload the page and try again.".into(),
+            ),
+        }
+    }
+}
+
+/// Places (or, for a repeated submission, finds) the order for `request`.
+pub async fn place_order(
+    state: &ServerState,
+    request: &CheckoutRequest,
+    customer: Option<&Customer>,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    let key = request.idempotency_key.trim();
+    if !(16..=64).contains(&key.len())
+        || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(CheckoutError::BadKey);
+    }
+    let valid = match validate_checkout(request, (now.year(), u8::from(now.month()))) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(CheckoutOutcome::Invalid(errors)),
+    };
+    if request.cart.lines.is_empty() {
+        return Err(CheckoutError::EmptyCart);
+    }
+    if request.cart.lines.len() > pricing_service::MAX_CART_LINES {
+        return Err(CheckoutError::EmptyCart);
+    }
+    let existing = repo::find_by_key(&mut *state.db.pool.acquire().await?, key).await?;
+    let order = match existing {
+        Some(order) => order,
+        None => match reserve(state, request, &valid, customer, now).await? {
+            Reservation::Reserved(order) => order,
+            Reservation::Refused(outcome) => return Ok(outcome),
+        },
+    };
+    pay(state, &order, &request.payment, now).await
+}
+
+enum Reservation {
+    Reserved(OrderState),
+    Refused(CheckoutOutcome),
+}
+
+/// The key a customer's promo-code uses are counted under: their account's address when
+/// signed in, otherwise the contact address.
+fn customer_key(valid: &ValidCheckout, customer: Option<&Customer>) -> String {
+    customer.map_or_else(|| valid.email.to_string(), |c| c.email.clone())
+}
+
+async fn reserve(
+    state: &ServerState,
+    request: &CheckoutRequest,
+    valid: &ValidCheckout,
+    customer: Option<&Customer>,
+    now: OffsetDateTime,
+) -> Result<Reservation, CheckoutError> {
+    let unix = now.unix_timestamp();
+    let number = order_number_from(&random_bytes(8));
+    let customer_key = customer_key(valid, customer);
+    let mut tx = state.db.pool.begin().await?;
+    let new_order = NewOrder {
+        number: &number,
+        idempotency_key: request.idempotency_key.trim(),
+        customer_id: customer.map(|c| c.id),
+        email: valid.email.as_str(),
+        address: &valid.address,
+        method: request.cart.method,
+        payment: &valid.payment,
+        placed_at: unix,
+    };
+    let order_id = match repo::insert_order(&mut tx, &new_order).await {
+        Ok(id) => id,
+        Err(err) if is_unique_violation(&err) => {
+            // The same submission arrived twice at once: the first one owns the order.
+            tx.rollback().await?;
+            let mut conn = state.db.pool.acquire().await?;
+            return match repo::find_by_key(&mut conn, new_order.idempotency_key).await? {
+                Some(order) => Ok(Reservation::Reserved(order)),
+                None => Err(err.into()),
+            };
+        }
+        Err(err) => return Err(err.into()),
+    };
+
+    let skus: Vec<String> = request.cart.lines.iter().map(|l| l.sku.clone()).collect();
+    let items = pricing_service::cart_items(&mut tx, &skus).await?;
+    let mut cart = Cart {
+        lines: request.cart.lines.clone(),
+        method: request.cart.method,
+        country: Some(valid.address.country.code().to_owned()),
+        coupon: request.cart.coupon.clone(),
+    };
+    let mut changes = differences(&cart, &items, &request.seen.unit_prices);
+
+    let coupon = match &request.cart.coupon {
+        None => None,
+        Some(code) => match redeemable_coupon(&mut tx, code, unix, &customer_key).await? {
+            Ok(found) => Some(found),
+            Err(rejection) => {
+                tx.rollback().await?;
+                return Ok(Reservation::Refused(CheckoutOutcome::CouponRefused(
+                    rejection,
+                )));
+            }
+        },
+    };
+    cart.reconcile(&items);
+    let lines = cart.priced_lines(&items);
+    if let Some((_, offer)) = &coupon {
+        if let Err(rejection) = offer.check_cart(&lines) {
+            tx.rollback().await?;
+            return Ok(Reservation::Refused(CheckoutOutcome::CouponRefused(
+                rejection,
+            )));
+        }
+    }
+    let quote = cart.quote(
+        &items,
+        coupon.as_ref().map(|(_, c)| c),
+        &state.store.shipping,
+    );
+    if quote.total != request.seen.total {
+        changes.push(CartChange::TotalChanged {
+            from: request.seen.total,
+            to: quote.total,
+        });
+    }
+    if !changes.is_empty() || lines.is_empty() {
+        tx.rollback().await?;
+        return Ok(Reservation::Refused(
+            cart_changed(state, request, changes, now, &customer_key).await?,
+        ));
+    }
+
+    for line in &lines {
+        let taken = sqlx::query(
+            "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $3",
+        )
+        .bind(i64::from(line.quantity))
+        .bind(&line.sku)
+        .bind(i64::from(line.quantity))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken != 1 {
+            // Someone bought the last units a moment ago (possible on PostgreSQL, where reads
+            // above do not hold the rows).
+            tx.rollback().await?;
+            return Ok(Reservation::Refused(
+                cart_changed(state, request, vec![], now, &customer_key).await?,
+            ));
+        }
+        let item = &items[&line.sku];
+        repo::insert_line(
+            &mut tx,
+            order_id,
+            &OrderLine {
+                sku: line.sku.clone(),
+                product_name: item.product_name.clone(),
+                options: item.options.clone(),
+                image: item.image.clone(),
+                unit_price: line.unit_price,
+                quantity: line.quantity,
+            },
+        )
+        .await?;
+    }
+    let applied_code = match (&coupon, &quote.coupon) {
+        (Some((coupon_id, offer)), CouponOutcome::Applied { .. }) => {
+            coupon_repo::redeem(&mut tx, *coupon_id, &customer_key, &number, unix).await?;
+            Some(offer.code.to_string())
+        }
+        _ => None,
+    };
+    let totals = OrderTotals {
+        subtotal: quote.subtotal,
+        discount: quote.discount,
+        coupon: applied_code,
+        shipping: quote.shipping,
+        total: quote.total,
+    };
+    let today = now.date();
+    let delivery = state.store.delivery;
+    repo::set_totals(
+        &mut tx,
+        order_id,
+        &totals,
+        add_business_days(today, delivery.dispatch.max),
+        delivery.estimate(today, request.cart.method),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Reservation::Reserved(OrderState {
+        id: order_id,
+        number,
+        status: OrderStatus::AwaitingPayment,
+        total: quote.total,
+        paid_by_paypal: matches!(request.payment, PaymentChoice::PayPal),
+        customer_id: customer.map(|c| c.id),
+    }))
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}
+
+/// The coupon and its id, if it may be redeemed now; locks it for the rest of the transaction.
+async fn redeemable_coupon(
+    conn: &mut AnyConnection,
+    code: &str,
+    now: i64,
+    customer_key: &str,
+) -> Result<Result<(i64, crate::pricing::coupon::Coupon), CouponRejection>, sqlx::Error> {
+    let code = match CouponCode::parse(code) {
+        Ok(code) => code,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let Some(stored) = coupon_repo::find(&mut *conn, &code).await? else {
+        return Ok(Err(CouponRejection::Unknown(code.to_string())));
+    };
+    coupon_repo::lock(&mut *conn, stored.id).await?;
+    Ok(
+        pricing_service::redeemable(conn, &stored, now, Some(customer_key))
+            .await?
+            .map(|coupon| (stored.id, coupon)),
+    )
+}
+
+/// What differs between the cart the shopper saw and what the shop can sell now.
+fn differences(
+    cart: &Cart,
+    items: &HashMap<String, CartItem>,
+    seen: &[(String, crate::money::Money)],
+) -> Vec<CartChange> {
+    let mut changes = Vec::new();
+    for line in &cart.lines {
+        let Some(item) = items.get(&line.sku) else {
+            changes.push(CartChange::NoLongerSold {
+                sku: line.sku.clone(),
+            });
+            continue;
+        };
+        if item.stock == 0 {
+            changes.push(CartChange::SoldOut {
+                name: item.display_name(),
+            });
+            continue;
+        }
+        if line.quantity > item.max_quantity() {
+            changes.push(CartChange::QuantityLowered {
+                name: item.display_name(),
+                to: item.max_quantity(),
+            });
+        }
+        let seen_price = seen
+            .iter()
+            .find(|(sku, _)| *sku == line.sku)
+            .map(|(_, p)| *p);
+        if let Some(seen_price) = seen_price.filter(|p| *p != item.unit_price) {
+            changes.push(CartChange::PriceChanged {
+                name: item.display_name(),
+                from: seen_price,
+                to: item.unit_price,
+            });
+        }
+    }
+    changes
+}
+
+async fn cart_changed(
+    state: &ServerState,
+    request: &CheckoutRequest,
+    mut changes: Vec<CartChange>,
+    now: OffsetDateTime,
+    customer_key: &str,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    let fresh: PricedCart = pricing_service::price_cart(
+        &state.db.pool,
+        &state.store,
+        &request.cart,
+        now.unix_timestamp(),
+        now.date(),
+        Some(customer_key),
+    )
+    .await?;
+    if changes.is_empty() {
+        let items = fresh.items_by_sku();
+        let cart = Cart {
+            lines: request.cart.lines.clone(),
+            ..Default::default()
+        };
+        changes = differences(&cart, &items, &request.seen.unit_prices);
+    }
+    Ok(CheckoutOutcome::CartChanged {
+        changes,
+        cart: Box::new(fresh),
+    })
+}
+
+/// Takes the payment for a reserved order and settles it.
+async fn pay(
+    state: &ServerState,
+    order: &OrderState,
+    payment: &PaymentChoice,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    if order.status != OrderStatus::AwaitingPayment {
+        return Ok(CheckoutOutcome::Placed {
+            number: order.number.clone(),
+        });
+    }
+    let outcome = match payment {
+        PaymentChoice::Card(card) => {
+            state
+                .gateway
+                .charge_card(&order.number, order.total, card)
+                .await?
+        }
+        PaymentChoice::PayPal => {
+            let url = state
+                .gateway
+                .start_paypal(&order.number, order.total)
+                .await?;
+            return Ok(CheckoutOutcome::ApprovePayPal { url });
+        }
+    };
+    settle(state, order, outcome, now).await
+}
+
+/// Completes a PayPal checkout once the shopper has approved or cancelled it.
+pub async fn finish_paypal(
+    state: &ServerState,
+    number: &str,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let Some(order) = repo::find_by_number(&mut conn, number).await? else {
+        // Released already: the approval was cancelled or timed out.
+        return Ok(CheckoutOutcome::PaymentFailed(PaymentFailure {
+            reason: crate::payments::gateway::DeclineReason::PayPalCancelled,
+        }));
+    };
+    drop(conn);
+    if order.status != OrderStatus::AwaitingPayment {
+        return Ok(CheckoutOutcome::Placed {
+            number: order.number,
+        });
+    }
+    let outcome = state.gateway.capture_paypal(&order.number).await?;
+    settle(state, &order, outcome, now).await
+}
+
+async fn settle(
+    state: &ServerState,
+    order: &OrderState,
+    outcome: ChargeOutcome,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    match outcome {
+        ChargeOutcome::Succeeded { reference } => {
+            if repo::mark_paid(&state.db.pool, order.id, &reference, now.unix_timestamp()).await? {
+                send_confirmation(state, &order.number).await;
+            }
+            Ok(CheckoutOutcome::Placed {
+                number: order.number.clone(),
+            })
+        }
+        ChargeOutcome::Declined(reason) => {
+            repo::release(&state.db.pool, order.id).await?;
+            Ok(CheckoutOutcome::PaymentFailed(PaymentFailure { reason }))
+        }
+        ChargeOutcome::AwaitingApproval => Err(GatewayError(format!(
+            "payment for {} is still awaiting approval",
+            order.number
+        ))
+        .into()),
+    }
+}
+
+/// Sends the confirmation e-mail. A mail failure is logged, never undoes the order: the order
+/// is safe and visible, and support can resend.
+pub async fn send_confirmation(state: &ServerState, number: &str) {
+    let detail = match repo::detail(&state.db.pool, number).await {
+        Ok(Some((detail, _))) => detail,
+        Ok(None) => return,
+        Err(err) => {
+            tracing::error!(error = %err, number, "cannot read the order to confirm it");
+            return;
+        }
+    };
+    let (subject, text, html) = confirmation(&detail, &state.store);
+    let email = Email {
+        to: detail.email.clone(),
+        subject,
+        text,
+        html,
+    };
+    match state.mailer.send(&email).await {
+        Ok(()) => tracing::info!(number, "confirmation e-mail sent"),
+        Err(err) => tracing::error!(error = %err, number, "cannot send the confirmation e-mail"),
+    }
+}
+
+/// Settles checkouts left awaiting payment for longer than `PAYMENT_TIMEOUT_SECS` (the server
+/// stopped mid-checkout, or the shopper left the PayPal page): asks the gateway what happened,
+/// then marks the order paid or gives its stock and promo code back. Returns how many were
+/// settled.
+pub async fn settle_interrupted(
+    state: &ServerState,
+    now: OffsetDateTime,
+) -> Result<usize, CheckoutError> {
+    let stale =
+        repo::stale_awaiting_payment(&state.db.pool, now.unix_timestamp() - PAYMENT_TIMEOUT_SECS)
+            .await?;
+    let mut settled = 0;
+    for order in stale {
+        let mut outcome = if order.paid_by_paypal {
+            // An approval that was given but never captured is taken now.
+            Some(
+                state
+                    .gateway
+                    .capture_paypal(&order.number)
+                    .await
+                    .unwrap_or(ChargeOutcome::AwaitingApproval),
+            )
+        } else {
+            state.gateway.find_payment(&order.number).await?
+        };
+        if outcome == Some(ChargeOutcome::AwaitingApproval) {
+            state.gateway.void(&order.number).await?;
+            outcome = state.gateway.find_payment(&order.number).await?;
+        }
+        let outcome = match outcome {
+            Some(ChargeOutcome::Succeeded { reference }) => ChargeOutcome::Succeeded { reference },
+            // Never charged, refused, or abandoned: nothing was taken.
+            _ => ChargeOutcome::Declined(crate::payments::gateway::DeclineReason::ProcessingError),
+        };
+        settle(state, &order, outcome, now).await?;
+        settled += 1;
+    }
+    Ok(settled)
+}

@@ -1,0 +1,54 @@
+//! Who may see an order (server only): the account that placed it, or the browser that placed
+//! it as a guest or looked it up with its number and e-mail address. Anyone else is told the
+//! order does not exist, so order numbers cannot be probed.
+
+use super::repo;
+use crate::accounts::api::{request_cookie, set_cookie};
+use crate::accounts::auth::{new_session_token, token_cookie, token_digest};
+use crate::error::AppError;
+use crate::shop::ServerState;
+
+/// The cookie holding this browser's order-access token.
+pub const ORDER_ACCESS_COOKIE: &str = "casefront_orders";
+/// Guests can come back to their orders for a year.
+const ORDER_ACCESS_LIFETIME_SECS: i64 = 365 * 24 * 60 * 60;
+
+/// Lets this browser see the order from now on, setting its access cookie if it has none.
+pub async fn grant_to_this_browser(
+    state: &ServerState,
+    order_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let token = match request_cookie(ORDER_ACCESS_COOKIE) {
+        Some(token) => token,
+        None => new_session_token().0,
+    };
+    repo::grant(&state.db.pool, &token_digest(&token), order_id, now).await?;
+    set_cookie(token_cookie(
+        ORDER_ACCESS_COOKIE,
+        &token,
+        ORDER_ACCESS_LIFETIME_SECS,
+        state.secure_cookies,
+    ));
+    Ok(())
+}
+
+/// True if the asker may see order `number`, owned by `owner` (None: a guest order).
+pub async fn may_view(
+    state: &ServerState,
+    number: &str,
+    owner: Option<i64>,
+    signed_in: Option<i64>,
+) -> Result<bool, AppError> {
+    if owner.is_some() && owner == signed_in {
+        return Ok(true);
+    }
+    if owner.is_some() {
+        // An account's order is for that account only, whatever this browser was granted.
+        return Ok(false);
+    }
+    match request_cookie(ORDER_ACCESS_COOKIE) {
+        Some(token) => Ok(repo::has_grant(&state.db.pool, &token_digest(&token), number).await?),
+        None => Ok(false),
+    }
+}

@@ -1,0 +1,71 @@
+//! Order server functions: one order, the history, and a guest's lookup. Each checks who is
+//! asking; another shopper's order is "not found".
+
+use super::model::{OrderDetail, OrderHistoryPage};
+use crate::accounts::model::FieldErrors;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{access, model::parse_order_number, repo},
+    crate::accounts::{api::signed_in, model::Email},
+    crate::shop::server_state,
+};
+
+#[server]
+pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
+    let number = parse_order_number(&number).ok_or(AppError::NotFound)?;
+    let state = server_state()?;
+    let Some((detail, owner)) = repo::detail(&state.db.pool, &number).await? else {
+        return Err(AppError::NotFound);
+    };
+    let me = signed_in().await?.map(|c| c.id);
+    if access::may_view(&state, &number, owner, me).await? {
+        Ok(detail)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[server]
+pub async fn order_history(page: u32) -> Result<OrderHistoryPage, AppError> {
+    let Some(customer) = signed_in().await? else {
+        return Err(AppError::SignInRequired);
+    };
+    let state = server_state()?;
+    Ok(repo::history(&state.db.pool, customer.id, page).await?)
+}
+
+/// A guest finds an order again with its number and e-mail address. On success this browser
+/// may see the order and is sent to it.
+#[server]
+pub async fn find_order(number: String, email: String) -> Result<FieldErrors, AppError> {
+    let mut errors = FieldErrors::default();
+    let parsed = parse_order_number(&number);
+    if parsed.is_none() {
+        errors.add(
+            "number",
+            "Enter the order number from your confirmation, like CF-7KQ4XN2M.",
+        );
+    }
+    let email = Email::parse(&email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
+    let (Some(number), Some(email)) = (parsed, email) else {
+        return Ok(errors);
+    };
+    let state = server_state()?;
+    let Some(order_id) = repo::find_for_guest(&state.db.pool, &number, email.as_str()).await?
+    else {
+        errors.add(
+            "number",
+            "We couldn't find an order with that number and e-mail address. Check both against your confirmation e-mail.",
+        );
+        return Ok(errors);
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    access::grant_to_this_browser(&state, order_id, now).await?;
+    leptos_axum::redirect(&format!("/orders/{number}"));
+    Ok(FieldErrors::default())
+}

@@ -1,0 +1,206 @@
+//! The order confirmation e-mail, in HTML and plain text: items, totals, address, shipping
+//! method and delivery estimate. Pure formatting; sending is `mail`'s job.
+
+use super::model::OrderDetail;
+use crate::shop::StoreInfo;
+
+/// Subject, plain text and HTML of the confirmation for `order`.
+pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, String) {
+    let subject = format!("Your {} order {} is confirmed", store.name, order.number);
+    let t = &order.totals;
+    let mut money_rows = vec![("Subtotal".to_owned(), t.subtotal.to_string())];
+    if let Some(code) = &t.coupon {
+        if !t.discount.is_zero() {
+            money_rows.push((format!("Discount ({code})"), format!("-{}", t.discount)));
+        }
+    }
+    let shipping = if t.shipping.is_zero() {
+        "Free".to_owned()
+    } else {
+        t.shipping.to_string()
+    };
+    money_rows.push((order.method.label().to_owned(), shipping));
+    money_rows.push(("Total".to_owned(), t.total.to_string()));
+    let estimate = order.estimate.describe();
+    let address = order.address.lines();
+    let help = format!(
+        "Questions? Reply to {} or call {}.",
+        store.support_email, store.support_phone
+    );
+    let note = "Delivery dates are estimates: promotions and public holidays can add a few days.";
+
+    let mut text = format!(
+        "Thank you for your order!\n\nOrder number: {}\nPaid with: {}\n\nItems\n",
+        order.number, order.payment
+    );
+    for line in &order.lines {
+        text.push_str(&format!(
+            "- {} x {} ({}) {}\n",
+            line.quantity,
+            line.product_name,
+            line.options,
+            line.total()
+        ));
+    }
+    text.push('\n');
+    for (label, value) in &money_rows {
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    text.push_str(&format!(
+        "\nShipping to\n{}\n\n{}: estimated delivery {estimate}.\n{note}\n\n{help}\n",
+        address.join("\n"),
+        order.method.label()
+    ));
+
+    let items: String = order
+        .lines
+        .iter()
+        .map(|line| {
+            format!(
+                "<tr><td>{} &times; {}<br><small>{}</small></td><td align=\"right\">{}</td></tr>",
+                line.quantity,
+                escape(&line.product_name),
+                escape(&line.options),
+                line.total()
+            )
+        })
+        .collect();
+    let totals: String = money_rows
+        .iter()
+        .map(|(label, value)| {
+            format!(
+                "<tr><td>{}</td><td align=\"right\">{}</td></tr>",
+                escape(label),
+                escape(value)
+            )
+        })
+        .collect();
+    let address_html = address
+        .iter()
+        .map(|l| escape(l))
+        .collect::<Vec<_>>()
+        .join("<br>");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
+         <h1>Thank you for your order!</h1>\
+         <p>Order number: <strong>{number}</strong><br>Paid with: {payment}</p>\
+         <table width=\"100%\" cellpadding=\"4\">{items}</table><hr>\
+         <table width=\"100%\" cellpadding=\"4\">{totals}</table>\
+         <h2>Shipping to</h2><p>{address_html}</p>\
+         <p>{method}: estimated delivery <strong>{estimate}</strong>.<br><small>{note}</small></p>\
+         <p>{help}</p></body></html>",
+        title = escape(&subject),
+        number = escape(&order.number),
+        payment = escape(&order.payment.to_string()),
+        method = order.method.label(),
+        help = escape(&help),
+    );
+    (subject, text, html)
+}
+
+/// Escapes text for HTML: names and addresses are typed by shoppers.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkout::address::ShippingAddress;
+    use crate::checkout::model::PaymentSummary;
+    use crate::money::Money;
+    use crate::orders::model::{OrderLine, OrderTotals};
+    use crate::orders::status::OrderStatus;
+    use crate::payments::card::CardBrand;
+    use crate::pricing::delivery::DeliveryEstimate;
+    use crate::pricing::shipping::{Country, ShippingMethod, ShippingRates};
+    use time::macros::date;
+
+    fn order() -> OrderDetail {
+        OrderDetail {
+            number: "CF-ABCD2345".into(),
+            status: OrderStatus::Paid,
+            email: "ada@example.com".into(),
+            placed_at: 0,
+            address: ShippingAddress {
+                name: "Ada <script>".into(),
+                line1: "1 Main St".into(),
+                line2: String::new(),
+                city: "Springfield".into(),
+                region: "IL".into(),
+                postcode: "62701".into(),
+                country: Country::UnitedStates,
+                phone: String::new(),
+            },
+            method: ShippingMethod::Express,
+            payment: PaymentSummary::Card {
+                brand: CardBrand::Visa,
+                last4: "4242".into(),
+            },
+            lines: vec![OrderLine {
+                sku: "SKU".into(),
+                product_name: "Slim Case".into(),
+                options: "iPhone 17 · Ocean Blue".into(),
+                image: String::new(),
+                unit_price: Money::from_cents(2499),
+                quantity: 2,
+            }],
+            totals: OrderTotals {
+                subtotal: Money::from_cents(4998),
+                discount: Money::from_cents(500),
+                coupon: Some("SAVE5".into()),
+                shipping: Money::from_cents(1500),
+                total: Money::from_cents(5998),
+            },
+            estimate: DeliveryEstimate {
+                earliest: date!(2026 - 12 - 03),
+                latest: date!(2026 - 12 - 10),
+            },
+            events: vec![],
+        }
+    }
+
+    #[test]
+    fn both_bodies_carry_items_totals_address_method_and_estimate() {
+        let store = StoreInfo {
+            name: "Casefront".into(),
+            support_email: "care@example.com".into(),
+            support_phone: "+1 555".into(),
+            shipping: ShippingRates::default(),
+            delivery: Default::default(),
+        };
+        let order = order();
+        let (subject, text, html) = confirmation(&order, &store);
+        assert!(subject.contains("CF-ABCD2345"));
+        let estimate = order.estimate.describe();
+        for body in [&text, &html] {
+            for expected in [
+                "CF-ABCD2345",
+                "Slim Case",
+                "$49.98",
+                "SAVE5",
+                "$59.98",
+                "Springfield",
+                "Express by DHL",
+                estimate.as_str(),
+                "Visa ending in 4242",
+                "care@example.com",
+            ] {
+                assert!(body.contains(expected), "{expected} missing");
+            }
+        }
+        assert!(html.contains("Ada &lt;script&gt;") && !html.contains("<script>"));
+    }
+}

@@ -1,0 +1,170 @@
+//! The payment gateway interface: what the shop asks of a payment provider and the answers it
+//! can get. The shop talks to every provider through `PaymentGateway`; the built-in one is the
+//! test-mode gateway in `test_gateway`.
+
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Card details as typed at checkout. They go to the gateway and are never stored: only the
+/// brand and last four digits are kept with the order.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardDetails {
+    pub number: String,
+    pub expiry: String,
+    pub cvc: String,
+}
+
+impl fmt::Debug for CardDetails {
+    // Card numbers and security codes must never reach a log.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CardDetails(redacted)")
+    }
+}
+
+/// How the shopper pays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentChoice {
+    Card(CardDetails),
+    PayPal,
+}
+
+/// Why a provider refused a payment, as far as it says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeclineReason {
+    Declined,
+    InsufficientFunds,
+    IncorrectSecurityCode,
+    ExpiredCard,
+    ProcessingError,
+    PayPalCancelled,
+}
+
+impl DeclineReason {
+    /// The provider's code, quoted to the card issuer or support.
+    pub fn code(self) -> &'static str {
+        match self {
+            DeclineReason::Declined => "card_declined",
+            DeclineReason::InsufficientFunds => "insufficient_funds",
+            DeclineReason::IncorrectSecurityCode => "incorrect_cvc",
+            DeclineReason::ExpiredCard => "expired_card",
+            DeclineReason::ProcessingError => "processing_error",
+            DeclineReason::PayPalCancelled => "paypal_cancelled",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DeclineReason> {
+        [
+            DeclineReason::Declined,
+            DeclineReason::InsufficientFunds,
+            DeclineReason::IncorrectSecurityCode,
+            DeclineReason::ExpiredCard,
+            DeclineReason::ProcessingError,
+            DeclineReason::PayPalCancelled,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+}
+
+impl fmt::Display for DeclineReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = match self {
+            DeclineReason::Declined => "Your card was declined.",
+            DeclineReason::InsufficientFunds => "Your card has insufficient funds.",
+            DeclineReason::IncorrectSecurityCode => "Your card's security code is incorrect.",
+            DeclineReason::ExpiredCard => "Your card has expired.",
+            DeclineReason::ProcessingError => {
+                "An error occurred while processing your card. Try again in a little bit."
+            }
+            DeclineReason::PayPalCancelled => "The PayPal payment was cancelled.",
+        };
+        write!(f, "{message} (code: {})", self.code())
+    }
+}
+
+/// The provider's answer to a payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChargeOutcome {
+    /// Money taken; `reference` is the provider's id for it.
+    Succeeded {
+        reference: String,
+    },
+    Declined(DeclineReason),
+    /// PayPal: the shopper has not yet approved or cancelled.
+    AwaitingApproval,
+}
+
+/// The provider could not be reached or answered nonsense: the payment's fate is unknown.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the payment provider did not answer: {0}")]
+pub struct GatewayError(pub String);
+
+#[cfg(feature = "ssr")]
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    pub type GatewayFuture<'a, T> =
+        Pin<Box<dyn Future<Output = Result<T, GatewayError>> + Send + 'a>>;
+
+    /// A payment provider. Every call is idempotent by `key` (the order number): asking again,
+    /// after a timeout or a crash, never takes the money twice.
+    pub trait PaymentGateway: Send + Sync + fmt::Debug {
+        /// Charges a card.
+        fn charge_card<'a>(
+            &'a self,
+            key: &'a str,
+            amount: Money,
+            card: &'a CardDetails,
+        ) -> GatewayFuture<'a, ChargeOutcome>;
+
+        /// Starts a PayPal payment; returns where the shopper approves it.
+        fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String>;
+
+        /// Takes an approved PayPal payment.
+        fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome>;
+
+        /// What became of the payment for `key`, if the provider ever saw it: for settling
+        /// checkouts the server was interrupted in.
+        fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>>;
+
+        /// Gives up a payment that was never completed (an abandoned PayPal approval).
+        fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decline_codes_round_trip_and_are_quoted_in_the_message() {
+        for reason in [
+            DeclineReason::Declined,
+            DeclineReason::InsufficientFunds,
+            DeclineReason::IncorrectSecurityCode,
+            DeclineReason::ExpiredCard,
+            DeclineReason::ProcessingError,
+            DeclineReason::PayPalCancelled,
+        ] {
+            assert_eq!(DeclineReason::from_code(reason.code()), Some(reason));
+            assert!(reason.to_string().contains(reason.code()));
+        }
+    }
+
+    #[test]
+    fn card_details_never_print() {
+        let card = CardDetails {
+            number: "4242424242424242".into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        };
+        let printed = format!("{:?}", PaymentChoice::Card(card));
+        assert!(!printed.contains("4242") && !printed.contains("123"));
+    }
+}

@@ -1,0 +1,275 @@
+//! The test-mode gateway (server only): behaves like a real provider's test mode. Well-known
+//! test card numbers succeed or fail with a specific reason; PayPal payments wait for the
+//! shopper to approve or cancel them on the gateway's own page. Its ledger is a table of its
+//! own, committed apart from the shop's orders, as a real provider's records would be.
+
+use super::card::card_digits;
+use super::gateway::{
+    CardDetails, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, PaymentGateway,
+};
+use crate::accounts::auth::random_hex;
+use crate::money::Money;
+use sqlx::{AnyPool, Row};
+
+/// Test card numbers and what paying with them does (`None`: the payment succeeds).
+pub const TEST_CARDS: [(&str, Option<DeclineReason>); 8] = [
+    ("4242424242424242", None),
+    ("5555555555554444", None),
+    ("378282246310005", None),
+    ("4000000000000002", Some(DeclineReason::Declined)),
+    ("4000000000009995", Some(DeclineReason::InsufficientFunds)),
+    (
+        "4000000000000127",
+        Some(DeclineReason::IncorrectSecurityCode),
+    ),
+    ("4000000000000069", Some(DeclineReason::ExpiredCard)),
+    ("4000000000000119", Some(DeclineReason::ProcessingError)),
+];
+
+/// What the test gateway does with a card: test numbers behave as listed; any other number is
+/// declined, as a real test mode refuses real cards.
+pub fn test_card_outcome(number: &str) -> Option<DeclineReason> {
+    let digits: String = card_digits(number)
+        .map(|d| d.iter().map(|d| char::from(b'0' + d)).collect())
+        .unwrap_or_default();
+    TEST_CARDS
+        .iter()
+        .find(|(test, _)| *test == digits)
+        .map_or(Some(DeclineReason::Declined), |(_, outcome)| *outcome)
+}
+
+/// A PayPal payment as the gateway's approval page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayPalApproval {
+    pub key: String,
+    pub amount: Money,
+    pub waiting: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestGateway {
+    pool: AnyPool,
+}
+
+fn failed(err: sqlx::Error) -> GatewayError {
+    GatewayError(err.to_string())
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn outcome_of(reference: String, state: &str, code: Option<String>) -> ChargeOutcome {
+    match state {
+        "succeeded" => ChargeOutcome::Succeeded { reference },
+        "declined" => ChargeOutcome::Declined(
+            code.as_deref()
+                .and_then(DeclineReason::from_code)
+                .unwrap_or(DeclineReason::Declined),
+        ),
+        "cancelled" => ChargeOutcome::Declined(DeclineReason::PayPalCancelled),
+        _ => ChargeOutcome::AwaitingApproval,
+    }
+}
+
+impl TestGateway {
+    pub fn new(pool: AnyPool) -> TestGateway {
+        TestGateway { pool }
+    }
+
+    async fn find(
+        &self,
+        key: &str,
+    ) -> Result<Option<(String, String, Option<String>)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT reference, state, decline_code FROM gateway_payments WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                r.try_get("reference")?,
+                r.try_get("state")?,
+                r.try_get("decline_code")?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Records a new payment unless one exists for `key` (a racing retry): either way, returns
+    /// the payment that stands.
+    async fn record(
+        &self,
+        key: &str,
+        method: &str,
+        amount: Money,
+        state: &str,
+        code: Option<&str>,
+    ) -> Result<(String, String, Option<String>), sqlx::Error> {
+        let prefix = if method == "card" { "ch" } else { "pp" };
+        sqlx::query(
+            "INSERT INTO gateway_payments \
+                 (reference, idempotency_key, method, amount_cents, state, decline_code, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(format!("{prefix}_{}", random_hex(12)))
+        .bind(key)
+        .bind(method)
+        .bind(amount.cents())
+        .bind(state)
+        .bind(code)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        self.find(key)
+            .await?
+            .ok_or_else(|| sqlx::Error::RowNotFound)
+    }
+
+    /// The payment behind an approval page, if the reference is real.
+    pub async fn approval(&self, reference: &str) -> Result<Option<PayPalApproval>, GatewayError> {
+        let row = sqlx::query(
+            "SELECT idempotency_key, amount_cents, state FROM gateway_payments \
+             WHERE reference = $1 AND method = 'paypal'",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(failed)?;
+        row.map(|r| -> Result<PayPalApproval, sqlx::Error> {
+            Ok(PayPalApproval {
+                key: r.try_get("idempotency_key")?,
+                amount: Money::from_cents(r.try_get("amount_cents")?),
+                waiting: r.try_get::<String, _>("state")? == "awaiting_approval",
+            })
+        })
+        .transpose()
+        .map_err(failed)
+    }
+
+    /// The shopper's answer on the approval page. Returns the payment's key; an answer after the
+    /// first changes nothing.
+    pub async fn decide(
+        &self,
+        reference: &str,
+        approve: bool,
+    ) -> Result<Option<String>, GatewayError> {
+        let Some(approval) = self.approval(reference).await? else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE gateway_payments SET state = $1 \
+             WHERE reference = $2 AND state = 'awaiting_approval'",
+        )
+        .bind(if approve { "approved" } else { "cancelled" })
+        .bind(reference)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(Some(approval.key))
+    }
+}
+
+impl PaymentGateway for TestGateway {
+    fn charge_card<'a>(
+        &'a self,
+        key: &'a str,
+        amount: Money,
+        card: &'a CardDetails,
+    ) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            if let Some((reference, state, code)) = self.find(key).await.map_err(failed)? {
+                return Ok(outcome_of(reference, &state, code));
+            }
+            let declined = test_card_outcome(&card.number);
+            let (state, code) = match declined {
+                None => ("succeeded", None),
+                Some(reason) => ("declined", Some(reason.code())),
+            };
+            let (reference, state, code) = self
+                .record(key, "card", amount, state, code)
+                .await
+                .map_err(failed)?;
+            Ok(outcome_of(reference, &state, code))
+        })
+    }
+
+    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
+        Box::pin(async move {
+            let (reference, _, _) = self
+                .record(key, "paypal", amount, "awaiting_approval", None)
+                .await
+                .map_err(failed)?;
+            Ok(format!("/pay/paypal/{reference}"))
+        })
+    }
+
+    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE gateway_payments SET state = 'succeeded' \
+                 WHERE idempotency_key = $1 AND state = 'approved'",
+            )
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+            match self.find(key).await.map_err(failed)? {
+                Some((reference, state, code)) => Ok(outcome_of(reference, &state, code)),
+                None => Err(GatewayError(format!("no PayPal payment for {key}"))),
+            }
+        })
+    }
+
+    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
+        Box::pin(async move {
+            Ok(self
+                .find(key)
+                .await
+                .map_err(failed)?
+                .map(|(reference, state, code)| outcome_of(reference, &state, code)))
+        })
+    }
+
+    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE gateway_payments SET state = 'cancelled' \
+                 WHERE idempotency_key = $1 AND state IN ('awaiting_approval', 'approved')",
+            )
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payments::card::check_number;
+
+    #[test]
+    fn every_test_card_is_a_valid_number_of_an_accepted_brand() {
+        for (number, _) in TEST_CARDS {
+            assert!(check_number(number).is_ok(), "{number}");
+        }
+    }
+
+    #[test]
+    fn test_cards_decide_the_outcome_and_other_cards_are_declined() {
+        assert_eq!(test_card_outcome("4242 4242 4242 4242"), None);
+        assert_eq!(test_card_outcome("3782-822463-10005"), None);
+        assert_eq!(
+            test_card_outcome("4000 0000 0000 9995"),
+            Some(DeclineReason::InsufficientFunds)
+        );
+        assert_eq!(
+            test_card_outcome("4111 1111 1111 1111"),
+            Some(DeclineReason::Declined)
+        );
+    }
+}

@@ -1,0 +1,712 @@
+//! Checkout against real SQLite and PostgreSQL databases: prices recomputed, stock and promo
+//! codes safe under concurrency, one order and one charge per submission, refused payments
+//! leaving nothing behind, and interrupted checkouts settled with the gateway.
+
+mod support;
+
+use app::accounts::model::{Customer, SignUp};
+use app::accounts::repo as accounts;
+use app::cart::model::{CartLine, CartRequest};
+use app::cart::{coupon_repo, demo_coupons, pricing_service};
+use app::catalog::{demo::demo_catalog, repo as catalog};
+use app::checkout::address::Address;
+use app::checkout::model::{CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
+use app::checkout::service::{
+    finish_paypal, place_order, settle_interrupted, PAYMENT_TIMEOUT_SECS,
+};
+use app::db::Db;
+use app::mail::Mailer;
+use app::money::Money;
+use app::orders::model::HISTORY_PAGE_SIZE;
+use app::orders::repo as orders;
+use app::orders::status::OrderStatus;
+use app::payments::gateway::{
+    CardDetails, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, PaymentChoice,
+    PaymentGateway,
+};
+use app::payments::test_gateway::{TestGateway, TEST_CARDS};
+use app::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponRejection, CouponTerms};
+use app::pricing::shipping::ShippingMethod;
+use app::shop::{ServerState, StoreInfo};
+use sqlx::Row;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Clear case $19.99 (24 in stock); grip $15.99.
+const CLEAR: &str = "SIG-IP17PM-CLR-CRYCLE";
+const GRIP: &str = "GRP-MIDBLA";
+const VISA: &str = "4242 4242 4242 4242";
+
+fn store() -> StoreInfo {
+    StoreInfo {
+        name: "Test Cases".into(),
+        support_email: "care@shop.test".into(),
+        support_phone: "+1 555 0100".into(),
+        shipping: Default::default(),
+        delivery: Default::default(),
+    }
+}
+
+async fn shop(db: &Db) -> ServerState {
+    catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
+    demo_coupons::seed_once(&db.pool).await.unwrap();
+    let outbox = std::env::temp_dir().join(format!(
+        "shop-outbox-{}-{}",
+        std::process::id(),
+        app::accounts::auth::random_hex(6)
+    ));
+    let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox).unwrap();
+    ServerState::in_test_mode(db.clone(), store(), false, mailer)
+}
+
+fn card(number: &str) -> PaymentChoice {
+    PaymentChoice::Card(CardDetails {
+        number: number.into(),
+        expiry: "12/35".into(),
+        cvc: if number.starts_with('3') {
+            "1234"
+        } else {
+            "123"
+        }
+        .into(),
+    })
+}
+
+fn key() -> String {
+    format!("key-{}", app::accounts::auth::random_hex(12))
+}
+
+/// A checkout as the browser sends it, with the prices the server quotes right now.
+async fn request(
+    state: &ServerState,
+    email: &str,
+    items: &[(&str, u32)],
+    coupon: Option<&str>,
+    payment: PaymentChoice,
+) -> CheckoutRequest {
+    let cart = CartRequest {
+        lines: items
+            .iter()
+            .map(|(sku, quantity)| CartLine {
+                sku: (*sku).into(),
+                quantity: *quantity,
+            })
+            .collect(),
+        coupon: coupon.map(Into::into),
+        method: ShippingMethod::Standard,
+    };
+    let now = OffsetDateTime::now_utc();
+    let priced = pricing_service::price_cart(
+        &state.db.pool,
+        &state.store,
+        &cart,
+        now.unix_timestamp(),
+        now.date(),
+        None,
+    )
+    .await
+    .unwrap();
+    CheckoutRequest {
+        idempotency_key: key(),
+        email: email.into(),
+        address: Address {
+            name: "Ada Lovelace".into(),
+            line1: "1 Main Street".into(),
+            line2: String::new(),
+            city: "Springfield".into(),
+            region: "IL".into(),
+            postcode: "62701".into(),
+            country: "US".into(),
+            phone: String::new(),
+        },
+        cart,
+        seen: SeenPrices {
+            unit_prices: priced
+                .items
+                .iter()
+                .map(|i| (i.sku.clone(), i.unit_price))
+                .collect(),
+            total: priced.quote.total,
+        },
+        payment,
+    }
+}
+
+async fn checkout(state: &ServerState, request: &CheckoutRequest) -> CheckoutOutcome {
+    place_order(state, request, None, OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+async fn stock(db: &Db, sku: &str) -> i64 {
+    sqlx::query("SELECT stock FROM skus WHERE code = $1")
+        .bind(sku)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get("stock")
+        .unwrap()
+}
+
+async fn set_stock(db: &Db, sku: &str, stock: i64) {
+    sqlx::query("UPDATE skus SET stock = $1 WHERE code = $2")
+        .bind(stock)
+        .bind(sku)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+}
+
+fn placed(outcome: &CheckoutOutcome) -> String {
+    match outcome {
+        CheckoutOutcome::Placed { number } => number.clone(),
+        other => panic!("expected a placed order, got {other:?}"),
+    }
+}
+
+async fn a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock(db: &Db) {
+    let state = shop(db).await;
+    let before = stock(db, CLEAR).await;
+    let req = request(
+        &state,
+        "Ada@Example.com",
+        &[(CLEAR, 2), (GRIP, 1)],
+        Some("SAVE5"),
+        card(VISA),
+    )
+    .await;
+    let number = placed(&checkout(&state, &req).await);
+    assert_eq!(stock(db, CLEAR).await, before - 2);
+
+    let (order, owner) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    assert_eq!(owner, None);
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(order.email, "ada@example.com");
+    // 2 x 19.99 + 15.99 = 55.97, less 5.00, free standard shipping from 30.
+    assert_eq!(order.totals.subtotal, Money::from_cents(5597));
+    assert_eq!(order.totals.discount, Money::from_cents(500));
+    assert_eq!(order.totals.shipping, Money::ZERO);
+    assert_eq!(order.totals.total, Money::from_cents(5097));
+    assert_eq!(order.payment.to_string(), "Visa ending in 4242");
+    assert_eq!(order.lines.len(), 2);
+    assert_eq!(order.events.len(), 1);
+    assert_eq!(order.events[0].status, OrderStatus::Paid);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM coupon_redemptions").await,
+        1
+    );
+
+    // The confirmation waits in the outbox, with both bodies.
+    let mailer = format!("{:?}", state.mailer);
+    let outbox = mailer.trim_start_matches("outbox at ");
+    let mail: Vec<String> = std::fs::read_dir(outbox)
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].contains(&number)
+            && mail[0].contains("text/html")
+            && mail[0].contains("text/plain")
+    );
+    assert!(mail[0].contains("To: ada@example.com"));
+}
+
+async fn tampered_prices_and_totals_are_never_charged(db: &Db) {
+    let state = shop(db).await;
+    let honest = request(&state, "eve@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+    let mut tampered = honest.clone();
+    tampered.seen.unit_prices = vec![(CLEAR.into(), Money::from_cents(1))];
+    tampered.seen.total = Money::from_cents(1);
+    match checkout(&state, &tampered).await {
+        CheckoutOutcome::CartChanged { changes, cart } => {
+            assert!(changes.contains(&CartChange::PriceChanged {
+                name: cart.items[0].display_name(),
+                from: Money::from_cents(1),
+                to: Money::from_cents(1999),
+            }));
+            assert!(changes.iter().any(
+                |c| matches!(c, CartChange::TotalChanged { to, .. } if *to == honest.seen.total)
+            ));
+        }
+        other => panic!("expected the changes to be shown, got {other:?}"),
+    }
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 0);
+
+    // Confirming the real figures pays the database price, whatever else was sent.
+    let number = placed(&checkout(&state, &honest).await);
+    let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    assert_eq!(order.totals.total, honest.seen.total);
+    assert_eq!(order.lines[0].unit_price, Money::from_cents(1999));
+    let charged: i64 = count(db, "SELECT amount_cents FROM gateway_payments").await;
+    assert_eq!(charged, honest.seen.total.cents());
+}
+
+async fn concurrent_checkouts_for_the_last_unit_give_one_order(db: &Db) {
+    let state = shop(db).await;
+    set_stock(db, CLEAR, 1).await;
+    let mut tasks = Vec::new();
+    for shopper in 0..6 {
+        let state = state.clone();
+        let req = request(
+            &state,
+            &format!("s{shopper}@example.com"),
+            &[(CLEAR, 1)],
+            None,
+            card(VISA),
+        )
+        .await;
+        tasks.push(tokio::spawn(async move { checkout(&state, &req).await }));
+    }
+    let mut placed_orders = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            CheckoutOutcome::Placed { .. } => placed_orders += 1,
+            CheckoutOutcome::CartChanged { changes, .. } => {
+                assert!(
+                    changes
+                        .iter()
+                        .any(|c| matches!(c, CartChange::SoldOut { .. })),
+                    "{changes:?}"
+                )
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(placed_orders, 1);
+    assert_eq!(stock(db, CLEAR).await, 0);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
+}
+
+async fn a_coupon_usage_limit_holds_under_concurrency(db: &Db) {
+    let state = shop(db).await;
+    let offer = Coupon {
+        code: CouponCode::parse("TWICE").unwrap(),
+        kind: CouponKind::PercentOff(10),
+        min_spend: Money::ZERO,
+        categories: vec![],
+    };
+    let terms = CouponTerms {
+        starts_at: None,
+        expires_at: None,
+        usage_limit: Some(2),
+        per_customer_limit: None,
+    };
+    coupon_repo::create(&mut db.pool.acquire().await.unwrap(), &offer, &terms)
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for shopper in 0..6 {
+        let state = state.clone();
+        let req = request(
+            &state,
+            &format!("c{shopper}@example.com"),
+            &[(CLEAR, 1)],
+            Some("TWICE"),
+            card(VISA),
+        )
+        .await;
+        tasks.push(tokio::spawn(async move { checkout(&state, &req).await }));
+    }
+    let mut placed_orders = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            CheckoutOutcome::Placed { .. } => placed_orders += 1,
+            CheckoutOutcome::CouponRefused(reason) => {
+                assert_eq!(reason, CouponRejection::UsageLimitReached("TWICE".into()))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(placed_orders, 2);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM coupon_redemptions").await,
+        2
+    );
+}
+
+async fn a_per_customer_limit_counts_the_same_shopper_across_orders(db: &Db) {
+    let state = shop(db).await;
+    let first = request(
+        &state,
+        "once@example.com",
+        &[(CLEAR, 1)],
+        Some("ONCE15"),
+        card(VISA),
+    )
+    .await;
+    placed(&checkout(&state, &first).await);
+    let again = request(
+        &state,
+        "ONCE@example.com",
+        &[(CLEAR, 1)],
+        Some("ONCE15"),
+        card(VISA),
+    )
+    .await;
+    assert_eq!(
+        checkout(&state, &again).await,
+        CheckoutOutcome::CouponRefused(CouponRejection::AlreadyUsed("ONCE15".into()))
+    );
+}
+
+async fn the_same_idempotency_key_gives_one_order_and_one_charge(db: &Db) {
+    let state = shop(db).await;
+    let req = request(
+        &state,
+        "double@example.com",
+        &[(CLEAR, 1)],
+        None,
+        card(VISA),
+    )
+    .await;
+    let (a, b) = tokio::join!(checkout(&state, &req), checkout(&state, &req));
+    let again = checkout(&state, &req).await;
+    let number = placed(&a);
+    assert_eq!(placed(&b), number);
+    assert_eq!(placed(&again), number);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
+}
+
+async fn every_declining_card_leaves_no_order_stock_change_or_coupon_use(db: &Db) {
+    let state = shop(db).await;
+    let before = stock(db, CLEAR).await;
+    for (number, outcome) in TEST_CARDS {
+        let Some(reason) = outcome else { continue };
+        let req = request(
+            &state,
+            "dee@example.com",
+            &[(CLEAR, 2)],
+            Some("SAVE5"),
+            card(number),
+        )
+        .await;
+        match checkout(&state, &req).await {
+            CheckoutOutcome::PaymentFailed(failure) => assert_eq!(failure.reason, reason),
+            other => panic!("{number}: expected a refused payment, got {other:?}"),
+        }
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM orders").await,
+            0,
+            "{number}"
+        );
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM order_lines").await,
+            0,
+            "{number}"
+        );
+        assert_eq!(stock(db, CLEAR).await, before, "{number}");
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM coupon_redemptions").await,
+            0,
+            "{number}"
+        );
+    }
+    // The shopper fixes the card and pays: the code still works.
+    let req = request(
+        &state,
+        "dee@example.com",
+        &[(CLEAR, 2)],
+        Some("SAVE5"),
+        card(VISA),
+    )
+    .await;
+    placed(&checkout(&state, &req).await);
+}
+
+fn reference(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
+    let state = shop(db).await;
+    let gateway = state.test_gateway.clone().unwrap();
+    let before = stock(db, CLEAR).await;
+
+    let req = request(
+        &state,
+        "pal@example.com",
+        &[(CLEAR, 1)],
+        None,
+        PaymentChoice::PayPal,
+    )
+    .await;
+    let CheckoutOutcome::ApprovePayPal { url } = checkout(&state, &req).await else {
+        panic!("expected the PayPal approval step");
+    };
+    assert!(url.starts_with("/pay/paypal/"));
+    // The unit is held while the shopper decides.
+    assert_eq!(stock(db, CLEAR).await, before - 1);
+    let number = gateway
+        .decide(&reference(&url), false)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        finish_paypal(&state, &number, OffsetDateTime::now_utc())
+            .await
+            .unwrap(),
+        CheckoutOutcome::PaymentFailed(app::checkout::model::PaymentFailure {
+            reason: DeclineReason::PayPalCancelled
+        })
+    );
+    assert_eq!(stock(db, CLEAR).await, before);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
+
+    let req = request(
+        &state,
+        "pal@example.com",
+        &[(CLEAR, 1)],
+        None,
+        PaymentChoice::PayPal,
+    )
+    .await;
+    let CheckoutOutcome::ApprovePayPal { url } = checkout(&state, &req).await else {
+        panic!("expected the PayPal approval step");
+    };
+    let number = gateway
+        .decide(&reference(&url), true)
+        .await
+        .unwrap()
+        .unwrap();
+    let outcome = finish_paypal(&state, &number, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(placed(&outcome), number);
+    let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(order.payment.to_string(), "PayPal");
+    // A second answer on the page changes nothing.
+    assert_eq!(
+        gateway.decide(&reference(&url), false).await.unwrap(),
+        Some(number.clone())
+    );
+    assert_eq!(
+        placed(
+            &finish_paypal(&state, &number, OffsetDateTime::now_utc())
+                .await
+                .unwrap()
+        ),
+        number
+    );
+}
+
+/// A provider whose answers get lost: it charges (or not) through the test gateway, then the
+/// connection drops, as if the server stopped between charge and commit.
+#[derive(Debug)]
+struct LostAnswers {
+    inner: TestGateway,
+    charge_first: bool,
+}
+
+impl PaymentGateway for LostAnswers {
+    fn charge_card<'a>(
+        &'a self,
+        key: &'a str,
+        amount: Money,
+        card: &'a CardDetails,
+    ) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            if self.charge_first {
+                self.inner.charge_card(key, amount, card).await?;
+            }
+            Err(GatewayError("connection reset".into()))
+        })
+    }
+    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
+        self.inner.start_paypal(key, amount)
+    }
+    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
+        self.inner.capture_paypal(key)
+    }
+    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
+        self.inner.find_payment(key)
+    }
+    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.void(key)
+    }
+}
+
+async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
+    let state = shop(db).await;
+    let inner = state.test_gateway.clone().unwrap();
+    let before = stock(db, CLEAR).await;
+    let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
+
+    // Charged, but the answer never came back: the order must end up paid, exactly once.
+    let charged = ServerState {
+        gateway: Arc::new(LostAnswers {
+            inner: inner.clone(),
+            charge_first: true,
+        }),
+        ..state.clone()
+    };
+    let req = request(&state, "lost@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+    assert!(place_order(&charged, &req, None, OffsetDateTime::now_utc())
+        .await
+        .is_err());
+    // Not yet due: nothing happens.
+    assert_eq!(
+        settle_interrupted(&state, OffsetDateTime::now_utc())
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Never charged: the order must be released.
+    let uncharged = ServerState {
+        gateway: Arc::new(LostAnswers {
+            inner: inner.clone(),
+            charge_first: false,
+        }),
+        ..state.clone()
+    };
+    let req2 = request(&state, "lost2@example.com", &[(CLEAR, 2)], None, card(VISA)).await;
+    assert!(
+        place_order(&uncharged, &req2, None, OffsetDateTime::now_utc())
+            .await
+            .is_err()
+    );
+    assert_eq!(stock(db, CLEAR).await, before - 3);
+
+    // An abandoned PayPal approval is voided and released too.
+    let req3 = request(
+        &state,
+        "pal@example.com",
+        &[(CLEAR, 1)],
+        None,
+        PaymentChoice::PayPal,
+    )
+    .await;
+    assert!(matches!(
+        checkout(&state, &req3).await,
+        CheckoutOutcome::ApprovePayPal { .. }
+    ));
+
+    assert_eq!(settle_interrupted(&state, later).await.unwrap(), 3);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
+    assert_eq!(stock(db, CLEAR).await, before - 1);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM gateway_payments WHERE state = 'succeeded'"
+        )
+        .await,
+        1
+    );
+    // The shopper's retry of the lost submission finds the paid order; no second charge.
+    let retried = checkout(&state, &req).await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    let order = orders::find_by_key(&mut conn, &req.idempotency_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(placed(&retried), order.number);
+    // One card charge in all: the second checkout never reached the provider.
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM gateway_payments WHERE method = 'card'"
+        )
+        .await,
+        1
+    );
+}
+
+async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
+    let state = shop(db).await;
+    let lossy = ServerState {
+        gateway: Arc::new(LostAnswers {
+            inner: state.test_gateway.clone().unwrap(),
+            charge_first: true,
+        }),
+        ..state.clone()
+    };
+    let req = request(&state, "retry@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+    assert!(place_order(&lossy, &req, None, OffsetDateTime::now_utc())
+        .await
+        .is_err());
+    let number = placed(&checkout(&state, &req).await);
+    let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
+}
+
+async fn customer(db: &Db, email: &str) -> Customer {
+    let sign_up = SignUp::validate("Pat", email, "long enough password").unwrap();
+    accounts::create_customer(&db.pool, &sign_up, "not-a-real-hash", 0)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
+    let state = shop(db).await;
+    let pat = customer(db, "pat@example.com").await;
+    let sam = customer(db, "sam@example.com").await;
+    let start = OffsetDateTime::now_utc();
+    let mut numbers = Vec::new();
+    for i in 0..(HISTORY_PAGE_SIZE + 2) {
+        let req = request(&state, "pat@example.com", &[(GRIP, 1)], None, card(VISA)).await;
+        let at = start + time::Duration::seconds(i64::from(i));
+        numbers.push(placed(
+            &place_order(&state, &req, Some(&pat), at).await.unwrap(),
+        ));
+    }
+    let first = orders::history(&db.pool, pat.id, 1).await.unwrap();
+    assert_eq!((first.page, first.pages), (1, 2));
+    assert_eq!(first.orders.len(), HISTORY_PAGE_SIZE as usize);
+    assert_eq!(first.orders[0].number, *numbers.last().unwrap());
+    assert!(first
+        .orders
+        .windows(2)
+        .all(|w| w[0].placed_at >= w[1].placed_at));
+    let second = orders::history(&db.pool, pat.id, 2).await.unwrap();
+    assert_eq!(second.orders.len(), 2);
+    assert_eq!(second.orders[1].number, numbers[0]);
+    assert_eq!(orders::history(&db.pool, pat.id, 99).await.unwrap().page, 2);
+
+    let theirs = orders::history(&db.pool, sam.id, 1).await.unwrap();
+    assert!(theirs.orders.is_empty());
+    let (_, owner) = orders::detail(&db.pool, &numbers[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(owner, Some(pat.id));
+    assert_eq!(
+        orders::find_for_guest(&db.pool, &numbers[0], "sam@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+}
+
+on_both_backends!(
+    a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock,
+    tampered_prices_and_totals_are_never_charged,
+    concurrent_checkouts_for_the_last_unit_give_one_order,
+    a_coupon_usage_limit_holds_under_concurrency,
+    a_per_customer_limit_counts_the_same_shopper_across_orders,
+    the_same_idempotency_key_gives_one_order_and_one_charge,
+    every_declining_card_leaves_no_order_stock_change_or_coupon_use,
+    paypal_is_paid_on_approval_and_released_on_cancel,
+    interrupted_checkouts_are_settled_with_the_gateway,
+    a_retry_after_a_lost_answer_resumes_without_charging_twice,
+    history_is_newest_first_paginated_and_only_the_owners,
+);
