@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { dataDir } from './tests/helpers';
 
 // The release server runs on its own port with a fresh SQLite database (see start-server.sh).
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -42,5 +43,6 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     stderr: 'pipe',
+    env: { E2E_DATA_DIR: dataDir },
   },
 });

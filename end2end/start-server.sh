@@ -2,7 +2,10 @@
 # Starts the release server for the browser tests on a fresh SQLite database.
 set -euo pipefail
 target="${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/.." && pwd)/target}"
-data="$(mktemp -d "${TMPDIR:-/tmp}/casefront-e2e.XXXXXX")"
+# A fresh data folder each run; the tests read the e-mail outbox inside it.
+data="${E2E_DATA_DIR:-${TMPDIR:-/tmp}/casefront-e2e-${E2E_PORT:-3100}}"
+rm -rf "$data"
+mkdir -p "$data"
 trap 'rm -rf "$data"' EXIT
 export SHOP_DATA_DIR="$data"
 export SHOP_PORT="${E2E_PORT:-3100}"

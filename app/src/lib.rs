@@ -23,9 +23,10 @@ pub mod db;
 pub mod mail;
 
 use accounts::pages::{AccountPage, AuthState, SignInPage, SignUpPage};
-use cart::pages::{CartPage, CheckoutPage};
+use cart::pages::CartPage;
 use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
+use checkout::pages::CheckoutPage;
 use help::HelpPage;
 use layout::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -34,6 +35,8 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
+use orders::pages::{FindOrderPage, OrderHistoryPage, OrderPage};
+use payments::paypal_page::PayPalApprovalPage;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -103,6 +106,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/orders") view=OrderHistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/find") view=FindOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/paypal/:reference") view=PayPalApprovalPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -24,7 +24,8 @@ use app::payments::gateway::{
     CardDetails, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, PaymentChoice,
     PaymentGateway,
 };
-use app::payments::test_gateway::{TestGateway, TEST_CARDS};
+use app::payments::test_cards::TEST_CARDS;
+use app::payments::test_gateway::TestGateway;
 use app::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponRejection, CouponTerms};
 use app::pricing::shipping::ShippingMethod;
 use app::shop::{ServerState, StoreInfo};

@@ -13,3 +13,7 @@ export async function markDocument(page: Page): Promise<void> {
 export async function expectSameDocument(page: Page): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 }
+
+/** Where the test server keeps its data; the shop writes e-mail to `outbox` inside it. */
+export const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/casefront-e2e-${process.env.E2E_PORT ?? 3100}`;
+export const outboxDir = `${dataDir}/outbox`;

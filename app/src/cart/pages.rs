@@ -6,6 +6,7 @@
 use super::api::{apply_coupon, price_cart};
 use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
 use super::store::{today, CartStore};
+use crate::error::AppError;
 use crate::layout::{store_info, PageTitle};
 use crate::money::Money;
 use crate::pricing::coupon::Coupon;
@@ -23,18 +24,9 @@ pub fn CartPage() -> impl IntoView {
         <PageTitle text="Your cart"/>
         <section class="page" aria-labelledby="cart-title">
             <h1 id="cart-title">"Your cart"</h1>
-            <CartView checkout=false/>
-        </section>
-    }
-}
-
-#[component]
-pub fn CheckoutPage() -> impl IntoView {
-    view! {
-        <PageTitle text="Checkout"/>
-        <section class="page" aria-labelledby="checkout-title">
-            <h1 id="checkout-title">"Checkout"</h1>
-            <CartView checkout=true/>
+            <CartGate>
+                <PricedCartView/>
+            </CartGate>
         </section>
     }
 }
@@ -57,11 +49,12 @@ fn CartNotices() -> impl IntoView {
     }
 }
 
-/// The cart's items, promo code, shipping choices and totals. On the checkout page the items
-/// are a read-only summary.
+/// Shows `children` once the saved cart is loaded and has something in it; until then a
+/// placeholder, and for an empty cart a way back to the shop.
 #[component]
-fn CartView(checkout: bool) -> impl IntoView {
+pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
     let store = CartStore::expect();
+    let children = StoredValue::new(children);
     view! {
         <CartNotices/>
         <Show
@@ -77,83 +70,108 @@ fn CartView(checkout: bool) -> impl IntoView {
                     </div>
                 }
             >
-                <PricedCartView checkout/>
+                {children.with_value(|c| c())}
             </Show>
         </Show>
     }
 }
 
+/// The cart priced: item prices and the code's offer come from the server once per change of
+/// items or code; every total after that is computed here by the shared rules.
+#[derive(Clone, Copy)]
+pub(crate) struct CartPricing {
+    pub priced: LocalResource<Result<PricedCart, AppError>>,
+    pub items: Memo<HashMap<String, CartItem>>,
+    pub coupon: Memo<Option<Coupon>>,
+    pub quote: Memo<Quote>,
+}
+
+impl CartPricing {
+    pub fn new() -> CartPricing {
+        let store = CartStore::expect();
+        let pricing_key = Memo::new(move |_| {
+            let cart = store.cart.read();
+            let skus: BTreeSet<String> = cart.lines.iter().map(|l| l.sku.clone()).collect();
+            (skus, cart.coupon.clone())
+        });
+        let priced = LocalResource::new(move || {
+            pricing_key.track();
+            let request = CartRequest::from(&*store.cart.read_untracked());
+            price_cart(request)
+        });
+        let server_cart = move || priced.get().and_then(Result::ok);
+
+        // Bring the cart in line with what the server says can be sold.
+        Effect::new(move |_| {
+            let Some(priced) = server_cart() else { return };
+            let mut cart = store.cart.get_untracked();
+            let mut notices = cart.reconcile(&priced.items_by_sku());
+            if let Some(Err(reason)) = &priced.coupon {
+                cart.coupon = None;
+                notices.push(CartNotice::CouponDropped {
+                    reason: reason.clone(),
+                });
+            }
+            // Every change comes with a notice: with none, the cart stays as it is (and unsaved).
+            if !notices.is_empty() {
+                store.update(|c| *c = cart);
+                store.notify(notices);
+            }
+        });
+
+        let items = Memo::new(move |_| server_cart().map(|p| p.items_by_sku()).unwrap_or_default());
+        let coupon = Memo::new(move |_| {
+            server_cart().and_then(|p: PricedCart| p.coupon.and_then(Result::ok))
+        });
+        let quote = Memo::new(move |_| {
+            let rates = store_info().map(|s| s.shipping).unwrap_or_default();
+            store
+                .cart
+                .read()
+                .quote(&items.read(), coupon.read().as_ref(), &rates)
+        });
+        CartPricing {
+            priced,
+            items,
+            coupon,
+            quote,
+        }
+    }
+
+    /// Why the cart could not be priced, if it could not.
+    pub fn load_error(&self) -> Option<AppError> {
+        self.priced.get().and_then(Result::err)
+    }
+}
+
 #[component]
-fn PricedCartView(checkout: bool) -> impl IntoView {
+fn PricedCartView() -> impl IntoView {
     let store = CartStore::expect();
-    // Ask the server only when the set of items or the code changes; quantities, country and
-    // shipping method are priced here.
-    let pricing_key = Memo::new(move |_| {
-        let cart = store.cart.read();
-        let skus: BTreeSet<String> = cart.lines.iter().map(|l| l.sku.clone()).collect();
-        (skus, cart.coupon.clone())
-    });
-    let priced = LocalResource::new(move || {
-        pricing_key.track();
-        let request = CartRequest::from(&*store.cart.read_untracked());
-        price_cart(request)
-    });
-    let server_cart = move || priced.get().and_then(Result::ok);
-    let load_error = move || priced.get().and_then(Result::err);
-
-    // Bring the cart in line with what the server says can be sold.
-    Effect::new(move |_| {
-        let Some(priced) = server_cart() else { return };
-        let mut cart = store.cart.get_untracked();
-        let mut notices = cart.reconcile(&priced.items_by_sku());
-        if let Some(Err(reason)) = &priced.coupon {
-            cart.coupon = None;
-            notices.push(CartNotice::CouponDropped {
-                reason: reason.clone(),
-            });
-        }
-        // Every change comes with a notice: with none, the cart stays as it is (and unsaved).
-        if !notices.is_empty() {
-            store.update(|c| *c = cart);
-            store.notify(notices);
-        }
-    });
-
-    let items = Memo::new(move |_| server_cart().map(|p| p.items_by_sku()).unwrap_or_default());
-    let coupon =
-        Memo::new(move |_| server_cart().and_then(|p: PricedCart| p.coupon.and_then(Result::ok)));
-    let quote = Memo::new(move |_| {
-        let rates = store_info().map(|s| s.shipping).unwrap_or_default();
-        store
-            .cart
-            .read()
-            .quote(&items.read(), coupon.read().as_ref(), &rates)
-    });
-
+    let pricing = CartPricing::new();
+    let CartPricing {
+        items,
+        coupon,
+        quote,
+        ..
+    } = pricing;
     view! {
-        {move || load_error().map(|error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> })}
+        {move || pricing.load_error().map(|error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> })}
         <div class="cart-layout">
-            <CartLines items checkout/>
+            <CartLines items checkout=false/>
             <aside class="cart-summary" aria-label="Order summary">
                 <CouponForm coupon/>
                 <ShippingChoice items coupon/>
                 <TotalsPanel quote/>
-                {(!checkout).then(|| view! {
-                    <Show when=move || store.cart.read().destination().is_ok()>
-                        <p><a class="button button--block" href="/checkout">"Go to checkout"</a></p>
-                    </Show>
-                })}
-                {checkout.then(|| view! {
-                    <p class="note">"Payment is the next step of checkout and opens soon; your cart is saved in this browser."</p>
-                })}
+                <Show when=move || store.cart.read().destination().is_ok()>
+                    <p><a class="button button--block" href="/checkout">"Go to checkout"</a></p>
+                </Show>
             </aside>
         </div>
     }
-    .into_any()
 }
 
 #[component]
-fn CartLines(items: Memo<HashMap<String, CartItem>>, checkout: bool) -> impl IntoView {
+pub(crate) fn CartLines(items: Memo<HashMap<String, CartItem>>, checkout: bool) -> impl IntoView {
     let store = CartStore::expect();
     let lines = move || store.cart.get().lines;
     view! {
@@ -237,7 +255,7 @@ fn LineView(item: CartItem, quantity: u32, checkout: bool) -> impl IntoView {
 
 /// The promo code field. One code per order: replacing an applied code asks first.
 #[component]
-fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
+pub(crate) fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
     let store = CartStore::expect();
     let typed = RwSignal::new(String::new());
     // Why the last code was not applied: the code's own refusal, or a failure to reach the shop.
@@ -319,7 +337,7 @@ fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
 }
 
 #[component]
-fn ShippingChoice(
+pub(crate) fn ShippingChoice(
     items: Memo<HashMap<String, CartItem>>,
     coupon: Memo<Option<Coupon>>,
 ) -> impl IntoView {
@@ -403,7 +421,7 @@ fn ShippingChoice(
 }
 
 #[component]
-fn TotalsPanel(quote: Memo<Quote>) -> impl IntoView {
+pub(crate) fn TotalsPanel(quote: Memo<Quote>) -> impl IntoView {
     let store = CartStore::expect();
     let q = move || quote.get();
     view! {

@@ -3,7 +3,9 @@
 
 pub mod address;
 pub mod api;
+pub mod draft;
 pub mod model;
+pub mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod service;

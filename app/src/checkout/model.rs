@@ -4,7 +4,9 @@ use super::address::{Address, ShippingAddress};
 use crate::accounts::model::{Email, FieldErrors};
 use crate::cart::model::{CartRequest, PricedCart};
 use crate::money::Money;
-use crate::payments::card::{check_expiry, check_number, check_security_code, CardBrand};
+use crate::payments::card::{
+    card_brand, card_digits, check_expiry, check_number, check_security_code, CardBrand,
+};
 use crate::payments::gateway::{DeclineReason, PaymentChoice};
 use crate::pricing::coupon::CouponRejection;
 use serde::{Deserialize, Serialize};
@@ -78,10 +80,13 @@ pub fn validate_checkout(
             if let Err(problem) = check_expiry(&card.expiry, today.0, today.1) {
                 errors.add("card_expiry", &problem.to_string());
             }
-            if let Some((brand, _)) = &number {
-                if let Err(problem) = check_security_code(&card.cvc, *brand) {
-                    errors.add("card_cvc", &problem.to_string());
-                }
+            // The brand shows from the first digits even when a later digit is mistyped.
+            let brand = card_digits(&card.number)
+                .ok()
+                .and_then(|digits| card_brand(&digits))
+                .unwrap_or(CardBrand::Visa);
+            if let Err(problem) = check_security_code(&card.cvc, brand) {
+                errors.add("card_cvc", &problem.to_string());
             }
             number.map(|(brand, last4)| PaymentSummary::Card { brand, last4 })
         }
@@ -234,6 +239,7 @@ mod tests {
         .unwrap_err();
         assert!(errors.get("card_number").unwrap().contains("mistyped"));
         assert!(errors.get("card_expiry").unwrap().contains("expired"));
+        assert!(errors.get("card_cvc").unwrap().contains("3-digit"));
         let errors = validate_checkout(
             &request(card("378282246310005", "12/30", "123")),
             (2026, 11),

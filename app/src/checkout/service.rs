@@ -92,6 +92,9 @@ pub async fn place_order(
     }
     let existing = repo::find_by_key(&mut *state.db.pool.acquire().await?, key).await?;
     let order = match existing {
+        Some(order) if !submitted_by(&order, &valid, customer) => {
+            return Err(CheckoutError::BadKey)
+        }
         Some(order) => order,
         None => match reserve(state, request, &valid, customer, now).await? {
             Reservation::Reserved(order) => order,
@@ -99,6 +102,11 @@ pub async fn place_order(
         },
     };
     pay(state, &order, &request.payment, now).await
+}
+
+/// A key is one shopper's submission: someone else's key opens nothing.
+fn submitted_by(order: &OrderState, valid: &ValidCheckout, customer: Option<&Customer>) -> bool {
+    order.email == valid.email.as_str() && order.customer_id == customer.map(|c| c.id)
 }
 
 enum Reservation {
@@ -140,7 +148,10 @@ async fn reserve(
             tx.rollback().await?;
             let mut conn = state.db.pool.acquire().await?;
             return match repo::find_by_key(&mut conn, new_order.idempotency_key).await? {
-                Some(order) => Ok(Reservation::Reserved(order)),
+                Some(order) if submitted_by(&order, valid, customer) => {
+                    Ok(Reservation::Reserved(order))
+                }
+                Some(_) => Err(CheckoutError::BadKey),
                 None => Err(err.into()),
             };
         }
@@ -262,6 +273,7 @@ async fn reserve(
         total: quote.total,
         paid_by_paypal: matches!(request.payment, PaymentChoice::PayPal),
         customer_id: customer.map(|c| c.id),
+        email: valid.email.to_string(),
     }))
 }
 

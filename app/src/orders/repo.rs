@@ -38,6 +38,7 @@ pub struct OrderState {
     pub total: Money,
     pub paid_by_paypal: bool,
     pub customer_id: Option<i64>,
+    pub email: String,
 }
 
 fn bad_value(what: &str) -> sqlx::Error {
@@ -181,7 +182,7 @@ pub async fn set_totals(
     Ok(())
 }
 
-const STATE_COLUMNS: &str = "id, number, status, total_cents, payment_method, customer_id";
+const STATE_COLUMNS: &str = "id, number, status, total_cents, payment_method, customer_id, email";
 
 fn order_state(row: &AnyRow) -> Result<OrderState, sqlx::Error> {
     Ok(OrderState {
@@ -191,6 +192,7 @@ fn order_state(row: &AnyRow) -> Result<OrderState, sqlx::Error> {
         total: Money::from_cents(row.try_get("total_cents")?),
         paid_by_paypal: row.try_get::<String, _>("payment_method")? == "paypal",
         customer_id: row.try_get("customer_id")?,
+        email: row.try_get("email")?,
     })
 }
 
@@ -524,4 +526,25 @@ pub async fn find_for_guest(
     .await?
     .map(|r| r.try_get("id"))
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn malformed_dates_are_an_error_not_a_guess() {
+        assert!(date("2026-13-01").is_err());
+        assert!(date("2026-11").is_err());
+        assert!(date("").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn stored_dates_read_back_unchanged(day in 0i32..40_000) {
+            let original = Date::from_julian_day(2_440_588 + day).unwrap();
+            prop_assert_eq!(date(&date_text(original)).unwrap(), original);
+        }
+    }
 }

@@ -2,7 +2,6 @@
 //! can get. The shop talks to every provider through `PaymentGateway`; the built-in one is the
 //! test-mode gateway in `test_gateway`.
 
-use crate::money::Money;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -106,6 +105,7 @@ pub use server::*;
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
+    use crate::money::Money;
     use std::future::Future;
     use std::pin::Pin;
 

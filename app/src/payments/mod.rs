@@ -2,6 +2,8 @@
 
 pub mod card;
 pub mod gateway;
+pub mod paypal_page;
+pub mod test_cards;
 
 #[cfg(feature = "ssr")]
 pub mod test_gateway;

@@ -1,0 +1,51 @@
+//! The checkout form as typed, kept in the browser's session storage so a trip to PayPal, a
+//! reload or a failed payment loses nothing. Card details are never stored.
+
+use super::address::Address;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "hydrate")]
+const STORAGE_KEY: &str = "casefront.checkout";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckoutDraft {
+    pub email: String,
+    pub address: Address,
+    pub pay_with_paypal: bool,
+}
+
+impl CheckoutDraft {
+    pub fn load() -> Option<CheckoutDraft> {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::{SessionStorage, Storage};
+            let raw = SessionStorage::raw().get_item(STORAGE_KEY).ok().flatten()?;
+            serde_json::from_str(&raw).ok()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        None
+    }
+
+    pub fn save(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            use gloo_storage::{SessionStorage, Storage};
+            if let Ok(raw) = serde_json::to_string(self) {
+                // Without storage the form still works; it just won't survive a reload.
+                let _ = SessionStorage::raw().set_item(STORAGE_KEY, &raw);
+            }
+        }
+    }
+}
+
+/// A fresh idempotency key for one submission of the form.
+pub fn new_submission_key() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(uuid) = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+    {
+        return uuid;
+    }
+    String::new()
+}

@@ -1,0 +1,415 @@
+//! The checkout page: contact, address, shipping, payment, and the order summary with live
+//! totals. Every field is checked here as the shopper types (after a first attempt) and again
+//! by the server; nothing typed is lost on an error, a changed cart or a refused payment.
+
+use super::api::place_order;
+use super::draft::{new_submission_key, CheckoutDraft};
+use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
+use crate::accounts::model::FieldErrors;
+use crate::accounts::pages::AuthState;
+use crate::cart::model::{CartNotice, CartRequest};
+use crate::cart::pages::{
+    CartGate, CartLines, CartPricing, CouponForm, ShippingChoice, TotalsPanel,
+};
+use crate::cart::store::{today, CartStore};
+use crate::layout::{store_info, PageTitle};
+use crate::payments::card::{card_brand, card_digits};
+use crate::payments::gateway::{CardDetails, DeclineReason, PaymentChoice};
+use crate::payments::test_cards::TEST_CARDS;
+use crate::pricing::shipping::Country;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// The query the PayPal page returns with when the shopper cancels there.
+pub const PAYPAL_CANCELLED_QUERY: &str = "payment=paypal-cancelled";
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Checkout"/>
+        <section class="page" aria-labelledby="checkout-title">
+            <h1 id="checkout-title">"Checkout"</h1>
+            <noscript><p class="notice notice--error">"Checkout needs JavaScript: your cart lives in this browser."</p></noscript>
+            <CartGate>
+                <CheckoutView/>
+            </CartGate>
+        </section>
+    }
+}
+
+/// A text input bound to part of the form state, with its label and its error message linked
+/// for screen readers.
+#[component]
+fn TextField(
+    /// The field's name in `FieldErrors`.
+    name: &'static str,
+    label: &'static str,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    errors: RwSignal<FieldErrors>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let id = format!("checkout-{name}");
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let error = move || errors.read().get(name);
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}{(!required).then_some(" (optional)")}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                required=required
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=described
+            />
+            <p class="field-error" id=error_id>{error}</p>
+        </div>
+    }
+}
+
+/// Binds a text field to one string of `state`.
+fn bind<T: Clone + Send + Sync + 'static>(
+    state: RwSignal<T>,
+    field: fn(&mut T) -> &mut String,
+) -> (Signal<String>, Callback<String>) {
+    let value = Signal::derive(move || field(&mut state.get()).clone());
+    let set = Callback::new(move |text: String| state.update(|s| *field(s) = text));
+    (value, set)
+}
+
+fn focus_first_error() {
+    request_animation_frame(|| {
+        if let Some(field) = document()
+            .query_selector(".checkout-form [aria-invalid=\"true\"]")
+            .ok()
+            .flatten()
+        {
+            use leptos::wasm_bindgen::JsCast;
+            if let Ok(field) = field.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = field.focus();
+            }
+        }
+    });
+}
+
+fn this_month() -> (i32, u8) {
+    let today = today();
+    (today.year(), u8::from(today.month()))
+}
+
+#[component]
+fn CheckoutView() -> impl IntoView {
+    let store = CartStore::expect();
+    let auth = AuthState::expect();
+    let pricing = CartPricing::new();
+    let CartPricing {
+        items,
+        coupon,
+        quote,
+        ..
+    } = pricing;
+    let navigate = use_navigate();
+    let query = use_query_map();
+
+    let draft = RwSignal::new(CheckoutDraft::default());
+    let card = RwSignal::new(CardDetails::default());
+    let errors = RwSignal::new(FieldErrors::default());
+    let attempted = RwSignal::new(false);
+    let paying = RwSignal::new(false);
+    let changes = RwSignal::new(Vec::<CartChange>::new());
+    let declined = RwSignal::new(None::<DeclineReason>);
+    let failure = RwSignal::new(None::<String>);
+    let key = RwSignal::new(String::new());
+
+    // In the browser: restore what was typed, a fresh key, and PayPal's cancellation.
+    let restored = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(saved) = CheckoutDraft::load() {
+            draft.set(saved);
+        }
+        key.set(new_submission_key());
+        if query.read_untracked().get("payment").as_deref() == Some("paypal-cancelled") {
+            declined.set(Some(DeclineReason::PayPalCancelled));
+        }
+        restored.set(true);
+    });
+    Effect::new(move |_| {
+        let current = draft.get();
+        if restored.get() {
+            current.save();
+        }
+    });
+    // A signed-in shopper's address is filled in for them.
+    Effect::new(move |_| {
+        if let Some(customer) = auth.signed_in() {
+            if restored.get() && draft.read_untracked().email.is_empty() {
+                draft.update(|d| d.email = customer.email.clone());
+            }
+        }
+    });
+
+    let build_request = move || {
+        let cart = store.cart.get_untracked();
+        let d = draft.get_untracked();
+        let mut address = d.address.clone();
+        address.country = cart
+            .country
+            .clone()
+            .unwrap_or_else(|| Country::UnitedStates.code().into());
+        CheckoutRequest {
+            idempotency_key: key.get_untracked(),
+            email: d.email.clone(),
+            address,
+            cart: CartRequest::from(&cart),
+            seen: SeenPrices {
+                unit_prices: items
+                    .get_untracked()
+                    .into_values()
+                    .map(|i| (i.sku, i.unit_price))
+                    .collect(),
+                total: quote.get_untracked().total,
+            },
+            payment: if d.pay_with_paypal {
+                PaymentChoice::PayPal
+            } else {
+                PaymentChoice::Card(card.get_untracked())
+            },
+        }
+    };
+    // After a first attempt, messages follow the shopper's corrections as they type.
+    Effect::new(move |_| {
+        draft.track();
+        card.track();
+        store.cart.track();
+        if attempted.get() {
+            errors.set(
+                validate_checkout(&build_request(), this_month())
+                    .err()
+                    .unwrap_or_default(),
+            );
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if paying.get_untracked() || key.get_untracked().is_empty() {
+            return;
+        }
+        attempted.set(true);
+        let request = build_request();
+        if let Err(found) = validate_checkout(&request, this_month()) {
+            errors.set(found);
+            focus_first_error();
+            return;
+        }
+        paying.set(true);
+        failure.set(None);
+        declined.set(None);
+        changes.set(Vec::new());
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = place_order(request).await;
+            paying.set(false);
+            // Any definite answer ends this submission; a lost answer keeps the key, so
+            // pressing Pay again finds the same order instead of paying twice.
+            if result.is_ok() {
+                key.set(new_submission_key());
+            }
+            match result {
+                Ok(CheckoutOutcome::Placed { number }) => {
+                    navigate(&format!("/orders/{number}?placed=1"), Default::default());
+                    store.update(|c| c.clear());
+                }
+                Ok(CheckoutOutcome::ApprovePayPal { url }) => navigate(&url, Default::default()),
+                Ok(CheckoutOutcome::Invalid(found)) => {
+                    errors.set(found);
+                    focus_first_error();
+                }
+                Ok(CheckoutOutcome::CartChanged {
+                    changes: found,
+                    cart,
+                }) => {
+                    // The list below says what changed; the cart notices would repeat it.
+                    store.update(|c| {
+                        c.reconcile(&cart.items_by_sku());
+                    });
+                    changes.set(found);
+                    pricing.priced.refetch();
+                }
+                Ok(CheckoutOutcome::CouponRefused(reason)) => {
+                    store.update(|c| c.coupon = None);
+                    store.notify([CartNotice::CouponDropped { reason }]);
+                }
+                Ok(CheckoutOutcome::PaymentFailed(failed)) => declined.set(Some(failed.reason)),
+                Err(error) => failure.set(Some(error.to_string())),
+            }
+        });
+    };
+
+    let (email, set_email) = bind(draft, |d| &mut d.email);
+    let (name, set_name) = bind(draft, |d| &mut d.address.name);
+    let (line1, set_line1) = bind(draft, |d| &mut d.address.line1);
+    let (line2, set_line2) = bind(draft, |d| &mut d.address.line2);
+    let (city, set_city) = bind(draft, |d| &mut d.address.city);
+    let (region, set_region) = bind(draft, |d| &mut d.address.region);
+    let (postcode, set_postcode) = bind(draft, |d| &mut d.address.postcode);
+    let (phone, set_phone) = bind(draft, |d| &mut d.address.phone);
+    let (number, set_number) = bind(card, |c| &mut c.number);
+    let (expiry, set_expiry) = bind(card, |c| &mut c.expiry);
+    let (cvc, set_cvc) = bind(card, |c| &mut c.cvc);
+    let by_paypal = move || draft.read().pay_with_paypal;
+    let brand = move || {
+        card_digits(&card.read().number)
+            .ok()
+            .and_then(|d| card_brand(&d))
+            .map(|b| b.to_string())
+    };
+    let us = move || store.cart.read().destination() == Ok(Country::UnitedStates);
+    let pay_label = move || {
+        if paying.get() {
+            "Paying…".to_owned()
+        } else if by_paypal() {
+            format!("Continue to PayPal · {}", quote.read().total)
+        } else {
+            format!("Pay {}", quote.read().total)
+        }
+    };
+    let ships = move || store.cart.read().destination().is_ok();
+
+    view! {
+        <div class="checkout-layout">
+            <aside class="cart-summary checkout-summary" aria-label="Order summary">
+                <h2>"Order summary"</h2>
+                <CartLines items checkout=true/>
+                <p><a href="/cart">"Edit cart"</a></p>
+                <CouponForm coupon/>
+                <TotalsPanel quote/>
+            </aside>
+            <form class="checkout-form form" on:submit=on_submit novalidate aria-label="Checkout">
+                <fieldset class="panel">
+                    <legend>"Contact"</legend>
+                    <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
+                    <Show when=move || auth.signed_in().is_none()>
+                        <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in">"Sign in"</a>" to see this order in your history."</p>
+                    </Show>
+                </fieldset>
+                <fieldset class="panel">
+                    <legend>"Shipping address"</legend>
+                    <TextField name="name" label="Full name" autocomplete="name" value=name on_input=set_name errors/>
+                    <TextField name="line1" label="Street address" autocomplete="address-line1" value=line1 on_input=set_line1 errors/>
+                    <TextField name="line2" label="Apartment, suite, etc." autocomplete="address-line2" value=line2 on_input=set_line2 errors required=false/>
+                    <TextField name="city" label="Town or city" autocomplete="address-level2" value=city on_input=set_city errors/>
+                    {move || if us() {
+                        view! { <TextField name="region" label="State" autocomplete="address-level1" value=region on_input=set_region errors/> }.into_any()
+                    } else {
+                        view! { <TextField name="region" label="State, province or region" autocomplete="address-level1" value=region on_input=set_region errors required=false/> }.into_any()
+                    }}
+                    <TextField name="postcode" label="Postcode / ZIP" autocomplete="postal-code" value=postcode on_input=set_postcode errors/>
+                    <TextField name="phone" label="Phone, for the courier" kind="tel" autocomplete="tel" value=phone on_input=set_phone errors required=false/>
+                </fieldset>
+                <div class="panel">
+                    <ShippingChoice items coupon/>
+                </div>
+                <fieldset class="panel">
+                    <legend>"Payment"</legend>
+                    <div class="methods" role="radiogroup" aria-label="Payment method">
+                        <label class="method" for="pay-card">
+                            <input type="radio" id="pay-card" name="payment-method" value="card"
+                                prop:checked=move || !by_paypal()
+                                on:change=move |_| draft.update(|d| d.pay_with_paypal = false)/>
+                            <span class="method__name">"Card"</span>
+                            <span class="method__eta">"Visa, Mastercard or American Express"</span>
+                        </label>
+                        <label class="method" for="pay-paypal">
+                            <input type="radio" id="pay-paypal" name="payment-method" value="paypal"
+                                prop:checked=by_paypal
+                                on:change=move |_| draft.update(|d| d.pay_with_paypal = true)/>
+                            <span class="method__name">"PayPal"</span>
+                            <span class="method__eta">"You approve the payment on PayPal's page"</span>
+                        </label>
+                    </div>
+                    <Show when=move || !by_paypal()>
+                        <TextField name="card_number" label="Card number" autocomplete="cc-number" inputmode="numeric" value=number on_input=set_number errors/>
+                        <p class="note" aria-live="polite">{move || brand().map(|b| format!("{b} card"))}</p>
+                        <div class="field-row">
+                            <TextField name="card_expiry" label="Expiry (MM/YY)" autocomplete="cc-exp" inputmode="numeric" placeholder="MM/YY" value=expiry on_input=set_expiry errors/>
+                            <TextField name="card_cvc" label="Security code" autocomplete="cc-csc" inputmode="numeric" value=cvc on_input=set_cvc errors/>
+                        </div>
+                        <details class="note">
+                            <summary>"Test mode: cards to try"</summary>
+                            <ul>
+                                {TEST_CARDS.iter().map(|(number, outcome)| {
+                                    let what = outcome.map_or("succeeds", DeclineReason::code);
+                                    view! { <li><code>{*number}</code>" – "{what}</li> }
+                                }).collect_view()}
+                            </ul>
+                            <p>"Use any future expiry date and any security code."</p>
+                        </details>
+                    </Show>
+                </fieldset>
+                <CartChanges changes/>
+                <PaymentDeclined declined/>
+                {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+                <button type="submit" class="button button--block" disabled=move || paying.get() || !ships()>{pay_label}</button>
+                <p class="note">"Your card details go straight to the payment provider; we keep only the card brand and last four digits."</p>
+            </form>
+        </div>
+    }
+}
+
+/// What changed in the cart on the shop's side since the shopper looked; nothing was charged.
+#[component]
+fn CartChanges(changes: RwSignal<Vec<CartChange>>) -> impl IntoView {
+    view! {
+        <Show when=move || !changes.read().is_empty()>
+            <div class="notice notice--info" role="alert" data-testid="cart-changes">
+                <p><strong>"Your cart changed before payment, so nothing was charged:"</strong></p>
+                <ul>{move || changes.get().into_iter().map(|c| view! { <li>{c.to_string()}</li> }).collect_view()}</ul>
+                <p>"Check your order summary, then press Pay again."</p>
+            </div>
+        </Show>
+    }
+}
+
+/// A refused payment, with the reason and what to do next.
+#[component]
+fn PaymentDeclined(declined: RwSignal<Option<DeclineReason>>) -> impl IntoView {
+    let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
+    move || {
+        declined.get().map(|reason| {
+            if reason == DeclineReason::PayPalCancelled {
+                return view! {
+                    <div class="notice notice--info" role="alert" data-testid="payment-error">
+                        <p>"You cancelled the PayPal payment, so nothing was charged. Your cart and details are still here: pay with PayPal again or with a card."</p>
+                    </div>
+                }
+                .into_any();
+            }
+            let message = reason.to_string();
+            view! {
+                <div class="notice notice--error" role="alert" data-testid="payment-error">
+                    <p><strong>"Payment failed: "</strong>{message.clone()}</p>
+                    <p>"Nothing was charged and your cart and details are kept. What to do:"</p>
+                    <ol>
+                        <li>"Check the card details: number, expiry date and security code."</li>
+                        <li>"Try another card, or pay with PayPal."</li>
+                        <li>"Contact your card issuer, quoting this message: “"{message.clone()}"”."</li>
+                        <li>"If it still fails, contact us at "<a href=move || format!("mailto:{}", support())>{support}</a>" with the same message."</li>
+                    </ol>
+                </div>
+            }
+            .into_any()
+        })
+    }
+}

@@ -1,0 +1,220 @@
+//! Order pages: one order (also the confirmation page), the signed-in shopper's history, and a
+//! guest's lookup by order number and e-mail.
+
+use super::api::{get_order, order_history, FindOrder};
+use super::model::{format_day, OrderDetail, OrderHistoryPage};
+use super::status::OrderStatus;
+use crate::accounts::model::FieldErrors;
+use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// An order's details. With `?placed=1` it is the confirmation page shown right after paying.
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let just_placed = move || query.read().get("placed").as_deref() == Some("1");
+    let order = Resource::new(number, get_order);
+    view! {
+        <PageTitle text="Your order"/>
+        <section class="page narrow" aria-labelledby="order-title">
+            <Suspense fallback=Loading>
+                {when_loaded(order, move |order| view! { <OrderView order just_placed=just_placed()/> })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
+    let t = order.totals.clone();
+    let shipping = if t.shipping.is_zero() {
+        "Free".to_owned()
+    } else {
+        t.shipping.to_string()
+    };
+    view! {
+        {if just_placed {
+            view! {
+                <h1 id="order-title">"Thank you! Your order is placed."</h1>
+                <p class="notice notice--info" role="status" data-testid="confirmation">
+                    "Order "<strong data-testid="order-number">{order.number.clone()}</strong>
+                    " is paid. We've e-mailed a confirmation to "<strong>{order.email.clone()}</strong>"."
+                </p>
+            }.into_any()
+        } else {
+            view! {
+                <h1 id="order-title">"Order "<span data-testid="order-number">{order.number.clone()}</span></h1>
+            }.into_any()
+        }}
+        <p>
+            "Placed "{format_day(order.placed_at)}" · "
+            <span class=format!("status status--{}", order.status.slug()) data-testid="order-status">{status_label(order.status)}</span>
+        </p>
+        <div class="panel">
+            <h2>"Items"</h2>
+            <ul class="order-lines">
+                {order.lines.iter().map(|line| view! {
+                    <li class="order-line">
+                        <img src=line.image.clone() alt="" width="56" height="56"/>
+                        <span>
+                            <strong>{line.product_name.clone()}</strong><br/>
+                            <small>{line.options.clone()}</small><br/>
+                            <small>{format!("{} × {}", line.quantity, line.unit_price)}</small>
+                        </span>
+                        <span class="order-line__total">{line.total().to_string()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <dl class="totals">
+                <div class="totals__row"><dt>"Subtotal"</dt><dd>{t.subtotal.to_string()}</dd></div>
+                {t.coupon.clone().filter(|_| !t.discount.is_zero()).map(|code| view! {
+                    <div class="totals__row"><dt>{format!("Discount ({code})")}</dt><dd>{format!("−{}", t.discount)}</dd></div>
+                })}
+                <div class="totals__row"><dt>{order.method.label()}</dt><dd>{shipping}</dd></div>
+                <div class="totals__row totals__row--total"><dt>"Total"</dt><dd data-testid="order-total">{t.total.to_string()}</dd></div>
+            </dl>
+            <p class="note">"Paid with "{order.payment.to_string()}"."</p>
+        </div>
+        <div class="panel">
+            <h2>"Delivery"</h2>
+            <address class="address">
+                {order.address.lines().into_iter().map(|l| view! { {l}<br/> }).collect_view()}
+            </address>
+            <p>{order.method.label()}": estimated delivery "<strong>{order.estimate.describe()}</strong>"."</p>
+            <p class="note">"Delivery dates are estimates: promotions and public holidays can add a few days."</p>
+        </div>
+        <div class="panel">
+            <h2>"Timeline"</h2>
+            <ol class="timeline">
+                {order.events.iter().map(|e| view! {
+                    <li><strong>{status_label(e.status)}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
+                }).collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+fn status_label(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::AwaitingPayment => "Awaiting payment",
+        OrderStatus::Paid => "Placed and paid",
+        OrderStatus::Processing => "Being prepared",
+        OrderStatus::Shipped => "Shipped",
+        OrderStatus::Delivered => "Delivered",
+        OrderStatus::Cancelled => "Cancelled",
+        OrderStatus::Refunded => "Refunded",
+    }
+}
+
+/// The signed-in shopper's orders, newest first, a page at a time.
+#[component]
+pub fn OrderHistoryPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
+    let history = Resource::new(page, order_history);
+    view! {
+        <PageTitle text="Your orders"/>
+        <section class="page narrow" aria-labelledby="orders-title">
+            <h1 id="orders-title">"Your orders"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(page) => view! { <HistoryView page/> }.into_any(),
+                        Err(crate::error::AppError::SignInRequired) => {
+                            set_http_status(401);
+                            view! {
+                                <p>"Please sign in to see your orders. Checked out as a guest? "<a href="/orders/find">"Find your order"</a>"."</p>
+                                <p><a class="button" href="/account/sign-in">"Sign in"</a></p>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <crate::layout::ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryView(page: OrderHistoryPage) -> impl IntoView {
+    if page.orders.is_empty() {
+        return view! {
+            <div class="empty">
+                <p>"You haven't placed any orders yet."</p>
+                <p><a class="button" href="/shop">"Start shopping"</a></p>
+            </div>
+        }
+        .into_any();
+    }
+    let (current, pages) = (page.page, page.pages);
+    view! {
+        <ul class="history" aria-label="Orders">
+            {page.orders.into_iter().map(|o| {
+                let href = format!("/orders/{}", o.number);
+                view! {
+                    <li class="history__order">
+                        <a href=href><strong>{o.number.clone()}</strong></a>
+                        <span>{format_day(o.placed_at)}</span>
+                        <span class=format!("status status--{}", o.status.slug())>{status_label(o.status)}</span>
+                        <span>{format!("{} item{}", o.item_count, if o.item_count == 1 { "" } else { "s" })}</span>
+                        <strong>{o.total.to_string()}</strong>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <nav class="pagination" aria-label="Order pages">
+            {(current > 1).then(|| view! { <a rel="prev" href=format!("/account/orders?page={}", current - 1)>"Newer orders"</a> })}
+            <span>{format!("Page {current} of {pages}")}</span>
+            {(current < pages).then(|| view! { <a rel="next" href=format!("/account/orders?page={}", current + 1)>"Older orders"</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+/// A guest finds an order with its number and e-mail address. Works without JavaScript.
+#[component]
+pub fn FindOrderPage() -> impl IntoView {
+    let find = ServerAction::<FindOrder>::new();
+    let errors = Signal::derive(move || match find.value().get() {
+        Some(Ok(errors)) => errors,
+        _ => FieldErrors::default(),
+    });
+    let failure = move || match find.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    let field = move |name: &'static str| move || errors.read().get(name);
+    view! {
+        <PageTitle text="Find your order"/>
+        <section class="page narrow" aria-labelledby="find-title">
+            <h1 id="find-title">"Find your order"</h1>
+            <p>"Checked out as a guest? Enter the order number from your confirmation e-mail and the e-mail address you used."</p>
+            <ActionForm action=find attr:class="panel form" attr:novalidate=true>
+                <div class="field">
+                    <label for="find-number">"Order number"</label>
+                    <input id="find-number" name="number" required autocomplete="off" autocapitalize="characters"
+                        aria-invalid=move || field("number")().is_some().to_string() aria-describedby="find-number-error"/>
+                    <p class="field-error" id="find-number-error">{field("number")}</p>
+                </div>
+                <div class="field">
+                    <label for="find-email">"E-mail"</label>
+                    <input id="find-email" name="email" type="email" required autocomplete="email"
+                        aria-invalid=move || field("email")().is_some().to_string() aria-describedby="find-email-error"/>
+                    <p class="field-error" id="find-email-error">{field("email")}</p>
+                </div>
+                {move || failure().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <button type="submit" class="button" disabled=move || find.pending().get()>"Find order"</button>
+            </ActionForm>
+            <p>"Have an account? "<a href="/account/orders">"See all your orders"</a>"."</p>
+        </section>
+    }
+}

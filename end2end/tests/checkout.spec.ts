@@ -1,0 +1,241 @@
+import { test, expect, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hydrated, outboxDir } from './helpers';
+
+const VISA_OK = '4242 4242 4242 4242';
+const MASTERCARD_OK = '5555 5555 5555 4444';
+const DECLINED_FUNDS = '4000 0000 0000 9995';
+
+function uniqueEmail(tag: string) {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Puts a cart into localStorage before the first page load, as an earlier visit would. */
+async function savedCart(page: Page, lines: [string, number][]) {
+  const cart = { version: 1, cart: { lines: lines.map(([sku, quantity]) => ({ sku, quantity })), coupon: null, country: null, method: 'Standard' } };
+  await page.addInitScript((value) => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('casefront.cart', value);
+      sessionStorage.setItem('seeded', '1');
+    }
+  }, JSON.stringify(cart));
+}
+
+async function openCheckout(page: Page) {
+  await page.goto('/checkout');
+  await hydrated(page);
+  await expect(page.getByTestId('total')).toBeVisible();
+}
+
+async function fillContactAndAddress(page: Page, email: string) {
+  await page.getByLabel('E-mail for your confirmation').fill(email);
+  await page.getByLabel('Full name').fill('Grace Hopper');
+  await page.getByLabel('Street address').fill('1 Compiler Way');
+  await page.getByLabel('Town or city').fill('Arlington');
+  await page.getByLabel('State', { exact: true }).fill('VA');
+  await page.getByLabel('Postcode / ZIP').fill('22201');
+}
+
+async function fillCard(page: Page, number: string) {
+  await page.getByLabel('Card number').fill(number);
+  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+  await page.getByLabel('Security code').fill('123');
+}
+
+async function pay(page: Page) {
+  await page.getByRole('button', { name: /^Pay \$/ }).click();
+}
+
+async function expectConfirmation(page: Page): Promise<string> {
+  await expect(page).toHaveURL(/\/orders\/CF-[A-Z0-9]{8}\?placed=1$/);
+  await expect(page.getByRole('heading', { name: 'Thank you! Your order is placed.' })).toBeVisible();
+  const number = (await page.getByTestId('order-number').textContent())!.trim();
+  expect(number).toMatch(/^CF-[A-Z0-9]{8}$/);
+  return number;
+}
+
+/** The confirmation e-mail the shop wrote to its outbox for this order. */
+function mailFor(number: string): string {
+  const files = fs.readdirSync(outboxDir).filter((f) => f.endsWith('.eml'));
+  const mail = files.map((f) => fs.readFileSync(path.join(outboxDir, f), 'utf8')).find((m) => m.includes(number));
+  expect(mail, `an e-mail for ${number} in ${outboxDir}`).toBeTruthy();
+  return mail!;
+}
+
+test('a guest pays by card, sees the confirmation, gets the e-mail and can look the order up', async ({ page }) => {
+  await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1], ['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  await expect(page.getByTestId('total')).toHaveText('$35.98');
+  const email = uniqueEmail('guest');
+  await fillContactAndAddress(page, email);
+  await fillCard(page, VISA_OK);
+  await expect(page.getByText('Visa card')).toBeVisible();
+  await page.getByRole('button', { name: 'Pay $35.98' }).click();
+
+  const number = await expectConfirmation(page);
+  await expect(page.getByTestId('order-total')).toHaveText('$35.98');
+  await expect(page.getByText('Paid with Visa ending in 4242.')).toBeVisible();
+  await expect(page.getByText('1 Compiler Way')).toBeVisible();
+  await expect(page.getByText(/Standard shipping: estimated delivery/)).toBeVisible();
+  await expect(page.getByTestId('cart-count')).toHaveText('');
+
+  const mail = mailFor(number);
+  expect(mail).toContain(`To: ${email}`);
+  expect(mail).toContain('text/html');
+  expect(mail).toContain('text/plain');
+
+  // The browser that placed it can come back; another browser must look it up.
+  await page.reload();
+  await expect(page.getByTestId('order-status')).toHaveText('Placed and paid');
+  const stranger = await page.context().browser()!.newPage();
+  const response = await stranger.goto(`/orders/${number}`);
+  expect(response?.status()).toBe(404);
+  await stranger.goto('/orders/find');
+  await hydrated(stranger);
+  await stranger.getByLabel('Order number').fill(number.toLowerCase());
+  await stranger.getByLabel('E-mail').fill('someone-else@example.com');
+  await stranger.getByRole('button', { name: 'Find order' }).click();
+  await expect(stranger.getByText("We couldn't find an order with that number and e-mail address.", { exact: false })).toBeVisible();
+  await stranger.getByLabel('E-mail').fill(email);
+  await stranger.getByRole('button', { name: 'Find order' }).click();
+  await expect(stranger).toHaveURL(new RegExp(`/orders/${number}$`));
+  await expect(stranger.getByTestId('order-total')).toHaveText('$35.98');
+  await stranger.close();
+});
+
+test('a declined card shows the reason and the advice; another card then succeeds without retyping', async ({ page }) => {
+  await savedCart(page, [['SIG-IP17-SLM-SAGGRE', 2]]);
+  await openCheckout(page);
+  const email = uniqueEmail('declined');
+  await fillContactAndAddress(page, email);
+  await fillCard(page, DECLINED_FUNDS);
+  await pay(page);
+
+  const error = page.getByTestId('payment-error');
+  await expect(error).toContainText('Your card has insufficient funds. (code: insufficient_funds)');
+  await expect(error).toContainText('Check the card details');
+  await expect(error).toContainText('Try another card, or pay with PayPal.');
+  await expect(error).toContainText('Contact your card issuer');
+  await expect(error).toContainText('customer-care@example.com');
+  // Nothing typed was lost.
+  await expect(page.getByLabel('E-mail for your confirmation')).toHaveValue(email);
+  await expect(page.getByLabel('Street address')).toHaveValue('1 Compiler Way');
+  await expect(page.getByLabel('Expiry (MM/YY)')).toHaveValue('12/34');
+  await expect(page.getByRole('list', { name: 'Items in your cart' }).getByRole('listitem')).toHaveCount(1);
+
+  await page.getByLabel('Card number').fill(MASTERCARD_OK);
+  await pay(page);
+  const number = await expectConfirmation(page);
+  await expect(page.getByText('Paid with Mastercard ending in 4444.')).toBeVisible();
+  mailFor(number);
+});
+
+test('wrong fields get their own messages and the first one takes the focus', async ({ page }) => {
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  await pay(page);
+  await expect(page.getByLabel('E-mail for your confirmation')).toBeFocused();
+  await expect(page.getByText('Enter your e-mail address.')).toBeVisible();
+  await expect(page.getByText('Enter the street address.')).toBeVisible();
+  await expect(page.getByText('Enter the state.')).toBeVisible();
+
+  await fillContactAndAddress(page, uniqueEmail('fields'));
+  await page.getByLabel('Postcode / ZIP').fill('2220');
+  await page.getByLabel('Card number').fill('4242 4242 4242 4241');
+  await page.getByLabel('Expiry (MM/YY)').fill('01/20');
+  await page.getByLabel('Security code').fill('1');
+  await pay(page);
+  await expect(page.getByText('Enter a ZIP code like 94105 or 94105-1234 for United States.')).toBeVisible();
+  await expect(page.getByText("That card number isn't valid: check it for a mistyped digit.")).toBeVisible();
+  await expect(page.getByText('This card has expired. Try another card, or PayPal.')).toBeVisible();
+  await expect(page.getByText('Enter the 3-digit security code from your card.')).toBeVisible();
+  // Messages clear as the shopper corrects the fields.
+  await page.getByLabel('Postcode / ZIP').fill('22201');
+  await expect(page.getByText(/Enter a ZIP code/)).toHaveCount(0);
+
+  // Countries the shop does not ship to cannot pay.
+  await page.getByLabel('Destination').selectOption('other');
+  await expect(page.getByText("Sorry, we don't ship there yet.", { exact: false })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Pay \$/ })).toBeDisabled();
+});
+
+test('PayPal: cancelling keeps everything, approving places the order', async ({ page }) => {
+  await savedCart(page, [['SIG-IP17-MAG-OCEBLU', 1]]);
+  await openCheckout(page);
+  const email = uniqueEmail('paypal');
+  await fillContactAndAddress(page, email);
+  await page.getByLabel('PayPal').check();
+  await expect(page.getByLabel('Card number')).toHaveCount(0);
+  await page.getByRole('button', { name: /Continue to PayPal/ }).click();
+
+  await expect(page).toHaveURL(/\/pay\/paypal\//);
+  await expect(page.getByText('PayPal · test mode')).toBeVisible();
+  await expect(page.getByTestId('paypal-amount')).toHaveText('$34.99');
+  await page.getByRole('button', { name: 'Cancel and return to the shop' }).click();
+
+  await expect(page).toHaveURL(/\/checkout\?payment=paypal-cancelled$/);
+  await expect(page.getByTestId('payment-error')).toContainText('You cancelled the PayPal payment');
+  await expect(page.getByLabel('E-mail for your confirmation')).toHaveValue(email);
+  await expect(page.getByLabel('Street address')).toHaveValue('1 Compiler Way');
+  await expect(page.getByLabel('PayPal')).toBeChecked();
+  await expect(page.getByTestId('total')).toHaveText('$34.99');
+
+  await page.getByRole('button', { name: /Continue to PayPal/ }).click();
+  await expect(page).toHaveURL(/\/pay\/paypal\//);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Approve and pay' }).click();
+  const number = await expectConfirmation(page);
+  await expect(page.getByText('Paid with PayPal.')).toBeVisible();
+  mailFor(number);
+});
+
+async function signUp(page: Page, name: string, email: string) {
+  await page.goto('/account/sign-up');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel(/^Password/).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+test('a signed-up shopper checks out, finds the order in the history; another account cannot open it', async ({ page, browser }) => {
+  const email = uniqueEmail('owner');
+  await savedCart(page, [['GRP-MIDBLA', 2]]);
+  await signUp(page, 'Olive Owner', email);
+  await openCheckout(page);
+  await expect(page.getByLabel('E-mail for your confirmation')).toHaveValue(email);
+  await fillContactAndAddress(page, email);
+  await fillCard(page, VISA_OK);
+  await pay(page);
+  const number = await expectConfirmation(page);
+
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'Your orders' }).click();
+  await expect(page).toHaveURL(/\/account\/orders$/);
+  const orders = page.getByRole('list', { name: 'Orders' }).getByRole('listitem');
+  await expect(orders).toHaveCount(1);
+  await expect(orders.first()).toContainText(number);
+  await expect(orders.first()).toContainText('2 items');
+  await orders.first().getByRole('link', { name: number }).click();
+  await expect(page.getByRole('heading', { name: `Order ${number}` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
+  await expect(page.getByText('Order placed and payment received.')).toBeVisible();
+
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signUp(otherPage, 'Nosy Neighbour', uniqueEmail('nosy'));
+  const response = await otherPage.goto(`/orders/${number}`);
+  expect(response?.status()).toBe(404);
+  await expect(otherPage.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await otherPage.goto('/account/orders');
+  await expect(otherPage.getByText("You haven't placed any orders yet.")).toBeVisible();
+  await other.close();
+});
+
+test('history needs a signed-in shopper', async ({ page }) => {
+  const response = await page.goto('/account/orders');
+  expect(response?.status()).toBe(401);
+  await expect(page.getByText('Please sign in to see your orders.', { exact: false })).toBeVisible();
+});
