@@ -23,7 +23,10 @@ pub fn HelpPage() -> impl IntoView {
                     <dt>"Warranty"</dt>
                     <dd>"Everything we make is covered by a limited lifetime warranty against defects in material or workmanship. Contact us with your order number and photos of the defect."</dd>
                     <dt>"Orders"</dt>
-                    <dd>"Order tracking, changes and cancellations are handled by customer care: write to us with your order number."</dd>
+                    <dd>
+                        "Signed in? "<a href="/account/orders">"Your orders"</a>" lists every order with its status. Checked out as a guest? "
+                        <a href="/orders/find">"Find your order"</a>" with its number and e-mail address. For changes and cancellations, write to us with your order number."
+                    </dd>
                 </dl>
             </section>
         </section>

@@ -170,6 +170,7 @@ pub fn NotFound() -> impl IntoView {
             <h1 id="not-found-title">"Page not found"</h1>
             <p>"We couldn't find that page. It may have moved, or the link may be mistyped."</p>
             <p><a class="button" href="/shop">"Browse all products"</a></p>
+            <p>"Looking for an order? "<a href="/orders/find">"Find it with its number and e-mail"</a>", or sign in to see your orders."</p>
             <p>"Need a hand? Our customer care team is here:"</p>
             <ContactDetails/>
         </section>

@@ -102,6 +102,17 @@ test('a guest pays by card, sees the confirmation, gets the e-mail and can look 
   await expect(stranger).toHaveURL(new RegExp(`/orders/${number}$`));
   await expect(stranger.getByTestId('order-total')).toHaveText('$35.98');
   await stranger.close();
+
+  // The lookup form is a plain form: it works before (or without) the WASM.
+  const noScript = await page.context().browser()!.newContext({ javaScriptEnabled: false });
+  const plain = await noScript.newPage();
+  await plain.goto('/orders/find');
+  await plain.getByLabel('Order number').fill(number);
+  await plain.getByLabel('E-mail').fill(email);
+  await plain.getByRole('button', { name: 'Find order' }).click();
+  await expect(plain).toHaveURL(new RegExp(`/orders/${number}$`));
+  await expect(plain.getByTestId('order-status')).toHaveText('Placed and paid');
+  await noScript.close();
 });
 
 test('a declined card shows the reason and the advice; another card then succeeds without retyping', async ({ page }) => {
@@ -238,4 +249,36 @@ test('history needs a signed-in shopper', async ({ page }) => {
   const response = await page.goto('/account/orders');
   expect(response?.status()).toBe(401);
   await expect(page.getByText('Please sign in to see your orders.', { exact: false })).toBeVisible();
+});
+
+test('stock bought by someone else meanwhile is shown before paying, and nothing is charged', async ({ page, browser }, testInfo) => {
+  // $29.99, two in stock: one SKU per project, as both projects share the server.
+  const sku = testInfo.project.name === 'desktop' ? 'SIG-IP17-MAG-MIDBLA' : 'SIG-PX10-MAG-OCEBLU';
+  await savedCart(page, [[sku, 2]]);
+  await openCheckout(page);
+  await expect(page.getByTestId('total')).toHaveText('$59.98');
+  await fillContactAndAddress(page, uniqueEmail('slow'));
+  await fillCard(page, VISA_OK);
+
+  // Another shopper buys one of the two first.
+  const other = await browser.newContext();
+  const quick = await other.newPage();
+  await savedCart(quick, [[sku, 1]]);
+  await openCheckout(quick);
+  await fillContactAndAddress(quick, uniqueEmail('quick'));
+  await fillCard(quick, VISA_OK);
+  await pay(quick);
+  await expectConfirmation(quick);
+  await other.close();
+
+  await page.getByRole('button', { name: 'Pay $59.98' }).click();
+  const changes = page.getByTestId('cart-changes');
+  await expect(changes).toContainText('nothing was charged');
+  await expect(changes).toContainText(/Only 1 of .* are left/);
+  await expect(page.getByTestId('total')).toHaveText('$34.99');
+  await expect(page.getByLabel('Card number')).toHaveValue(VISA_OK);
+
+  await page.getByRole('button', { name: 'Pay $34.99' }).click();
+  await expectConfirmation(page);
+  await expect(page.getByTestId('order-total')).toHaveText('$34.99');
 });

@@ -5,6 +5,7 @@ use super::model::{CartLine, CartRequest, PricedCart};
 use crate::error::AppError;
 use crate::pricing::coupon::{Coupon, CouponRejection};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use {super::pricing_service, crate::shop::server_state, time::OffsetDateTime};
@@ -21,7 +22,8 @@ fn check_size(lines: &[CartLine]) -> Result<(), AppError> {
 }
 
 /// The cart priced by the server: current items, the code's standing and the totals.
-#[server]
+// JSON, not form encoding: an empty list must arrive as an empty list.
+#[server(input = Json)]
 pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
     check_size(&request.lines)?;
     let state = server_state()?;
@@ -38,7 +40,8 @@ pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
 }
 
 /// Checks a promo code for this cart: the code's terms, the minimum spend, eligible items.
-#[server]
+// JSON, not form encoding: an empty list must arrive as an empty list.
+#[server(input = Json)]
 pub async fn apply_coupon(
     code: String,
     lines: Vec<CartLine>,

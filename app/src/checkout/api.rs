@@ -4,6 +4,7 @@ use super::model::{CheckoutOutcome, CheckoutRequest};
 use crate::error::AppError;
 use crate::money::Money;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -33,7 +34,8 @@ async fn remember_guest_order(
     Ok(())
 }
 
-#[server]
+// JSON, not form encoding: an empty list must arrive as an empty list.
+#[server(input = Json)]
 pub async fn place_order(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
     let customer = signed_in().await?;

@@ -240,10 +240,13 @@ fn CheckoutView() -> impl IntoView {
                     changes: found,
                     cart,
                 }) => {
-                    // The list below says what changed; the cart notices would repeat it.
-                    store.update(|c| {
-                        c.reconcile(&cart.items_by_sku());
-                    });
+                    let mut notices = Vec::new();
+                    store.update(|c| notices = c.reconcile(&cart.items_by_sku()));
+                    // The list below says what changed, but it leaves with the last item:
+                    // then the cart's own notices say it above the empty cart.
+                    if store.cart.read_untracked().lines.is_empty() {
+                        store.notify(notices);
+                    }
                     changes.set(found);
                     pricing.priced.refetch();
                 }

@@ -47,6 +47,8 @@ pub enum CheckoutError {
     EmptyCart,
     #[error("the idempotency key is missing or malformed")]
     BadKey,
+    #[error("the cart has too many lines")]
+    TooManyLines,
 }
 
 impl From<CheckoutError> for AppError {
@@ -60,6 +62,10 @@ impl From<CheckoutError> for AppError {
             CheckoutError::EmptyCart => AppError::InvalidInput(
                 "Your cart is empty: add something before checking out.".into(),
             ),
+            CheckoutError::TooManyLines => AppError::InvalidInput(format!(
+                "A cart can hold at most {} different items.",
+                pricing_service::MAX_CART_LINES
+            )),
             CheckoutError::BadKey => AppError::InvalidInput(
                 "The checkout form is out of date: reload the page and try again.".into(),
             ),
@@ -88,7 +94,7 @@ pub async fn place_order(
         return Err(CheckoutError::EmptyCart);
     }
     if request.cart.lines.len() > pricing_service::MAX_CART_LINES {
-        return Err(CheckoutError::EmptyCart);
+        return Err(CheckoutError::TooManyLines);
     }
     let existing = repo::find_by_key(&mut *state.db.pool.acquire().await?, key).await?;
     let order = match existing {
