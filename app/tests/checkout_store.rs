@@ -431,22 +431,28 @@ fn reference(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_owned()
 }
 
-async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
-    let state = shop(db).await;
-    let gateway = state.test_gateway.clone().unwrap();
-    let before = stock(db, CLEAR).await;
-
+/// Starts a PayPal checkout of one clear case; returns the approval page's address.
+async fn start_paypal(state: &ServerState) -> String {
     let req = request(
-        &state,
+        state,
         "pal@example.com",
         &[(CLEAR, 1)],
         None,
         PaymentChoice::PayPal,
     )
     .await;
-    let CheckoutOutcome::ApprovePayPal { url } = checkout(&state, &req).await else {
-        panic!("expected the PayPal approval step");
-    };
+    match checkout(state, &req).await {
+        CheckoutOutcome::ApprovePayPal { url } => url,
+        other => panic!("expected the PayPal approval step, got {other:?}"),
+    }
+}
+
+async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
+    let state = shop(db).await;
+    let gateway = state.test_gateway.clone().unwrap();
+    let before = stock(db, CLEAR).await;
+
+    let url = start_paypal(&state).await;
     assert!(url.starts_with("/pay/paypal/"));
     // The unit is held while the shopper decides.
     assert_eq!(stock(db, CLEAR).await, before - 1);
@@ -466,17 +472,7 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
     assert_eq!(stock(db, CLEAR).await, before);
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
 
-    let req = request(
-        &state,
-        "pal@example.com",
-        &[(CLEAR, 1)],
-        None,
-        PaymentChoice::PayPal,
-    )
-    .await;
-    let CheckoutOutcome::ApprovePayPal { url } = checkout(&state, &req).await else {
-        panic!("expected the PayPal approval step");
-    };
+    let url = start_paypal(&state).await;
     let number = gateway
         .decide(&reference(&url), true)
         .await
@@ -583,18 +579,7 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
     assert_eq!(stock(db, CLEAR).await, before - 3);
 
     // An abandoned PayPal approval is voided and released too.
-    let req3 = request(
-        &state,
-        "pal@example.com",
-        &[(CLEAR, 1)],
-        None,
-        PaymentChoice::PayPal,
-    )
-    .await;
-    assert!(matches!(
-        checkout(&state, &req3).await,
-        CheckoutOutcome::ApprovePayPal { .. }
-    ));
+    start_paypal(&state).await;
 
     assert_eq!(settle_interrupted(&state, later).await.unwrap(), 3);
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);

@@ -79,7 +79,7 @@ pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
 /// The cart priced: item prices and the code's offer come from the server once per change of
 /// items or code; every total after that is computed here by the shared rules.
 #[derive(Clone, Copy)]
-pub(crate) struct CartPricing {
+pub struct CartPricing {
     pub priced: LocalResource<Result<PricedCart, AppError>>,
     pub items: Memo<HashMap<String, CartItem>>,
     pub coupon: Memo<Option<Coupon>>,
@@ -144,6 +144,16 @@ impl CartPricing {
     }
 }
 
+/// Why the cart could not be priced, when it could not.
+#[component]
+pub(crate) fn PricingProblem(pricing: CartPricing) -> impl IntoView {
+    move || {
+        pricing.load_error().map(
+            |error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> },
+        )
+    }
+}
+
 #[component]
 fn PricedCartView() -> impl IntoView {
     let store = CartStore::expect();
@@ -155,7 +165,7 @@ fn PricedCartView() -> impl IntoView {
         ..
     } = pricing;
     view! {
-        {move || pricing.load_error().map(|error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> })}
+        <PricingProblem pricing/>
         <div class="cart-layout">
             <CartLines items checkout=false/>
             <aside class="cart-summary" aria-label="Order summary">

@@ -9,7 +9,7 @@ use crate::accounts::model::FieldErrors;
 use crate::accounts::pages::AuthState;
 use crate::cart::model::{CartNotice, CartRequest};
 use crate::cart::pages::{
-    CartGate, CartLines, CartPricing, CouponForm, ShippingChoice, TotalsPanel,
+    CartGate, CartLines, CartPricing, CouponForm, PricingProblem, ShippingChoice, TotalsPanel,
 };
 use crate::cart::store::{today, CartStore};
 use crate::layout::{store_info, PageTitle};
@@ -291,6 +291,7 @@ fn CheckoutView() -> impl IntoView {
     let ships = move || store.cart.read().destination().is_ok();
 
     view! {
+        <PricingProblem pricing/>
         <div class="checkout-layout">
             <aside class="cart-summary checkout-summary" aria-label="Order summary">
                 <h2>"Order summary"</h2>

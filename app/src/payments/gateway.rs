@@ -40,6 +40,15 @@ pub enum DeclineReason {
 }
 
 impl DeclineReason {
+    pub const ALL: [DeclineReason; 6] = [
+        DeclineReason::Declined,
+        DeclineReason::InsufficientFunds,
+        DeclineReason::IncorrectSecurityCode,
+        DeclineReason::ExpiredCard,
+        DeclineReason::ProcessingError,
+        DeclineReason::PayPalCancelled,
+    ];
+
     /// The provider's code, quoted to the card issuer or support.
     pub fn code(self) -> &'static str {
         match self {
@@ -53,16 +62,7 @@ impl DeclineReason {
     }
 
     pub fn from_code(code: &str) -> Option<DeclineReason> {
-        [
-            DeclineReason::Declined,
-            DeclineReason::InsufficientFunds,
-            DeclineReason::IncorrectSecurityCode,
-            DeclineReason::ExpiredCard,
-            DeclineReason::ProcessingError,
-            DeclineReason::PayPalCancelled,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
+        DeclineReason::ALL.into_iter().find(|r| r.code() == code)
     }
 }
 
@@ -144,14 +144,7 @@ mod tests {
 
     #[test]
     fn decline_codes_round_trip_and_are_quoted_in_the_message() {
-        for reason in [
-            DeclineReason::Declined,
-            DeclineReason::InsufficientFunds,
-            DeclineReason::IncorrectSecurityCode,
-            DeclineReason::ExpiredCard,
-            DeclineReason::ProcessingError,
-            DeclineReason::PayPalCancelled,
-        ] {
+        for reason in DeclineReason::ALL {
             assert_eq!(DeclineReason::from_code(reason.code()), Some(reason));
             assert!(reason.to_string().contains(reason.code()));
         }
