@@ -87,7 +87,7 @@ pub struct CartPricing {
 }
 
 impl CartPricing {
-    pub fn new() -> CartPricing {
+    pub fn load() -> CartPricing {
         let store = CartStore::expect();
         let pricing_key = Memo::new(move |_| {
             let cart = store.cart.read();
@@ -157,7 +157,7 @@ pub(crate) fn PricingProblem(pricing: CartPricing) -> impl IntoView {
 #[component]
 fn PricedCartView() -> impl IntoView {
     let store = CartStore::expect();
-    let pricing = CartPricing::new();
+    let pricing = CartPricing::load();
     let CartPricing {
         items,
         coupon,

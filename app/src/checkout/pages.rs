@@ -112,7 +112,7 @@ fn this_month() -> (i32, u8) {
 fn CheckoutView() -> impl IntoView {
     let store = CartStore::expect();
     let auth = AuthState::expect();
-    let pricing = CartPricing::new();
+    let pricing = CartPricing::load();
     let CartPricing {
         items,
         coupon,
