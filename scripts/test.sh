@@ -29,8 +29,7 @@ cargo test -p app -p server --features app/ssr
 
 step "release build (server and WASM)"
 cargo leptos build --release
-wasm="$(ls "$CARGO_TARGET_DIR"/site/pkg/*.wasm)"
-printf 'WASM bundle: %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg"
 
 step "browser tests (headless Chromium)"
 cd end2end

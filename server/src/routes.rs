@@ -272,6 +272,26 @@ mod tests {
     }
 
     #[test]
+    fn precompressed_build_output_is_sent_as_is() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            std::fs::write(
+                shop.dir.join("pkg/storefront.abc123.wasm.br"),
+                b"brotli bytes",
+            )
+            .unwrap();
+            let request = Request::get("/pkg/storefront.abc123.wasm")
+                .header(header::ACCEPT_ENCODING, "gzip, br")
+                .body(Body::empty())
+                .unwrap();
+            let (status, headers, body) = get_with(&shop, request).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CONTENT_ENCODING], "br");
+            assert_eq!(body, "brotli bytes");
+        });
+    }
+
+    #[test]
     fn pages_are_compressed_for_browsers_that_accept_it() {
         on_shared_runtime(async {
             let shop = shop().await;
