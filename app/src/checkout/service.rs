@@ -187,7 +187,9 @@ async fn reserve(
         },
     };
     cart.reconcile(&items);
-    let lines = cart.priced_lines(&items);
+    let mut lines = cart.priced_lines(&items);
+    // Rows are locked in one order by every checkout, so two never wait on each other.
+    lines.sort_by(|a, b| a.sku.cmp(&b.sku));
     if let Some((_, offer)) = &coupon {
         if let Err(rejection) = offer.check_cart(&lines) {
             tx.rollback().await?;
