@@ -282,3 +282,22 @@ test('stock bought by someone else meanwhile is shown before paying, and nothing
   await expectConfirmation(page);
   await expect(page.getByTestId('order-total')).toHaveText('$34.99');
 });
+
+test('signing in from checkout comes back to checkout with the account filled in', async ({ page }) => {
+  const email = uniqueEmail('returning');
+  await signUp(page, 'Rita Returning', email);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  await page.getByRole('link', { name: 'Sign in', exact: true }).last().click();
+  await expect(page).toHaveURL(/\/account\/sign-in\?next=\/checkout$/);
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/checkout$/);
+  await expect(page.getByLabel('E-mail for your confirmation')).toHaveValue(email);
+  await expect(page.getByText('Checking out as a guest.')).toHaveCount(0);
+});

@@ -110,6 +110,7 @@ pub async fn sign_up(
     name: String,
     email: String,
     password: String,
+    next: Option<String>,
 ) -> Result<FormResult, AppError> {
     let sign_up = match model::SignUp::validate(&name, &email, &password) {
         Ok(sign_up) => sign_up,
@@ -125,12 +126,16 @@ pub async fn sign_up(
         ));
     };
     start_session(customer.id).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(model::return_path(next.as_deref()));
     Ok(FormResult::Done)
 }
 
 #[server]
-pub async fn sign_in(email: String, password: String) -> Result<FormResult, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<FormResult, AppError> {
     let Ok(email) = model::Email::parse(&email) else {
         return Ok(invalid(
             "email",
@@ -163,7 +168,7 @@ pub async fn sign_in(email: String, password: String) -> Result<FormResult, AppE
     };
     repo::clear_failed_sign_ins(&db.pool, &email).await?;
     start_session(customer.id).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(model::return_path(next.as_deref()));
     Ok(FormResult::Done)
 }
 

@@ -86,6 +86,22 @@ impl FieldErrors {
     }
 }
 
+/// Where to send a shopper after signing in or up: `next` if it is a path on this site (an
+/// outside address would make the shop a launch pad for phishing), else the account page.
+pub fn return_path(next: Option<&str>) -> &str {
+    match next.map(str::trim) {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.len() <= 200
+                && !path.contains(['\\', '\r', '\n']) =>
+        {
+            path
+        }
+        _ => "/account",
+    }
+}
+
 /// A validated sign-up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignUp {
@@ -150,6 +166,25 @@ pub fn sign_in_wait(failures: &[i64], now: i64) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_returned_to() {
+        assert_eq!(return_path(Some("/checkout")), "/checkout");
+        assert_eq!(
+            return_path(Some("/orders/CF-23456789?placed=1")),
+            "/orders/CF-23456789?placed=1"
+        );
+        for outside in [
+            "https://evil.test/",
+            "//evil.test",
+            "/\\evil.test",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(return_path(Some(outside)), "/account", "{outside}");
+        }
+        assert_eq!(return_path(None), "/account");
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -5,6 +5,29 @@ use super::model::{Customer, FieldErrors};
 use crate::error::AppError;
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The page to come back to after signing in or up (`?next=/checkout`), as the query gave it;
+/// the server decides whether it is safe to go there.
+fn next_page() -> Signal<String> {
+    let query = use_query_map();
+    Signal::derive(move || query.read().get("next").unwrap_or_default())
+}
+
+/// `path` with the same `?next=` as this page.
+fn keeping_next(path: &'static str, next: Signal<String>) -> impl Fn() -> String + Send + Sync {
+    move || {
+        let next = next.get();
+        if next.is_empty() {
+            path.to_owned()
+        } else {
+            format!(
+                "{path}?next={}",
+                next.replace('&', "%26").replace('?', "%3F")
+            )
+        }
+    }
+}
 
 /// Who is signed in, refreshed whenever a sign-in, sign-up or sign-out completes.
 #[derive(Clone, Copy)]
@@ -111,12 +134,14 @@ fn Field(
 pub fn SignUpPage() -> impl IntoView {
     let auth = AuthState::expect();
     let (errors, failure) = form_errors(move || auth.sign_up.value().get());
+    let next = next_page();
     view! {
         <PageTitle text="Create an account"/>
         <section class="page narrow" aria-labelledby="sign-up-title">
             <h1 id="sign-up-title">"Create an account"</h1>
-            <p>"See your orders in one place and check out faster. Already have an account? "<a href="/account/sign-in">"Sign in"</a></p>
+            <p>"See your orders in one place and check out faster. Already have an account? "<a href=keeping_next("/account/sign-in", next)>"Sign in"</a></p>
             <ActionForm action=auth.sign_up attr:class="panel form" attr:novalidate=true>
+                <input type="hidden" name="next" value=next/>
                 <Field id="sign-up-name" name="name" label="Name" autocomplete="name" errors/>
                 <Field id="sign-up-email" name="email" label="E-mail" kind="email" autocomplete="email" errors/>
                 <Field id="sign-up-password" name="password" label="Password (at least 10 characters)" kind="password" autocomplete="new-password" errors/>
@@ -131,12 +156,14 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn SignInPage() -> impl IntoView {
     let auth = AuthState::expect();
     let (errors, failure) = form_errors(move || auth.sign_in.value().get());
+    let next = next_page();
     view! {
         <PageTitle text="Sign in"/>
         <section class="page narrow" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">"Sign in"</h1>
-            <p>"New here? "<a href="/account/sign-up">"Create an account"</a></p>
+            <p>"New here? "<a href=keeping_next("/account/sign-up", next)>"Create an account"</a></p>
             <ActionForm action=auth.sign_in attr:class="panel form" attr:novalidate=true>
+                <input type="hidden" name="next" value=next/>
                 <Field id="sign-in-email" name="email" label="E-mail" kind="email" autocomplete="email" errors/>
                 <Field id="sign-in-password" name="password" label="Password" kind="password" autocomplete="current-password" errors/>
                 {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}

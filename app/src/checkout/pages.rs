@@ -305,7 +305,7 @@ fn CheckoutView() -> impl IntoView {
                     <legend>"Contact"</legend>
                     <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
                     <Show when=move || auth.signed_in().is_none()>
-                        <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in">"Sign in"</a>" to see this order in your history."</p>
+                        <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in?next=/checkout">"Sign in"</a>" to see this order in your history."</p>
                     </Show>
                 </fieldset>
                 <fieldset class="panel">

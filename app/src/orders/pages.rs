@@ -133,7 +133,7 @@ pub fn OrderHistoryPage() -> impl IntoView {
                             set_http_status(401);
                             view! {
                                 <p>"Please sign in to see your orders. Checked out as a guest? "<a href="/orders/find">"Find your order"</a>"."</p>
-                                <p><a class="button" href="/account/sign-in">"Sign in"</a></p>
+                                <p><a class="button" href="/account/sign-in?next=/account/orders">"Sign in"</a></p>
                             }.into_any()
                         }
                         Err(error) => view! { <crate::layout::ErrorNotice error/> }.into_any(),
