@@ -99,3 +99,85 @@ fn parse(address: &str) -> Result<Mailbox, MailError> {
         .parse()
         .map_err(|_| MailError::Address(address.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::TcpListener;
+
+    fn email() -> Email {
+        Email {
+            to: "ada@example.com".into(),
+            subject: "Your order CF-23456789 is confirmed".into(),
+            text: "Thank you (text)".into(),
+            html: "<p>Thank you (html)</p>".into(),
+        }
+    }
+
+    /// A minimal SMTP server: takes one message and returns it as received.
+    async fn one_message(listener: TcpListener) -> String {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+        let (mut message, mut in_data) = (String::new(), false);
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if in_data {
+                if line == "." {
+                    write.write_all(b"250 queued\r\n").await.unwrap();
+                    return message;
+                }
+                message.push_str(&line);
+                message.push('\n');
+                continue;
+            }
+            let reply: &[u8] = match line.to_ascii_uppercase().get(..4) {
+                Some("DATA") => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        message
+    }
+
+    #[tokio::test]
+    async fn smtp_sends_both_bodies_to_the_configured_server() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("smtp://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let server = tokio::spawn(one_message(listener));
+        let mailer = Mailer::smtp("Shop <shop@example.com>", &url).unwrap();
+        mailer.send(&email()).await.unwrap();
+        let received = server.await.unwrap();
+        assert!(received.contains("To: ada@example.com"));
+        assert!(received.contains("From: Shop <shop@example.com>"));
+        assert!(received.contains("Subject: Your order CF-23456789 is confirmed"));
+        assert!(received.contains("text/plain") && received.contains("text/html"));
+    }
+
+    #[tokio::test]
+    async fn without_smtp_mail_lands_in_the_outbox() {
+        let dir = std::env::temp_dir().join(format!("outbox-test-{}", std::process::id()));
+        let mailer = Mailer::outbox("Shop <shop@example.com>", dir.join("outbox")).unwrap();
+        mailer.send(&email()).await.unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.join("outbox")).unwrap().collect();
+        assert_eq!(files.len(), 1);
+        let path = files[0].as_ref().unwrap().path();
+        assert_eq!(path.extension().and_then(|e| e.to_str()), Some("eml"));
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(saved.contains("Subject: Your order CF-23456789 is confirmed"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_sender_is_refused_at_start_up() {
+        let dir = std::env::temp_dir();
+        assert!(matches!(
+            Mailer::outbox("not an address", dir),
+            Err(MailError::Address(_))
+        ));
+    }
+}

@@ -220,6 +220,33 @@ async fn a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock(db: &Db
             && mail[0].contains("text/plain")
     );
     assert!(mail[0].contains("To: ada@example.com"));
+
+    // Only the brand and last four digits were kept: the full number is nowhere in the file.
+    if let Some(files) = sqlite_files(db).await {
+        let mut stored = String::new();
+        for file in files {
+            stored.push_str(&String::from_utf8_lossy(
+                &std::fs::read(&file).unwrap_or_default(),
+            ));
+        }
+        // The order itself is in there, so the search reads real data.
+        assert!(stored.contains(&number) && stored.contains("ada@example.com"));
+        assert!(!stored.contains("4242424242424242") && !stored.contains(VISA));
+    }
+}
+
+/// The SQLite database's files (main and write-ahead log), or None on PostgreSQL.
+async fn sqlite_files(db: &Db) -> Option<Vec<String>> {
+    if db.backend != app::db::Backend::Sqlite {
+        return None;
+    }
+    let main: String = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get("file")
+        .unwrap();
+    Some(vec![format!("{main}-wal"), main])
 }
 
 async fn tampered_prices_and_totals_are_never_charged(db: &Db) {
@@ -683,7 +710,35 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
     );
 }
 
+async fn the_server_checks_card_details_itself(db: &Db) {
+    let state = shop(db).await;
+    let before = stock(db, CLEAR).await;
+    for (number, expiry, cvc, field) in [
+        ("4242 4242 4242 4241", "12/35", "123", "card_number"),
+        ("6011 1111 1111 1117", "12/35", "123", "card_number"),
+        ("4242 4242 4242 4242", "01/20", "123", "card_expiry"),
+        ("3782 822463 10005", "12/35", "123", "card_cvc"),
+    ] {
+        let mut req = request(&state, "skip@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+        req.payment = PaymentChoice::Card(CardDetails {
+            number: number.into(),
+            expiry: expiry.into(),
+            cvc: cvc.into(),
+        });
+        match checkout(&state, &req).await {
+            CheckoutOutcome::Invalid(errors) => {
+                assert!(errors.get(field).is_some(), "{number}: {errors:?}")
+            }
+            other => panic!("{number}: expected field errors, got {other:?}"),
+        }
+    }
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 0);
+    assert_eq!(stock(db, CLEAR).await, before);
+}
+
 on_both_backends!(
+    the_server_checks_card_details_itself,
     a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock,
     tampered_prices_and_totals_are_never_charged,
     concurrent_checkouts_for_the_last_unit_give_one_order,
