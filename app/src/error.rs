@@ -23,6 +23,8 @@ pub enum AppError {
     Unavailable,
     #[error("We couldn't reach the shop. Check your connection and try again.")]
     Network,
+    #[error("Some details need correcting: see the messages by the fields.")]
+    NeedsCorrecting(crate::forms::FormCorrections),
     #[error("We couldn't get an answer from the payment provider. Press Pay again in a moment: you will not be charged twice. If it keeps happening, contact us.")]
     PaymentUnconfirmed,
 }

@@ -9,6 +9,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod error;
+pub mod forms;
 pub mod help;
 pub mod layout;
 pub mod money;

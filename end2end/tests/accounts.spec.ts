@@ -86,3 +86,47 @@ test('the account page asks visitors to sign in', async ({ page }) => {
   expect(response?.status()).toBe(401);
   await expect(page.getByRole('link', { name: 'Sign in' }).last()).toBeVisible();
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('forms come back with their messages and what was typed', async ({ page }) => {
+    await page.goto('/account/sign-up?next=/checkout');
+    await page.getByLabel('Name').fill('Plain Form');
+    await page.getByLabel('E-mail').fill('not-an-address');
+    await page.getByLabel(/^Password/).fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByText('Enter an e-mail address like name@example.com.')).toBeVisible();
+    await expect(page.getByText('Use at least 10 characters for your password.')).toBeVisible();
+    await expect(page.getByLabel('Name')).toHaveValue('Plain Form');
+    await expect(page.getByLabel('E-mail')).toHaveValue('not-an-address');
+    await expect(page.getByLabel(/^Password/)).toHaveValue('');
+
+    const email = uniqueEmail('plain');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel(/^Password/).fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/checkout$/);
+
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto('/account/sign-in');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText("That e-mail address and password don't match an account.")).toBeVisible();
+    await expect(page.getByLabel('E-mail')).toHaveValue(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('account-name')).toHaveText('Plain Form');
+  });
+
+  test('an order lookup that finds nothing says so and keeps the number', async ({ page }) => {
+    await page.goto('/orders/find');
+    await page.getByLabel('Order number').fill('CF-23456789');
+    await page.getByLabel('E-mail').fill('nobody@example.com');
+    await page.getByRole('button', { name: 'Find order' }).click();
+    await expect(page.getByText("We couldn't find an order with that number and e-mail address.", { exact: false })).toBeVisible();
+    await expect(page.getByLabel('Order number')).toHaveValue('CF-23456789');
+  });
+});

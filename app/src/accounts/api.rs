@@ -1,36 +1,23 @@
 //! Account server functions. Each one finds out who is asking from the session cookie; none
 //! trusts anything else the browser says about identity.
 
-use super::model::{Customer, FieldErrors};
+use super::model::Customer;
 use crate::error::AppError;
+use crate::forms::FormResult;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
     super::{auth, model, repo},
+    crate::forms::{needs_correcting, FieldErrors},
     crate::shop::server_state,
     axum::http::{header, HeaderValue},
     time::OffsetDateTime,
 };
 
-/// The result of submitting an account form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FormResult {
-    Done,
-    Invalid(FieldErrors),
-}
-
 #[cfg(feature = "ssr")]
 fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
-}
-
-#[cfg(feature = "ssr")]
-fn invalid(field: &str, message: &str) -> FormResult {
-    let mut errors = FieldErrors::default();
-    errors.add(field, message);
-    FormResult::Invalid(errors)
 }
 
 /// The token in cookie `name` sent with this request, if any.
@@ -112,18 +99,22 @@ pub async fn sign_up(
     password: String,
     next: Option<String>,
 ) -> Result<FormResult, AppError> {
+    let typed = [("name", name.as_str()), ("email", email.as_str())];
     let sign_up = match model::SignUp::validate(&name, &email, &password) {
         Ok(sign_up) => sign_up,
-        Err(errors) => return Ok(FormResult::Invalid(errors)),
+        Err(errors) => return needs_correcting(errors, &typed),
     };
     let db = server_state()?.db;
     let password_hash = hash(sign_up.password.clone()).await?;
     let Some(customer) = repo::create_customer(&db.pool, &sign_up, &password_hash, now()).await?
     else {
-        return Ok(invalid(
-            "email",
-            "An account with this e-mail address already exists. Sign in instead.",
-        ));
+        return needs_correcting(
+            FieldErrors::single(
+                "email",
+                "An account with this e-mail address already exists. Sign in instead.",
+            ),
+            &typed,
+        );
     };
     start_session(customer.id).await?;
     leptos_axum::redirect(model::return_path(next.as_deref()));
@@ -136,11 +127,13 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<FormResult, AppError> {
-    let Ok(email) = model::Email::parse(&email) else {
-        return Ok(invalid(
-            "email",
-            "Enter an e-mail address like name@example.com.",
-        ));
+    let typed_email = email;
+    let typed = [("email", typed_email.as_str())];
+    let Ok(email) = model::Email::parse(&typed_email) else {
+        return needs_correcting(
+            FieldErrors::single("email", "Enter an e-mail address like name@example.com."),
+            &typed,
+        );
     };
     let db = server_state()?.db;
     let now = now();
@@ -149,10 +142,13 @@ pub async fn sign_in(
             .await?;
     if let Some(wait) = model::sign_in_wait(&failures, now) {
         let minutes = (wait + 59) / 60;
-        return Ok(invalid(
-            "password",
-            &format!("Too many failed sign-ins for this address. Try again in {minutes} minutes, or contact us."),
-        ));
+        return needs_correcting(
+            FieldErrors::single(
+                "password",
+                &format!("Too many failed sign-ins for this address. Try again in {minutes} minutes, or contact us."),
+            ),
+            &typed,
+        );
     }
     let found = repo::find_by_email(&db.pool, &email).await?;
     let verified = match found {
@@ -161,10 +157,13 @@ pub async fn sign_in(
     };
     let Some(customer) = verified else {
         repo::record_failed_sign_in(&db.pool, &email, now).await?;
-        return Ok(invalid(
-            "password",
-            "That e-mail address and password don't match an account.",
-        ));
+        return needs_correcting(
+            FieldErrors::single(
+                "password",
+                "That e-mail address and password don't match an account.",
+            ),
+            &typed,
+        );
     };
     repo::clear_failed_sign_ins(&db.pool, &email).await?;
     start_session(customer.id).await?;
@@ -196,10 +195,13 @@ pub async fn change_password(
         .await?
         .unwrap_or_default();
     if !verify(current, stored).await? {
-        return Ok(invalid("current", "Your current password is not right."));
+        return needs_correcting(
+            FieldErrors::single("current", "Your current password is not right."),
+            &[],
+        );
     }
     if let Err(message) = model::check_new_password(&new_password) {
-        return Ok(invalid("new_password", message));
+        return needs_correcting(FieldErrors::single("new_password", message), &[]);
     }
     let token = request_token().unwrap_or_default();
     let password_hash = hash(new_password).await?;

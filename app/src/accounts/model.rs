@@ -1,6 +1,7 @@
 //! Accounts: validated e-mail addresses and passwords, sign-up forms and their field errors,
 //! and the rule that slows down repeated failed sign-ins. No I/O here.
 
+use crate::forms::FieldErrors;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -64,27 +65,6 @@ pub fn check_new_password(password: &str) -> Result<(), &'static str> {
 }
 
 pub const MAX_NAME_LEN: usize = 100;
-
-/// Messages for the fields of a form that did not validate, keyed by field name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldErrors(pub Vec<(String, String)>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &str, message: &str) {
-        self.0.push((field.to_owned(), message.to_owned()));
-    }
-
-    pub fn get(&self, field: &str) -> Option<String> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// Where to send a shopper after signing in or up: `next` if it is a path on this site (an
 /// outside address would make the shop a launch pad for phishing), else the account page.

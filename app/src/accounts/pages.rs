@@ -1,8 +1,9 @@
 //! Sign-up, sign-in and account pages, and the header's account link.
 
-use super::api::{ChangePassword, FormResult, SignIn, SignOut, SignUp};
-use super::model::{Customer, FieldErrors};
+use super::api::{ChangePassword, SignIn, SignOut, SignUp};
+use super::model::Customer;
 use crate::error::AppError;
+use crate::forms::{Field, FormFailure, FormResult, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -84,56 +85,13 @@ pub fn AccountLink() -> impl IntoView {
     }
 }
 
-/// Field messages from the last submission of a form, and any failure outside the fields.
-fn form_errors(
-    value: impl Fn() -> Option<Result<FormResult, AppError>> + Clone + Send + Sync + 'static,
-) -> (Signal<FieldErrors>, Signal<Option<String>>) {
-    let latest = value.clone();
-    let fields = Signal::derive(move || match latest() {
-        Some(Ok(FormResult::Invalid(errors))) => errors,
-        _ => FieldErrors::default(),
-    });
-    let failure = Signal::derive(move || match value() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    });
-    (fields, failure)
-}
-
-/// A labelled input with its error message, linked for screen readers.
-#[component]
-fn Field(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: &'static str,
-    errors: Signal<FieldErrors>,
-) -> impl IntoView {
-    let error = move || errors.read().get(name);
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                required
-                aria-invalid=move || error().is_some().to_string()
-                aria-describedby=described
-            />
-            <p class="field-error" id=error_id role="alert">{error}</p>
-        </div>
-    }
-}
-
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let auth = AuthState::expect();
-    let (errors, failure) = form_errors(move || auth.sign_up.value().get());
+    // Created inside the routes, this one reads the answer a plain (no-JavaScript) post left
+    // in the address; the shared action above the routes cannot.
+    let posted = ServerAction::<SignUp>::new();
+    let form = FormState::new(move || auth.sign_up.value().get().or_else(|| posted.value().get()));
     let next = next_page();
     view! {
         <PageTitle text="Create an account"/>
@@ -142,10 +100,10 @@ pub fn SignUpPage() -> impl IntoView {
             <p>"See your orders in one place and check out faster. Already have an account? "<a href=keeping_next("/account/sign-in", next)>"Sign in"</a></p>
             <ActionForm action=auth.sign_up attr:class="panel form" attr:novalidate=true>
                 <input type="hidden" name="next" value=next/>
-                <Field id="sign-up-name" name="name" label="Name" autocomplete="name" errors/>
-                <Field id="sign-up-email" name="email" label="E-mail" kind="email" autocomplete="email" errors/>
-                <Field id="sign-up-password" name="password" label="Password (at least 10 characters)" kind="password" autocomplete="new-password" errors/>
-                {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <Field id="sign-up-name" name="name" label="Name" autocomplete="name" form/>
+                <Field id="sign-up-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
+                <Field id="sign-up-password" name="password" label="Password (at least 10 characters)" kind="password" autocomplete="new-password" form/>
+                <FormFailure form/>
                 <button type="submit" class="button" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
             </ActionForm>
         </section>
@@ -155,7 +113,9 @@ pub fn SignUpPage() -> impl IntoView {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = AuthState::expect();
-    let (errors, failure) = form_errors(move || auth.sign_in.value().get());
+    // As on the sign-up page: this action reads a plain post's answer from the address.
+    let posted = ServerAction::<SignIn>::new();
+    let form = FormState::new(move || auth.sign_in.value().get().or_else(|| posted.value().get()));
     let next = next_page();
     view! {
         <PageTitle text="Sign in"/>
@@ -164,9 +124,9 @@ pub fn SignInPage() -> impl IntoView {
             <p>"New here? "<a href=keeping_next("/account/sign-up", next)>"Create an account"</a></p>
             <ActionForm action=auth.sign_in attr:class="panel form" attr:novalidate=true>
                 <input type="hidden" name="next" value=next/>
-                <Field id="sign-in-email" name="email" label="E-mail" kind="email" autocomplete="email" errors/>
-                <Field id="sign-in-password" name="password" label="Password" kind="password" autocomplete="current-password" errors/>
-                {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <Field id="sign-in-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
+                <Field id="sign-in-password" name="password" label="Password" kind="password" autocomplete="current-password" form/>
+                <FormFailure form/>
                 <button type="submit" class="button" disabled=move || auth.sign_in.pending().get()>"Sign in"</button>
             </ActionForm>
         </section>
@@ -201,7 +161,7 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountDetails(customer: Customer) -> impl IntoView {
     let auth = AuthState::expect();
     let change = ServerAction::<ChangePassword>::new();
-    let (errors, failure) = form_errors(move || change.value().get());
+    let form = FormState::new(move || change.value().get());
     let changed = move || matches!(change.value().get(), Some(Ok(FormResult::Done)));
     view! {
         <div class="panel">
@@ -216,9 +176,9 @@ fn AccountDetails(customer: Customer) -> impl IntoView {
         <div class="panel">
             <h2>"Change password"</h2>
             <ActionForm action=change attr:class="form" attr:novalidate=true>
-                <Field id="current-password" name="current" label="Current password" kind="password" autocomplete="current-password" errors/>
-                <Field id="new-password" name="new_password" label="New password (at least 10 characters)" kind="password" autocomplete="new-password" errors/>
-                {move || failure.get().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <Field id="current-password" name="current" label="Current password" kind="password" autocomplete="current-password" form/>
+                <Field id="new-password" name="new_password" label="New password (at least 10 characters)" kind="password" autocomplete="new-password" form/>
+                <FormFailure form/>
                 <p role="status">{move || changed().then_some("Your password has been changed. Other devices were signed out.")}</p>
                 <button type="submit" class="button" disabled=move || change.pending().get()>"Change password"</button>
             </ActionForm>

@@ -1,7 +1,7 @@
 //! The shipping address on the checkout form and its field-level checks. Shared by the
 //! browser (messages as the shopper types) and the server (which decides).
 
-use crate::accounts::model::FieldErrors;
+use crate::forms::FieldErrors;
 use crate::pricing::shipping::Country;
 use serde::{Deserialize, Serialize};
 

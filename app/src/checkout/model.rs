@@ -1,8 +1,9 @@
 //! What the checkout form sends and every answer it can get. Shared by browser and server.
 
 use super::address::{Address, ShippingAddress};
-use crate::accounts::model::{Email, FieldErrors};
+use crate::accounts::model::Email;
 use crate::cart::model::{CartRequest, PricedCart};
+use crate::forms::FieldErrors;
 use crate::money::Money;
 use crate::payments::card::{
     card_brand, card_digits, check_expiry, check_number, check_security_code, CardBrand,

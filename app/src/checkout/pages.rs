@@ -5,13 +5,13 @@
 use super::api::place_order;
 use super::draft::{new_submission_key, CheckoutDraft};
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
-use crate::accounts::model::FieldErrors;
 use crate::accounts::pages::AuthState;
 use crate::cart::model::{CartNotice, CartRequest};
 use crate::cart::pages::{
     CartGate, CartLines, CartPricing, CouponForm, PricingProblem, ShippingChoice, TotalsPanel,
 };
 use crate::cart::store::{today, CartStore};
+use crate::forms::FieldErrors;
 use crate::layout::{store_info, PageTitle};
 use crate::payments::card::{card_brand, card_digits};
 use crate::payments::gateway::{CardDetails, DeclineReason, PaymentChoice};

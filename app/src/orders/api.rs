@@ -2,14 +2,15 @@
 //! asking; another shopper's order is "not found".
 
 use super::model::{OrderDetail, OrderHistoryPage};
-use crate::accounts::model::FieldErrors;
 use crate::error::AppError;
+use crate::forms::FormResult;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::{access, model::parse_order_number, repo},
     crate::accounts::{api::signed_in, model::Email},
+    crate::forms::{needs_correcting, FieldErrors},
     crate::shop::server_state,
 };
 
@@ -40,7 +41,8 @@ pub async fn order_history(page: u32) -> Result<OrderHistoryPage, AppError> {
 /// A guest finds an order again with its number and e-mail address. On success this browser
 /// may see the order and is sent to it.
 #[server]
-pub async fn find_order(number: String, email: String) -> Result<FieldErrors, AppError> {
+pub async fn find_order(number: String, email: String) -> Result<FormResult, AppError> {
+    let typed = [("number", number.as_str()), ("email", email.as_str())];
     let mut errors = FieldErrors::default();
     let parsed = parse_order_number(&number);
     if parsed.is_none() {
@@ -49,23 +51,25 @@ pub async fn find_order(number: String, email: String) -> Result<FieldErrors, Ap
             "Enter the order number from your confirmation, like CF-7KQ4XN2M.",
         );
     }
-    let email = Email::parse(&email)
+    let parsed_email = Email::parse(&email)
         .map_err(|m| errors.add("email", m))
         .ok();
-    let (Some(number), Some(email)) = (parsed, email) else {
-        return Ok(errors);
+    let (Some(number), Some(email)) = (parsed, parsed_email) else {
+        return needs_correcting(errors, &typed);
     };
     let state = server_state()?;
     let Some(order_id) = repo::find_for_guest(&state.db.pool, &number, email.as_str()).await?
     else {
-        errors.add(
-            "number",
-            "We couldn't find an order with that number and e-mail address. Check both against your confirmation e-mail.",
+        return needs_correcting(
+            FieldErrors::single(
+                "number",
+                "We couldn't find an order with that number and e-mail address. Check both against your confirmation e-mail.",
+            ),
+            &typed,
         );
-        return Ok(errors);
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     access::grant_to_this_browser(&state, order_id, now).await?;
     leptos_axum::redirect(&format!("/orders/{number}"));
-    Ok(FieldErrors::default())
+    Ok(FormResult::Done)
 }

@@ -4,7 +4,7 @@
 use super::api::{get_order, order_history, FindOrder};
 use super::model::{format_day, OrderDetail, OrderHistoryPage};
 use super::status::OrderStatus;
-use crate::accounts::model::FieldErrors;
+use crate::forms::{Field, FormFailure, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -184,34 +184,16 @@ fn HistoryView(page: OrderHistoryPage) -> impl IntoView {
 #[component]
 pub fn FindOrderPage() -> impl IntoView {
     let find = ServerAction::<FindOrder>::new();
-    let errors = Signal::derive(move || match find.value().get() {
-        Some(Ok(errors)) => errors,
-        _ => FieldErrors::default(),
-    });
-    let failure = move || match find.value().get() {
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
-    let field = move |name: &'static str| move || errors.read().get(name);
+    let form = FormState::new(move || find.value().get());
     view! {
         <PageTitle text="Find your order"/>
         <section class="page narrow" aria-labelledby="find-title">
             <h1 id="find-title">"Find your order"</h1>
             <p>"Checked out as a guest? Enter the order number from your confirmation e-mail and the e-mail address you used."</p>
             <ActionForm action=find attr:class="panel form" attr:novalidate=true>
-                <div class="field">
-                    <label for="find-number">"Order number"</label>
-                    <input id="find-number" name="number" required autocomplete="off" autocapitalize="characters"
-                        aria-invalid=move || field("number")().is_some().to_string() aria-describedby="find-number-error"/>
-                    <p class="field-error" id="find-number-error">{field("number")}</p>
-                </div>
-                <div class="field">
-                    <label for="find-email">"E-mail"</label>
-                    <input id="find-email" name="email" type="email" required autocomplete="email"
-                        aria-invalid=move || field("email")().is_some().to_string() aria-describedby="find-email-error"/>
-                    <p class="field-error" id="find-email-error">{field("email")}</p>
-                </div>
-                {move || failure().map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })}
+                <Field id="find-number" name="number" label="Order number" autocomplete="off" form/>
+                <Field id="find-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
+                <FormFailure form/>
                 <button type="submit" class="button" disabled=move || find.pending().get()>"Find order"</button>
             </ActionForm>
             <p>"Have an account? "<a href="/account/orders">"See all your orders"</a>"."</p>

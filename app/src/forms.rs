@@ -1,0 +1,163 @@
+//! What every form shares: a message per field, the answer to a submission, and the way a
+//! form that needs correcting comes back to a browser without JavaScript, with what was typed.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Messages for the fields of a form that did not validate, keyed by field name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: &str) {
+        self.0.push((field.to_owned(), message.to_owned()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors for one field only.
+    pub fn single(field: &str, message: &str) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        errors
+    }
+}
+
+/// The result of submitting a form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormResult {
+    Done,
+    Invalid(FieldErrors),
+}
+
+/// A form to correct, as carried back to the form page after a plain (no-JavaScript) post:
+/// the messages and what was typed (never passwords).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormCorrections {
+    pub errors: FieldErrors,
+    pub typed: Vec<(String, String)>,
+}
+
+/// Answers a submission that needs correcting. Scripts get the messages as a value; a plain
+/// form post gets an error, which Leptos carries back to the form page in its address, so the
+/// page shows the same messages and keeps what was typed.
+#[cfg(feature = "ssr")]
+pub fn needs_correcting(
+    errors: FieldErrors,
+    typed: &[(&str, &str)],
+) -> Result<FormResult, AppError> {
+    let plain_form = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain_form {
+        Err(AppError::NeedsCorrecting(FormCorrections {
+            errors,
+            typed: typed
+                .iter()
+                .map(|(field, value)| ((*field).to_owned(), (*value).to_owned()))
+                .collect(),
+        }))
+    } else {
+        Ok(FormResult::Invalid(errors))
+    }
+}
+
+/// A form's state after its last submission, whichever way it came back.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub errors: Signal<FieldErrors>,
+    /// A failure outside the fields.
+    pub failure: Signal<Option<String>>,
+    typed: Signal<Vec<(String, String)>>,
+}
+
+impl FormState {
+    pub fn new(
+        value: impl Fn() -> Option<Result<FormResult, AppError>> + Clone + Send + Sync + 'static,
+    ) -> FormState {
+        let (fields, failure, typed) = (value.clone(), value.clone(), value);
+        FormState {
+            errors: Signal::derive(move || match fields() {
+                Some(Ok(FormResult::Invalid(errors))) => errors,
+                Some(Err(AppError::NeedsCorrecting(form))) => form.errors,
+                _ => FieldErrors::default(),
+            }),
+            failure: Signal::derive(move || match failure() {
+                Some(Err(AppError::NeedsCorrecting(_))) => None,
+                Some(Err(error)) => Some(error.to_string()),
+                _ => None,
+            }),
+            typed: Signal::derive(move || match typed() {
+                Some(Err(AppError::NeedsCorrecting(form))) => form.typed,
+                _ => Vec::new(),
+            }),
+        }
+    }
+
+    /// What was typed in `field` before a plain form post came back.
+    fn typed(&self, field: &str) -> Option<String> {
+        self.typed
+            .read()
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// A labelled input with its error message, linked for screen readers.
+#[component]
+pub fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    form: FormState,
+) -> impl IntoView {
+    let error = move || form.errors.read().get(name);
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    let typed = move || (kind != "password").then(|| form.typed(name)).flatten();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=typed
+                required
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=described
+            />
+            <p class="field-error" id=error_id role="alert">{error}</p>
+        </div>
+    }
+}
+
+/// The failure outside the fields, if any.
+#[component]
+pub fn FormFailure(form: FormState) -> impl IntoView {
+    move || {
+        form.failure
+            .get()
+            .map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })
+    }
+}
