@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreInfo {
     pub name: String,
+    /// The shop's public address, without a trailing slash, for links in e-mail.
+    pub public_url: String,
     pub support_email: String,
     pub support_phone: String,
     pub shipping: ShippingRates,

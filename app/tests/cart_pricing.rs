@@ -20,6 +20,7 @@ const NOW: i64 = 1_795_694_400;
 fn store() -> StoreInfo {
     StoreInfo {
         name: "Test".into(),
+        public_url: "http://shop.test".into(),
         support_email: "care@shop.test".into(),
         support_phone: "+1".into(),
         shipping: ShippingRates::default(),

@@ -41,6 +41,7 @@ const VISA: &str = "4242 4242 4242 4242";
 fn store() -> StoreInfo {
     StoreInfo {
         name: "Test Cases".into(),
+        public_url: "http://shop.test".into(),
         support_email: "care@shop.test".into(),
         support_phone: "+1 555 0100".into(),
         shipping: Default::default(),

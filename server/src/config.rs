@@ -107,8 +107,20 @@ impl Config {
         };
         let rates = ShippingRates::default();
         let times = DeliveryTimes::default();
+        let public_url = var("SHOP_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{}", SocketAddr::new(host, port)))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid(
+                "SHOP_PUBLIC_URL",
+                "an http:// or https:// address",
+                public_url,
+            ));
+        }
         let store = StoreInfo {
             name: var("SHOP_NAME").unwrap_or_else(|| "Casefront".into()),
+            public_url,
             support_email: var("SHOP_SUPPORT_EMAIL")
                 .unwrap_or_else(|| "customer-care@example.com".into()),
             support_phone: var("SHOP_SUPPORT_PHONE").unwrap_or_else(|| "+1 000 000 0000".into()),
@@ -190,6 +202,26 @@ mod tests {
         assert!(!c.log_json);
         assert_eq!(c.store.shipping, ShippingRates::default());
         assert_eq!(c.store.delivery, DeliveryTimes::default());
+        assert_eq!(c.store.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.smtp_url, None);
+        assert_eq!(c.mail_from, "Casefront <customer-care@example.com>");
+    }
+
+    #[test]
+    fn the_public_address_and_mail_are_configurable() {
+        let c = config(&[
+            ("SHOP_PUBLIC_URL", "https://cases.example/"),
+            ("SMTP_URL", "smtps://user:secret@mail.example"),
+            ("SHOP_MAIL_FROM", "Orders <orders@cases.example>"),
+        ])
+        .unwrap();
+        assert_eq!(c.store.public_url, "https://cases.example");
+        assert_eq!(
+            c.smtp_url.as_deref(),
+            Some("smtps://user:secret@mail.example")
+        );
+        assert_eq!(c.mail_from, "Orders <orders@cases.example>");
+        assert!(config(&[("SHOP_PUBLIC_URL", "cases.example")]).is_err());
     }
 
     #[test]

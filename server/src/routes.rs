@@ -154,6 +154,7 @@ mod tests {
             .build();
         let store = StoreInfo {
             name: "Test Cases".into(),
+            public_url: "http://shop.test".into(),
             support_email: "care@shop.test".into(),
             support_phone: "+1 555 0100".into(),
             shipping: Default::default(),

@@ -28,6 +28,8 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
         store.support_email, store.support_phone
     );
     let note = "Delivery dates are estimates: promotions and public holidays can add a few days.";
+    let order_url = format!("{}/orders/{}", store.public_url, order.number);
+    let find_url = format!("{}/orders/find", store.public_url);
 
     let mut text = format!(
         "Thank you for your order!\n\nOrder number: {}\nPaid with: {}\n\nItems\n",
@@ -47,7 +49,9 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
         text.push_str(&format!("{label}: {value}\n"));
     }
     text.push_str(&format!(
-        "\nShipping to\n{}\n\n{}: estimated delivery {estimate}.\n{note}\n\n{help}\n",
+        "\nShipping to\n{}\n\n{}: estimated delivery {estimate}.\n{note}\n\n\
+         See your order: {order_url}\n\
+         From another device, find it with its number and this e-mail address: {find_url}\n\n{help}\n",
         address.join("\n"),
         order.method.label()
     ));
@@ -89,12 +93,16 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
          <table width=\"100%\" cellpadding=\"4\">{totals}</table>\
          <h2>Shipping to</h2><p>{address_html}</p>\
          <p>{method}: estimated delivery <strong>{estimate}</strong>.<br><small>{note}</small></p>\
+         <p><a href=\"{order_url}\">See your order</a> · \
+         <a href=\"{find_url}\">Find it from another device</a></p>\
          <p>{help}</p></body></html>",
         title = escape(&subject),
         number = escape(&order.number),
         payment = escape(&order.payment.to_string()),
         method = order.method.label(),
         help = escape(&help),
+        order_url = escape(&order_url),
+        find_url = escape(&find_url),
     );
     (subject, text, html)
 }
@@ -176,6 +184,7 @@ mod tests {
     fn both_bodies_carry_items_totals_address_method_and_estimate() {
         let store = StoreInfo {
             name: "Casefront".into(),
+            public_url: "https://shop.example".into(),
             support_email: "care@example.com".into(),
             support_phone: "+1 555".into(),
             shipping: ShippingRates::default(),
@@ -197,6 +206,8 @@ mod tests {
                 estimate.as_str(),
                 "Visa ending in 4242",
                 "care@example.com",
+                "https://shop.example/orders/CF-ABCD2345",
+                "https://shop.example/orders/find",
             ] {
                 assert!(body.contains(expected), "{expected} missing");
             }
