@@ -12,7 +12,7 @@ use app::catalog::{demo::demo_catalog, repo as catalog};
 use app::checkout::address::Address;
 use app::checkout::model::{CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use app::checkout::service::{
-    finish_paypal, place_order, settle_interrupted, PAYMENT_TIMEOUT_SECS,
+    finish_paypal, place_order, settle_interrupted, CheckoutError, PAYMENT_TIMEOUT_SECS,
 };
 use app::db::Db;
 use app::mail::Mailer;
@@ -407,6 +407,17 @@ async fn the_same_idempotency_key_gives_one_order_and_one_charge(db: &Db) {
     assert_eq!(placed(&again), number);
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
+
+    // Someone else's key, or the key with another way to pay, opens nothing.
+    let mut stranger = req.clone();
+    stranger.email = "stranger@example.com".into();
+    let mut by_paypal = req.clone();
+    by_paypal.payment = PaymentChoice::PayPal;
+    for other in [stranger, by_paypal] {
+        let refused = place_order(&state, &other, None, OffsetDateTime::now_utc()).await;
+        assert!(matches!(refused, Err(CheckoutError::BadKey)), "{refused:?}");
+    }
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
 }
 
 async fn every_declining_card_leaves_no_order_stock_change_or_coupon_use(db: &Db) {

@@ -98,7 +98,10 @@ pub async fn place_order(
     }
     let existing = repo::find_by_key(&mut *state.db.pool.acquire().await?, key).await?;
     let order = match existing {
-        Some(order) if !submitted_by(&order, &valid, customer) => {
+        Some(order)
+            if !submitted_by(&order, &valid, customer)
+                || order.paid_by_paypal != matches!(request.payment, PaymentChoice::PayPal) =>
+        {
             return Err(CheckoutError::BadKey)
         }
         Some(order) => order,
