@@ -288,7 +288,10 @@ fn CheckoutView() -> impl IntoView {
             format!("Pay {}", quote.read().total)
         }
     };
-    let ships = move || store.cart.read().destination().is_ok();
+    // Paying needs a destination the shop ships to and the shop's prices for this cart.
+    let can_pay = move || {
+        store.cart.read().destination().is_ok() && matches!(pricing.priced.get(), Some(Ok(_)))
+    };
 
     view! {
         <PricingProblem pricing/>
@@ -365,7 +368,7 @@ fn CheckoutView() -> impl IntoView {
                 <CartChanges changes/>
                 <PaymentDeclined declined/>
                 {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
-                <button type="submit" class="button button--block" disabled=move || paying.get() || !ships()>{pay_label}</button>
+                <button type="submit" class="button button--block" disabled=move || paying.get() || !can_pay()>{pay_label}</button>
                 <p class="note">"Your card details go straight to the payment provider; we keep only the card brand and last four digits."</p>
             </form>
         </div>
