@@ -12,7 +12,8 @@ use app::catalog::{demo::demo_catalog, repo as catalog};
 use app::checkout::address::Address;
 use app::checkout::model::{CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use app::checkout::service::{
-    finish_paypal, place_order, settle_interrupted, CheckoutError, PAYMENT_TIMEOUT_SECS,
+    answer_paypal, finish_paypal, place_order, settle_interrupted, CheckoutError,
+    PAYMENT_TIMEOUT_SECS,
 };
 use app::db::Db;
 use app::mail::Mailer;
@@ -495,7 +496,7 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
     assert!(url.starts_with("/pay/paypal/"));
     // The unit is held while the shopper decides.
     assert_eq!(stock(db, CLEAR).await, before - 1);
-    let number = gateway
+    let (number, _) = gateway
         .decide(&reference(&url), false)
         .await
         .unwrap()
@@ -512,11 +513,12 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
 
     let url = start_paypal(&state).await;
-    let number = gateway
+    let (number, in_time) = gateway
         .decide(&reference(&url), true)
         .await
         .unwrap()
         .unwrap();
+    assert!(in_time);
     let outcome = finish_paypal(&state, &number, OffsetDateTime::now_utc())
         .await
         .unwrap();
@@ -525,17 +527,39 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
     assert_eq!(order.status, OrderStatus::Paid);
     assert_eq!(order.payment.to_string(), "PayPal");
     // A second answer on the page changes nothing.
+    let again = answer_paypal(&state, &reference(&url), false, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(again.map(|outcome| placed(&outcome)), Some(number));
+
+    // An approval given after the checkout timed out charges nothing and says why.
+    let url = start_paypal(&state).await;
+    let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
+    assert_eq!(settle_interrupted(&state, later).await.unwrap(), 1);
     assert_eq!(
-        gateway.decide(&reference(&url), false).await.unwrap(),
-        Some(number.clone())
+        answer_paypal(&state, &reference(&url), true, later)
+            .await
+            .unwrap(),
+        Some(CheckoutOutcome::PaymentFailed(
+            app::checkout::model::PaymentFailure {
+                reason: DeclineReason::PayPalExpired
+            }
+        ))
+    );
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM gateway_payments WHERE state = 'succeeded'"
+        )
+        .await,
+        1
     );
     assert_eq!(
-        placed(
-            &finish_paypal(&state, &number, OffsetDateTime::now_utc())
-                .await
-                .unwrap()
-        ),
-        number
+        answer_paypal(&state, "pp_unknown", true, later)
+            .await
+            .unwrap(),
+        None
     );
 }
 

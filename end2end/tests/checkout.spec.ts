@@ -185,7 +185,7 @@ test('PayPal: cancelling keeps everything, approving places the order', async ({
   await expect(page.getByTestId('paypal-amount')).toHaveText('$34.99');
   await page.getByRole('button', { name: 'Cancel and return to the shop' }).click();
 
-  await expect(page).toHaveURL(/\/checkout\?payment=paypal-cancelled$/);
+  await expect(page).toHaveURL(/\/checkout\?payment=paypal_cancelled$/);
   await expect(page.getByTestId('payment-error')).toContainText('You cancelled the PayPal payment');
   await expect(page.getByLabel('E-mail for your confirmation')).toHaveValue(email);
   await expect(page.getByLabel('Street address')).toHaveValue('1 Compiler Way');

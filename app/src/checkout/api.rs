@@ -76,14 +76,10 @@ pub async fn paypal_decision(
     approve: bool,
 ) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
-    let gateway = state.test_gateway.as_ref().ok_or(AppError::NotFound)?;
-    let number = gateway
-        .decide(&reference, approve)
-        .await
-        .map_err(service::CheckoutError::Gateway)?
-        .ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
-    let outcome = service::finish_paypal(&state, &number, now).await?;
+    let outcome = service::answer_paypal(&state, &reference, approve, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
     remember_guest_order(&state, &outcome, now).await?;
     Ok(outcome)
 }

@@ -20,9 +20,6 @@ use crate::pricing::shipping::Country;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// The query the PayPal page returns with when the shopper cancels there.
-pub const PAYPAL_CANCELLED_QUERY: &str = "payment=paypal-cancelled";
-
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     view! {
@@ -139,8 +136,13 @@ fn CheckoutView() -> impl IntoView {
             draft.set(saved);
         }
         key.set(new_submission_key());
-        if query.read_untracked().get("payment").as_deref() == Some("paypal-cancelled") {
-            declined.set(Some(DeclineReason::PayPalCancelled));
+        // The PayPal page sends the shopper back with why nothing was charged.
+        if let Some(reason) = query
+            .read_untracked()
+            .get("payment")
+            .and_then(|code| DeclineReason::from_code(&code))
+        {
+            declined.set(Some(reason));
         }
         restored.set(true);
     });
@@ -395,10 +397,17 @@ fn PaymentDeclined(declined: RwSignal<Option<DeclineReason>>) -> impl IntoView {
     let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
     move || {
         declined.get().map(|reason| {
-            if reason == DeclineReason::PayPalCancelled {
+            let paypal = match reason {
+                DeclineReason::PayPalCancelled => Some("You cancelled the PayPal payment"),
+                DeclineReason::PayPalExpired => {
+                    Some("Your PayPal approval came after this checkout had timed out")
+                }
+                _ => None,
+            };
+            if let Some(what) = paypal {
                 return view! {
                     <div class="notice notice--info" role="alert" data-testid="payment-error">
-                        <p>"You cancelled the PayPal payment, so nothing was charged. Your cart and details are still here: pay with PayPal again or with a card."</p>
+                        <p>{what}", so nothing was charged. Your cart and details are still here: pay with PayPal again or with a card."</p>
                     </div>
                 }
                 .into_any();

@@ -439,6 +439,30 @@ pub async fn finish_paypal(
     settle(state, &order, outcome, now).await
 }
 
+/// The shopper's answer on the test-mode gateway's PayPal page, then the order completed or
+/// released. None if there is no such approval.
+pub async fn answer_paypal(
+    state: &ServerState,
+    reference: &str,
+    approve: bool,
+    now: OffsetDateTime,
+) -> Result<Option<CheckoutOutcome>, CheckoutError> {
+    let Some(gateway) = &state.test_gateway else {
+        return Ok(None);
+    };
+    let Some((number, in_time)) = gateway.decide(reference, approve).await? else {
+        return Ok(None);
+    };
+    Ok(Some(match finish_paypal(state, &number, now).await? {
+        CheckoutOutcome::PaymentFailed(_) if approve && !in_time => {
+            CheckoutOutcome::PaymentFailed(PaymentFailure {
+                reason: crate::payments::gateway::DeclineReason::PayPalExpired,
+            })
+        }
+        outcome => outcome,
+    }))
+}
+
 async fn settle(
     state: &ServerState,
     order: &OrderState,

@@ -37,16 +37,19 @@ pub enum DeclineReason {
     ExpiredCard,
     ProcessingError,
     PayPalCancelled,
+    /// The shopper answered on the PayPal page after the checkout had timed out.
+    PayPalExpired,
 }
 
 impl DeclineReason {
-    pub const ALL: [DeclineReason; 6] = [
+    pub const ALL: [DeclineReason; 7] = [
         DeclineReason::Declined,
         DeclineReason::InsufficientFunds,
         DeclineReason::IncorrectSecurityCode,
         DeclineReason::ExpiredCard,
         DeclineReason::ProcessingError,
         DeclineReason::PayPalCancelled,
+        DeclineReason::PayPalExpired,
     ];
 
     /// The provider's code, quoted to the card issuer or support.
@@ -58,6 +61,7 @@ impl DeclineReason {
             DeclineReason::ExpiredCard => "expired_card",
             DeclineReason::ProcessingError => "processing_error",
             DeclineReason::PayPalCancelled => "paypal_cancelled",
+            DeclineReason::PayPalExpired => "paypal_expired",
         }
     }
 
@@ -77,6 +81,9 @@ impl fmt::Display for DeclineReason {
                 "An error occurred while processing your card. Try again in a little bit."
             }
             DeclineReason::PayPalCancelled => "The PayPal payment was cancelled.",
+            DeclineReason::PayPalExpired => {
+                "The PayPal approval came after the checkout had timed out."
+            }
         };
         write!(f, "{message} (code: {})", self.code())
     }

@@ -4,8 +4,8 @@
 use crate::cart::store::CartStore;
 use crate::checkout::api::{paypal_decision, paypal_payment};
 use crate::checkout::model::CheckoutOutcome;
-use crate::checkout::pages::PAYPAL_CANCELLED_QUERY;
 use crate::layout::{when_loaded, Loading, PageTitle};
+use crate::payments::gateway::DeclineReason;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -30,10 +30,17 @@ pub fn PayPalApprovalPage() -> impl IntoView {
                     navigate(&format!("/orders/{number}?placed=1"), Default::default());
                     store.update(|c| c.clear());
                 }
-                Ok(_) => navigate(
-                    &format!("/checkout?{PAYPAL_CANCELLED_QUERY}"),
-                    Default::default(),
-                ),
+                Ok(outcome) => {
+                    // Back to the form, which says why nothing was charged.
+                    let reason = match outcome {
+                        CheckoutOutcome::PaymentFailed(failed) => failed.reason,
+                        _ => DeclineReason::PayPalCancelled,
+                    };
+                    navigate(
+                        &format!("/checkout?payment={}", reason.code()),
+                        Default::default(),
+                    );
+                }
                 Err(error) => {
                     failure.set(Some(error.to_string()));
                     deciding.set(false);

@@ -121,13 +121,13 @@ impl TestGateway {
         .map_err(failed)
     }
 
-    /// The shopper's answer on the approval page. Returns the payment's key; an answer after the
-    /// first changes nothing.
+    /// The shopper's answer on the approval page. Returns the payment's key and whether the
+    /// answer came while the payment was still waiting for it; a later answer changes nothing.
     pub async fn decide(
         &self,
         reference: &str,
         approve: bool,
-    ) -> Result<Option<String>, GatewayError> {
+    ) -> Result<Option<(String, bool)>, GatewayError> {
         let Some(approval) = self.approval(reference).await? else {
             return Ok(None);
         };
@@ -140,7 +140,7 @@ impl TestGateway {
         .execute(&self.pool)
         .await
         .map_err(failed)?;
-        Ok(Some(approval.key))
+        Ok(Some((approval.key, approval.waiting)))
     }
 }
 
