@@ -68,6 +68,20 @@ fn format_date(unix: i64) -> String {
         .unwrap_or_else(|_| "an unknown date".into())
 }
 
+/// The active coupon a shopper's `code` names, or why it names none.
+pub async fn find_coupon(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Result<StoredCoupon, CouponRejection>, sqlx::Error> {
+    let code = match CouponCode::parse(code) {
+        Ok(code) => code,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    Ok(coupon_repo::find(conn, &code)
+        .await?
+        .ok_or_else(|| CouponRejection::Unknown(code.to_string())))
+}
+
 /// The coupon behind `code` if its dates and usage limits allow it now (the cart's minimum
 /// spend is the caller's concern).
 pub async fn load_coupon(
@@ -76,14 +90,10 @@ pub async fn load_coupon(
     now: i64,
     customer: Option<&str>,
 ) -> Result<Result<Coupon, CouponRejection>, sqlx::Error> {
-    let code = match CouponCode::parse(code) {
-        Ok(code) => code,
-        Err(rejection) => return Ok(Err(rejection)),
-    };
-    let Some(stored) = coupon_repo::find(&mut *conn, &code).await? else {
-        return Ok(Err(CouponRejection::Unknown(code.to_string())));
-    };
-    redeemable(conn, &stored, now, customer).await
+    match find_coupon(&mut *conn, code).await? {
+        Ok(stored) => redeemable(conn, &stored, now, customer).await,
+        Err(rejection) => Ok(Err(rejection)),
+    }
 }
 
 /// Checks a stored coupon's dates and usage limits at `now` for `customer`.

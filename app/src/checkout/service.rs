@@ -25,7 +25,7 @@ use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
 use crate::payments::gateway::{ChargeOutcome, GatewayError, PaymentChoice};
-use crate::pricing::coupon::{CouponCode, CouponRejection};
+use crate::pricing::coupon::CouponRejection;
 use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::CouponOutcome;
 use crate::shop::ServerState;
@@ -300,12 +300,9 @@ async fn redeemable_coupon(
     now: i64,
     customer_key: &str,
 ) -> Result<Result<(i64, crate::pricing::coupon::Coupon), CouponRejection>, sqlx::Error> {
-    let code = match CouponCode::parse(code) {
-        Ok(code) => code,
+    let stored = match pricing_service::find_coupon(&mut *conn, code).await? {
+        Ok(stored) => stored,
         Err(rejection) => return Ok(Err(rejection)),
-    };
-    let Some(stored) = coupon_repo::find(&mut *conn, &code).await? else {
-        return Ok(Err(CouponRejection::Unknown(code.to_string())));
     };
     coupon_repo::lock(&mut *conn, stored.id).await?;
     Ok(

@@ -3,7 +3,6 @@
 
 use super::api::{get_order, order_history, FindOrder};
 use super::model::{format_day, OrderDetail, OrderHistoryPage};
-use super::status::OrderStatus;
 use crate::forms::{Field, FormFailure, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use leptos::prelude::*;
@@ -51,7 +50,7 @@ fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
         }}
         <p>
             "Placed "{format_day(order.placed_at)}" · "
-            <span class=format!("status status--{}", order.status.slug()) data-testid="order-status">{status_label(order.status)}</span>
+            <span class=format!("status status--{}", order.status.slug()) data-testid="order-status">{order.status.label()}</span>
         </p>
         <div class="panel">
             <h2>"Items"</h2>
@@ -90,22 +89,10 @@ fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
             <h2>"Timeline"</h2>
             <ol class="timeline">
                 {order.events.iter().map(|e| view! {
-                    <li><strong>{status_label(e.status)}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
+                    <li><strong>{e.status.label()}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
                 }).collect_view()}
             </ol>
         </div>
-    }
-}
-
-fn status_label(status: OrderStatus) -> &'static str {
-    match status {
-        OrderStatus::AwaitingPayment => "Awaiting payment",
-        OrderStatus::Paid => "Placed and paid",
-        OrderStatus::Processing => "Being prepared",
-        OrderStatus::Shipped => "Shipped",
-        OrderStatus::Delivered => "Delivered",
-        OrderStatus::Cancelled => "Cancelled",
-        OrderStatus::Refunded => "Refunded",
     }
 }
 
@@ -164,7 +151,7 @@ fn HistoryView(page: OrderHistoryPage) -> impl IntoView {
                     <li class="history__order">
                         <a href=href><strong>{o.number.clone()}</strong></a>
                         <span>{format_day(o.placed_at)}</span>
-                        <span class=format!("status status--{}", o.status.slug())>{status_label(o.status)}</span>
+                        <span class=format!("status status--{}", o.status.slug())>{o.status.label()}</span>
                         <span>{format!("{} item{}", o.item_count, if o.item_count == 1 { "" } else { "s" })}</span>
                         <strong>{o.total.to_string()}</strong>
                     </li>

@@ -79,6 +79,19 @@ impl OrderStatus {
         }
     }
 
+    /// The status as a badge on order pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::AwaitingPayment => "Awaiting payment",
+            OrderStatus::Paid => "Placed and paid",
+            OrderStatus::Processing => "Being prepared",
+            OrderStatus::Shipped => "Shipped",
+            OrderStatus::Delivered => "Delivered",
+            OrderStatus::Cancelled => "Cancelled",
+            OrderStatus::Refunded => "Refunded",
+        }
+    }
+
     pub fn from_slug(slug: &str) -> Option<OrderStatus> {
         OrderStatus::ALL.into_iter().find(|s| s.slug() == slug)
     }
