@@ -25,6 +25,8 @@ pub enum AppError {
     Network,
     #[error("Some details need correcting: see the messages by the fields.")]
     NeedsCorrecting(crate::forms::FormCorrections),
+    #[error("Too many tries in a short time. Please wait {minutes} minutes and try again; if you need help sooner, contact us.")]
+    TooManyTries { minutes: u64 },
     #[error("We couldn't get an answer from the payment provider. Press Pay again in a moment: you will not be charged twice. If it keeps happening, contact us.")]
     PaymentUnconfirmed,
 }
@@ -35,8 +37,16 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) => AppError::Network,
+            // The parser's own words name internals: log them, tell the shopper what to do.
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::InvalidInput(format!("The request was incomplete or malformed ({msg})."))
+                #[cfg(feature = "ssr")]
+                tracing::info!(error = %msg, "malformed request");
+                #[cfg(not(feature = "ssr"))]
+                let _ = msg;
+                AppError::InvalidInput(
+                    "The form sent was incomplete or out of date. Reload the page and try again."
+                        .into(),
+                )
             }
             _ => AppError::Unavailable,
         }
@@ -48,5 +58,20 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         tracing::error!(error = %err, "database error");
         AppError::Unavailable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_requests_do_not_echo_the_parser() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "invalid digit found in string at line 1 column 7 (SELECT secret)".into(),
+        ));
+        let message = error.to_string();
+        assert!(!message.contains("invalid digit") && !message.contains("SELECT"));
+        assert!(message.contains("Reload the page"));
     }
 }

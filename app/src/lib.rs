@@ -17,13 +17,20 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod shop;
+pub mod throttle;
 
+#[cfg(feature = "ssr")]
+pub mod client;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod maintenance;
 
-use accounts::pages::{AccountPage, AuthState, SignInPage, SignUpPage};
+use accounts::pages::{
+    AccountPage, AuthState, CheckEmailPage, ConfirmSignUpPage, SignInPage, SignUpPage,
+};
 use cart::pages::CartPage;
 use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
@@ -106,6 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm") view=ConfirmSignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/orders") view=OrderHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/find") view=FindOrderPage ssr=SsrMode::Async/>

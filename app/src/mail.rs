@@ -100,6 +100,22 @@ fn parse(address: &str) -> Result<Mailbox, MailError> {
         .map_err(|_| MailError::Address(address.to_owned()))
 }
 
+/// Escapes text for HTML: names and addresses are typed by shoppers.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

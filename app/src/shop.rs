@@ -18,6 +18,15 @@ pub struct StoreInfo {
     pub support_phone: String,
     pub shipping: ShippingRates,
     pub delivery: DeliveryTimes,
+    /// Payments go to the test-mode gateway: nothing is really charged, and every page says so.
+    pub test_payments: bool,
+}
+
+impl StoreInfo {
+    /// Served over HTTPS: cookies are then `Secure` (and `__Host-` prefixed).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
 }
 
 /// What the server provides to every request: the database and the shop's settings.
@@ -26,7 +35,7 @@ pub struct StoreInfo {
 pub struct ServerState {
     pub db: crate::db::Db,
     pub store: StoreInfo,
-    /// Mark cookies `Secure` (the shop is served over HTTPS).
+    /// Mark cookies `Secure`: the shop's public address is HTTPS.
     pub secure_cookies: bool,
     /// The payment provider checkout pays through.
     pub gateway: std::sync::Arc<dyn crate::payments::gateway::PaymentGateway>,
@@ -41,14 +50,16 @@ impl ServerState {
     pub fn in_test_mode(
         db: crate::db::Db,
         store: StoreInfo,
-        secure_cookies: bool,
         mailer: crate::mail::Mailer,
     ) -> ServerState {
         let gateway = crate::payments::test_gateway::TestGateway::new(db.pool.clone());
         ServerState {
             db,
-            store,
-            secure_cookies,
+            secure_cookies: store.is_https(),
+            store: StoreInfo {
+                test_payments: true,
+                ..store
+            },
             gateway: std::sync::Arc::new(gateway.clone()),
             test_gateway: Some(gateway),
             mailer,

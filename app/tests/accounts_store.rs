@@ -1,10 +1,13 @@
-//! Account storage against real SQLite and PostgreSQL: customers, sessions, sign-in throttle.
+//! Account storage against real SQLite and PostgreSQL: customers, sessions, sign-up links,
+//! known browsers, rate limits and the purge of what expired.
 
 mod support;
 
-use app::accounts::model::{sign_in_wait, Email, SignUp, FAILED_SIGN_IN_WINDOW_SECS};
+use app::accounts::model::{Email, SignUp};
 use app::accounts::{auth, repo};
 use app::db::Db;
+use app::throttle::{self, store as limits};
+use time::OffsetDateTime;
 
 const NOW: i64 = 1_795_694_400;
 
@@ -103,37 +106,156 @@ async fn changing_the_password_ends_other_sessions(db: &Db) {
         .is_none());
 }
 
-async fn failed_sign_ins_are_counted_per_address(db: &Db) {
-    let ann = Email::parse("ann@example.com").unwrap();
-    let bob = Email::parse("bob@example.com").unwrap();
-    for i in 0..5 {
-        repo::record_failed_sign_in(&db.pool, &ann, NOW + i)
-            .await
-            .unwrap();
+async fn concurrent_tries_never_pass_a_limit(db: &Db) {
+    let now = OffsetDateTime::from_unix_timestamp(NOW).unwrap();
+    let limit = &throttle::SIGN_IN_PER_ACCOUNT;
+    let tries = (0..30).map(|_| {
+        let pool = db.pool.clone();
+        tokio::spawn(async move { limits::take(&pool, limit, "ann@example.com", now).await })
+    });
+    let mut allowed = 0;
+    for attempt in tries {
+        if attempt.await.unwrap().unwrap().is_ok() {
+            allowed += 1;
+        }
     }
-    repo::record_failed_sign_in(&db.pool, &bob, NOW)
-        .await
-        .unwrap();
-    let since = NOW + 10 - FAILED_SIGN_IN_WINDOW_SECS;
-    let ann_failures = repo::failed_sign_ins_since(&db.pool, &ann, since)
-        .await
-        .unwrap();
-    assert_eq!(ann_failures.len(), 5);
-    assert!(sign_in_wait(&ann_failures, NOW + 10).is_some());
-    let bob_failures = repo::failed_sign_ins_since(&db.pool, &bob, since)
-        .await
-        .unwrap();
-    assert_eq!(sign_in_wait(&bob_failures, NOW + 10), None);
-    repo::clear_failed_sign_ins(&db.pool, &ann).await.unwrap();
-    assert!(repo::failed_sign_ins_since(&db.pool, &ann, since)
+    assert_eq!(allowed, limit.burst);
+    let wait = limits::take(&db.pool, limit, "ann@example.com", now)
         .await
         .unwrap()
-        .is_empty());
+        .unwrap_err();
+    assert_eq!(wait, limit.every);
+    // Another subject has its own counter; a try given back can be taken again.
+    assert!(limits::take(&db.pool, limit, "bob@example.com", now)
+        .await
+        .unwrap()
+        .is_ok());
+    limits::give_back(&db.pool, limit, "ann@example.com")
+        .await
+        .unwrap();
+    assert!(limits::take(&db.pool, limit, "ann@example.com", now)
+        .await
+        .unwrap()
+        .is_ok());
+    // Once the counters have run out they are purged, and a full burst is allowed again.
+    let later = now + time::Duration::hours(1);
+    assert_eq!(limits::purge(&db.pool, later).await.unwrap(), 2);
+    assert!(limits::take(&db.pool, limit, "ann@example.com", later)
+        .await
+        .unwrap()
+        .is_ok());
+}
+
+fn pending(email: &str) -> repo::PendingSignUp {
+    repo::PendingSignUp {
+        email: email.into(),
+        name: "Ann".into(),
+        password_hash: "hash".into(),
+        return_to: "/checkout".into(),
+    }
+}
+
+async fn sign_up_links_work_once_and_expire(db: &Db) {
+    repo::save_pending_sign_up(&db.pool, "link-1", &pending("ann@example.com"), NOW + 100)
+        .await
+        .unwrap();
+    repo::save_pending_sign_up(&db.pool, "link-2", &pending("ann@example.com"), NOW + 100)
+        .await
+        .unwrap();
+    repo::save_pending_sign_up(&db.pool, "old", &pending("old@example.com"), NOW - 1)
+        .await
+        .unwrap();
+    let created = repo::complete_sign_up(&db.pool, "link-1", NOW)
+        .await
+        .unwrap();
+    let repo::SignUpCompletion::Created {
+        customer,
+        return_to,
+    } = created
+    else {
+        panic!("expected an account, got {created:?}");
+    };
+    assert_eq!(
+        (customer.email.as_str(), return_to.as_str()),
+        ("ann@example.com", "/checkout")
+    );
+    assert_eq!(
+        repo::complete_sign_up(&db.pool, "link-1", NOW)
+            .await
+            .unwrap(),
+        repo::SignUpCompletion::LinkInvalid
+    );
+    assert_eq!(
+        repo::complete_sign_up(&db.pool, "link-2", NOW)
+            .await
+            .unwrap(),
+        repo::SignUpCompletion::Taken
+    );
+    assert_eq!(
+        repo::complete_sign_up(&db.pool, "old", NOW).await.unwrap(),
+        repo::SignUpCompletion::LinkInvalid
+    );
+}
+
+async fn known_browsers_belong_to_one_account(db: &Db) {
+    let ann = repo::create_customer(&db.pool, &ann(), "hash", NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    let ann_email = Email::parse("ann@example.com").unwrap();
+    let bob_email = Email::parse("bob@example.com").unwrap();
+    repo::remember_browser(&db.pool, "browser", ann.id, NOW + 10)
+        .await
+        .unwrap();
+    assert!(repo::is_known_browser(&db.pool, "browser", &ann_email, NOW)
+        .await
+        .unwrap());
+    assert!(
+        !repo::is_known_browser(&db.pool, "browser", &bob_email, NOW)
+            .await
+            .unwrap()
+    );
+    assert!(!repo::is_known_browser(&db.pool, "forged", &ann_email, NOW)
+        .await
+        .unwrap());
+    assert!(
+        !repo::is_known_browser(&db.pool, "browser", &ann_email, NOW + 10)
+            .await
+            .unwrap()
+    );
+}
+
+async fn expired_records_are_purged(db: &Db) {
+    let ann = repo::create_customer(&db.pool, &ann(), "hash", NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    repo::create_session(&db.pool, "old-session", ann.id, NOW - 100, NOW - 1)
+        .await
+        .unwrap();
+    repo::create_session(&db.pool, "live-session", ann.id, NOW, NOW + 100)
+        .await
+        .unwrap();
+    repo::remember_browser(&db.pool, "old-browser", ann.id, NOW - 1)
+        .await
+        .unwrap();
+    repo::save_pending_sign_up(&db.pool, "old-link", &pending("x@example.com"), NOW - 1)
+        .await
+        .unwrap();
+    let now = OffsetDateTime::from_unix_timestamp(NOW).unwrap();
+    assert_eq!(app::maintenance::purge_expired(db, now).await.unwrap(), 3);
+    assert!(repo::session_customer(&db.pool, "live-session", NOW)
+        .await
+        .unwrap()
+        .is_some());
 }
 
 on_both_backends!(
     one_account_per_address,
     sessions_identify_until_they_expire_or_end,
     changing_the_password_ends_other_sessions,
-    failed_sign_ins_are_counted_per_address,
+    concurrent_tries_never_pass_a_limit,
+    sign_up_links_work_once_and_expire,
+    known_browsers_belong_to_one_account,
+    expired_records_are_purged,
 );

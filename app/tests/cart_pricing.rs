@@ -25,6 +25,7 @@ fn store() -> StoreInfo {
         support_phone: "+1".into(),
         shipping: ShippingRates::default(),
         delivery: Default::default(),
+        test_payments: true,
     }
 }
 

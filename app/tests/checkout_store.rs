@@ -15,6 +15,7 @@ use app::checkout::service::{
     answer_paypal, finish_paypal, place_order, settle_interrupted, CheckoutError,
     PAYMENT_TIMEOUT_SECS,
 };
+use app::client::ClientAddress;
 use app::db::Db;
 use app::mail::Mailer;
 use app::money::Money;
@@ -47,6 +48,7 @@ fn store() -> StoreInfo {
         support_phone: "+1 555 0100".into(),
         shipping: Default::default(),
         delivery: Default::default(),
+        test_payments: true,
     }
 }
 
@@ -68,7 +70,7 @@ async fn shop_mailing_to(db: &Db, outbox: std::path::PathBuf) -> ServerState {
     catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
     demo_coupons::seed_once(&db.pool).await.unwrap();
     let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox).unwrap();
-    ServerState::in_test_mode(db.clone(), store(), false, mailer)
+    ServerState::in_test_mode(db.clone(), store(), mailer)
 }
 
 fn card(number: &str) -> PaymentChoice {
@@ -82,6 +84,15 @@ fn card(number: &str) -> PaymentChoice {
         }
         .into(),
     })
+}
+
+/// A client address of its own for each checkout, unless a test means to share one.
+fn client() -> ClientAddress {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ClientAddress(std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+        0x0a00_0000 + n,
+    )))
 }
 
 fn key() -> String {
@@ -145,7 +156,7 @@ async fn request(
 }
 
 async fn checkout(state: &ServerState, request: &CheckoutRequest) -> CheckoutOutcome {
-    place_order(state, request, None, OffsetDateTime::now_utc())
+    place_order(state, request, None, &client(), OffsetDateTime::now_utc())
         .await
         .unwrap()
 }
@@ -423,20 +434,131 @@ async fn the_same_idempotency_key_gives_one_order_and_one_charge(db: &Db) {
     let mut by_paypal = req.clone();
     by_paypal.payment = PaymentChoice::PayPal;
     for other in [stranger, by_paypal] {
-        let refused = place_order(&state, &other, None, OffsetDateTime::now_utc()).await;
+        let refused = place_order(&state, &other, None, &client(), OffsetDateTime::now_utc()).await;
         assert!(matches!(refused, Err(CheckoutError::BadKey)), "{refused:?}");
     }
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
 }
 
+async fn card_testing_pauses_card_payments(db: &Db) {
+    let state = shop(db).await;
+    let declined = TEST_CARDS
+        .iter()
+        .find(|(_, outcome)| outcome.is_some())
+        .map(|(number, _)| *number)
+        .unwrap();
+    let tester = client();
+    let at = OffsetDateTime::now_utc();
+    let pay = |email: String, number: &'static str, from: ClientAddress| {
+        let state = state.clone();
+        async move {
+            let req = request(&state, &email, &[(GRIP, 1)], None, card(number)).await;
+            place_order(&state, &req, None, &from, at).await.unwrap()
+        }
+    };
+    // Paid orders never count: only declines do.
+    for i in 0..4 {
+        let outcome = pay(format!("payer{i}@example.com"), VISA, tester).await;
+        assert!(
+            matches!(outcome, CheckoutOutcome::Placed { .. }),
+            "{outcome:?}"
+        );
+    }
+    for i in 0..3 {
+        let outcome = pay(format!("tester{i}@example.com"), declined, tester).await;
+        assert!(
+            matches!(outcome, CheckoutOutcome::PaymentFailed(_)),
+            "{outcome:?}"
+        );
+    }
+    let orders_before = count(db, "SELECT COUNT(*) FROM orders").await;
+    let paused = pay("tester9@example.com".into(), VISA, tester).await;
+    let CheckoutOutcome::CardPaymentsPaused { minutes } = paused else {
+        panic!("expected a pause, got {paused:?}");
+    };
+    assert!((1..=20).contains(&minutes));
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders").await,
+        orders_before
+    );
+    // PayPal still works for that shopper.
+    let req = request(
+        &state,
+        "tester9@example.com",
+        &[(GRIP, 1)],
+        None,
+        PaymentChoice::PayPal,
+    )
+    .await;
+    let outcome = place_order(&state, &req, None, &tester, at).await.unwrap();
+    assert!(
+        matches!(outcome, CheckoutOutcome::ApprovePayPal { .. }),
+        "{outcome:?}"
+    );
+
+    // One e-mail address tried from many places is paused too.
+    for _ in 0..3 {
+        let outcome = pay("victim@example.com".into(), declined, client()).await;
+        assert!(
+            matches!(outcome, CheckoutOutcome::PaymentFailed(_)),
+            "{outcome:?}"
+        );
+    }
+    let paused = pay("VICTIM@example.com".into(), VISA, client()).await;
+    assert!(
+        matches!(paused, CheckoutOutcome::CardPaymentsPaused { .. }),
+        "{paused:?}"
+    );
+}
+
+async fn duplicate_lines_are_one_line(db: &Db) {
+    let state = shop(db).await;
+    // Two lines of one SKU, each within the stock but not together.
+    set_stock(db, GRIP, 4).await;
+    let mut req = request(&state, "dup@example.com", &[(GRIP, 3)], None, card(VISA)).await;
+    req.cart.lines.push(CartLine {
+        sku: GRIP.into(),
+        quantity: 3,
+    });
+    match checkout(&state, &req).await {
+        CheckoutOutcome::CartChanged { changes, .. } => assert!(
+            changes
+                .iter()
+                .any(|c| matches!(c, CartChange::QuantityLowered { .. })),
+            "{changes:?}"
+        ),
+        other => panic!("expected the cart to be held to the stock, got {other:?}"),
+    }
+    assert_eq!(stock(db, GRIP).await, 4);
+    let now = OffsetDateTime::now_utc();
+    let priced = pricing_service::price_cart(
+        &state.db.pool,
+        &state.store,
+        &req.cart,
+        now.unix_timestamp(),
+        now.date(),
+        None,
+    )
+    .await
+    .unwrap();
+    let grip_price = priced
+        .items
+        .iter()
+        .find(|i| i.sku == GRIP)
+        .unwrap()
+        .unit_price;
+    assert_eq!(priced.quote.subtotal, grip_price * 4);
+}
+
 async fn every_declining_card_leaves_no_order_stock_change_or_coupon_use(db: &Db) {
     let state = shop(db).await;
     let before = stock(db, CLEAR).await;
-    for (number, outcome) in TEST_CARDS {
-        let Some(reason) = outcome else { continue };
+    for (i, (number, outcome)) in TEST_CARDS.iter().enumerate() {
+        let Some(reason) = *outcome else { continue };
+        // One address per card: declines for one address pause its card payments.
         let req = request(
             &state,
-            "dee@example.com",
+            &format!("dee{i}@example.com"),
             &[(CLEAR, 2)],
             Some("SAVE5"),
             card(number),
@@ -622,9 +744,11 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
         ..state.clone()
     };
     let req = request(&state, "lost@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
-    assert!(place_order(&charged, &req, None, OffsetDateTime::now_utc())
-        .await
-        .is_err());
+    assert!(
+        place_order(&charged, &req, None, &client(), OffsetDateTime::now_utc())
+            .await
+            .is_err()
+    );
     // Not yet due: nothing happens.
     assert_eq!(
         settle_interrupted(&state, OffsetDateTime::now_utc())
@@ -642,11 +766,15 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
         ..state.clone()
     };
     let req2 = request(&state, "lost2@example.com", &[(CLEAR, 2)], None, card(VISA)).await;
-    assert!(
-        place_order(&uncharged, &req2, None, OffsetDateTime::now_utc())
-            .await
-            .is_err()
-    );
+    assert!(place_order(
+        &uncharged,
+        &req2,
+        None,
+        &client(),
+        OffsetDateTime::now_utc()
+    )
+    .await
+    .is_err());
     assert_eq!(stock(db, CLEAR).await, before - 3);
 
     // An abandoned PayPal approval is voided and released too.
@@ -696,9 +824,11 @@ async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
         ..state.clone()
     };
     let req = request(&state, "retry@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
-    assert!(place_order(&lossy, &req, None, OffsetDateTime::now_utc())
-        .await
-        .is_err());
+    assert!(
+        place_order(&lossy, &req, None, &client(), OffsetDateTime::now_utc())
+            .await
+            .is_err()
+    );
     let number = placed(&checkout(&state, &req).await);
     let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
@@ -723,7 +853,9 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
         let req = request(&state, "pat@example.com", &[(GRIP, 1)], None, card(VISA)).await;
         let at = start + time::Duration::seconds(i64::from(i));
         numbers.push(placed(
-            &place_order(&state, &req, Some(&pat), at).await.unwrap(),
+            &place_order(&state, &req, Some(&pat), &client(), at)
+                .await
+                .unwrap(),
         ));
     }
     let first = orders::history(&db.pool, pat.id, 1).await.unwrap();
@@ -790,6 +922,8 @@ on_both_backends!(
     a_per_customer_limit_counts_the_same_shopper_across_orders,
     the_same_idempotency_key_gives_one_order_and_one_charge,
     every_declining_card_leaves_no_order_stock_change_or_coupon_use,
+    card_testing_pauses_card_payments,
+    duplicate_lines_are_one_line,
     paypal_is_paid_on_approval_and_released_on_cancel,
     interrupted_checkouts_are_settled_with_the_gateway,
     a_retry_after_a_lost_answer_resumes_without_charging_twice,

@@ -5,10 +5,27 @@ use app::money::Money;
 use app::pricing::delivery::{BusinessDays, DeliveryTimes};
 use app::pricing::shipping::ShippingRates;
 use app::shop::StoreInfo;
+use ipnet::IpNet;
 use rust_decimal::Decimal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 use thiserror::Error;
+
+/// How the shop is run: `development` (the default, for `run` and the tests) or `production`,
+/// which refuses settings that are only safe on a developer's machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+/// Where payments go. The test-mode gateway is the only one built in so far.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Payments {
+    /// Nothing is really charged; the shop shows its test cards and says so on every page.
+    Test,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -21,8 +38,14 @@ pub struct Config {
     /// Where the built site (WASM, JS, CSS, public files) is served from.
     pub site_root: PathBuf,
     pub log_json: bool,
-    /// Mark the session cookie `Secure`: set when the shop is served over HTTPS.
-    pub secure_cookies: bool,
+    pub mode: Mode,
+    pub payments: Payments,
+    /// Proxies whose `X-Forwarded-For` names the client (otherwise the socket's address does).
+    pub trusted_proxies: Vec<IpNet>,
+    /// How long a client may take to send a request's headers.
+    pub header_timeout: Duration,
+    /// How long a whole request may take, body and answer included.
+    pub request_timeout: Duration,
     /// The sender of the shop's e-mail.
     pub mail_from: String,
     /// Send mail through this SMTP server; without it, mail goes to `<data dir>/outbox`.
@@ -37,6 +60,8 @@ pub enum ConfigError {
         expected: &'static str,
         value: String,
     },
+    #[error("SHOP_MODE=production refuses the test-mode payment gateway (SHOP_PAYMENTS=test): it charges nobody, so a real shop would give its goods away. Configure a real payment gateway, or run in development mode.")]
+    TestPaymentsInProduction,
 }
 
 fn invalid(name: &'static str, expected: &'static str, value: String) -> ConfigError {
@@ -64,6 +89,26 @@ fn parse_money(name: &'static str, value: String) -> Result<Money, ConfigError> 
         .filter(|d| !d.is_sign_negative())
         .map(Money::from_decimal)
         .ok_or_else(|| invalid(name, "an amount in dollars such as 5 or 14.99", value))
+}
+
+/// A comma-separated list of addresses or networks, such as `10.0.0.0/8, 192.0.2.7`.
+fn parse_networks(name: &'static str, value: String) -> Result<Vec<IpNet>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    invalid(
+                        name,
+                        "addresses or networks such as 10.0.0.0/8, 192.0.2.7",
+                        value.clone(),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// A range of business days, such as `3-7`.
@@ -134,14 +179,43 @@ impl Config {
                 standard: days("SHOP_STANDARD_DELIVERY_DAYS", times.standard)?,
                 express: days("SHOP_EXPRESS_DELIVERY_DAYS", times.express)?,
             },
+            test_payments: true,
         };
         let demo_catalog = match var("SHOP_DEMO_CATALOG") {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
             None => true,
         };
-        let secure_cookies = match var("SHOP_SECURE_COOKIES") {
-            Some(v) => parse_bool("SHOP_SECURE_COOKIES", v)?,
-            None => false,
+        let mode = match var("SHOP_MODE").as_deref() {
+            None | Some("development") => Mode::Development,
+            Some("production") => Mode::Production,
+            Some(other) => {
+                return Err(invalid(
+                    "SHOP_MODE",
+                    "development or production",
+                    other.into(),
+                ))
+            }
+        };
+        let payments = match var("SHOP_PAYMENTS").as_deref() {
+            None | Some("test") => Payments::Test,
+            Some(other) => return Err(invalid("SHOP_PAYMENTS", "test", other.into())),
+        };
+        if mode == Mode::Production && payments == Payments::Test {
+            return Err(ConfigError::TestPaymentsInProduction);
+        }
+        let trusted_proxies = match var("SHOP_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => parse_networks("SHOP_TRUSTED_PROXIES", list)?,
+        };
+        let seconds = |name: &'static str, default: u64| match var(name) {
+            None => Ok(Duration::from_secs(default)),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s > 0)
+                .map(Duration::from_secs)
+                .ok_or_else(|| invalid(name, "a number of seconds", v)),
         };
         let log_json = match var("LOG_FORMAT").as_deref() {
             None | Some("text") => false,
@@ -162,7 +236,11 @@ impl Config {
             demo_catalog,
             site_root,
             log_json,
-            secure_cookies,
+            mode,
+            payments,
+            trusted_proxies,
+            header_timeout: seconds("SHOP_HEADER_TIMEOUT_SECS", 10)?,
+            request_timeout: seconds("SHOP_REQUEST_TIMEOUT_SECS", 30)?,
             mail_from,
             smtp_url,
         })
@@ -264,6 +342,38 @@ mod tests {
         assert!(c.log_json);
         let pg = config(&[("DATABASE_URL", "postgres://shop@db/shop")]).unwrap();
         assert_eq!(pg.database_url, "postgres://shop@db/shop");
+    }
+
+    #[test]
+    fn production_mode_refuses_the_test_gateway() {
+        let dev = config(&[]).unwrap();
+        assert_eq!(
+            (dev.mode, dev.payments),
+            (Mode::Development, Payments::Test)
+        );
+        let err = config(&[("SHOP_MODE", "production")]).unwrap_err();
+        assert_eq!(err, ConfigError::TestPaymentsInProduction);
+        assert!(err
+            .to_string()
+            .contains("refuses the test-mode payment gateway"));
+        assert!(config(&[("SHOP_MODE", "prod")]).is_err());
+        assert!(config(&[("SHOP_PAYMENTS", "stripe")]).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_and_timeouts_are_settings() {
+        let c = config(&[
+            ("SHOP_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7,::1"),
+            ("SHOP_HEADER_TIMEOUT_SECS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[1].contains(&"192.0.2.7".parse::<IpAddr>().unwrap()));
+        assert_eq!(c.header_timeout, Duration::from_secs(5));
+        assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        assert!(config(&[("SHOP_TRUSTED_PROXIES", "the load balancer")]).is_err());
+        assert!(config(&[("SHOP_HEADER_TIMEOUT_SECS", "0")]).is_err());
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 mod config;
 mod routes;
+mod security;
+mod serve;
 
 use app::cart::demo_coupons;
 use app::catalog::{demo::demo_catalog, repo::seed_once};
@@ -11,8 +13,9 @@ use app::checkout::service::settle_interrupted;
 use app::db::{Db, DbError};
 use app::mail::{MailError, Mailer};
 use app::shop::ServerState;
-use config::Config;
+use config::{Config, Payments};
 use leptos::prelude::LeptosOptions;
+use security::Guard;
 use std::process::ExitCode;
 use thiserror::Error;
 use tracing_subscriber::EnvFilter;
@@ -28,8 +31,6 @@ enum StartupError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("server error: {0}")]
-    Serve(#[source] std::io::Error),
     #[error("cannot set up e-mail: {0}")]
     Mail(#[from] MailError),
 }
@@ -104,14 +105,16 @@ async fn run(config: Config) -> Result<(), StartupError> {
     };
     tracing::info!(mail = ?mailer, "mail ready");
     let options = leptos_options(&config);
-    let state = ServerState::in_test_mode(
-        db.clone(),
-        config.store.clone(),
-        config.secure_cookies,
-        mailer,
-    );
+    let state = match config.payments {
+        Payments::Test => ServerState::in_test_mode(db.clone(), config.store.clone(), mailer),
+    };
     tokio::spawn(settle_interrupted_checkouts(state.clone()));
-    let app = routes::router(options, state);
+    tokio::spawn(purge_expired_records(state.clone()));
+    let http = routes::Http {
+        guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()),
+        request_timeout: config.request_timeout,
+    };
+    let app = routes::router(options, state, http);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| StartupError::Bind {
@@ -120,10 +123,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
         })?;
     tracing::info!(address = %format!("http://{}", config.addr), "shop is open");
     println!("The shop is running at http://{}", config.addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)?;
+    serve::serve(listener, app, config.header_timeout, shutdown_signal()).await;
     db.close().await;
     tracing::info!("shop closed");
     Ok(())
@@ -139,6 +139,20 @@ async fn settle_interrupted_checkouts(state: ServerState) {
             Ok(0) => {}
             Ok(settled) => tracing::info!(settled, "interrupted checkouts settled"),
             Err(err) => tracing::error!(error = %err, "cannot settle interrupted checkouts"),
+        }
+    }
+}
+
+/// Deletes what has expired (sessions, sign-up links, guest order grants, spent rate-limit
+/// counters) once an hour.
+async fn purge_expired_records(state: ServerState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        tick.tick().await;
+        match app::maintenance::purge_expired(&state.db, time::OffsetDateTime::now_utc()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "expired records deleted"),
+            Err(err) => tracing::error!(error = %err, "cannot delete expired records"),
         }
     }
 }

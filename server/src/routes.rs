@@ -1,18 +1,22 @@
 //! The HTTP surface: Leptos pages and server functions, static files with cache headers,
-//! product pictures and the health check.
+//! product pictures and the health check, behind the security layers.
 
+use crate::security::{self, Guard};
 use app::shop::ServerState;
 use app::{shell, App};
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Hashed file names change with their content, so browsers may keep them forever.
@@ -22,11 +26,28 @@ const REVALIDATE: &str = "no-cache";
 /// Product pictures are drawn from their name, which never changes meaning.
 const PICTURE: &str = "public, max-age=604800";
 
-pub fn router(options: LeptosOptions, state: ServerState) -> Router {
+/// Everything the router needs besides the app's own state.
+pub struct Http {
+    pub guard: Guard,
+    /// How long a whole request may take.
+    pub request_timeout: std::time::Duration,
+}
+
+pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // A page gets a policy that lets its own inline hydration script run by nonce.
+            if let (Some(nonce), Some(response)) =
+                (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+            {
+                if let Ok(policy) = HeaderValue::from_str(&security::page_policy(&nonce)) {
+                    response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
+                }
+            }
+        }
     };
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let pkg_cache = if options.hash_files {
@@ -55,9 +76,23 @@ pub fn router(options: LeptosOptions, state: ServerState) -> Router {
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context(context, shell))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
         .with_state(options)
+        .layer(CompressionLayer::new())
+        .layer(from_fn(security::limit_body))
+        .layer(from_fn_with_state(
+            http.guard.clone(),
+            security::same_origin_only,
+        ))
+        .layer(from_fn_with_state(
+            http.guard.clone(),
+            security::client_address,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            http.request_timeout,
+        ))
+        .layer(from_fn_with_state(http.guard, security::security_headers))
+        .layer(TraceLayer::new_for_http())
 }
 
 async fn healthz(db: app::db::Db) -> Response {
@@ -159,11 +194,16 @@ mod tests {
             support_phone: "+1 555 0100".into(),
             shipping: Default::default(),
             delivery: Default::default(),
+            test_payments: true,
         };
         let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
-        let state = ServerState::in_test_mode(db.clone(), store, false, mailer);
+        let state = ServerState::in_test_mode(db.clone(), store, mailer);
+        let http = Http {
+            guard: Guard::new("http://shop.test", vec![]),
+            request_timeout: std::time::Duration::from_secs(30),
+        };
         TestShop {
-            router: router(options, state),
+            router: router(options, state, http),
             db,
             dir,
         }

@@ -1,5 +1,6 @@
 //! Account server functions. Each one finds out who is asking from the session cookie; none
-//! trusts anything else the browser says about identity.
+//! trusts anything else the browser says about identity. Password guessing, sign-up floods
+//! and account probing are held off here: see `throttle` for the limits.
 
 use super::model::Customer;
 use crate::error::AppError;
@@ -8,9 +9,11 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{auth, model, repo},
+    super::{auth, email, model, repo, return_to::return_path},
+    crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
-    crate::shop::server_state,
+    crate::shop::{server_state, ServerState},
+    crate::throttle::{self, minutes_to_wait, store as limits, Limit},
     axum::http::{header, HeaderValue},
     time::OffsetDateTime,
 };
@@ -20,12 +23,17 @@ fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// The token in cookie `name` sent with this request, if any.
+/// How long a sign-up link works.
 #[cfg(feature = "ssr")]
-pub(crate) fn request_cookie(name: &str) -> Option<String> {
+const SIGN_UP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
+
+/// The token in cookie `base` (by the name it goes by on this shop) sent with this request.
+#[cfg(feature = "ssr")]
+pub(crate) fn request_cookie(base: &str) -> Option<String> {
+    let secure = server_state().ok()?.secure_cookies;
     let parts = use_context::<axum::http::request::Parts>()?;
     let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    auth::token_from_cookie_header(header, name)
+    auth::token_from_cookie_header(header, &auth::cookie_name(base, secure))
 }
 
 /// The session token sent with this request, if any.
@@ -54,13 +62,19 @@ pub async fn signed_in() -> Result<Option<Customer>, AppError> {
     Ok(repo::session_customer(&db.pool, &auth::token_digest(&token), now()).await?)
 }
 
+/// Signs this browser in as `customer_id`: ends any session it had (a planted or shared
+/// session never outlives a sign-in), starts a new one, and remembers the browser for the
+/// account's sign-in limit.
 #[cfg(feature = "ssr")]
-async fn start_session(customer_id: i64) -> Result<(), AppError> {
-    let state = server_state()?;
+async fn start_session(state: &ServerState, customer_id: i64) -> Result<(), AppError> {
+    let pool = &state.db.pool;
+    if let Some(previous) = request_token() {
+        repo::delete_session(pool, &auth::token_digest(&previous)).await?;
+    }
     let (token, digest) = auth::new_session_token();
     let now = now();
     repo::create_session(
-        &state.db.pool,
+        pool,
         &digest,
         customer_id,
         now,
@@ -68,6 +82,21 @@ async fn start_session(customer_id: i64) -> Result<(), AppError> {
     )
     .await?;
     set_cookie(auth::session_cookie(&token, state.secure_cookies));
+    let browser =
+        request_cookie(auth::KNOWN_BROWSER_COOKIE).unwrap_or_else(|| auth::new_session_token().0);
+    repo::remember_browser(
+        pool,
+        &auth::token_digest(&browser),
+        customer_id,
+        now + auth::KNOWN_BROWSER_LIFETIME_SECS,
+    )
+    .await?;
+    set_cookie(auth::token_cookie(
+        auth::KNOWN_BROWSER_COOKIE,
+        &browser,
+        auth::KNOWN_BROWSER_LIFETIME_SECS,
+        state.secure_cookies,
+    ));
     Ok(())
 }
 
@@ -81,10 +110,25 @@ async fn hash(password: String) -> Result<String, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn verify(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || auth::verify_password_or_not(&password, hash.as_deref()))
         .await
         .map_err(|_| AppError::Unavailable)
+}
+
+/// Takes one try under `limit`; a refusal is the message to show.
+#[cfg(feature = "ssr")]
+async fn take(
+    state: &ServerState,
+    limit: &Limit,
+    subject: &str,
+    refusal: impl FnOnce(u64) -> String,
+) -> Result<Result<(), String>, AppError> {
+    Ok(
+        limits::take(&state.db.pool, limit, subject, OffsetDateTime::now_utc())
+            .await?
+            .map_err(|wait| refusal(minutes_to_wait(wait))),
+    )
 }
 
 #[server]
@@ -92,6 +136,8 @@ pub async fn current_customer() -> Result<Option<Customer>, AppError> {
     signed_in().await
 }
 
+/// Starts a sign-up. The answer never says whether the address already has an account: a new
+/// address gets the link that finishes its account, an existing one a note to its owner.
 #[server]
 pub async fn sign_up(
     name: String,
@@ -104,21 +150,94 @@ pub async fn sign_up(
         Ok(sign_up) => sign_up,
         Err(errors) => return needs_correcting(errors, &typed),
     };
-    let db = server_state()?.db;
-    let password_hash = hash(sign_up.password.clone()).await?;
-    let Some(customer) = repo::create_customer(&db.pool, &sign_up, &password_hash, now()).await?
-    else {
-        return needs_correcting(
-            FieldErrors::single(
-                "email",
-                "An account with this e-mail address already exists. Sign in instead.",
-            ),
-            &typed,
-        );
+    let state = server_state()?;
+    let client = client_address().subject();
+    let too_many = |minutes| {
+        format!(
+            "Too many sign-ups from your network. Try again in {minutes} minutes, or contact us."
+        )
     };
-    start_session(customer.id).await?;
-    leptos_axum::redirect(model::return_path(next.as_deref()));
+    if let Err(message) = take(&state, &throttle::SIGN_UP_PER_CLIENT, &client, too_many).await? {
+        return needs_correcting(FieldErrors::single("email", &message), &typed);
+    }
+    let flooded = |minutes| {
+        format!("We have already sent several messages to this address. Check your inbox (and spam folder), or try again in {minutes} minutes.")
+    };
+    if let Err(message) = take(
+        &state,
+        &throttle::SIGN_UP_PER_EMAIL,
+        sign_up.email.as_str(),
+        flooded,
+    )
+    .await?
+    {
+        return needs_correcting(FieldErrors::single("email", &message), &typed);
+    }
+    // Hashed whether or not the address is taken: both answers take the same time.
+    let password_hash = hash(sign_up.password.clone()).await?;
+    let pool = &state.db.pool;
+    let public = &state.store.public_url;
+    let message = if repo::find_by_email(pool, &sign_up.email).await?.is_some() {
+        email::already_registered(
+            sign_up.email.as_str(),
+            &format!("{public}/account/sign-in"),
+            &state.store,
+        )
+    } else {
+        let (token, digest) = auth::new_session_token();
+        let pending = repo::PendingSignUp {
+            email: sign_up.email.to_string(),
+            name: sign_up.name.clone(),
+            password_hash,
+            return_to: return_path(next.as_deref()),
+        };
+        repo::save_pending_sign_up(pool, &digest, &pending, now() + SIGN_UP_LINK_LIFETIME_SECS)
+            .await?;
+        email::confirm_sign_up(
+            sign_up.email.as_str(),
+            &sign_up.name,
+            &format!("{public}/account/confirm?token={token}"),
+            &state.store,
+        )
+    };
+    if let Err(err) = state.mailer.send(&message).await {
+        tracing::error!(error = %err, "cannot send the sign-up e-mail");
+        return Err(AppError::Unavailable);
+    }
+    leptos_axum::redirect("/account/check-email");
     Ok(FormResult::Done)
+}
+
+/// Finishes a sign-up from the link in its e-mail: creates the account and signs in.
+#[server]
+pub async fn confirm_sign_up(token: String) -> Result<FormResult, AppError> {
+    let state = server_state()?;
+    let completion =
+        repo::complete_sign_up(&state.db.pool, &auth::token_digest(token.trim()), now()).await?;
+    match completion {
+        repo::SignUpCompletion::Created {
+            customer,
+            return_to,
+        } => {
+            start_session(&state, customer.id).await?;
+            leptos_axum::redirect(&return_to);
+            Ok(FormResult::Done)
+        }
+        repo::SignUpCompletion::Taken => needs_correcting(
+            FieldErrors::single(
+                "token",
+                "This address already has an account: sign in with it instead.",
+            ),
+            &[],
+        ),
+        repo::SignUpCompletion::LinkInvalid => needs_correcting(
+            FieldErrors::single(
+                "token",
+                "This link has expired or was already used. Sign up again to get a new one.",
+            ),
+            &[],
+        ),
+    }
 }
 
 #[server]
@@ -135,28 +254,40 @@ pub async fn sign_in(
             &typed,
         );
     };
-    let db = server_state()?.db;
-    let now = now();
-    let failures =
-        repo::failed_sign_ins_since(&db.pool, &email, now - model::FAILED_SIGN_IN_WINDOW_SECS)
-            .await?;
-    if let Some(wait) = model::sign_in_wait(&failures, now) {
-        let minutes = (wait + 59) / 60;
-        return needs_correcting(
-            FieldErrors::single(
-                "password",
-                &format!("Too many failed sign-ins for this address. Try again in {minutes} minutes, or contact us."),
-            ),
-            &typed,
-        );
+    let state = server_state()?;
+    let pool = &state.db.pool;
+    let slow_down = |minutes| {
+        format!("Too many failed sign-ins. Try again in {minutes} minutes, or contact us.")
+    };
+    // Each try is counted before the password is checked, so concurrent guesses cannot slip
+    // past a limit; a sign-in that succeeds gives its tries back.
+    let client = client_address().subject();
+    if let Err(message) = take(&state, &throttle::SIGN_IN_PER_CLIENT, &client, slow_down).await? {
+        return needs_correcting(FieldErrors::single("password", &message), &typed);
     }
-    let found = repo::find_by_email(&db.pool, &email).await?;
-    let verified = match found {
-        Some((customer, hash)) => verify(password, hash).await?.then_some(customer),
+    let browser = match request_cookie(auth::KNOWN_BROWSER_COOKIE) {
+        Some(token) => {
+            let digest = auth::token_digest(&token);
+            repo::is_known_browser(pool, &digest, &email, now())
+                .await?
+                .then_some(digest)
+        }
         None => None,
     };
-    let Some(customer) = verified else {
-        repo::record_failed_sign_in(&db.pool, &email, now).await?;
+    let (account_limit, account_subject) = match &browser {
+        Some(digest) => (
+            &throttle::SIGN_IN_PER_KNOWN_BROWSER,
+            format!("{email}:{digest}"),
+        ),
+        None => (&throttle::SIGN_IN_PER_ACCOUNT, email.to_string()),
+    };
+    if let Err(message) = take(&state, account_limit, &account_subject, slow_down).await? {
+        return needs_correcting(FieldErrors::single("password", &message), &typed);
+    }
+    let found = repo::find_by_email(pool, &email).await?;
+    let (customer, hash) = found.map_or((None, None), |(c, h)| (Some(c), Some(h)));
+    let verified = verify(password, hash).await?;
+    let Some(customer) = customer.filter(|_| verified) else {
         return needs_correcting(
             FieldErrors::single(
                 "password",
@@ -165,9 +296,10 @@ pub async fn sign_in(
             &typed,
         );
     };
-    repo::clear_failed_sign_ins(&db.pool, &email).await?;
-    start_session(customer.id).await?;
-    leptos_axum::redirect(model::return_path(next.as_deref()));
+    limits::give_back(pool, &throttle::SIGN_IN_PER_CLIENT, &client).await?;
+    limits::give_back(pool, account_limit, &account_subject).await?;
+    start_session(&state, customer.id).await?;
+    leptos_axum::redirect(&return_path(next.as_deref()));
     Ok(FormResult::Done)
 }
 
@@ -190,10 +322,22 @@ pub async fn change_password(
     let Some(customer) = signed_in().await? else {
         return Err(AppError::SignInRequired);
     };
-    let db = server_state()?.db;
-    let stored = repo::password_hash(&db.pool, customer.id)
-        .await?
-        .unwrap_or_default();
+    let state = server_state()?;
+    let client = client_address().subject();
+    let slow_down =
+        |minutes| format!("Too many tries. Try again in {minutes} minutes, or contact us.");
+    if let Err(message) = take(
+        &state,
+        &throttle::PASSWORD_CHANGE_PER_CLIENT,
+        &client,
+        slow_down,
+    )
+    .await?
+    {
+        return needs_correcting(FieldErrors::single("current", &message), &[]);
+    }
+    let pool = &state.db.pool;
+    let stored = repo::password_hash(pool, customer.id).await?;
     if !verify(current, stored).await? {
         return needs_correcting(
             FieldErrors::single("current", "Your current password is not right."),
@@ -206,7 +350,7 @@ pub async fn change_password(
     let token = request_token().unwrap_or_default();
     let password_hash = hash(new_password).await?;
     repo::change_password(
-        &db.pool,
+        pool,
         customer.id,
         &password_hash,
         &auth::token_digest(&token),

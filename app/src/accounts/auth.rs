@@ -9,12 +9,30 @@ use sha2::{Digest, Sha256};
 pub const SESSION_COOKIE: &str = "casefront_session";
 /// Sessions last 30 days.
 pub const SESSION_LIFETIME_SECS: i64 = 30 * 24 * 60 * 60;
+/// Marks a browser that has signed in to an account (see `throttle::SIGN_IN_PER_ACCOUNT`).
+pub const KNOWN_BROWSER_COOKIE: &str = "casefront_browser";
+pub const KNOWN_BROWSER_LIFETIME_SECS: i64 = 365 * 24 * 60 * 60;
 
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)?
         .to_string())
+}
+
+/// Checks `password` against `hash`, or, for an account that does not exist, against a
+/// stand-in hash: an unknown address takes as long to refuse as a known one.
+pub fn verify_password_or_not(password: &str, hash: Option<&str>) -> bool {
+    static STAND_IN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        hash_password("no account has this password").unwrap_or_default()
+    });
+    match hash {
+        Some(hash) => verify_password(password, hash),
+        None => {
+            verify_password(password, &STAND_IN);
+            false
+        }
+    }
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -54,8 +72,20 @@ pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// The name cookie `base` goes by. Over HTTPS it carries the `__Host-` prefix: browsers then
+/// take it only when Secure, for the whole site and from no other host, so a neighbouring
+/// site cannot plant it.
+pub fn cookie_name(base: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
 /// A `Set-Cookie` value for a token that scripts cannot read and other sites cannot send.
-pub fn token_cookie(name: &str, token: &str, max_age: i64, secure: bool) -> String {
+pub fn token_cookie(base: &str, token: &str, max_age: i64, secure: bool) -> String {
+    let name = cookie_name(base, secure);
     let secure = if secure { "; Secure" } else { "" };
     format!("{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
 }
@@ -91,6 +121,8 @@ mod tests {
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(!verify_password("anything", "not a hash"));
+        assert!(verify_password_or_not("correct horse battery", Some(&hash)));
+        assert!(!verify_password_or_not("correct horse battery", None));
     }
 
     #[test]
@@ -107,11 +139,15 @@ mod tests {
     fn cookies_are_http_only_and_same_site() {
         let cookie = session_cookie("abc", true);
         assert!(
-            cookie.contains("HttpOnly")
+            cookie.starts_with("__Host-casefront_session=abc;")
+                && cookie.contains("HttpOnly")
                 && cookie.contains("SameSite=Lax")
                 && cookie.contains("Secure")
+                && cookie.contains("Path=/")
+                && !cookie.contains("Domain")
         );
-        assert!(!session_cookie("abc", false).contains("Secure"));
+        let plain = session_cookie("abc", false);
+        assert!(plain.starts_with("casefront_session=abc;") && !plain.contains("Secure"));
         assert!(expired_cookie(false).contains("Max-Age=0"));
     }
 

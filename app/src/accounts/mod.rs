@@ -1,4 +1,5 @@
-//! Customer accounts: sign up, sign in and out, change password; sessions in the database.
+//! Customer accounts: sign up (finished through an e-mailed link), sign in and out, change
+//! password; sessions in the database.
 
 pub mod api;
 pub mod model;
@@ -7,4 +8,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod return_to;

@@ -1,5 +1,5 @@
-//! Accounts: validated e-mail addresses and passwords, sign-up forms and their field errors,
-//! and the rule that slows down repeated failed sign-ins. No I/O here.
+//! Accounts: validated e-mail addresses and passwords, and sign-up forms and their field
+//! errors. No I/O here.
 
 use crate::forms::FieldErrors;
 use serde::{Deserialize, Serialize};
@@ -66,22 +66,6 @@ pub fn check_new_password(password: &str) -> Result<(), &'static str> {
 
 pub const MAX_NAME_LEN: usize = 100;
 
-/// Where to send a shopper after signing in or up: `next` if it is a path on this site (an
-/// outside address would make the shop a launch pad for phishing), else the account page.
-pub fn return_path(next: Option<&str>) -> &str {
-    match next.map(str::trim) {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && path.len() <= 200
-                && !path.contains(['\\', '\r', '\n']) =>
-        {
-            path
-        }
-        _ => "/account",
-    }
-}
-
 /// A validated sign-up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignUp {
@@ -122,50 +106,9 @@ pub struct Customer {
     pub email: String,
 }
 
-/// Failed sign-ins allowed for one address within the window before it must wait.
-pub const MAX_FAILED_SIGN_INS: usize = 5;
-pub const FAILED_SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
-
-/// How long an address must wait before trying again, given the times (unix seconds) of its
-/// recent failed sign-ins: nothing until the limit is reached, then until the oldest failure
-/// in the window has aged out.
-pub fn sign_in_wait(failures: &[i64], now: i64) -> Option<i64> {
-    let mut recent: Vec<i64> = failures
-        .iter()
-        .copied()
-        .filter(|t| now - t < FAILED_SIGN_IN_WINDOW_SECS)
-        .collect();
-    if recent.len() < MAX_FAILED_SIGN_INS {
-        return None;
-    }
-    recent.sort_unstable();
-    let oldest_counted = recent[recent.len() - MAX_FAILED_SIGN_INS];
-    Some(oldest_counted + FAILED_SIGN_IN_WINDOW_SECS - now)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_paths_on_this_site_are_returned_to() {
-        assert_eq!(return_path(Some("/checkout")), "/checkout");
-        assert_eq!(
-            return_path(Some("/orders/CF-23456789?placed=1")),
-            "/orders/CF-23456789?placed=1"
-        );
-        for outside in [
-            "https://evil.test/",
-            "//evil.test",
-            "/\\evil.test",
-            "javascript:alert(1)",
-            "",
-        ] {
-            assert_eq!(return_path(Some(outside)), "/account", "{outside}");
-        }
-        assert_eq!(return_path(None), "/account");
-    }
-    use proptest::prelude::*;
 
     #[test]
     fn emails_are_normalised_and_checked() {
@@ -206,38 +149,5 @@ mod tests {
             (ok.name.as_str(), ok.email.as_str()),
             ("Ann", "ann@example.com")
         );
-    }
-
-    #[test]
-    fn failed_sign_ins_are_slowed_down() {
-        let now = 10_000;
-        assert_eq!(
-            sign_in_wait(&[now - 10, now - 20, now - 30, now - 40], now),
-            None
-        );
-        let five = [now - 10, now - 20, now - 30, now - 40, now - 100];
-        assert_eq!(
-            sign_in_wait(&five, now),
-            Some(FAILED_SIGN_IN_WINDOW_SECS - 100)
-        );
-        // Failures older than the window do not count.
-        let old = [
-            now - 10,
-            now - 20,
-            now - 30,
-            now - 40,
-            now - FAILED_SIGN_IN_WINDOW_SECS,
-        ];
-        assert_eq!(sign_in_wait(&old, now), None);
-    }
-
-    proptest! {
-        #[test]
-        fn the_wait_is_never_longer_than_the_window(times in proptest::collection::vec(0i64..2_000, 0..20)) {
-            let now = 2_000;
-            if let Some(wait) = sign_in_wait(&times, now) {
-                prop_assert!(wait > 0 && wait <= FAILED_SIGN_IN_WINDOW_SECS);
-            }
-        }
     }
 }

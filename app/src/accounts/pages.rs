@@ -1,6 +1,6 @@
 //! Sign-up, sign-in and account pages, and the header's account link.
 
-use super::api::{ChangePassword, SignIn, SignOut, SignUp};
+use super::api::{ChangePassword, ConfirmSignUp, SignIn, SignOut, SignUp};
 use super::model::Customer;
 use crate::error::AppError;
 use crate::forms::{Field, FormFailure, FormResult, FormState};
@@ -35,6 +35,7 @@ fn keeping_next(path: &'static str, next: Signal<String>) -> impl Fn() -> String
 pub struct AuthState {
     pub sign_in: ServerAction<SignIn>,
     pub sign_up: ServerAction<SignUp>,
+    pub confirm: ServerAction<ConfirmSignUp>,
     pub sign_out: ServerAction<SignOut>,
     pub customer: Resource<Result<Option<Customer>, AppError>>,
 }
@@ -43,12 +44,13 @@ impl AuthState {
     pub fn provide() {
         let sign_in = ServerAction::<SignIn>::new();
         let sign_up = ServerAction::<SignUp>::new();
+        let confirm = ServerAction::<ConfirmSignUp>::new();
         let sign_out = ServerAction::<SignOut>::new();
         let customer = Resource::new(
             move || {
                 (
                     sign_in.version().get(),
-                    sign_up.version().get(),
+                    confirm.version().get(),
                     sign_out.version().get(),
                 )
             },
@@ -57,6 +59,7 @@ impl AuthState {
         provide_context(AuthState {
             sign_in,
             sign_up,
+            confirm,
             sign_out,
             customer,
         });
@@ -105,6 +108,48 @@ pub fn SignUpPage() -> impl IntoView {
                 <Field id="sign-up-password" name="password" label="Password (at least 10 characters)" kind="password" autocomplete="new-password" form/>
                 <FormFailure form/>
                 <button type="submit" class="button" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Where a sign-up lands: the same words whether or not the address already had an account.
+#[component]
+pub fn CheckEmailPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Check your e-mail"/>
+        <section class="page narrow" aria-labelledby="check-email-title">
+            <h1 id="check-email-title">"Check your e-mail"</h1>
+            <div class="panel">
+                <p>"We've sent a message to the address you gave. Open the link in it to finish: the link works for 24 hours."</p>
+                <p>"Nothing there after a few minutes? Look in your spam folder, or "<a href="/account/sign-up">"sign up again"</a>"."</p>
+            </div>
+        </section>
+    }
+}
+
+/// The page an e-mailed sign-up link opens. Finishing takes a press of the button, so a mail
+/// scanner that follows the link creates nothing.
+#[component]
+pub fn ConfirmSignUpPage() -> impl IntoView {
+    let auth = AuthState::expect();
+    let posted = ServerAction::<ConfirmSignUp>::new();
+    let form = FormState::new(move || auth.confirm.value().get().or_else(|| posted.value().get()));
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let problem = move || form.errors.read().get("token");
+    view! {
+        <PageTitle text="Finish creating your account"/>
+        <section class="page narrow" aria-labelledby="confirm-title">
+            <h1 id="confirm-title">"Finish creating your account"</h1>
+            <ActionForm action=auth.confirm attr:class="panel form">
+                <input type="hidden" name="token" value=token/>
+                <p>"One step left: confirm to create your account and sign in."</p>
+                {move || problem().map(|message| view! {
+                    <p class="notice notice--error" role="alert">{message}" "<a href="/account/sign-up">"Sign up"</a>" · "<a href="/account/sign-in">"Sign in"</a></p>
+                })}
+                <FormFailure form/>
+                <button type="submit" class="button" disabled=move || auth.confirm.pending().get()>"Create my account"</button>
             </ActionForm>
         </section>
     }

@@ -1,4 +1,4 @@
-//! Account storage: customers, sessions and failed sign-ins.
+//! Account storage: customers, sessions, browsers known to an account, pending sign-ups.
 
 use super::model::{Customer, Email, SignUp};
 use sqlx::{AnyPool, Row};
@@ -120,39 +120,134 @@ pub async fn delete_session(pool: &AnyPool, token_hash: &str) -> Result<(), sqlx
     Ok(())
 }
 
-pub async fn record_failed_sign_in(
+/// True if `token_hash` names a browser that has signed in to the account of `email`.
+pub async fn is_known_browser(
     pool: &AnyPool,
+    token_hash: &str,
     email: &Email,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO failed_sign_ins (email, attempted_at) VALUES ($1, $2)")
-        .bind(email.as_str())
-        .bind(now)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-/// Times of this address's failed sign-ins since `since`.
-pub async fn failed_sign_ins_since(
-    pool: &AnyPool,
-    email: &Email,
-    since: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT attempted_at FROM failed_sign_ins WHERE email = $1 AND attempted_at > $2",
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "SELECT 1 AS ok FROM known_browsers k JOIN customers c ON c.id = k.customer_id \
+         WHERE k.token_hash = $1 AND c.email = $2 AND k.expires_at > $3",
     )
+    .bind(token_hash)
     .bind(email.as_str())
-    .bind(since)
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(|r| r.try_get("attempted_at")).collect()
+    .bind(now)
+    .fetch_optional(pool)
+    .await?
+    .is_some())
 }
 
-pub async fn clear_failed_sign_ins(pool: &AnyPool, email: &Email) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM failed_sign_ins WHERE email = $1")
-        .bind(email.as_str())
-        .execute(pool)
-        .await?;
+pub async fn remember_browser(
+    pool: &AnyPool,
+    token_hash: &str,
+    customer_id: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO known_browsers (token_hash, customer_id, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (token_hash) DO NOTHING",
+    )
+    .bind(token_hash)
+    .bind(customer_id)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
     Ok(())
+}
+
+/// A sign-up waiting for the link sent to its address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingSignUp {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub return_to: String,
+}
+
+pub async fn save_pending_sign_up(
+    pool: &AnyPool,
+    token_hash: &str,
+    pending: &PendingSignUp,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pending_sign_ups (token_hash, email, name, password_hash, return_to, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(&pending.email)
+    .bind(&pending.name)
+    .bind(&pending.password_hash)
+    .bind(&pending.return_to)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Turns the pending sign-up behind `token_hash` into an account, in one transaction: a link
+/// works once, and only before it expires.
+pub async fn complete_sign_up(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: i64,
+) -> Result<SignUpCompletion, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "DELETE FROM pending_sign_ups WHERE token_hash = $1 AND expires_at > $2 \
+         RETURNING email, name, password_hash, return_to",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(SignUpCompletion::LinkInvalid);
+    };
+    let return_to: String = row.try_get("return_to")?;
+    let inserted = sqlx::query(
+        "INSERT INTO customers (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (email) DO NOTHING RETURNING id, name, email",
+    )
+    .bind(row.try_get::<String, _>("email")?)
+    .bind(row.try_get::<String, _>("name")?)
+    .bind(row.try_get::<String, _>("password_hash")?)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let completion = match inserted.as_ref().map(customer).transpose()? {
+        Some(customer) => SignUpCompletion::Created {
+            customer,
+            return_to,
+        },
+        None => SignUpCompletion::Taken,
+    };
+    tx.commit().await?;
+    Ok(completion)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignUpCompletion {
+    Created {
+        customer: Customer,
+        return_to: String,
+    },
+    /// The address got an account meanwhile (another link of the same address was used).
+    Taken,
+    LinkInvalid,
+}
+
+/// Deletes expired sessions, browser memories and sign-up links.
+pub async fn purge_expired(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+    let mut purged = 0;
+    for table in ["sessions", "known_browsers", "pending_sign_ups"] {
+        purged += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected();
+    }
+    Ok(purged)
 }

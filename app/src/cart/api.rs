@@ -8,7 +8,29 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use {super::pricing_service, crate::shop::server_state, time::OffsetDateTime};
+use {
+    super::pricing_service,
+    crate::client::client_address,
+    crate::shop::{server_state, ServerState},
+    crate::throttle::{self, minutes_to_wait},
+    time::OffsetDateTime,
+};
+
+/// Counts a promo-code check against the client's address: codes cannot be guessed by
+/// trying thousands.
+#[cfg(feature = "ssr")]
+async fn count_code_check(state: &ServerState, now: OffsetDateTime) -> Result<(), AppError> {
+    throttle::store::take(
+        &state.db.pool,
+        &throttle::COUPON_CHECK_PER_CLIENT,
+        &client_address().subject(),
+        now,
+    )
+    .await?
+    .map_err(|wait| AppError::TooManyTries {
+        minutes: minutes_to_wait(wait),
+    })
+}
 
 #[cfg(feature = "ssr")]
 fn check_size(lines: &[CartLine]) -> Result<(), AppError> {
@@ -28,6 +50,9 @@ pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
     check_size(&request.lines)?;
     let state = server_state()?;
     let now = OffsetDateTime::now_utc();
+    if request.coupon.is_some() {
+        count_code_check(&state, now).await?;
+    }
     Ok(pricing_service::price_cart(
         &state.db.pool,
         &state.store,
@@ -48,6 +73,10 @@ pub async fn apply_coupon(
 ) -> Result<Result<Coupon, CouponRejection>, AppError> {
     check_size(&lines)?;
     let state = server_state()?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    Ok(pricing_service::check_coupon(&state.db.pool, &code, &lines, now, None).await?)
+    let now = OffsetDateTime::now_utc();
+    count_code_check(&state, now).await?;
+    Ok(
+        pricing_service::check_coupon(&state.db.pool, &code, &lines, now.unix_timestamp(), None)
+            .await?,
+    )
 }

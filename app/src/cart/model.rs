@@ -137,12 +137,12 @@ impl Cart {
 
     /// The lines that can be priced with `items`, at their (stock-limited) quantities.
     pub fn priced_lines(&self, items: &HashMap<String, CartItem>) -> Vec<PricedLine> {
-        self.lines
-            .iter()
+        self.merged_lines()
+            .into_iter()
             .filter_map(|line| {
                 let item = items.get(&line.sku)?;
                 Some(PricedLine {
-                    sku: line.sku.clone(),
+                    sku: line.sku,
                     category: item.category,
                     unit_price: item.unit_price,
                     quantity: line.quantity.min(item.max_quantity()),
@@ -163,12 +163,25 @@ impl Cart {
         quote(&self.priced_lines(items), coupon, self.method, rates)
     }
 
+    /// The lines with each SKU once, quantities added up, in first-seen order: a request that
+    /// names a SKU twice is one line, held to the stock like any other.
+    pub fn merged_lines(&self) -> Vec<CartLine> {
+        let mut merged: Vec<CartLine> = Vec::with_capacity(self.lines.len());
+        for line in &self.lines {
+            match merged.iter_mut().find(|m| m.sku == line.sku) {
+                Some(m) => m.quantity = m.quantity.saturating_add(line.quantity),
+                None => merged.push(line.clone()),
+            }
+        }
+        merged
+    }
+
     /// Applies the server's verdict on the cart's lines: drops what cannot be sold and lowers
     /// quantities to the stock left. Returns what changed, to tell the shopper.
     pub fn reconcile(&mut self, items: &HashMap<String, CartItem>) -> Vec<CartNotice> {
         let mut notices = Vec::new();
         let mut kept = Vec::new();
-        for line in self.lines.drain(..) {
+        for line in self.merged_lines() {
             match items.get(&line.sku) {
                 None => notices.push(CartNotice::NoLongerSold { sku: line.sku }),
                 Some(item) if item.stock == 0 => notices.push(CartNotice::SoldOut {
@@ -337,6 +350,50 @@ mod tests {
         cart.method = ShippingMethod::Express;
         assert_eq!(Cart::decode(Some(&cart.encode())), (cart, None));
         assert_eq!(Cart::decode(None), (Cart::default(), None));
+    }
+
+    #[test]
+    fn a_sku_named_twice_is_priced_and_held_to_stock_as_one_line() {
+        // Only a hand-made request names a SKU twice; the server treats it as one line.
+        let mut cart = Cart {
+            lines: vec![
+                CartLine {
+                    sku: "A".into(),
+                    quantity: 3,
+                },
+                CartLine {
+                    sku: "B".into(),
+                    quantity: 1,
+                },
+                CartLine {
+                    sku: "A".into(),
+                    quantity: 3,
+                },
+            ],
+            ..Default::default()
+        };
+        let items: HashMap<String, CartItem> = [("A", 4), ("B", 9)]
+            .into_iter()
+            .map(|(sku, stock)| (sku.to_owned(), item(sku, 1000, stock)))
+            .collect();
+        let priced = cart.priced_lines(&items);
+        assert_eq!(priced.len(), 2);
+        assert_eq!((priced[0].sku.as_str(), priced[0].quantity), ("A", 4));
+        let notices = cart.reconcile(&items);
+        assert_eq!(notices.len(), 1);
+        assert_eq!(
+            cart.lines,
+            vec![
+                CartLine {
+                    sku: "A".into(),
+                    quantity: 4
+                },
+                CartLine {
+                    sku: "B".into(),
+                    quantity: 1
+                },
+            ]
+        );
     }
 
     #[test]

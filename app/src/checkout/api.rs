@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::service,
     crate::accounts::api::signed_in,
+    crate::client::client_address,
     crate::orders::{access, repo},
     crate::shop::{server_state, ServerState},
     time::OffsetDateTime,
@@ -40,7 +41,8 @@ pub async fn place_order(request: CheckoutRequest) -> Result<CheckoutOutcome, Ap
     let state = server_state()?;
     let customer = signed_in().await?;
     let now = OffsetDateTime::now_utc();
-    let outcome = service::place_order(&state, &request, customer.as_ref(), now).await?;
+    let client = client_address();
+    let outcome = service::place_order(&state, &request, customer.as_ref(), &client, now).await?;
     remember_guest_order(&state, &outcome, now).await?;
     Ok(outcome)
 }

@@ -173,6 +173,9 @@ pub enum CheckoutOutcome {
     PaymentFailed(PaymentFailure),
     /// PayPal: the shopper approves the payment at `url`.
     ApprovePayPal { url: String },
+    /// Too many declined card payments from this client or for this e-mail address: card
+    /// payments pause for `minutes`. Nothing was charged or reserved.
+    CardPaymentsPaused { minutes: u64 },
 }
 
 #[cfg(test)]

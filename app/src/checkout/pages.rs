@@ -257,6 +257,9 @@ fn CheckoutView() -> impl IntoView {
                     store.notify([CartNotice::CouponDropped { reason }]);
                 }
                 Ok(CheckoutOutcome::PaymentFailed(failed)) => declined.set(Some(failed.reason)),
+                Ok(CheckoutOutcome::CardPaymentsPaused { minutes }) => failure.set(Some(format!(
+                    "Card payments are paused for {minutes} minutes after several declined payments from this connection or for this e-mail address. Nothing was charged. You can pay with PayPal, try again later, or contact us."
+                ))),
                 Err(error) => failure.set(Some(error.to_string())),
             }
         });
@@ -290,6 +293,15 @@ fn CheckoutView() -> impl IntoView {
             format!("Pay {}", quote.read().total)
         }
     };
+    let test_payments = move || store_info().is_some_and(|s| s.test_payments);
+    let card_privacy = move || {
+        let provider = if test_payments() {
+            "the shop's test-mode payment gateway, which charges nothing"
+        } else {
+            "the payment provider"
+        };
+        format!("Card details go over an encrypted connection to this shop's server, which passes them to {provider}. The shop keeps only the card brand and last four digits.")
+    };
     // Paying needs a destination the shop ships to and the shop's prices for this cart.
     let can_pay = move || {
         store.cart.read().destination().is_ok() && matches!(pricing.priced.get(), Some(Ok(_)))
@@ -305,7 +317,8 @@ fn CheckoutView() -> impl IntoView {
                 <CouponForm coupon/>
                 <TotalsPanel quote/>
             </aside>
-            <form class="checkout-form form" on:submit=on_submit novalidate aria-label="Checkout">
+            // POST even before the page is interactive: card fields never travel in an address.
+            <form class="checkout-form form" method="post" on:submit=on_submit novalidate aria-label="Checkout">
                 <fieldset class="panel">
                     <legend>"Contact"</legend>
                     <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
@@ -355,23 +368,25 @@ fn CheckoutView() -> impl IntoView {
                             <TextField name="card_expiry" label="Expiry (MM/YY)" autocomplete="cc-exp" inputmode="numeric" placeholder="MM/YY" value=expiry on_input=set_expiry errors/>
                             <TextField name="card_cvc" label="Security code" autocomplete="cc-csc" inputmode="numeric" value=cvc on_input=set_cvc errors/>
                         </div>
-                        <details class="note">
-                            <summary>"Test mode: cards to try"</summary>
-                            <ul>
-                                {TEST_CARDS.iter().map(|(number, outcome)| {
-                                    let what = outcome.map_or("succeeds", DeclineReason::code);
-                                    view! { <li><code>{*number}</code>" – "{what}</li> }
-                                }).collect_view()}
-                            </ul>
-                            <p>"Use any future expiry date and any security code."</p>
-                        </details>
+                        <Show when=test_payments>
+                            <details class="note">
+                                <summary>"Test mode: cards to try"</summary>
+                                <ul>
+                                    {TEST_CARDS.iter().map(|(number, outcome)| {
+                                        let what = outcome.map_or("succeeds", DeclineReason::code);
+                                        view! { <li><code>{*number}</code>" – "{what}</li> }
+                                    }).collect_view()}
+                                </ul>
+                                <p>"Use any future expiry date and any security code."</p>
+                            </details>
+                        </Show>
                     </Show>
                 </fieldset>
                 <CartChanges changes/>
                 <PaymentDeclined declined/>
                 {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
                 <button type="submit" class="button button--block" disabled=move || paying.get() || !can_pay()>{pay_label}</button>
-                <p class="note">"Your card details go straight to the payment provider; we keep only the card brand and last four digits."</p>
+                <p class="note" data-testid="card-privacy">{card_privacy}</p>
             </form>
         </div>
     }

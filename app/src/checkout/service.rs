@@ -18,6 +18,7 @@ use crate::accounts::auth::random_bytes;
 use crate::accounts::model::Customer;
 use crate::cart::model::{Cart, CartItem, PricedCart};
 use crate::cart::{coupon_repo, pricing_service};
+use crate::client::ClientAddress;
 use crate::error::AppError;
 use crate::mail::Email;
 use crate::orders::email::confirmation;
@@ -29,6 +30,7 @@ use crate::pricing::coupon::CouponRejection;
 use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::CouponOutcome;
 use crate::shop::ServerState;
+use crate::throttle::{self, minutes_to_wait, store as limits};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -73,8 +75,54 @@ impl From<CheckoutError> for AppError {
     }
 }
 
-/// Places (or, for a repeated submission, finds) the order for `request`.
+/// Places (or, for a repeated submission, finds) the order for `request`, sent from `client`.
+///
+/// A card payment counts against the client's address and the contact e-mail before it is
+/// tried, and counts for good only if declined: a few declines an hour, then card payments
+/// pause, so stolen card numbers cannot be tested here.
 pub async fn place_order(
+    state: &ServerState,
+    request: &CheckoutRequest,
+    customer: Option<&Customer>,
+    client: &ClientAddress,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    let by_card = matches!(request.payment, PaymentChoice::Card(_));
+    let email: String = request
+        .email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(254)
+        .collect();
+    let counters = [
+        (&throttle::DECLINES_PER_CLIENT, client.subject()),
+        (&throttle::DECLINES_PER_EMAIL, email),
+    ];
+    if by_card {
+        let pool = &state.db.pool;
+        for (taken, (limit, subject)) in counters.iter().enumerate() {
+            if let Err(wait) = limits::take(pool, limit, subject, now).await? {
+                for (limit, subject) in &counters[..taken] {
+                    limits::give_back(pool, limit, subject).await?;
+                }
+                return Ok(CheckoutOutcome::CardPaymentsPaused {
+                    minutes: minutes_to_wait(wait),
+                });
+            }
+        }
+    }
+    let outcome = place_unthrottled(state, request, customer, now).await;
+    let declined = matches!(outcome, Ok(CheckoutOutcome::PaymentFailed(_)));
+    if by_card && !declined {
+        for (limit, subject) in &counters {
+            limits::give_back(&state.db.pool, limit, subject).await?;
+        }
+    }
+    outcome
+}
+
+async fn place_unthrottled(
     state: &ServerState,
     request: &CheckoutRequest,
     customer: Option<&Customer>,
@@ -175,6 +223,7 @@ async fn reserve(
         country: Some(valid.address.country.code().to_owned()),
         coupon: request.cart.coupon.clone(),
     };
+    cart.lines = cart.merged_lines();
     let mut changes = differences(&cart, &items, &request.seen.unit_prices);
 
     let coupon = match &request.cart.coupon {

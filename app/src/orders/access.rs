@@ -10,20 +10,28 @@ use crate::shop::ServerState;
 
 /// The cookie holding this browser's order-access token.
 pub const ORDER_ACCESS_COOKIE: &str = "casefront_orders";
-/// Guests can come back to their orders for a year.
-const ORDER_ACCESS_LIFETIME_SECS: i64 = 365 * 24 * 60 * 60;
+/// Guests can come back to their orders from the same browser for 90 days; after that, or
+/// from elsewhere, they look the order up with its number and e-mail address.
+const ORDER_ACCESS_LIFETIME_SECS: i64 = 90 * 24 * 60 * 60;
 
-/// Lets this browser see the order from now on, setting its access cookie if it has none.
+/// Lets this browser see the order from now on, under a fresh access token that also carries
+/// the browser's earlier grants.
 pub async fn grant_to_this_browser(
     state: &ServerState,
     order_id: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let token = match request_cookie(ORDER_ACCESS_COOKIE) {
-        Some(token) => token,
-        None => new_session_token().0,
-    };
-    repo::grant(&state.db.pool, &token_digest(&token), order_id, now).await?;
+    let (token, digest) = new_session_token();
+    let previous = request_cookie(ORDER_ACCESS_COOKIE).map(|t| token_digest(&t));
+    repo::grant(
+        &state.db.pool,
+        &digest,
+        previous.as_deref(),
+        order_id,
+        now,
+        now + ORDER_ACCESS_LIFETIME_SECS,
+    )
+    .await?;
     set_cookie(token_cookie(
         ORDER_ACCESS_COOKIE,
         &token,
@@ -47,8 +55,11 @@ pub async fn may_view(
         // An account's order is for that account only, whatever this browser was granted.
         return Ok(false);
     }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     match request_cookie(ORDER_ACCESS_COOKIE) {
-        Some(token) => Ok(repo::has_grant(&state.db.pool, &token_digest(&token), number).await?),
+        Some(token) => {
+            Ok(repo::has_grant(&state.db.pool, &token_digest(&token), number, now).await?)
+        }
         None => Ok(false),
     }
 }

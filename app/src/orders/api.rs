@@ -10,8 +10,10 @@ use leptos::prelude::*;
 use {
     super::{access, model::parse_order_number, repo},
     crate::accounts::{api::signed_in, model::Email},
+    crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
     crate::shop::server_state,
+    crate::throttle::{self, minutes_to_wait},
 };
 
 #[server]
@@ -58,6 +60,19 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
         return needs_correcting(errors, &typed);
     };
     let state = server_state()?;
+    let now = time::OffsetDateTime::now_utc();
+    let client = client_address().subject();
+    let limit = &throttle::ORDER_LOOKUP_PER_CLIENT;
+    if let Err(wait) = throttle::store::take(&state.db.pool, limit, &client, now).await? {
+        let minutes = minutes_to_wait(wait);
+        return needs_correcting(
+            FieldErrors::single(
+                "number",
+                &format!("Too many look-ups from your network. Try again in {minutes} minutes, or contact us."),
+            ),
+            &typed,
+        );
+    }
     let Some(order_id) = repo::find_for_guest(&state.db.pool, &number, email.as_str()).await?
     else {
         return needs_correcting(
@@ -68,8 +83,7 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
             &typed,
         );
     };
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    access::grant_to_this_browser(&state, order_id, now).await?;
+    access::grant_to_this_browser(&state, order_id, now.unix_timestamp()).await?;
     leptos_axum::redirect(&format!("/orders/{number}"));
     Ok(FormResult::Done)
 }

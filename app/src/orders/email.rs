@@ -2,6 +2,7 @@
 //! method and delivery estimate. Pure formatting; sending is `mail`'s job.
 
 use super::model::OrderDetail;
+use crate::mail::escape;
 use crate::shop::StoreInfo;
 
 /// Subject, plain text and HTML of the confirmation for `order`.
@@ -107,22 +108,6 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
     (subject, text, html)
 }
 
-/// Escapes text for HTML: names and addresses are typed by shoppers.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +174,7 @@ mod tests {
             support_phone: "+1 555".into(),
             shipping: ShippingRates::default(),
             delivery: Default::default(),
+            test_payments: true,
         };
         let order = order();
         let (subject, text, html) = confirmation(&order, &store);

@@ -477,38 +477,75 @@ pub async fn history(
 }
 
 /// Lets the browser holding `token_hash` see the order.
+/// Lets the browser holding the new token `token_hash` see `order_id` until `expires_at`, in
+/// one transaction. The browser's grants under its previous token, if any, move to the new
+/// one: a token is never reused, so one planted in a browser opens nothing it buys later.
 pub async fn grant(
     pool: &AnyPool,
     token_hash: &str,
+    previous_token_hash: Option<&str>,
     order_id: i64,
     now: i64,
+    expires_at: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if let Some(previous) = previous_token_hash {
+        sqlx::query(
+            "UPDATE order_grants SET token_hash = $1, expires_at = $2 \
+             WHERE token_hash = $3 AND expires_at > $4 AND order_id <> $5",
+        )
+        .bind(token_hash)
+        .bind(expires_at)
+        .bind(previous)
+        .bind(now)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM order_grants WHERE token_hash = $1")
+            .bind(previous)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(
-        "INSERT INTO order_grants (token_hash, order_id, granted_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (token_hash, order_id) DO NOTHING",
+        "INSERT INTO order_grants (token_hash, order_id, granted_at, expires_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash, order_id) DO NOTHING",
     )
     .bind(token_hash)
     .bind(order_id)
     .bind(now)
-    .execute(pool)
+    .bind(expires_at)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    tx.commit().await
 }
 
 pub async fn has_grant(
     pool: &AnyPool,
     token_hash: &str,
     number: &str,
+    now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "SELECT 1 AS ok FROM order_grants g JOIN orders o ON o.id = g.order_id \
-         WHERE g.token_hash = $1 AND o.number = $2",
+         WHERE g.token_hash = $1 AND o.number = $2 AND g.expires_at > $3",
     )
     .bind(token_hash)
     .bind(number)
+    .bind(now)
     .fetch_optional(pool)
     .await?
     .is_some())
+}
+
+/// Deletes guest order grants that have expired.
+pub async fn purge_expired_grants(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM order_grants WHERE expires_at <= $1")
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// The order with this number placed with this e-mail address, for a guest's lookup.

@@ -1,0 +1,77 @@
+//! Rate limits that protect the shop and its shoppers: password guessing, card testing,
+//! sign-up and e-mail floods, promo-code and order-number probing. Each limit counts per
+//! client address (see `client`) and, where it matters, per account or e-mail address.
+
+pub mod rule;
+
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use rule::{minutes_to_wait, Limit};
+use std::time::Duration;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// Failed sign-ins for one account from browsers it has not signed in on before: a few, then
+/// one a minute. The owner's own browser counts separately, so a stranger's guessing slows
+/// the guesser, never locks the owner out.
+pub const SIGN_IN_PER_ACCOUNT: Limit = Limit {
+    name: "sign-in-account",
+    burst: 5,
+    every: MINUTE,
+};
+/// The same account, from a browser that has signed in to it before.
+pub const SIGN_IN_PER_KNOWN_BROWSER: Limit = Limit {
+    name: "sign-in-known-browser",
+    burst: 5,
+    every: MINUTE,
+};
+/// Failed sign-ins from one client address, whichever accounts they try.
+pub const SIGN_IN_PER_CLIENT: Limit = Limit {
+    name: "sign-in-client",
+    burst: 20,
+    every: Duration::from_secs(30),
+};
+/// Sign-ups from one client address (each costs a password hash and an e-mail).
+pub const SIGN_UP_PER_CLIENT: Limit = Limit {
+    name: "sign-up-client",
+    burst: 5,
+    every: Duration::from_secs(10 * 60),
+};
+/// Sign-up e-mails to one address, so nobody can flood a stranger's inbox.
+pub const SIGN_UP_PER_EMAIL: Limit = Limit {
+    name: "sign-up-email",
+    burst: 3,
+    every: Duration::from_secs(20 * 60),
+};
+/// Password changes (each checks the current password) per client address.
+pub const PASSWORD_CHANGE_PER_CLIENT: Limit = Limit {
+    name: "password-change-client",
+    burst: 5,
+    every: MINUTE,
+};
+/// Guest order look-ups per client address: order numbers cannot be probed.
+pub const ORDER_LOOKUP_PER_CLIENT: Limit = Limit {
+    name: "order-lookup-client",
+    burst: 10,
+    every: MINUTE,
+};
+/// Promo-code checks per client address: codes cannot be guessed by brute force.
+pub const COUPON_CHECK_PER_CLIENT: Limit = Limit {
+    name: "coupon-check-client",
+    burst: 30,
+    every: Duration::from_secs(10),
+};
+/// Declined card payments per client address: a few an hour, so stolen card numbers cannot
+/// be tested here.
+pub const DECLINES_PER_CLIENT: Limit = Limit {
+    name: "declines-client",
+    burst: 3,
+    every: Duration::from_secs(20 * 60),
+};
+/// Declined card payments per contact e-mail address.
+pub const DECLINES_PER_EMAIL: Limit = Limit {
+    name: "declines-email",
+    burst: 3,
+    every: Duration::from_secs(20 * 60),
+};

@@ -1,0 +1,229 @@
+//! What every request passes through before the app sees it: the client's address, the
+//! refusal of state-changing requests from other sites, a size limit on each kind of body,
+//! and the security headers on every answer.
+
+use app::client::ClientAddress;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use ipnet::IpNet;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+/// What the security layers need to know about the shop.
+#[derive(Clone, Debug)]
+pub struct Guard {
+    /// Origins a state-changing request may come from: the public address (and, for a shop
+    /// on this machine, the other names of this machine).
+    allowed_origins: Arc<Vec<String>>,
+    trusted_proxies: Arc<Vec<IpNet>>,
+    https: bool,
+}
+
+impl Guard {
+    pub fn new(public_url: &str, trusted_proxies: Vec<IpNet>) -> Guard {
+        let origin = public_url.trim_end_matches('/').to_ascii_lowercase();
+        let mut allowed = vec![origin.clone()];
+        // On this machine, 127.0.0.1, localhost and [::1] are one shop.
+        for (scheme, rest) in [
+            ("http://", origin.strip_prefix("http://")),
+            ("https://", origin.strip_prefix("https://")),
+        ] {
+            let Some(rest) = rest else { continue };
+            for name in ["127.0.0.1", "localhost", "[::1]"] {
+                if let Some(port) = rest.strip_prefix(name) {
+                    for other in ["127.0.0.1", "localhost", "[::1]"] {
+                        allowed.push(format!("{scheme}{other}{port}"));
+                    }
+                }
+            }
+        }
+        allowed.dedup();
+        Guard {
+            allowed_origins: Arc::new(allowed),
+            trusted_proxies: Arc::new(trusted_proxies),
+            https: origin.starts_with("https://"),
+        }
+    }
+
+    /// True if a request with these headers comes from the shop's own pages, or from no
+    /// browser at all (a browser always names the origin of a cross-site request).
+    fn same_origin(&self, headers: &HeaderMap) -> bool {
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or_default().to_ascii_lowercase();
+            return self.allowed_origins.contains(&origin);
+        }
+        match headers.get("sec-fetch-site").map(HeaderValue::to_str) {
+            Some(Ok("same-origin" | "none")) | None => true,
+            Some(_) => false,
+        }
+    }
+}
+
+/// Decides the client's address (see `ClientAddress::of_request`) for the rate limits.
+pub async fn client_address(
+    State(guard): State<Guard>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let client = ClientAddress::of_request(peer, request.headers(), &guard.trusted_proxies);
+    request.extensions_mut().insert(client);
+    next.run(request).await
+}
+
+/// Refuses state-changing requests sent from another site: a page elsewhere must not sign a
+/// visitor in or out, nor order or pay in their name.
+pub async fn same_origin_only(
+    State(guard): State<Guard>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || guard.same_origin(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "This request came from another site, so the shop refused it. If you were using the shop, reload the page and try again.",
+    )
+        .into_response()
+}
+
+/// The largest body each kind of request may carry: a checkout or cart (up to 50 lines) as
+/// JSON, a form, and nothing at all for pages and files.
+pub fn body_limit(path: &str) -> usize {
+    const CART_ENDPOINTS: [&str; 3] = ["/api/place_order", "/api/price_cart", "/api/apply_coupon"];
+    if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
+        64 * 1024
+    } else if path.starts_with("/api/") {
+        8 * 1024
+    } else {
+        0
+    }
+}
+
+/// Enforces `body_limit`: a declared length over it is refused at once, and a body without
+/// one is cut off where it passes it.
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let limit = body_limit(request.uri().path());
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "This request is larger than the shop accepts.",
+        )
+            .into_response();
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
+}
+
+/// The policy for pages: scripts only from the shop (the inline hydration script carries the
+/// page's nonce), WebAssembly allowed to compile, everything else from the shop alone.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy for everything that is not a page (files, pictures, API answers): nothing may
+/// run or load, so an SVG or a JSON answer opened directly cannot carry a script.
+const RESOURCE_POLICY: &str =
+    "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const PERMISSIONS: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
+
+/// Adds the security headers to every answer.
+pub async fn security_headers(
+    State(guard): State<Guard>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        headers
+            .entry(name)
+            .or_insert(HeaderValue::from_static(value));
+    };
+    set(header::CONTENT_SECURITY_POLICY, RESOURCE_POLICY);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(
+        header::HeaderName::from_static("permissions-policy"),
+        PERMISSIONS,
+    );
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    if guard.https {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=63072000; includeSubDomains",
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn only_the_shops_own_origin_may_change_things() {
+        let guard = Guard::new("https://cases.example", vec![]);
+        assert!(guard.same_origin(&headers(&[("origin", "https://cases.example")])));
+        assert!(!guard.same_origin(&headers(&[("origin", "https://evil.test")])));
+        assert!(!guard.same_origin(&headers(&[("origin", "http://cases.example")])));
+        assert!(!guard.same_origin(&headers(&[("origin", "https://cases.example.evil.test")])));
+        assert!(!guard.same_origin(&headers(&[("origin", "null")])));
+        assert!(!guard.same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!guard.same_origin(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(guard.same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        // No browser: nothing for another site to abuse.
+        assert!(guard.same_origin(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_shop_on_this_machine_answers_to_all_its_names() {
+        let guard = Guard::new("http://127.0.0.1:3000", vec![]);
+        assert!(guard.same_origin(&headers(&[("origin", "http://localhost:3000")])));
+        assert!(guard.same_origin(&headers(&[("origin", "http://[::1]:3000")])));
+        assert!(!guard.same_origin(&headers(&[("origin", "http://localhost:3001")])));
+        assert!(!guard.same_origin(&headers(&[("origin", "http://127.0.0.2:3000")])));
+    }
+
+    #[test]
+    fn bodies_are_limited_by_what_the_route_needs() {
+        assert_eq!(body_limit("/api/place_order123"), 64 * 1024);
+        assert_eq!(body_limit("/api/sign_in123"), 8 * 1024);
+        assert_eq!(body_limit("/shop"), 0);
+    }
+}
