@@ -9,6 +9,9 @@ mkdir -p "$data"
 trap 'rm -rf "$data"' EXIT
 export SHOP_DATA_DIR="$data"
 export SHOP_PORT="${E2E_PORT:-3100}"
+# The tests name their client in X-Forwarded-For (see helpers.ts), so each test has its own
+# rate limits; only this loopback "proxy" is trusted to say so.
+export SHOP_TRUSTED_PROXIES=127.0.0.1
 export LEPTOS_SITE_ROOT="$target/site"
 export RUST_LOG="${RUST_LOG:-warn}"
 "$target/release/server" &

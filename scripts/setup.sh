@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing the shop needs, skipping whatever is already there:
 # the wasm32 target, mold, Chromium, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock,
-# and the npm packages (wasm-opt from binaryen, Playwright).
+# cargo-audit, and the npm packages (wasm-opt from binaryen, Playwright).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -35,6 +35,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a one-time build of several minutes)"
   # Not --locked: its lock file names a crate version the registry no longer serves.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo audit --version >/dev/null 2>&1; then
+  step "installing cargo-audit (a one-time build of several minutes)"
+  cargo install cargo-audit --locked --no-default-features
 fi
 
 npm_install() {

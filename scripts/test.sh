@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints for the server and browser builds, unit and
-# integration tests (SQLite and PostgreSQL), the release build, and the browser tests.
+# Runs every check and test: formatting, the RustSec advisory audit, lints for the server and
+# browser builds, unit and integration tests (SQLite and PostgreSQL), the release build, and
+# the browser tests.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$REPO_ROOT/scripts/setup.sh"
@@ -8,6 +9,16 @@ cd "$REPO_ROOT"
 
 step "formatting"
 cargo fmt --all --check
+
+step "supply chain: RustSec advisories (the database copy in shared/, no network)"
+advisories="${ADVISORY_DB:-$REPO_ROOT/../shared/advisory-db}"
+audit() { cargo audit --db "$advisories" --no-fetch --stale "$@"; }
+# The gate must be able to fail: a lock file with a known-vulnerable crate is refused first.
+if audit --file tools/audit/vulnerable.lock >/dev/null 2>&1; then
+  echo "cargo audit passed a lock file with a known vulnerability: the audit is not working" >&2
+  exit 1
+fi
+audit
 
 step "lints: server build (ssr)"
 cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings

@@ -1,23 +1,9 @@
-import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from './helpers';
+import { expect } from '@playwright/test';
+import { fillSignUp, hydrated, mailTo, signUp, signUpLink, test, uniqueEmail } from './helpers';
 
-function uniqueEmail(tag: string) {
-  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function signUp(page: Page, name: string, email: string, password: string) {
-  await page.goto('/account/sign-up');
-  await hydrated(page);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
-
-test('sign up, sign out, sign in again and change the password', async ({ page }) => {
+test('sign up through the e-mailed link, sign out, sign in again and change the password', async ({ page }) => {
   const email = uniqueEmail('ann');
   await signUp(page, 'Ann Example', email, 'correct horse battery');
-  await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId('account-name')).toHaveText('Ann Example');
   await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
 
@@ -51,19 +37,36 @@ test('sign up, sign out, sign in again and change the password', async ({ page }
   await expect(page.getByText('Your password has been changed.')).toBeVisible();
 });
 
-test('sign-up explains every field that needs fixing', async ({ page }) => {
+test('sign-up explains every field, and never tells whether an address has an account', async ({ page }) => {
   const email = uniqueEmail('dup');
   await signUp(page, 'First', email, 'correct horse battery');
   await expect(page.getByTestId('account-name')).toHaveText('First');
   await page.context().clearCookies();
 
-  await signUp(page, '', 'not-an-email', 'short');
+  await fillSignUp(page, '', 'not-an-email', 'short');
   await expect(page.getByText('Enter your name.')).toBeVisible();
   await expect(page.getByText('Enter an e-mail address like name@example.com.')).toBeVisible();
   await expect(page.getByText('Use at least 10 characters for your password.')).toBeVisible();
 
-  await signUp(page, 'Second', email.toUpperCase(), 'another long password');
-  await expect(page.getByText('An account with this e-mail address already exists.')).toBeVisible();
+  // The same answer as for a new address; the owner is told by e-mail instead.
+  await fillSignUp(page, 'Second', email.toUpperCase(), 'another long password');
+  await expect(page).toHaveURL(/\/account\/check-email$/);
+  await expect(page.getByRole('heading', { name: 'Check your e-mail' })).toBeVisible();
+  await expect.poll(() => mailTo(email).some((m) => m.includes('You already have'))).toBe(true);
+});
+
+test('a sign-up link works once', async ({ page }) => {
+  const email = uniqueEmail('once');
+  await fillSignUp(page, 'Once Only', email, 'correct horse battery');
+  const link = await signUpLink(email);
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByTestId('account-name')).toHaveText('Once Only');
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page.getByText('This link has expired or was already used.')).toBeVisible();
 });
 
 test('repeated failed sign-ins are slowed down', async ({ page }) => {
@@ -78,8 +81,24 @@ test('repeated failed sign-ins are slowed down', async ({ page }) => {
   }
   await page.getByLabel('Password').fill('wrong password 6');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText(/Too many failed sign-ins for this address. Try again in \d+ minutes/)).toBeVisible();
+  await expect(page.getByText(/Too many failed sign-ins. Try again in \d+ minutes/)).toBeVisible();
 });
+
+for (const next of ['/%09/evil.test', '/%5Cevil.test', '//evil.test', '/%2F%2Fevil.test', 'https://evil.test/']) {
+  test(`signing in with next=${next} stays on the shop`, async ({ page, baseURL }) => {
+    const email = uniqueEmail('next');
+    await signUp(page, 'Nell Next', email);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+    await page.goto(`/account/sign-in?next=${encodeURIComponent(next)}`);
+    await hydrated(page);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${baseURL}/account`);
+    await expect(page.getByTestId('account-name')).toHaveText('Nell Next');
+  });
+}
 
 test('the account page asks visitors to sign in', async ({ page }) => {
   const response = await page.goto('/account');
@@ -90,7 +109,7 @@ test('the account page asks visitors to sign in', async ({ page }) => {
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('forms come back with their messages and what was typed', async ({ page }) => {
+  test('forms come back with their messages and what was typed', async ({ page, baseURL }) => {
     await page.goto('/account/sign-up?next=/checkout');
     await page.getByLabel('Name').fill('Plain Form');
     await page.getByLabel('E-mail').fill('not-an-address');
@@ -106,6 +125,9 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel(/^Password/).fill('correct horse battery');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page).toHaveURL(/\/account\/check-email$/);
+    await page.goto(await signUpLink(email));
+    await page.getByRole('button', { name: 'Create my account' }).click();
     await expect(page).toHaveURL(/\/checkout$/);
 
     await page.goto('/account');
@@ -119,6 +141,17 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByTestId('account-name')).toHaveText('Plain Form');
+
+    // A "return to" page that would leave the shop is refused without JavaScript too.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    for (const next of ['/%09/evil.test', '/%5Cevil.test', '//evil.test']) {
+      await page.goto(`/account/sign-in?next=${encodeURIComponent(next)}`);
+      await page.getByLabel('E-mail').fill(email);
+      await page.getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page).toHaveURL(`${baseURL}/account`);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    }
   });
 
   test('an order lookup that finds nothing says so and keeps the number', async ({ page }) => {

@@ -1,5 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from './helpers';
+import { expect, type Page } from '@playwright/test';
+import { hydrated, test } from './helpers';
 
 const CLEAR = 'SIG-IP17PM-CLR-CRYCLE'; // $19.99, 24 in stock
 const SLIM_FEW = 'SIG-IP17PM-SLM-OCEBLU'; // $24.99, 3 in stock

@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { expectSameDocument, hydrated, markDocument } from './helpers';
+import { expect } from '@playwright/test';
+import { expectSameDocument, hydrated, markDocument, test } from './helpers';
 
 test.describe('before hydration', () => {
   test('the server sends the products in the HTML', async ({ request }) => {

@@ -1,15 +1,11 @@
-import { test, expect, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hydrated, outboxDir } from './helpers';
+import { hydrated, outboxDir, signUp, test, uniqueEmail } from './helpers';
 
 const VISA_OK = '4242 4242 4242 4242';
 const MASTERCARD_OK = '5555 5555 5555 4444';
 const DECLINED_FUNDS = '4000 0000 0000 9995';
-
-function uniqueEmail(tag: string) {
-  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
 
 /** Puts a cart into localStorage before the first page load, as an earlier visit would. */
 async function savedCart(page: Page, lines: [string, number][]) {
@@ -200,16 +196,6 @@ test('PayPal: cancelling keeps everything, approving places the order', async ({
   await expect(page.getByText('Paid with PayPal.')).toBeVisible();
   mailFor(number);
 });
-
-async function signUp(page: Page, name: string, email: string) {
-  await page.goto('/account/sign-up');
-  await hydrated(page);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel(/^Password/).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 test('a signed-up shopper checks out, finds the order in the history; another account cannot open it', async ({ page, browser }) => {
   const email = uniqueEmail('owner');

@@ -1,4 +1,6 @@
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Waits until the WASM has hydrated the page: clicks before that would be lost. */
 export async function hydrated(page: Page): Promise<void> {
@@ -17,3 +19,71 @@ export async function expectSameDocument(page: Page): Promise<void> {
 /** Where the test server keeps its data; the shop writes e-mail to `outbox` inside it. */
 export const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/casefront-e2e-${process.env.E2E_PORT ?? 3100}`;
 export const outboxDir = `${dataDir}/outbox`;
+
+/**
+ * Every test gets a client address of its own (the test server trusts the loopback proxy's
+ * X-Forwarded-For), so the shop's per-address rate limits see each test as its own visitor.
+ */
+export const test = base.extend({
+  extraHTTPHeaders: async ({}, use) => {
+    const octet = () => Math.floor(Math.random() * 254) + 1;
+    await use({ 'X-Forwarded-For': `198.18.${octet()}.${octet()}` });
+  },
+});
+
+export function uniqueEmail(tag: string) {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** The bodies of a message as sent: quoted-printable soft breaks and escapes undone. */
+function decoded(mail: string): string {
+  return mail
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Every message in the outbox addressed to `email`, decoded, oldest first. */
+export function mailTo(email: string): string[] {
+  if (!fs.existsSync(outboxDir)) return [];
+  return fs
+    .readdirSync(outboxDir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => path.join(outboxDir, f))
+    .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
+    .map((f) => decoded(fs.readFileSync(f, 'utf8')))
+    .filter((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
+}
+
+/** The sign-up link e-mailed to `email`. */
+export async function signUpLink(email: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(() => {
+      link = mailTo(email)
+        .map((m) => m.match(/https?:\/\/[^\s"<>]+\/account\/confirm\?token=[0-9a-f]{64}/)?.[0])
+        .find(Boolean);
+      return link;
+    })
+    .toBeTruthy();
+  return new URL(link!).pathname + new URL(link!).search;
+}
+
+/** Fills in and sends the sign-up form. */
+export async function fillSignUp(page: Page, name: string, email: string, password: string) {
+  await page.goto('/account/sign-up');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** Signs up and finishes through the e-mailed link, ending signed in on the account page. */
+export async function signUp(page: Page, name: string, email: string, password = 'correct horse battery') {
+  await fillSignUp(page, name, email, password);
+  await expect(page).toHaveURL(/\/account\/check-email$/);
+  await page.goto(await signUpLink(email));
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Create my account' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}

@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { hydrated } from './helpers';
+import { expect } from '@playwright/test';
+import { hydrated, test } from './helpers';
 
 test('help center shows the contact details', async ({ page }) => {
   await page.goto('/help');
@@ -51,4 +51,60 @@ test('every form control has a label', async ({ page }) => {
     );
     expect(unlabelled).toEqual([]);
   }
+});
+
+const pages = [
+  '/',
+  '/shop',
+  '/products/signature-case',
+  '/help',
+  '/cart',
+  '/checkout',
+  '/account',
+  '/account/sign-in',
+  '/account/sign-up',
+  '/account/check-email',
+  '/account/confirm?token=none',
+  '/account/orders',
+  '/orders/find',
+  '/no-such-page',
+];
+
+test('every page hydrates under the content security policy with no console errors', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  for (const path of pages) {
+    const response = await page.goto(path);
+    const policy = response?.headers()['content-security-policy'] ?? '';
+    expect(policy, path).toContain("script-src 'self' 'nonce-");
+    expect(policy, path).not.toContain('unsafe-inline');
+    await hydrated(page);
+  }
+  expect(problems).toEqual([]);
+});
+
+test('test mode is announced on every page, and the checkout says where card details go', async ({ page }) => {
+  for (const path of ['/', '/shop', '/help']) {
+    await page.goto(path);
+    await expect(page.getByTestId('test-mode')).toContainText('no real payments');
+  }
+  await page.addInitScript(() => {
+    const cart = { version: 1, cart: { lines: [{ sku: 'GRP-MIDBLA', quantity: 1 }], coupon: null, country: null, method: 'Standard' } };
+    localStorage.setItem('casefront.cart', JSON.stringify(cart));
+  });
+  await page.goto('/checkout');
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'Checkout' });
+  await expect(form).toHaveAttribute('method', 'post');
+  await expect(page.getByText('Test mode: cards to try')).toBeVisible();
+  await expect(page.getByTestId('card-privacy')).toContainText("this shop's server");
+  await expect(page.getByTestId('card-privacy')).toContainText('test-mode payment gateway');
 });

@@ -166,9 +166,14 @@ mod tests {
         shop_with(false).await
     }
 
-    /// `hash_files` as cargo-leptos sets it for a release build. Pages then need the hash file
-    /// beside the running binary, so tests that render pages leave it off.
     async fn shop_with(hash_files: bool) -> TestShop {
+        shop_at("http://shop.test", hash_files).await
+    }
+
+    /// A shop at `public_url`, with `hash_files` as cargo-leptos sets it for a release build.
+    /// Pages then need the hash file beside the running binary, so tests that render pages
+    /// leave it off.
+    async fn shop_at(public_url: &str, hash_files: bool) -> TestShop {
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "shop-routes-{}-{}",
@@ -189,7 +194,7 @@ mod tests {
             .build();
         let store = StoreInfo {
             name: "Test Cases".into(),
-            public_url: "http://shop.test".into(),
+            public_url: public_url.into(),
             support_email: "care@shop.test".into(),
             support_phone: "+1 555 0100".into(),
             shipping: Default::default(),
@@ -198,8 +203,10 @@ mod tests {
         };
         let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
         let state = ServerState::in_test_mode(db.clone(), store, mailer);
+        // Requests in these tests come from no socket (0.0.0.0), which stands for a proxy
+        // here: a test names its client in X-Forwarded-For.
         let http = Http {
-            guard: Guard::new("http://shop.test", vec![]),
+            guard: Guard::new(public_url, vec!["0.0.0.0/32".parse().unwrap()]),
             request_timeout: std::time::Duration::from_secs(30),
         };
         TestShop {
@@ -345,6 +352,366 @@ mod tests {
                 assert_eq!(status, StatusCode::OK);
                 assert_eq!(headers[header::CONTENT_ENCODING], encoding);
             }
+        });
+    }
+
+    const SHOP: &str = "http://shop.test";
+
+    fn path_of<F: leptos::server_fn::ServerFn>() -> &'static str {
+        F::PATH
+    }
+
+    /// A form post as a browser without JavaScript sends it, from `origin`, for `client`.
+    fn form_post(path: &str, body: &str, origin: &str, client: &str) -> Request<Body> {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::ORIGIN, origin)
+            .header("x-forwarded-for", client)
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    }
+
+    /// The same post as the app's own script sends it (the answer is data, not a page).
+    fn script_post(path: &str, body: &str, client: &str, cookie: Option<&str>) -> Request<Body> {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, SHOP)
+            .header("x-forwarded-for", client);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.body(Body::from(body.to_owned())).unwrap()
+    }
+
+    async fn customer(shop: &TestShop, email: &str, password: &str) {
+        let sign_up = app::accounts::model::SignUp::validate("Ann", email, password).unwrap();
+        let hash = app::accounts::auth::hash_password(password).unwrap();
+        app::accounts::repo::create_customer(&shop.db.pool, &sign_up, &hash, 0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    fn set_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+        headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    #[test]
+    fn every_answer_carries_the_security_headers() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (status, headers, html) = get(&shop, "/shop").await;
+            assert_eq!(status, StatusCode::OK);
+            let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("the page policy names a nonce");
+            assert!(
+                html.contains(&format!("nonce=\"{nonce}\"")),
+                "the hydration script carries it"
+            );
+            assert!(policy.contains("script-src 'self' 'nonce-"));
+            assert!(policy.contains("frame-ancestors 'none'"));
+            assert!(!policy.contains("unsafe-inline"));
+            let (_, again, _) = get(&shop, "/shop").await;
+            assert_ne!(
+                again[header::CONTENT_SECURITY_POLICY],
+                headers[header::CONTENT_SECURITY_POLICY],
+                "a fresh nonce per page"
+            );
+
+            let (_, picture, _) = get(&shop, "/img/case-slim/ocean-blue.svg").await;
+            let api = Request::post(path_of::<app::accounts::api::CurrentCustomer>())
+                .header(header::ORIGIN, SHOP)
+                .body(Body::empty())
+                .unwrap();
+            let (api_status, api, _) = get_with(&shop, api).await;
+            assert_eq!(api_status, StatusCode::OK);
+            for (what, headers) in [("page", &headers), ("picture", &picture), ("api", &api)] {
+                assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{what}");
+                assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{what}");
+                assert_eq!(
+                    headers[header::REFERRER_POLICY],
+                    "strict-origin-when-cross-origin",
+                    "{what}"
+                );
+                assert!(
+                    headers["permissions-policy"]
+                        .to_str()
+                        .unwrap()
+                        .contains("camera=()"),
+                    "{what}"
+                );
+                assert!(
+                    headers[header::CONTENT_SECURITY_POLICY]
+                        .to_str()
+                        .unwrap()
+                        .contains("frame-ancestors 'none'"),
+                    "{what}"
+                );
+                assert!(
+                    headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+                    "{what}: no HSTS over plain HTTP"
+                );
+            }
+            assert!(picture[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .starts_with("default-src 'none'"));
+        });
+    }
+
+    #[test]
+    fn over_https_cookies_are_host_only_and_hsts_is_sent() {
+        on_shared_runtime(async {
+            let shop = shop_at("https://shop.test", false).await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            let (_, headers, _) = get(&shop, "/help").await;
+            assert_eq!(
+                headers[header::STRICT_TRANSPORT_SECURITY],
+                "max-age=63072000; includeSubDomains"
+            );
+            let request = form_post(
+                path_of::<app::accounts::api::SignIn>(),
+                "email=ann%40example.com&password=correct+horse+battery&next=%2Fcheckout",
+                "https://shop.test",
+                "192.0.2.10",
+            );
+            let (status, headers, _) = get_with(&shop, request).await;
+            assert_eq!(status, StatusCode::FOUND);
+            let cookie = headers
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .find(|v| v.contains("casefront_session"))
+                .unwrap();
+            assert!(cookie.starts_with("__Host-casefront_session="), "{cookie}");
+            assert!(
+                cookie.contains("; Secure") && cookie.contains("Path=/"),
+                "{cookie}"
+            );
+        });
+    }
+
+    #[test]
+    fn requests_from_other_sites_cannot_sign_in_out_or_check_out() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            let sign_in = path_of::<app::accounts::api::SignIn>();
+            let body = "email=ann%40example.com&password=correct+horse+battery";
+            let refused = [
+                form_post(sign_in, body, "https://evil.test", "192.0.2.11"),
+                form_post(
+                    path_of::<app::accounts::api::SignOut>(),
+                    "",
+                    "https://evil.test",
+                    "192.0.2.11",
+                ),
+                Request::post(path_of::<app::checkout::api::PlaceOrder>())
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header("sec-fetch-site", "cross-site")
+                    .body(Body::from("{}"))
+                    .unwrap(),
+                form_post(sign_in, body, "null", "192.0.2.11"),
+            ];
+            for request in refused {
+                let what = request.uri().path().to_owned();
+                let (status, headers, text) = get_with(&shop, request).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
+                assert!(
+                    set_cookie(&headers, "casefront_session").is_none(),
+                    "{what}"
+                );
+                assert!(text.contains("another site"), "{what}");
+            }
+            let (status, headers, _) =
+                get_with(&shop, form_post(sign_in, body, SHOP, "192.0.2.11")).await;
+            assert_eq!(status, StatusCode::FOUND);
+            assert!(set_cookie(&headers, "casefront_session").is_some());
+            let session = set_cookie(&headers, "casefront_session").unwrap();
+            let mut sign_out = form_post(
+                path_of::<app::accounts::api::SignOut>(),
+                "",
+                SHOP,
+                "192.0.2.11",
+            );
+            sign_out
+                .headers_mut()
+                .insert(header::COOKIE, session.parse().unwrap());
+            let (status, headers, _) = get_with(&shop, sign_out).await;
+            assert_eq!(status, StatusCode::FOUND);
+            assert!(set_cookie(&headers, "casefront_session")
+                .is_some_and(|c| c == "casefront_session="));
+        });
+    }
+
+    #[test]
+    fn sign_in_returns_only_to_pages_of_the_shop() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            for (next, expected) in [
+                ("%2Fcheckout", "/checkout"),
+                ("%2F%09%2Fevil.test", "/account"),
+                ("%2F%5Cevil.test", "/account"),
+                ("%2F%2Fevil.test", "/account"),
+                ("%2F%252F%252Fevil.test", "/account"),
+                ("https%3A%2F%2Fevil.test", "/account"),
+                ("%2Fh%C3%A9llo", "/h%C3%A9llo"),
+            ] {
+                let body =
+                    format!("email=ann%40example.com&password=correct+horse+battery&next={next}");
+                let request = form_post(
+                    path_of::<app::accounts::api::SignIn>(),
+                    &body,
+                    SHOP,
+                    "192.0.2.12",
+                );
+                let (status, headers, _) = get_with(&shop, request).await;
+                assert_eq!(status, StatusCode::FOUND, "{next}");
+                assert_eq!(headers[header::LOCATION], expected, "{next}");
+            }
+        });
+    }
+
+    #[test]
+    fn concurrent_wrong_passwords_never_pass_the_limit_nor_lock_the_owner_out() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            let sign_in = path_of::<app::accounts::api::SignIn>();
+            // The owner signs in once from her own browser, which the shop then remembers.
+            let (_, headers, _) = get_with(
+                &shop,
+                script_post(
+                    sign_in,
+                    "email=ann%40example.com&password=correct+horse+battery",
+                    "198.51.100.1",
+                    None,
+                ),
+            )
+            .await;
+            let browser =
+                set_cookie(&headers, "casefront_browser").expect("a known-browser cookie");
+
+            // Twelve guesses at once, from twelve addresses.
+            let guesses: Vec<_> = (0..12)
+                .map(|i| {
+                    let router = shop.router.clone();
+                    let body = format!("email=ann%40example.com&password=guess+number+{i}");
+                    let request = script_post(sign_in, &body, &format!("203.0.113.{i}"), None);
+                    tokio::spawn(async move {
+                        let response = router.oneshot(request).await.unwrap();
+                        let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                        String::from_utf8_lossy(&body).into_owned()
+                    })
+                })
+                .collect();
+            let mut answers = Vec::new();
+            for guess in guesses {
+                answers.push(guess.await.unwrap());
+            }
+            let checked = answers.iter().filter(|a| a.contains("don't match")).count();
+            let slowed = answers
+                .iter()
+                .filter(|a| a.contains("Too many failed sign-ins"))
+                .count();
+            assert_eq!((checked, slowed), (5, 7), "{answers:?}");
+
+            // A stranger, even with the right password, must wait; the owner's browser need not.
+            let (_, _, stranger) = get_with(
+                &shop,
+                script_post(
+                    sign_in,
+                    "email=ann%40example.com&password=correct+horse+battery",
+                    "203.0.113.99",
+                    None,
+                ),
+            )
+            .await;
+            assert!(stranger.contains("Too many failed sign-ins"), "{stranger}");
+            let (_, headers, owner) = get_with(
+                &shop,
+                script_post(
+                    sign_in,
+                    "email=ann%40example.com&password=correct+horse+battery",
+                    "198.51.100.1",
+                    Some(&browser),
+                ),
+            )
+            .await;
+            assert!(
+                set_cookie(&headers, "casefront_session").is_some(),
+                "{owner}"
+            );
+
+            // An unknown address is refused with the same words.
+            let (_, _, unknown) = get_with(
+                &shop,
+                script_post(
+                    sign_in,
+                    "email=nobody%40example.com&password=whatever+it+is",
+                    "198.51.100.2",
+                    None,
+                ),
+            )
+            .await;
+            assert!(unknown.contains("don't match"), "{unknown}");
+        });
+    }
+
+    #[test]
+    fn sign_up_answers_alike_for_new_and_existing_addresses() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            let sign_up = path_of::<app::accounts::api::SignUp>();
+            let mut answers = Vec::new();
+            for email in ["ann%40example.com", "new%40example.com"] {
+                let body = format!("name=Someone&email={email}&password=another+long+password");
+                let (status, headers, _) =
+                    get_with(&shop, form_post(sign_up, &body, SHOP, "192.0.2.20")).await;
+                assert!(set_cookie(&headers, "casefront_session").is_none());
+                answers.push((status, headers[header::LOCATION].clone()));
+            }
+            assert_eq!(answers[0], answers[1]);
+            assert_eq!(answers[0].1, "/account/check-email");
+            let mail: Vec<String> = std::fs::read_dir(shop.dir.join("outbox"))
+                .unwrap()
+                .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                .collect();
+            assert_eq!(mail.len(), 2);
+            assert!(mail
+                .iter()
+                .any(|m| m.contains("To: ann@example.com") && m.contains("You already have")));
+            assert!(mail.iter().any(
+                |m| m.contains("To: new@example.com") && m.contains("/account/confirm?token=")
+            ));
+        });
+    }
+
+    #[test]
+    fn bodies_over_the_routes_limit_are_refused() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let big = format!("email={}", "a".repeat(20_000));
+            let request = form_post(
+                path_of::<app::accounts::api::SignIn>(),
+                &big,
+                SHOP,
+                "192.0.2.30",
+            );
+            let (status, _, _) = get_with(&shop, request).await;
+            assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         });
     }
 }

@@ -118,11 +118,10 @@ pub fn body_limit(path: &str) -> usize {
 /// one is cut off where it passes it.
 pub async fn limit_body(request: Request, next: Next) -> Response {
     let limit = body_limit(request.uri().path());
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
+    // A body's size hint is its declared length (exact when the client sent Content-Length).
+    let declared =
+        usize::try_from(http_body::Body::size_hint(request.body()).lower()).unwrap_or(usize::MAX);
+    if declared > limit {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
