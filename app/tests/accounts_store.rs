@@ -197,7 +197,7 @@ async fn sign_up_links_work_once_and_expire(db: &Db) {
     );
 }
 
-async fn known_browsers_belong_to_one_account(db: &Db) {
+async fn known_browsers_are_known_per_account(db: &Db) {
     let ann = repo::create_customer(&db.pool, &ann(), "hash", NOW)
         .await
         .unwrap()
@@ -256,6 +256,6 @@ on_both_backends!(
     changing_the_password_ends_other_sessions,
     concurrent_tries_never_pass_a_limit,
     sign_up_links_work_once_and_expire,
-    known_browsers_belong_to_one_account,
+    known_browsers_are_known_per_account,
     expired_records_are_purged,
 );

@@ -12,10 +12,12 @@ DROP TABLE failed_sign_ins;
 
 -- A browser that has signed in to an account: its failed sign-ins are counted apart from a
 -- stranger's, so guessing at an account never locks its owner out.
+-- One browser may be known to several accounts (a shared computer).
 CREATE TABLE known_browsers (
-    token_hash  TEXT    PRIMARY KEY,
+    token_hash  TEXT    NOT NULL,
     customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
-    expires_at  BIGINT  NOT NULL
+    expires_at  BIGINT  NOT NULL,
+    PRIMARY KEY (token_hash, customer_id)
 );
 
 -- A sign-up becomes an account only through the link e-mailed to its address, so the form

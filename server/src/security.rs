@@ -27,19 +27,22 @@ impl Guard {
         let origin = public_url.trim_end_matches('/').to_ascii_lowercase();
         let mut allowed = vec![origin.clone()];
         // On this machine, 127.0.0.1, localhost and [::1] are one shop.
-        for (scheme, rest) in [
-            ("http://", origin.strip_prefix("http://")),
-            ("https://", origin.strip_prefix("https://")),
-        ] {
-            let Some(rest) = rest else { continue };
-            for name in ["127.0.0.1", "localhost", "[::1]"] {
-                if let Some(port) = rest.strip_prefix(name) {
-                    for other in ["127.0.0.1", "localhost", "[::1]"] {
-                        allowed.push(format!("{scheme}{other}{port}"));
-                    }
-                }
+        const LOOPBACK: [&str; 3] = ["127.0.0.1", "localhost", "[::1]"];
+        if let Some((scheme, authority)) = origin.split_once("://") {
+            let port = LOOPBACK.iter().find_map(|name| {
+                authority
+                    .strip_prefix(name)
+                    .filter(|port| port.is_empty() || port.starts_with(':'))
+            });
+            if let Some(port) = port {
+                allowed.extend(
+                    LOOPBACK
+                        .iter()
+                        .map(|name| format!("{scheme}://{name}{port}")),
+                );
             }
         }
+        allowed.sort();
         allowed.dedup();
         Guard {
             allowed_origins: Arc::new(allowed),
@@ -217,6 +220,8 @@ mod tests {
         assert!(guard.same_origin(&headers(&[("origin", "http://[::1]:3000")])));
         assert!(!guard.same_origin(&headers(&[("origin", "http://localhost:3001")])));
         assert!(!guard.same_origin(&headers(&[("origin", "http://127.0.0.2:3000")])));
+        let public = Guard::new("http://localhost.example:3000", vec![]);
+        assert!(!public.same_origin(&headers(&[("origin", "http://127.0.0.1:3000")])));
     }
 
     #[test]

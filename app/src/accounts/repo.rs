@@ -147,7 +147,7 @@ pub async fn remember_browser(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO known_browsers (token_hash, customer_id, expires_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (token_hash) DO NOTHING",
+         ON CONFLICT (token_hash, customer_id) DO UPDATE SET expires_at = excluded.expires_at",
     )
     .bind(token_hash)
     .bind(customer_id)
