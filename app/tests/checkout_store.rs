@@ -440,6 +440,67 @@ async fn the_same_idempotency_key_gives_one_order_and_one_charge(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
 }
 
+/// A guest order placed by card; its number and id.
+async fn guest_order(state: &ServerState, email: &str) -> (String, i64) {
+    let req = request(state, email, &[(GRIP, 1)], None, card(VISA)).await;
+    let CheckoutOutcome::Placed { number } = checkout(state, &req).await else {
+        panic!("the order should be placed");
+    };
+    let mut conn = state.db.pool.acquire().await.unwrap();
+    let order = orders::find_by_number(&mut conn, &number)
+        .await
+        .unwrap()
+        .unwrap();
+    (number, order.id)
+}
+
+async fn guest_grants_are_fresh_tokens_that_expire(db: &Db) {
+    let state = shop(db).await;
+    let (first, first_id) = guest_order(&state, "gail@example.com").await;
+    let (second, second_id) = guest_order(&state, "gail@example.com").await;
+    let now = 1_800_000_000;
+    orders::grant(&db.pool, "token-1", None, first_id, now, now + 100)
+        .await
+        .unwrap();
+    assert!(orders::has_grant(&db.pool, "token-1", &first, now)
+        .await
+        .unwrap());
+    // The next grant comes with a new token, which carries the browser's earlier grants; the
+    // old token (perhaps planted by someone else) opens nothing any more.
+    orders::grant(
+        &db.pool,
+        "token-2",
+        Some("token-1"),
+        second_id,
+        now + 10,
+        now + 200,
+    )
+    .await
+    .unwrap();
+    assert!(!orders::has_grant(&db.pool, "token-1", &first, now + 10)
+        .await
+        .unwrap());
+    assert!(!orders::has_grant(&db.pool, "token-1", &second, now + 10)
+        .await
+        .unwrap());
+    assert!(orders::has_grant(&db.pool, "token-2", &first, now + 10)
+        .await
+        .unwrap());
+    assert!(orders::has_grant(&db.pool, "token-2", &second, now + 10)
+        .await
+        .unwrap());
+    // Grants expire, and expired ones are purged.
+    assert!(!orders::has_grant(&db.pool, "token-2", &second, now + 200)
+        .await
+        .unwrap());
+    assert_eq!(
+        orders::purge_expired_grants(&db.pool, now + 200)
+            .await
+            .unwrap(),
+        2
+    );
+}
+
 async fn card_testing_pauses_card_payments(db: &Db) {
     let state = shop(db).await;
     let declined = TEST_CARDS
@@ -923,6 +984,7 @@ on_both_backends!(
     the_same_idempotency_key_gives_one_order_and_one_charge,
     every_declining_card_leaves_no_order_stock_change_or_coupon_use,
     card_testing_pauses_card_payments,
+    guest_grants_are_fresh_tokens_that_expire,
     duplicate_lines_are_one_line,
     paypal_is_paid_on_approval_and_released_on_cancel,
     interrupted_checkouts_are_settled_with_the_gateway,

@@ -174,6 +174,14 @@ mod tests {
     /// Pages then need the hash file beside the running binary, so tests that render pages
     /// leave it off.
     async fn shop_at(public_url: &str, hash_files: bool) -> TestShop {
+        shop_timed(public_url, hash_files, std::time::Duration::from_secs(30)).await
+    }
+
+    async fn shop_timed(
+        public_url: &str,
+        hash_files: bool,
+        request_timeout: std::time::Duration,
+    ) -> TestShop {
         static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "shop-routes-{}-{}",
@@ -207,7 +215,7 @@ mod tests {
         // here: a test names its client in X-Forwarded-For.
         let http = Http {
             guard: Guard::new(public_url, vec!["0.0.0.0/32".parse().unwrap()]),
-            request_timeout: std::time::Duration::from_secs(30),
+            request_timeout,
         };
         TestShop {
             router: router(options, state, http),
@@ -696,6 +704,127 @@ mod tests {
             assert!(mail.iter().any(
                 |m| m.contains("To: new@example.com") && m.contains("/account/confirm?token=")
             ));
+        });
+    }
+
+    #[test]
+    fn a_sign_in_ends_the_browsers_previous_session() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            let sign_in = path_of::<app::accounts::api::SignIn>();
+            let body = "email=ann%40example.com&password=correct+horse+battery";
+            let (_, headers, _) =
+                get_with(&shop, script_post(sign_in, body, "192.0.2.40", None)).await;
+            let first = set_cookie(&headers, "casefront_session").unwrap();
+            let (_, headers, _) = get_with(
+                &shop,
+                script_post(sign_in, body, "192.0.2.40", Some(&first)),
+            )
+            .await;
+            let second = set_cookie(&headers, "casefront_session").unwrap();
+            assert_ne!(first, second);
+            let who = path_of::<app::accounts::api::CurrentCustomer>();
+            let (_, _, old) =
+                get_with(&shop, script_post(who, "", "192.0.2.40", Some(&first))).await;
+            let (_, _, new) =
+                get_with(&shop, script_post(who, "", "192.0.2.40", Some(&second))).await;
+            assert_eq!(old, "null");
+            assert!(new.contains("ann@example.com"), "{new}");
+        });
+    }
+
+    /// Sends the same request `times` times from one client; the answers, in order.
+    async fn repeatedly(
+        shop: &TestShop,
+        times: usize,
+        request: impl Fn() -> Request<Body>,
+    ) -> Vec<String> {
+        let mut answers = Vec::new();
+        for _ in 0..times {
+            let (_, _, body) = get_with(shop, request()).await;
+            answers.push(body);
+        }
+        answers
+    }
+
+    #[test]
+    fn sign_ups_look_ups_and_code_checks_are_limited_per_client() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let sign_up = path_of::<app::accounts::api::SignUp>();
+            let mut n = 0;
+            let answers = repeatedly(&shop, 6, || {
+                n += 1;
+                let body = format!(
+                    "name=Flood&email=flood{n}%40example.com&password=another+long+password"
+                );
+                script_post(sign_up, &body, "192.0.2.50", None)
+            })
+            .await;
+            assert!(answers[..5].iter().all(|a| a == "\"Done\""), "{answers:?}");
+            assert!(
+                answers[5].contains("Too many sign-ups from your network"),
+                "{}",
+                answers[5]
+            );
+
+            let find = path_of::<app::orders::api::FindOrder>();
+            let answers = repeatedly(&shop, 11, || {
+                script_post(
+                    find,
+                    "number=CF-23456789&email=who%40example.com",
+                    "192.0.2.51",
+                    None,
+                )
+            })
+            .await;
+            assert!(
+                answers[..10]
+                    .iter()
+                    .all(|a| a.contains("couldn't find an order")),
+                "{answers:?}"
+            );
+            assert!(answers[10].contains("Too many look-ups"), "{}", answers[10]);
+
+            let check = path_of::<app::cart::api::ApplyCoupon>();
+            let answers = repeatedly(&shop, 31, || {
+                Request::post(check)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::ORIGIN, SHOP)
+                    .header("x-forwarded-for", "192.0.2.52")
+                    .body(Body::from(r#"{"code":"GUESS1","lines":[]}"#))
+                    .unwrap()
+            })
+            .await;
+            assert!(
+                answers[..30].iter().all(|a| !a.contains("TooManyTries")),
+                "{answers:?}"
+            );
+            assert!(answers[30].contains("TooManyTries"), "{}", answers[30]);
+            // Another client is not affected.
+            let (_, _, other) = get_with(
+                &shop,
+                script_post(
+                    find,
+                    "number=CF-23456789&email=who%40example.com",
+                    "192.0.2.99",
+                    None,
+                ),
+            )
+            .await;
+            assert!(other.contains("couldn't find an order"), "{other}");
+        });
+    }
+
+    #[test]
+    fn a_request_that_outlives_its_time_is_cut_off() {
+        on_shared_runtime(async {
+            // No time at all: the page's database reads cannot finish within it.
+            let shop = shop_timed(SHOP, false, std::time::Duration::ZERO).await;
+            let (status, headers, _) = get(&shop, "/shop").await;
+            assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+            assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         });
     }
 
