@@ -738,7 +738,7 @@ mod tests {
     async fn repeatedly(
         shop: &TestShop,
         times: usize,
-        request: impl Fn() -> Request<Body>,
+        mut request: impl FnMut() -> Request<Body>,
     ) -> Vec<String> {
         let mut answers = Vec::new();
         for _ in 0..times {
