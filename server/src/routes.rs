@@ -818,6 +818,32 @@ mod tests {
     }
 
     #[test]
+    fn password_changes_are_limited_per_client() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            customer(&shop, "ann@example.com", "correct horse battery").await;
+            let body = "email=ann%40example.com&password=correct+horse+battery";
+            let sign_in = path_of::<app::accounts::api::SignIn>();
+            let (_, headers, _) =
+                get_with(&shop, script_post(sign_in, body, "192.0.2.60", None)).await;
+            let session = set_cookie(&headers, "casefront_session").unwrap();
+            let change = path_of::<app::accounts::api::ChangePassword>();
+            let answers = repeatedly(&shop, 6, || {
+                let body = "current=not+my+password&new_password=a+brand+new+passphrase";
+                script_post(change, body, "192.0.2.60", Some(&session))
+            })
+            .await;
+            assert!(
+                answers[..5]
+                    .iter()
+                    .all(|a| a.contains("current password is not right")),
+                "{answers:?}"
+            );
+            assert!(answers[5].contains("Too many tries"), "{}", answers[5]);
+        });
+    }
+
+    #[test]
     fn a_request_that_outlives_its_time_is_cut_off() {
         on_shared_runtime(async {
             // No time at all: the page's database reads cannot finish within it.
