@@ -77,9 +77,10 @@ impl From<CheckoutError> for AppError {
 
 /// Places (or, for a repeated submission, finds) the order for `request`, sent from `client`.
 ///
-/// A card payment counts against the client's address and the contact e-mail before it is
-/// tried, and counts for good only if declined: a few declines an hour, then card payments
-/// pause, so stolen card numbers cannot be tested here.
+/// Declined card payments count against the client's address and the contact e-mail: a few
+/// an hour, then card payments pause, so stolen card numbers cannot be tested here. Only
+/// declines count, so shoppers who share an address (an office, a mobile network) never hold
+/// each other back.
 pub async fn place_order(
     state: &ServerState,
     request: &CheckoutRequest,
@@ -99,27 +100,24 @@ pub async fn place_order(
         (&throttle::DECLINES_PER_CLIENT, client.subject()),
         (&throttle::DECLINES_PER_EMAIL, email),
     ];
+    let pool = &state.db.pool;
     if by_card {
-        let pool = &state.db.pool;
-        for (taken, (limit, subject)) in counters.iter().enumerate() {
-            if let Err(wait) = limits::take(pool, limit, subject, now).await? {
-                for (limit, subject) in &counters[..taken] {
-                    limits::give_back(pool, limit, subject).await?;
-                }
+        for (limit, subject) in &counters {
+            if let Err(wait) = limits::check(pool, limit, subject, now).await? {
                 return Ok(CheckoutOutcome::CardPaymentsPaused {
                     minutes: minutes_to_wait(wait),
                 });
             }
         }
     }
-    let outcome = place_unthrottled(state, request, customer, now).await;
-    let declined = matches!(outcome, Ok(CheckoutOutcome::PaymentFailed(_)));
-    if by_card && !declined {
+    let outcome = place_unthrottled(state, request, customer, now).await?;
+    if by_card && matches!(outcome, CheckoutOutcome::PaymentFailed(_)) {
         for (limit, subject) in &counters {
-            limits::give_back(&state.db.pool, limit, subject).await?;
+            // Already at the limit (tries that raced past the check): nothing more to count.
+            let _ = limits::take(pool, limit, subject, now).await?;
         }
     }
-    outcome
+    Ok(outcome)
 }
 
 async fn place_unthrottled(

@@ -55,6 +55,24 @@ pub async fn take(
     Ok(Err(limit.take(tat, now_ms).err().unwrap_or(limit.every)))
 }
 
+/// Whether `subject` could take an action under `limit` now, without taking it: for limits
+/// that count only failures known afterwards (a declined payment), where counting every try
+/// up front would hold back honest shoppers who share an address.
+pub async fn check(
+    pool: &AnyPool,
+    limit: &Limit,
+    subject: &str,
+    now: OffsetDateTime,
+) -> Result<Result<(), Duration>, sqlx::Error> {
+    let tat: Option<i64> = sqlx::query("SELECT tat FROM rate_limits WHERE key = $1")
+        .bind(key(limit, subject))
+        .fetch_optional(pool)
+        .await?
+        .map(|row| row.try_get("tat"))
+        .transpose()?;
+    Ok(limit.take(tat, millis(now)).map(|_| ()))
+}
+
 /// Gives back an action taken under `limit` (a sign-in that succeeded, a payment that went
 /// through): only failures count against the subject.
 pub async fn give_back(pool: &AnyPool, limit: &Limit, subject: &str) -> Result<(), sqlx::Error> {
