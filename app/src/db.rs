@@ -58,11 +58,18 @@ impl Db {
     /// every pending migration.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         let backend = Backend::from_url(url)?;
-        let pool = open_pool(url).await?;
         match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+            Backend::Sqlite => {
+                // Migrations run on a connection of their own with foreign keys off, as
+                // SQLite's procedure for rebuilding a table requires: with them on, dropping
+                // the old table would take its children's rows with it.
+                let migrating = open_pool_with(url, ForeignKeys::Off).await?;
+                SQLITE_MIGRATIONS.run(&migrating).await?;
+                migrating.close().await;
+            }
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&open_pool(url).await?).await?,
         }
+        let pool = open_pool(url).await?;
         Ok(Db { pool, backend })
     }
 
@@ -89,8 +96,20 @@ pub async fn claim_once(tx: &mut sqlx::AnyConnection, key: &str) -> Result<bool,
     Ok(claimed == 1)
 }
 
+/// Whether SQLite enforces foreign keys on a pool's connections.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ForeignKeys {
+    On,
+    /// Only while migrating.
+    Off,
+}
+
 /// Opens a pool without migrating: for administration, such as creating a database.
 pub async fn open_pool(url: &str) -> Result<AnyPool, DbError> {
+    open_pool_with(url, ForeignKeys::On).await
+}
+
+async fn open_pool_with(url: &str, foreign_keys: ForeignKeys) -> Result<AnyPool, DbError> {
     install_default_drivers();
     let backend = Backend::from_url(url)?;
     let mut url = url.to_owned();
@@ -110,8 +129,13 @@ pub async fn open_pool(url: &str) -> Result<AnyPool, DbError> {
                     // concurrent writers wait their turn instead of failing.
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                         PRAGMA busy_timeout = 5000;",
                     )
+                    .await?;
+                    conn.execute(match foreign_keys {
+                        ForeignKeys::On => "PRAGMA foreign_keys = ON;",
+                        ForeignKeys::Off => "PRAGMA foreign_keys = OFF;",
+                    })
                     .await?;
                 }
                 Ok(())
@@ -172,6 +196,67 @@ mod tests {
         prepare_sqlite_file(&mut url).unwrap();
         assert!(dir.join("nested").is_dir());
         assert!(url.ends_with("?mode=rwc"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The rebuild of the orders table (migration 6) keeps every order, its lines and its
+    /// timeline, and the lines still point at their order afterwards.
+    #[tokio::test]
+    async fn rebuilding_the_orders_table_keeps_orders_and_their_children() {
+        let dir = std::env::temp_dir().join(format!("shop-db-rebuild-{}", std::process::id()));
+        let url = format!("sqlite://{}/shop.db", dir.display());
+        let before_rebuild = Migrator {
+            migrations: std::borrow::Cow::Owned(SQLITE_MIGRATIONS.migrations[..5].to_vec()),
+            ..Migrator::DEFAULT
+        };
+        let old = open_pool_with(&url, ForeignKeys::Off).await.unwrap();
+        before_rebuild.run(&old).await.unwrap();
+        for sql in [
+            "INSERT INTO orders (id, number, idempotency_key, email, status, ship_name, ship_line1, \
+             ship_line2, ship_city, ship_region, ship_postcode, ship_country, ship_phone, \
+             shipping_method, subtotal_cents, discount_cents, shipping_cents, total_cents, \
+             payment_method, dispatch_by, delivery_from, delivery_to, placed_at) VALUES \
+             (7, 'CF-23456789', 'key-1', 'a@example.com', 'paid', 'A', '1 Way', '', 'Town', '', \
+             '12345', 'US', '', 'standard', 1000, 0, 500, 1500, 'card', '2026-01-02', \
+             '2026-01-09', '2026-01-20', 1)",
+            "INSERT INTO order_lines (order_id, sku, product_name, options, image_path, \
+             unit_price_cents, quantity) VALUES (7, 'SKU', 'Case', 'iPhone', '/img', 1000, 1)",
+            "INSERT INTO order_events (order_id, status, note, at) VALUES (7, 'paid', 'Placed', 1)",
+        ] {
+            sqlx::query(sql).execute(&old).await.unwrap();
+        }
+        old.close().await;
+
+        let db = Db::connect(&url).await.unwrap();
+        let count = |sql: &'static str| {
+            let pool = db.pool.clone();
+            async move {
+                let row = sqlx::query(sql).fetch_one(&pool).await.unwrap();
+                sqlx::Row::try_get::<i64, _>(&row, 0).unwrap()
+            }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM orders WHERE id = 7").await, 1);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM order_lines WHERE order_id = 7").await,
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM order_events WHERE order_id = 7").await,
+            1
+        );
+        // The new status is allowed, and the lines still refer to the orders table.
+        sqlx::query("UPDATE orders SET status = 'payment_failed' WHERE id = 7")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let orphan = sqlx::query(
+            "INSERT INTO order_lines (order_id, sku, product_name, options, image_path, \
+             unit_price_cents, quantity) VALUES (999, 'SKU', 'Case', '', '', 1, 1)",
+        )
+        .execute(&db.pool)
+        .await;
+        assert!(orphan.is_err(), "foreign keys are enforced again");
+        db.close().await;
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -629,16 +629,21 @@ async fn every_declining_card_leaves_no_order_stock_change_or_coupon_use(db: &Db
             CheckoutOutcome::PaymentFailed(failure) => assert_eq!(failure.reason, reason),
             other => panic!("{number}: expected a refused payment, got {other:?}"),
         }
+        // The order is kept, closed as unpaid with the reason on its timeline, for support.
         assert_eq!(
-            count(db, "SELECT COUNT(*) FROM orders").await,
+            count(
+                db,
+                "SELECT COUNT(*) FROM orders WHERE status <> 'payment_failed'"
+            )
+            .await,
             0,
             "{number}"
         );
-        assert_eq!(
-            count(db, "SELECT COUNT(*) FROM order_lines").await,
-            0,
-            "{number}"
+        let noted = format!(
+            "SELECT COUNT(*) FROM order_events WHERE status = 'payment_failed' AND note LIKE '%{}%'",
+            reason.code()
         );
+        assert_eq!(count(db, &noted).await, 1, "{number}");
         assert_eq!(stock(db, CLEAR).await, before, "{number}");
         assert_eq!(
             count(db, "SELECT COUNT(*) FROM coupon_redemptions").await,
@@ -673,7 +678,7 @@ async fn start_paypal(state: &ServerState) -> String {
     )
     .await;
     match checkout(state, &req).await {
-        CheckoutOutcome::ApprovePayPal { url } => url,
+        CheckoutOutcome::ApprovePayPal { url, .. } => url,
         other => panic!("expected the PayPal approval step, got {other:?}"),
     }
 }
@@ -701,7 +706,14 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
         })
     );
     assert_eq!(stock(db, CLEAR).await, before);
-    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM orders WHERE status = 'payment_failed'"
+        )
+        .await,
+        1
+    );
 
     let url = start_paypal(&state).await;
     let (number, in_time) = gateway
@@ -737,7 +749,10 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
             }
         ))
     );
-    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        1
+    );
     assert_eq!(
         count(
             db,
@@ -787,6 +802,9 @@ impl PaymentGateway for LostAnswers {
     }
     fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
         self.inner.void(key)
+    }
+    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.refund(key)
     }
 }
 
@@ -842,7 +860,14 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
     start_paypal(&state).await;
 
     assert_eq!(settle_interrupted(&state, later).await.unwrap(), 3);
-    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM orders WHERE status = 'payment_failed'"
+        )
+        .await,
+        2
+    );
     assert_eq!(
         count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
         1
@@ -872,6 +897,237 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
         )
         .await,
         1
+    );
+}
+
+/// A provider that is slow to answer: while it charges, the shop's interrupted-checkout job
+/// (on this or another instance) closes the order as unpaid.
+#[derive(Debug)]
+struct OvertakenCharge {
+    inner: TestGateway,
+    db: Db,
+}
+
+impl PaymentGateway for OvertakenCharge {
+    fn charge_card<'a>(
+        &'a self,
+        key: &'a str,
+        amount: Money,
+        card: &'a CardDetails,
+    ) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            let mut conn = self.db.pool.acquire().await.unwrap();
+            let order = orders::find_by_number(&mut conn, key)
+                .await
+                .unwrap()
+                .unwrap();
+            drop(conn);
+            assert!(
+                orders::fail_payment(&self.db.pool, order.id, "timed out", 0)
+                    .await
+                    .unwrap()
+            );
+            self.inner.charge_card(key, amount, card).await
+        })
+    }
+    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
+        self.inner.start_paypal(key, amount)
+    }
+    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
+        self.inner.capture_paypal(key)
+    }
+    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
+        self.inner.find_payment(key)
+    }
+    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.void(key)
+    }
+    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.refund(key)
+    }
+}
+
+async fn a_charge_for_an_order_closed_meanwhile_is_refunded(db: &Db) {
+    let state = shop(db).await;
+    let before = stock(db, CLEAR).await;
+    let overtaken = ServerState {
+        gateway: Arc::new(OvertakenCharge {
+            inner: state.test_gateway.clone().unwrap(),
+            db: db.clone(),
+        }),
+        ..state.clone()
+    };
+    let req = request(&state, "late@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+    let outcome = place_order(&overtaken, &req, None, &client(), OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, CheckoutOutcome::PaymentFailed(_)),
+        "the shopper must not see an order that does not stand: {outcome:?}"
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM gateway_payments WHERE state = 'refunded'"
+        )
+        .await,
+        1,
+        "the charge without an order is given back"
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        0
+    );
+    assert_eq!(stock(db, CLEAR).await, before);
+    // Asking again gives the same answer, and refunds nothing more.
+    let again = checkout(&state, &req).await;
+    assert!(
+        matches!(again, CheckoutOutcome::PaymentFailed(_)),
+        "{again:?}"
+    );
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
+}
+
+/// A provider that cannot answer about one payment (an outage on its side).
+#[derive(Debug)]
+struct OneUnreachable {
+    inner: TestGateway,
+    broken: String,
+}
+
+impl OneUnreachable {
+    fn check(&self, key: &str) -> Result<(), GatewayError> {
+        if key == self.broken {
+            Err(GatewayError("timed out".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl PaymentGateway for OneUnreachable {
+    fn charge_card<'a>(
+        &'a self,
+        key: &'a str,
+        amount: Money,
+        card: &'a CardDetails,
+    ) -> GatewayFuture<'a, ChargeOutcome> {
+        self.inner.charge_card(key, amount, card)
+    }
+    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
+        self.inner.start_paypal(key, amount)
+    }
+    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            self.check(key)?;
+            self.inner.capture_paypal(key).await
+        })
+    }
+    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
+        Box::pin(async move {
+            self.check(key)?;
+            self.inner.find_payment(key).await
+        })
+    }
+    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.void(key)
+    }
+    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.refund(key)
+    }
+}
+
+/// Leaves a card checkout awaiting payment, as a server stop between charge and answer does;
+/// returns the order number.
+async fn interrupted_card_checkout(state: &ServerState, email: &str, charged: bool) -> String {
+    let lossy = ServerState {
+        gateway: Arc::new(LostAnswers {
+            inner: state.test_gateway.clone().unwrap(),
+            charge_first: charged,
+        }),
+        ..state.clone()
+    };
+    let req = request(state, email, &[(CLEAR, 1)], None, card(VISA)).await;
+    assert!(
+        place_order(&lossy, &req, None, &client(), OffsetDateTime::now_utc())
+            .await
+            .is_err()
+    );
+    let mut conn = state.db.pool.acquire().await.unwrap();
+    orders::find_by_key(&mut conn, &req.idempotency_key)
+        .await
+        .unwrap()
+        .unwrap()
+        .number
+}
+
+async fn one_unsettled_order_never_holds_up_the_others(db: &Db) {
+    let state = shop(db).await;
+    let broken = interrupted_card_checkout(&state, "one@example.com", true).await;
+    interrupted_card_checkout(&state, "two@example.com", true).await;
+    interrupted_card_checkout(&state, "three@example.com", false).await;
+    let outage = ServerState {
+        gateway: Arc::new(OneUnreachable {
+            inner: state.test_gateway.clone().unwrap(),
+            broken: broken.clone(),
+        }),
+        ..state.clone()
+    };
+    let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
+    assert_eq!(settle_interrupted(&outage, later).await.unwrap(), 2);
+    let awaiting = "SELECT COUNT(*) FROM orders WHERE status = 'awaiting_payment'";
+    assert_eq!(count(db, awaiting).await, 1);
+    // Once the provider answers again, the last one is settled too: paid, as it was charged.
+    assert_eq!(settle_interrupted(&state, later).await.unwrap(), 1);
+    assert_eq!(count(db, awaiting).await, 0);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        2
+    );
+}
+
+async fn two_instances_settling_at_once_settle_each_order_once(db: &Db) {
+    let state = shop(db).await;
+    let before = stock(db, CLEAR).await;
+    for i in 0..4 {
+        interrupted_card_checkout(&state, &format!("c{i}@example.com"), i % 2 == 0).await;
+    }
+    start_paypal(&state).await;
+    let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
+    let (a, b) = tokio::join!(
+        settle_interrupted(&state, later),
+        settle_interrupted(&state, later)
+    );
+    assert!(a.unwrap() + b.unwrap() >= 5);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
+        2
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM orders WHERE status = 'payment_failed'"
+        )
+        .await,
+        3
+    );
+    // Stock given back exactly once for each closed order, and one timeline entry each.
+    assert_eq!(stock(db, CLEAR).await, before - 2);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM order_events WHERE status = 'payment_failed'"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM order_events WHERE status = 'paid'"
+        )
+        .await,
+        2
     );
 }
 
@@ -989,5 +1245,8 @@ on_both_backends!(
     paypal_is_paid_on_approval_and_released_on_cancel,
     interrupted_checkouts_are_settled_with_the_gateway,
     a_retry_after_a_lost_answer_resumes_without_charging_twice,
+    a_charge_for_an_order_closed_meanwhile_is_refunded,
+    one_unsettled_order_never_holds_up_the_others,
+    two_instances_settling_at_once_settle_each_order_once,
     history_is_newest_first_paginated_and_only_the_owners,
 );

@@ -17,22 +17,53 @@ use {
     time::OffsetDateTime,
 };
 
-/// A guest who just placed an order may come back to it from this browser.
+/// A guest who just placed an order, or is about to approve its PayPal payment, may come back
+/// to it from this browser, and only from it.
 #[cfg(feature = "ssr")]
 async fn remember_guest_order(
     state: &ServerState,
     outcome: &CheckoutOutcome,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    if let CheckoutOutcome::Placed { number } = outcome {
-        let mut conn = state.db.pool.acquire().await?;
-        if let Some(order) = repo::find_by_number(&mut conn, number).await? {
-            if order.customer_id.is_none() {
-                access::grant_to_this_browser(state, order.id, now.unix_timestamp()).await?;
-            }
+    let (CheckoutOutcome::Placed { number } | CheckoutOutcome::ApprovePayPal { number, .. }) =
+        outcome
+    else {
+        return Ok(());
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    if let Some(order) = repo::find_by_number(&mut conn, number).await? {
+        drop(conn);
+        if order.customer_id.is_none() {
+            access::grant_to_this_browser(state, order.id, now.unix_timestamp()).await?;
         }
     }
     Ok(())
+}
+
+/// The order behind a PayPal approval, if the asker is its shopper (the account that placed
+/// it, or the browser a guest placed it from); anyone else holding the address gets nothing.
+#[cfg(feature = "ssr")]
+async fn owned_approval(
+    state: &ServerState,
+    reference: &str,
+) -> Result<crate::payments::test_gateway::PayPalApproval, AppError> {
+    let gateway = state.test_gateway.as_ref().ok_or(AppError::NotFound)?;
+    let approval = gateway
+        .approval(reference)
+        .await
+        .map_err(service::CheckoutError::Gateway)?
+        .ok_or(AppError::NotFound)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, &approval.key)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let me = signed_in().await?.map(|c| c.id);
+    if access::may_view(state, &order.number, order.customer_id, me).await? {
+        Ok(approval)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 // JSON, not form encoding: an empty list must arrive as an empty list.
@@ -58,12 +89,7 @@ pub struct PayPalPayment {
 #[server]
 pub async fn paypal_payment(reference: String) -> Result<PayPalPayment, AppError> {
     let state = server_state()?;
-    let gateway = state.test_gateway.as_ref().ok_or(AppError::NotFound)?;
-    let approval = gateway
-        .approval(&reference)
-        .await
-        .map_err(service::CheckoutError::Gateway)?
-        .ok_or(AppError::NotFound)?;
+    let approval = owned_approval(&state, &reference).await?;
     Ok(PayPalPayment {
         shop: state.store.name.clone(),
         amount: approval.amount,
@@ -78,6 +104,7 @@ pub async fn paypal_decision(
     approve: bool,
 ) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
+    owned_approval(&state, &reference).await?;
     let now = OffsetDateTime::now_utc();
     let outcome = service::answer_paypal(&state, &reference, approve, now)
         .await?

@@ -171,8 +171,8 @@ pub enum CheckoutOutcome {
     CouponRefused(CouponRejection),
     /// The payment was refused; the order was not placed and nothing was kept.
     PaymentFailed(PaymentFailure),
-    /// PayPal: the shopper approves the payment at `url`.
-    ApprovePayPal { url: String },
+    /// PayPal: the shopper approves the payment for order `number` at `url`.
+    ApprovePayPal { url: String, number: String },
     /// Too many declined card payments from this client or for this e-mail address: card
     /// payments pause for `minutes`. Nothing was charged or reserved.
     CardPaymentsPaused { minutes: u64 },

@@ -233,7 +233,7 @@ fn CheckoutView() -> impl IntoView {
                     navigate(&format!("/orders/{number}?placed=1"), Default::default());
                     store.update(|c| c.clear());
                 }
-                Ok(CheckoutOutcome::ApprovePayPal { url }) => navigate(&url, Default::default()),
+                Ok(CheckoutOutcome::ApprovePayPal { url, .. }) => navigate(&url, Default::default()),
                 Ok(CheckoutOutcome::Invalid(found)) => {
                     errors.set(found);
                     focus_first_error();

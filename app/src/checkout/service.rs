@@ -25,7 +25,7 @@ use crate::orders::email::confirmation;
 use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
-use crate::payments::gateway::{ChargeOutcome, GatewayError, PaymentChoice};
+use crate::payments::gateway::{ChargeOutcome, DeclineReason, GatewayError, PaymentChoice};
 use crate::pricing::coupon::CouponRejection;
 use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::CouponOutcome;
@@ -438,9 +438,7 @@ async fn pay(
     now: OffsetDateTime,
 ) -> Result<CheckoutOutcome, CheckoutError> {
     if order.status != OrderStatus::AwaitingPayment {
-        return Ok(CheckoutOutcome::Placed {
-            number: order.number.clone(),
-        });
+        return closed(state, order).await;
     }
     let outcome = match payment {
         PaymentChoice::Card(card) => {
@@ -454,7 +452,10 @@ async fn pay(
                 .gateway
                 .start_paypal(&order.number, order.total)
                 .await?;
-            return Ok(CheckoutOutcome::ApprovePayPal { url });
+            return Ok(CheckoutOutcome::ApprovePayPal {
+                url,
+                number: order.number.clone(),
+            });
         }
     };
     settle(state, order, outcome, now).await
@@ -468,16 +469,13 @@ pub async fn finish_paypal(
 ) -> Result<CheckoutOutcome, CheckoutError> {
     let mut conn = state.db.pool.acquire().await?;
     let Some(order) = repo::find_by_number(&mut conn, number).await? else {
-        // Released already: the approval was cancelled or timed out.
         return Ok(CheckoutOutcome::PaymentFailed(PaymentFailure {
-            reason: crate::payments::gateway::DeclineReason::PayPalCancelled,
+            reason: DeclineReason::PayPalCancelled,
         }));
     };
     drop(conn);
     if order.status != OrderStatus::AwaitingPayment {
-        return Ok(CheckoutOutcome::Placed {
-            number: order.number,
-        });
+        return closed(state, &order).await;
     }
     let outcome = state.gateway.capture_paypal(&order.number).await?;
     settle(state, &order, outcome, now).await
@@ -500,34 +498,78 @@ pub async fn answer_paypal(
     Ok(Some(match finish_paypal(state, &number, now).await? {
         CheckoutOutcome::PaymentFailed(_) if approve && !in_time => {
             CheckoutOutcome::PaymentFailed(PaymentFailure {
-                reason: crate::payments::gateway::DeclineReason::PayPalExpired,
+                reason: DeclineReason::PayPalExpired,
             })
         }
         outcome => outcome,
     }))
 }
 
+/// The answer for an order that is no longer awaiting its payment: placed, or the reason its
+/// payment failed, as the gateway recorded it.
+async fn closed(state: &ServerState, order: &OrderState) -> Result<CheckoutOutcome, CheckoutError> {
+    if order.status.is_placed() {
+        return Ok(CheckoutOutcome::Placed {
+            number: order.number.clone(),
+        });
+    }
+    let reason = match state.gateway.find_payment(&order.number).await? {
+        Some(ChargeOutcome::Declined(reason)) => reason,
+        _ if order.paid_by_paypal => DeclineReason::PayPalExpired,
+        _ => DeclineReason::ProcessingError,
+    };
+    Ok(CheckoutOutcome::PaymentFailed(PaymentFailure { reason }))
+}
+
+/// Records what the gateway said about an order's payment. Each settlement is one conditional
+/// update of the order's row, so of two racing settlements (a shopper's retry, the job on
+/// another instance) exactly one changes the order, and the other reads what it became.
 async fn settle(
     state: &ServerState,
     order: &OrderState,
     outcome: ChargeOutcome,
     now: OffsetDateTime,
 ) -> Result<CheckoutOutcome, CheckoutError> {
+    let pool = &state.db.pool;
     match outcome {
         ChargeOutcome::Succeeded { reference } => {
-            if repo::mark_paid(&state.db.pool, order.id, &reference, now.unix_timestamp()).await? {
+            if repo::mark_paid(pool, order.id, &reference, now.unix_timestamp()).await? {
                 send_confirmation(state, &order.number).await;
+                return Ok(CheckoutOutcome::Placed {
+                    number: order.number.clone(),
+                });
             }
-            Ok(CheckoutOutcome::Placed {
-                number: order.number.clone(),
-            })
-        }
-        ChargeOutcome::Declined(reason) => {
-            repo::release(&state.db.pool, order.id).await?;
+            let current = repo::state(pool, order.id).await?;
+            if current.as_ref().is_some_and(|o| o.status.is_placed()) {
+                return Ok(CheckoutOutcome::Placed {
+                    number: order.number.clone(),
+                });
+            }
+            // The order was closed as unpaid meanwhile (its checkout timed out), and its stock
+            // may be sold again: a charge without an order is given back.
+            tracing::error!(
+                number = %order.number,
+                reference,
+                "a payment arrived for an order already closed as unpaid; refunding it"
+            );
+            state.gateway.refund(&order.number).await?;
+            let reason = if order.paid_by_paypal {
+                DeclineReason::PayPalExpired
+            } else {
+                DeclineReason::ProcessingError
+            };
             Ok(CheckoutOutcome::PaymentFailed(PaymentFailure { reason }))
         }
-        ChargeOutcome::AwaitingApproval => Err(GatewayError(format!(
-            "payment for {} is still awaiting approval",
+        ChargeOutcome::Declined(reason) => {
+            let why = format!(
+                "Payment failed ({}); stock and promo code given back.",
+                reason.code()
+            );
+            repo::fail_payment(pool, order.id, &why, now.unix_timestamp()).await?;
+            Ok(CheckoutOutcome::PaymentFailed(PaymentFailure { reason }))
+        }
+        ChargeOutcome::AwaitingApproval | ChargeOutcome::Refunded => Err(GatewayError(format!(
+            "payment for {} cannot be settled in its state ({outcome:?})",
             order.number
         ))
         .into()),
@@ -560,8 +602,9 @@ pub async fn send_confirmation(state: &ServerState, number: &str) {
 
 /// Settles checkouts left awaiting payment for longer than `PAYMENT_TIMEOUT_SECS` (the server
 /// stopped mid-checkout, or the shopper left the PayPal page): asks the gateway what happened,
-/// then marks the order paid or gives its stock and promo code back. Returns how many were
-/// settled.
+/// then marks the order paid or closes it and gives its stock and promo code back. Each order
+/// is settled on its own: one that fails (the gateway is down) is logged and tried again next
+/// time, and never holds up the others. Returns how many were settled.
 pub async fn settle_interrupted(
     state: &ServerState,
     now: OffsetDateTime,
@@ -571,29 +614,46 @@ pub async fn settle_interrupted(
             .await?;
     let mut settled = 0;
     for order in stale {
-        let mut outcome = if order.paid_by_paypal {
-            // An approval that was given but never captured is taken now.
-            Some(
-                state
-                    .gateway
-                    .capture_paypal(&order.number)
-                    .await
-                    .unwrap_or(ChargeOutcome::AwaitingApproval),
-            )
-        } else {
-            state.gateway.find_payment(&order.number).await?
-        };
-        if outcome == Some(ChargeOutcome::AwaitingApproval) {
-            state.gateway.void(&order.number).await?;
-            outcome = state.gateway.find_payment(&order.number).await?;
+        match settle_one_interrupted(state, &order, now).await {
+            Ok(()) => settled += 1,
+            Err(err) => tracing::error!(
+                number = %order.number,
+                error = %err,
+                "cannot settle an interrupted checkout yet; trying again later"
+            ),
         }
-        let outcome = match outcome {
-            Some(ChargeOutcome::Succeeded { reference }) => ChargeOutcome::Succeeded { reference },
-            // Never charged, refused, or abandoned: nothing was taken.
-            _ => ChargeOutcome::Declined(crate::payments::gateway::DeclineReason::ProcessingError),
-        };
-        settle(state, &order, outcome, now).await?;
-        settled += 1;
     }
     Ok(settled)
+}
+
+async fn settle_one_interrupted(
+    state: &ServerState,
+    order: &OrderState,
+    now: OffsetDateTime,
+) -> Result<(), CheckoutError> {
+    let gateway = &state.gateway;
+    let mut outcome = if order.paid_by_paypal {
+        // An approval that was given but never captured is taken now.
+        Some(gateway.capture_paypal(&order.number).await?)
+    } else {
+        gateway.find_payment(&order.number).await?
+    };
+    if outcome == Some(ChargeOutcome::AwaitingApproval) {
+        gateway.void(&order.number).await?;
+        outcome = gateway.find_payment(&order.number).await?;
+    }
+    match outcome {
+        Some(ChargeOutcome::Succeeded { reference }) => {
+            settle(state, order, ChargeOutcome::Succeeded { reference }, now).await?;
+        }
+        // Never charged, refused, or abandoned: nothing was taken.
+        _ => {
+            let why = format!(
+                "Not paid within {} minutes of checkout; stock and promo code given back.",
+                PAYMENT_TIMEOUT_SECS / 60
+            );
+            repo::fail_payment(&state.db.pool, order.id, &why, now.unix_timestamp()).await?;
+        }
+    }
+    Ok(())
 }

@@ -182,6 +182,9 @@ pub async fn set_totals(
     Ok(())
 }
 
+/// The orders a shopper placed (see `OrderStatus::is_placed`), as an SQL condition.
+const PLACED: &str = "status NOT IN ('awaiting_payment', 'payment_failed')";
+
 const STATE_COLUMNS: &str = "id, number, status, total_cents, payment_method, customer_id, email";
 
 fn order_state(row: &AnyRow) -> Result<OrderState, sqlx::Error> {
@@ -297,14 +300,25 @@ pub async fn mark_paid(
     Ok(updated == 1)
 }
 
-/// Gives back what an unpaid order held (its stock and its promo-code use) and deletes it, in
-/// one transaction. False if it was not awaiting payment any more.
-pub async fn release(pool: &AnyPool, order_id: i64) -> Result<bool, sqlx::Error> {
+/// Closes an order whose payment failed: gives back what it held (its stock and its promo-code
+/// use) and marks it `payment_failed` with `why` on its timeline, in one transaction. The row
+/// stays, for support and audit. False if it was not awaiting payment any more.
+pub async fn fail_payment(
+    pool: &AnyPool,
+    order_id: i64,
+    why: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let to = OrderStatus::AwaitingPayment
+        .transition(OrderStatus::PaymentFailed)
+        .map_err(|e| bad_value(&e.to_string()))?;
     let mut tx = pool.begin().await?;
-    // Written first, so SQLite takes its write lock before anything is read.
+    // Written first: the conditional update is the row lock (and SQLite's write lock), so of
+    // two settlements racing, one closes the order and the other finds it closed.
     let number: Option<String> = sqlx::query(
-        "UPDATE orders SET status = 'awaiting_payment' WHERE id = $1 AND status = 'awaiting_payment' RETURNING number",
+        "UPDATE orders SET status = $1 WHERE id = $2 AND status = 'awaiting_payment' RETURNING number",
     )
+    .bind(to.slug())
     .bind(order_id)
     .fetch_optional(&mut *tx)
     .await?
@@ -329,24 +343,34 @@ pub async fn release(pool: &AnyPool, order_id: i64) -> Result<bool, sqlx::Error>
         .bind(&number)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM orders WHERE id = $1")
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
+    add_event(&mut tx, order_id, to, why, now).await?;
     tx.commit().await?;
     Ok(true)
 }
 
-/// The whole order, and whose it is. Orders awaiting payment are not shown to anyone.
+/// The current state of order `order_id`.
+pub async fn state(pool: &AnyPool, order_id: i64) -> Result<Option<OrderState>, sqlx::Error> {
+    sqlx::query(&format!("SELECT {STATE_COLUMNS} FROM orders WHERE id = $1"))
+        .bind(order_id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(order_state)
+        .transpose()
+}
+
+/// The whole order, and whose it is. Orders awaiting or refused payment are not shown to
+/// anyone.
 pub async fn detail(
     pool: &AnyPool,
     number: &str,
 ) -> Result<Option<(OrderDetail, Option<i64>)>, sqlx::Error> {
-    let Some(row) =
-        sqlx::query("SELECT * FROM orders WHERE number = $1 AND status <> 'awaiting_payment'")
-            .bind(number)
-            .fetch_optional(pool)
-            .await?
+    let Some(row) = sqlx::query(&format!(
+        "SELECT * FROM orders WHERE number = $1 AND {PLACED}"
+    ))
+    .bind(number)
+    .fetch_optional(pool)
+    .await?
     else {
         return Ok(None);
     };
@@ -435,9 +459,9 @@ pub async fn history(
     customer_id: i64,
     page: u32,
 ) -> Result<OrderHistoryPage, sqlx::Error> {
-    let count: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND status <> 'awaiting_payment'",
-    )
+    let count: i64 = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND {PLACED}"
+    ))
     .bind(customer_id)
     .fetch_one(pool)
     .await?
@@ -447,12 +471,12 @@ pub async fn history(
         .div_ceil(HISTORY_PAGE_SIZE)
         .max(1);
     let page = page.clamp(1, pages);
-    let orders = sqlx::query(
+    let orders = sqlx::query(&format!(
         "SELECT o.number, o.status, o.placed_at, o.total_cents, \
                 (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS items \
-         FROM orders o WHERE o.customer_id = $1 AND o.status <> 'awaiting_payment' \
-         ORDER BY o.placed_at DESC, o.id DESC LIMIT $2 OFFSET $3",
-    )
+         FROM orders o WHERE o.customer_id = $1 AND o.{PLACED} \
+         ORDER BY o.placed_at DESC, o.id DESC LIMIT $2 OFFSET $3"
+    ))
     .bind(customer_id)
     .bind(i64::from(HISTORY_PAGE_SIZE))
     .bind(i64::from((page - 1) * HISTORY_PAGE_SIZE))
@@ -554,9 +578,9 @@ pub async fn find_for_guest(
     number: &str,
     email: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query(
-        "SELECT id FROM orders WHERE number = $1 AND email = $2 AND status <> 'awaiting_payment'",
-    )
+    sqlx::query(&format!(
+        "SELECT id FROM orders WHERE number = $1 AND email = $2 AND {PLACED}"
+    ))
     .bind(number)
     .bind(email)
     .fetch_optional(pool)

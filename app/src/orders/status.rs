@@ -7,7 +7,6 @@ use thiserror::Error;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OrderStatus {
     /// Stock and promo code are held while the payment is taken; never shown to the shopper.
-    /// A payment that fails deletes the order and gives everything back.
     AwaitingPayment,
     /// Placed and paid; not yet picked for shipping. The shopper may still change or cancel.
     Paid,
@@ -17,6 +16,9 @@ pub enum OrderStatus {
     Delivered,
     Cancelled,
     Refunded,
+    /// The payment was refused, cancelled or never completed: stock and promo code were given
+    /// back. Kept for support and audit; never shown to the shopper as an order.
+    PaymentFailed,
 }
 
 /// A change of status the rules do not allow.
@@ -28,7 +30,7 @@ pub struct InvalidTransition {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 7] = [
+    pub const ALL: [OrderStatus; 8] = [
         OrderStatus::AwaitingPayment,
         OrderStatus::Paid,
         OrderStatus::Processing,
@@ -36,20 +38,21 @@ impl OrderStatus {
         OrderStatus::Delivered,
         OrderStatus::Cancelled,
         OrderStatus::Refunded,
+        OrderStatus::PaymentFailed,
     ];
 
     /// The statuses this one may move to.
     pub fn next(self) -> &'static [OrderStatus] {
         use OrderStatus::*;
         match self {
-            AwaitingPayment => &[Paid],
+            AwaitingPayment => &[Paid, PaymentFailed],
             Paid => &[Processing, Cancelled],
             Processing => &[Shipped],
             Shipped => &[Delivered],
             // A refund follows a cancellation, or an accepted problem after delivery.
             Delivered => &[Refunded],
             Cancelled => &[Refunded],
-            Refunded => &[],
+            Refunded | PaymentFailed => &[],
         }
     }
 
@@ -76,7 +79,17 @@ impl OrderStatus {
             OrderStatus::Delivered => "delivered",
             OrderStatus::Cancelled => "cancelled",
             OrderStatus::Refunded => "refunded",
+            OrderStatus::PaymentFailed => "payment_failed",
         }
+    }
+
+    /// True for an order the shopper placed: paid, whatever happened since. Orders awaiting
+    /// or refused payment are the shop's own business.
+    pub fn is_placed(self) -> bool {
+        !matches!(
+            self,
+            OrderStatus::AwaitingPayment | OrderStatus::PaymentFailed
+        )
     }
 
     /// The status as a badge on order pages.
@@ -89,6 +102,7 @@ impl OrderStatus {
             OrderStatus::Delivered => "Delivered",
             OrderStatus::Cancelled => "Cancelled",
             OrderStatus::Refunded => "Refunded",
+            OrderStatus::PaymentFailed => "Payment failed",
         }
     }
 
@@ -107,6 +121,7 @@ impl fmt::Display for OrderStatus {
             OrderStatus::Delivered => "delivered",
             OrderStatus::Cancelled => "cancelled",
             OrderStatus::Refunded => "refunded",
+            OrderStatus::PaymentFailed => "not paid",
         })
     }
 }
@@ -143,8 +158,17 @@ mod tests {
     }
 
     #[test]
-    fn refunded_is_final_and_slugs_round_trip() {
+    fn refunded_and_failed_payments_are_final_and_slugs_round_trip() {
         assert!(OrderStatus::Refunded.next().is_empty());
+        assert!(OrderStatus::PaymentFailed.next().is_empty());
+        assert_eq!(
+            OrderStatus::AwaitingPayment.transition(OrderStatus::PaymentFailed),
+            Ok(OrderStatus::PaymentFailed)
+        );
+        assert!(OrderStatus::Paid
+            .transition(OrderStatus::PaymentFailed)
+            .is_err());
+        assert!(!OrderStatus::PaymentFailed.is_placed() && OrderStatus::Paid.is_placed());
         for status in OrderStatus::ALL {
             assert_eq!(OrderStatus::from_slug(status.slug()), Some(status));
         }
@@ -160,7 +184,7 @@ mod tests {
     proptest! {
         /// No sequence of allowed transitions ever returns to an earlier status.
         #[test]
-        fn transitions_never_go_back(picks in proptest::collection::vec(0usize..7, 0..10)) {
+        fn transitions_never_go_back(picks in proptest::collection::vec(0usize..8, 0..10)) {
             let rank = |s: OrderStatus| OrderStatus::ALL.iter().position(|x| *x == s).unwrap();
             let mut status = OrderStatus::AwaitingPayment;
             for pick in picks {

@@ -99,6 +99,8 @@ pub enum ChargeOutcome {
     Declined(DeclineReason),
     /// PayPal: the shopper has not yet approved or cancelled.
     AwaitingApproval,
+    /// Taken, then given back in full.
+    Refunded,
 }
 
 /// The provider could not be reached or answered nonsense: the payment's fate is unknown.
@@ -142,6 +144,10 @@ mod server {
 
         /// Gives up a payment that was never completed (an abandoned PayPal approval).
         fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
+
+        /// Gives a completed payment back in full (a charge whose order no longer stands).
+        /// Refunding twice refunds once.
+        fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
     }
 }
 

@@ -41,6 +41,7 @@ fn outcome_of(reference: String, state: &str, code: Option<String>) -> ChargeOut
                 .unwrap_or(DeclineReason::Declined),
         ),
         "cancelled" => ChargeOutcome::Declined(DeclineReason::PayPalCancelled),
+        "refunded" => ChargeOutcome::Refunded,
         _ => ChargeOutcome::AwaitingApproval,
     }
 }
@@ -210,6 +211,20 @@ impl PaymentGateway for TestGateway {
             sqlx::query(
                 "UPDATE gateway_payments SET state = 'cancelled' \
                  WHERE idempotency_key = $1 AND state IN ('awaiting_approval', 'approved')",
+            )
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+            Ok(())
+        })
+    }
+
+    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        Box::pin(async move {
+            sqlx::query(
+                "UPDATE gateway_payments SET state = 'refunded' \
+                 WHERE idempotency_key = $1 AND state = 'succeeded'",
             )
             .bind(key)
             .execute(&self.pool)
