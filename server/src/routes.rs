@@ -124,6 +124,7 @@ async fn product_picture(Path((art, file)): Path<(String, String)>) -> Response 
 mod tests {
     use super::*;
     use app::catalog::{demo::demo_catalog, repo::seed_once};
+    use app::checkout::model::CheckoutOutcome;
     use app::db::Db;
     use app::mail::Mailer;
     use app::shop::StoreInfo;
@@ -840,6 +841,86 @@ mod tests {
                 "{answers:?}"
             );
             assert!(answers[5].contains("Too many tries"), "{}", answers[5]);
+        });
+    }
+
+    /// A guest's PayPal checkout of one grip ($15.99 and $5 shipping), as the checkout page
+    /// sends it; the answer and the cookies it set.
+    async fn paypal_checkout(shop: &TestShop) -> (CheckoutOutcome, Option<String>) {
+        use app::cart::model::{CartLine, CartRequest};
+        use app::checkout::model::{CheckoutRequest, SeenPrices};
+        use app::money::Money;
+        let request = CheckoutRequest {
+            idempotency_key: format!("key-{}", app::accounts::auth::random_hex(12)),
+            email: "gail@example.com".into(),
+            address: app::checkout::address::Address {
+                name: "Gail Guest".into(),
+                line1: "1 Compiler Way".into(),
+                city: "Springfield".into(),
+                region: "IL".into(),
+                postcode: "62701".into(),
+                country: "US".into(),
+                ..Default::default()
+            },
+            cart: CartRequest {
+                lines: vec![CartLine {
+                    sku: "GRP-MIDBLA".into(),
+                    quantity: 1,
+                }],
+                coupon: None,
+                method: app::pricing::shipping::ShippingMethod::Standard,
+            },
+            seen: SeenPrices {
+                unit_prices: vec![("GRP-MIDBLA".into(), Money::from_cents(1599))],
+                total: Money::from_cents(2099),
+            },
+            payment: app::payments::gateway::PaymentChoice::PayPal,
+        };
+        let body = serde_json::to_string(&app::checkout::api::PlaceOrder { request }).unwrap();
+        let post = Request::post(path_of::<app::checkout::api::PlaceOrder>())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ORIGIN, SHOP)
+            .body(Body::from(body))
+            .unwrap();
+        let (status, headers, answer) = get_with(shop, post).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        (
+            serde_json::from_str(&answer).unwrap(),
+            set_cookie(&headers, "casefront_orders"),
+        )
+    }
+
+    #[test]
+    fn only_the_shopper_who_checked_out_can_answer_for_the_paypal_payment() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (outcome, grant) = paypal_checkout(&shop).await;
+            let CheckoutOutcome::ApprovePayPal { url, number } = outcome else {
+                panic!("expected the PayPal step, got {outcome:?}");
+            };
+            let grant = grant.expect("the guest's browser may see its order");
+            let reference = url.rsplit('/').next().unwrap();
+            let decide = path_of::<app::checkout::api::PaypalDecision>();
+            let body = format!("reference={reference}&approve=true");
+            // Someone else who learnt the address can neither see nor approve the payment.
+            let (_, _, stranger) =
+                get_with(&shop, script_post(decide, &body, "192.0.2.70", None)).await;
+            assert!(stranger.contains("NotFound"), "{stranger}");
+            let show = path_of::<app::checkout::api::PaypalPayment>();
+            let (_, _, peek) = get_with(
+                &shop,
+                script_post(show, &format!("reference={reference}"), "192.0.2.70", None),
+            )
+            .await;
+            assert!(peek.contains("NotFound"), "{peek}");
+            // The shopper's own browser can.
+            let (_, _, answer) = get_with(
+                &shop,
+                script_post(decide, &body, "192.0.2.71", Some(&grant)),
+            )
+            .await;
+            let outcome: CheckoutOutcome = serde_json::from_str(&answer).unwrap();
+            assert_eq!(outcome, CheckoutOutcome::Placed { number });
         });
     }
 
