@@ -25,6 +25,8 @@ pub enum AppError {
     Network,
     #[error("Some details need correcting: see the messages by the fields.")]
     NeedsCorrecting(crate::forms::FormCorrections),
+    #[error("The shop is very busy right now and couldn't take your request in time. Nothing was charged: please try again in a minute.")]
+    Busy,
     #[error("Too many tries in a short time. Please wait {minutes} minutes and try again; if you need help sooner, contact us.")]
     TooManyTries { minutes: u64 },
     #[error("We couldn't get an answer from the payment provider. Press Pay again in a moment: you will not be charged twice. If it keeps happening, contact us.")]
@@ -56,8 +58,19 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        tracing::error!(error = %err, "database error");
-        AppError::Unavailable
+        // Waiting for a connection (or for SQLite's write lock) is bounded; past the bound the
+        // shop is overloaded, not broken, and says so.
+        let busy = matches!(err, sqlx::Error::PoolTimedOut)
+            || err
+                .as_database_error()
+                .is_some_and(|e| e.message().contains("database is locked"));
+        if busy {
+            tracing::warn!(error = %err, "too busy to answer");
+            AppError::Busy
+        } else {
+            tracing::error!(error = %err, "database error");
+            AppError::Unavailable
+        }
     }
 }
 

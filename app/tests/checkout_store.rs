@@ -229,11 +229,18 @@ async fn a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock(db: &Db
         1
     );
 
-    // The confirmation waits in the outbox, with both bodies.
-    let mail: Vec<String> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
-        .collect();
+    // The confirmation waits in the outbox (sent just after the answer), with both bodies.
+    let mut mail: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        mail = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect();
+        if !mail.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(mail.len(), 1);
     assert!(
         mail[0].contains(&number)

@@ -52,11 +52,16 @@ async function expectConfirmation(page: Page): Promise<string> {
 }
 
 /** The confirmation e-mail the shop wrote to its outbox for this order. */
-function mailFor(number: string): string {
-  const files = fs.readdirSync(outboxDir).filter((f) => f.endsWith('.eml'));
-  const mail = files.map((f) => fs.readFileSync(path.join(outboxDir, f), 'utf8')).find((m) => m.includes(number));
-  expect(mail, `an e-mail for ${number} in ${outboxDir}`).toBeTruthy();
-  return mail!;
+/** The confirmation for order `number`, which the shop sends just after answering. */
+async function mailFor(number: string): Promise<string> {
+  const find = () =>
+    fs
+      .readdirSync(outboxDir)
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => fs.readFileSync(path.join(outboxDir, f), 'utf8'))
+      .find((m) => m.includes(number));
+  await expect.poll(find, { message: `an e-mail for ${number} in ${outboxDir}` }).toBeTruthy();
+  return find()!;
 }
 
 test('a guest pays by card, sees the confirmation, gets the e-mail and can look the order up', async ({ page }) => {
@@ -76,7 +81,7 @@ test('a guest pays by card, sees the confirmation, gets the e-mail and can look 
   await expect(page.getByText(/Standard shipping: estimated delivery/)).toBeVisible();
   await expect(page.getByTestId('cart-count')).toHaveText('');
 
-  const mail = mailFor(number);
+  const mail = await mailFor(number);
   expect(mail).toContain(`To: ${email}`);
   expect(mail).toContain('text/html');
   expect(mail).toContain('text/plain');
@@ -135,7 +140,7 @@ test('a declined card shows the reason and the advice; another card then succeed
   await pay(page);
   const number = await expectConfirmation(page);
   await expect(page.getByText('Paid with Mastercard ending in 4444.')).toBeVisible();
-  mailFor(number);
+  await mailFor(number);
 });
 
 test('wrong fields get their own messages and the first one takes the focus', async ({ page }) => {
@@ -194,7 +199,7 @@ test('PayPal: cancelling keeps everything, approving places the order', async ({
   await page.getByRole('button', { name: 'Approve and pay' }).click();
   const number = await expectConfirmation(page);
   await expect(page.getByText('Paid with PayPal.')).toBeVisible();
-  mailFor(number);
+  await mailFor(number);
 });
 
 test('a signed-up shopper checks out, finds the order in the history; another account cannot open it', async ({ page, browser }) => {

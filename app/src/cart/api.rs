@@ -45,7 +45,7 @@ fn check_size(lines: &[CartLine]) -> Result<(), AppError> {
 
 /// The cart priced by the server: current items, the code's standing and the totals.
 // JSON, not form encoding: an empty list must arrive as an empty list.
-#[server(input = Json)]
+#[server(endpoint = "price_cart", input = Json)]
 pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
     check_size(&request.lines)?;
     let state = server_state()?;

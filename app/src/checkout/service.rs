@@ -534,7 +534,9 @@ async fn settle(
     match outcome {
         ChargeOutcome::Succeeded { reference } => {
             if repo::mark_paid(pool, order.id, &reference, now.unix_timestamp()).await? {
-                send_confirmation(state, &order.number).await;
+                // Sent after answering: the shopper need not wait for the mail server.
+                let (state, number) = (state.clone(), order.number.clone());
+                tokio::spawn(async move { send_confirmation(&state, &number).await });
                 return Ok(CheckoutOutcome::Placed {
                     number: order.number.clone(),
                 });
