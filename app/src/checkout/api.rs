@@ -25,17 +25,10 @@ async fn remember_guest_order(
     outcome: &CheckoutOutcome,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    let (CheckoutOutcome::Placed { number } | CheckoutOutcome::ApprovePayPal { number, .. }) =
+    if let CheckoutOutcome::Placed { number } | CheckoutOutcome::ApprovePayPal { number, .. } =
         outcome
-    else {
-        return Ok(());
-    };
-    let mut conn = state.db.pool.acquire().await?;
-    if let Some(order) = repo::find_by_number(&mut conn, number).await? {
-        drop(conn);
-        if order.customer_id.is_none() {
-            access::grant_to_this_browser(state, order.id, now.unix_timestamp()).await?;
-        }
+    {
+        access::grant_to_this_browser(state, number, now.unix_timestamp()).await?;
     }
     Ok(())
 }
@@ -110,6 +103,8 @@ pub async fn paypal_decision(
     let outcome = service::answer_paypal(&state, &reference, approve, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    remember_guest_order(&state, &outcome, now).await?;
+    if signed_in().await?.is_none() {
+        remember_guest_order(&state, &outcome, now).await?;
+    }
     Ok(outcome)
 }

@@ -102,12 +102,11 @@ pub async fn place_order(
     ];
     let pool = &state.db.pool;
     if by_card {
-        for (limit, subject) in &counters {
-            if let Err(wait) = limits::check(pool, limit, subject, now).await? {
-                return Ok(CheckoutOutcome::CardPaymentsPaused {
-                    minutes: minutes_to_wait(wait),
-                });
-            }
+        let checked: Vec<_> = counters.iter().map(|(l, s)| (*l, s.as_str())).collect();
+        if let Err(wait) = limits::check(pool, &checked, now).await? {
+            return Ok(CheckoutOutcome::CardPaymentsPaused {
+                minutes: minutes_to_wait(wait),
+            });
         }
     }
     let outcome = place_unthrottled(state, request, customer, now).await?;
@@ -142,19 +141,11 @@ async fn place_unthrottled(
     if request.cart.lines.len() > pricing_service::MAX_CART_LINES {
         return Err(CheckoutError::TooManyLines);
     }
-    let existing = repo::find_by_key(&mut *state.db.pool.acquire().await?, key).await?;
-    let order = match existing {
-        Some(order)
-            if !submitted_by(&order, &valid, customer)
-                || order.paid_by_paypal != matches!(request.payment, PaymentChoice::PayPal) =>
-        {
-            return Err(CheckoutError::BadKey)
-        }
-        Some(order) => order,
-        None => match reserve(state, request, &valid, customer, now).await? {
-            Reservation::Reserved(order) => order,
-            Reservation::Refused(outcome) => return Ok(outcome),
-        },
+    // A repeated submission is found by its key when reserving (the key is unique), so a
+    // first submission costs no extra look-up.
+    let order = match reserve(state, request, &valid, customer, now).await? {
+        Reservation::Reserved(order) => order,
+        Reservation::Refused(outcome) => return Ok(outcome),
     };
     pay(state, &order, &request.payment, now).await
 }
@@ -199,11 +190,16 @@ async fn reserve(
     let order_id = match repo::insert_order(&mut tx, &new_order).await {
         Ok(id) => id,
         Err(err) if is_unique_violation(&err) => {
-            // The same submission arrived twice at once: the first one owns the order.
+            // The same submission again (a retry, a double click, or both at once): the first
+            // one owns the order, and this one carries on with it.
             tx.rollback().await?;
             let mut conn = state.db.pool.acquire().await?;
+            let by_paypal = matches!(request.payment, PaymentChoice::PayPal);
             return match repo::find_by_key(&mut conn, new_order.idempotency_key).await? {
-                Some(order) if submitted_by(&order, valid, customer) => {
+                Some(order)
+                    if submitted_by(&order, valid, customer)
+                        && order.paid_by_paypal == by_paypal =>
+                {
                     Ok(Reservation::Reserved(order))
                 }
                 Some(_) => Err(CheckoutError::BadKey),

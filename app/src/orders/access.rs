@@ -14,11 +14,11 @@ pub const ORDER_ACCESS_COOKIE: &str = "casefront_orders";
 /// from elsewhere, they look the order up with its number and e-mail address.
 const ORDER_ACCESS_LIFETIME_SECS: i64 = 90 * 24 * 60 * 60;
 
-/// Lets this browser see the order from now on, under a fresh access token that also carries
-/// the browser's earlier grants.
+/// Lets this browser see guest order `number` from now on, under a fresh access token that
+/// also carries the browser's earlier grants.
 pub async fn grant_to_this_browser(
     state: &ServerState,
-    order_id: i64,
+    number: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let (token, digest) = new_session_token();
@@ -27,7 +27,7 @@ pub async fn grant_to_this_browser(
         &state.db.pool,
         &digest,
         previous.as_deref(),
-        order_id,
+        number,
         now,
         now + ORDER_ACCESS_LIFETIME_SECS,
     )

@@ -73,8 +73,10 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
             &typed,
         );
     }
-    let Some(order_id) = repo::find_for_guest(&state.db.pool, &number, email.as_str()).await?
-    else {
+    if repo::find_for_guest(&state.db.pool, &number, email.as_str())
+        .await?
+        .is_none()
+    {
         return needs_correcting(
             FieldErrors::single(
                 "number",
@@ -83,7 +85,7 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
             &typed,
         );
     };
-    access::grant_to_this_browser(&state, order_id, now.unix_timestamp()).await?;
+    access::grant_to_this_browser(&state, &number, now.unix_timestamp()).await?;
     leptos_axum::redirect(&format!("/orders/{number}"));
     Ok(FormResult::Done)
 }

@@ -501,45 +501,48 @@ pub async fn history(
 }
 
 /// Lets the browser holding `token_hash` see the order.
-/// Lets the browser holding the new token `token_hash` see `order_id` until `expires_at`, in
-/// one transaction. The browser's grants under its previous token, if any, move to the new
-/// one: a token is never reused, so one planted in a browser opens nothing it buys later.
+/// Lets the browser holding the new token `token_hash` see guest order `number` until
+/// `expires_at`. The browser's grants under its previous token, if any, move to the new one,
+/// in the same transaction: a token is never reused, so one planted in a browser opens
+/// nothing it buys later. An account's order is never granted to a browser.
 pub async fn grant(
     pool: &AnyPool,
     token_hash: &str,
     previous_token_hash: Option<&str>,
-    order_id: i64,
+    number: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    if let Some(previous) = previous_token_hash {
-        sqlx::query(
-            "UPDATE order_grants SET token_hash = $1, expires_at = $2 \
-             WHERE token_hash = $3 AND expires_at > $4 AND order_id <> $5",
-        )
-        .bind(token_hash)
-        .bind(expires_at)
-        .bind(previous)
-        .bind(now)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM order_grants WHERE token_hash = $1")
-            .bind(previous)
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO order_grants (token_hash, order_id, granted_at, expires_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash, order_id) DO NOTHING",
+         SELECT $1, id, $2, $3 FROM orders WHERE number = $4 AND customer_id IS NULL \
+         ON CONFLICT (token_hash, order_id) DO NOTHING",
     )
     .bind(token_hash)
-    .bind(order_id)
     .bind(now)
     .bind(expires_at)
+    .bind(number);
+    let Some(previous) = previous_token_hash else {
+        // A first grant is one statement: nothing to carry over.
+        insert.execute(pool).await?;
+        return Ok(());
+    };
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "UPDATE order_grants SET token_hash = $1, expires_at = $2 \
+         WHERE token_hash = $3 AND expires_at > $4",
+    )
+    .bind(token_hash)
+    .bind(expires_at)
+    .bind(previous)
+    .bind(now)
     .execute(&mut *tx)
     .await?;
+    sqlx::query("DELETE FROM order_grants WHERE token_hash = $1")
+        .bind(previous)
+        .execute(&mut *tx)
+        .await?;
+    insert.execute(&mut *tx).await?;
     tx.commit().await
 }
 

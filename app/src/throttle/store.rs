@@ -55,22 +55,38 @@ pub async fn take(
     Ok(Err(limit.take(tat, now_ms).err().unwrap_or(limit.every)))
 }
 
-/// Whether `subject` could take an action under `limit` now, without taking it: for limits
-/// that count only failures known afterwards (a declined payment), where counting every try
-/// up front would hold back honest shoppers who share an address.
+/// Whether each subject could take an action under its limit now, without taking any: for
+/// limits that count only failures known afterwards (a declined payment), where counting
+/// every try up front would hold back honest shoppers who share an address. One query for
+/// all of them; the longest wait if any is refused.
 pub async fn check(
     pool: &AnyPool,
-    limit: &Limit,
-    subject: &str,
+    counters: &[(&Limit, &str)],
     now: OffsetDateTime,
 ) -> Result<Result<(), Duration>, sqlx::Error> {
-    let tat: Option<i64> = sqlx::query("SELECT tat FROM rate_limits WHERE key = $1")
-        .bind(key(limit, subject))
-        .fetch_optional(pool)
-        .await?
-        .map(|row| row.try_get("tat"))
-        .transpose()?;
-    Ok(limit.take(tat, millis(now)).map(|_| ()))
+    let keys: Vec<String> = counters.iter().map(|(l, s)| key(l, s)).collect();
+    let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT key, tat FROM rate_limits WHERE key IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for key in &keys {
+        query = query.bind(key);
+    }
+    let rows = query.fetch_all(pool).await?;
+    let mut longest: Option<Duration> = None;
+    for ((limit, _), key) in counters.iter().zip(&keys) {
+        let tat = rows
+            .iter()
+            .find(|row| row.try_get::<String, _>("key").is_ok_and(|k| k == *key))
+            .map(|row| row.try_get::<i64, _>("tat"))
+            .transpose()?;
+        if let Err(wait) = limit.take(tat, millis(now)) {
+            longest = longest.max(Some(wait));
+        }
+    }
+    Ok(longest.map_or(Ok(()), Err))
 }
 
 /// Gives back an action taken under `limit` (a sign-in that succeeded, a payment that went
