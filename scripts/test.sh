@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, the RustSec advisory audit, lints for the server and
-# browser builds, unit and integration tests (SQLite and PostgreSQL), the release build, and
-# the browser tests.
+# browser builds, unit and integration tests (SQLite and PostgreSQL), the release build, the
+# checkout load and multi-instance checks, and the browser tests.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$REPO_ROOT/scripts/setup.sh"
@@ -47,6 +47,12 @@ cargo test -p app -p server --features app/ssr
 step "release build (server and WASM)"
 cargo leptos build --release
 node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg"
+
+# The checkout under a burst, on both engines, and two instances on one database with a
+# crash: correctness checks (every checkout placed, the books balance), not timings.
+scripts/load.sh sqlite 64 500
+scripts/load.sh postgres 64 500
+scripts/instances.sh
 
 step "browser tests (headless Chromium)"
 cd end2end
