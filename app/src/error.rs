@@ -87,4 +87,15 @@ mod tests {
         assert!(!message.contains("invalid digit") && !message.contains("SELECT"));
         assert!(message.contains("Reload the page"));
     }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_overloaded_database_answers_busy_not_broken() {
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut), AppError::Busy);
+        assert!(AppError::Busy.to_string().contains("Nothing was charged"));
+        assert_eq!(
+            AppError::from(sqlx::Error::RowNotFound),
+            AppError::Unavailable
+        );
+    }
 }
