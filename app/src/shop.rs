@@ -42,6 +42,8 @@ pub struct ServerState {
     /// The test-mode gateway's own pages (PayPal approval), when payments run in test mode.
     pub test_gateway: Option<crate::payments::test_gateway::TestGateway>,
     pub mailer: crate::mail::Mailer,
+    /// What the catalog pages show, read at most once every couple of seconds.
+    pub catalog_cache: std::sync::Arc<crate::catalog::cache::CatalogCache>,
 }
 
 #[cfg(feature = "ssr")]
@@ -63,6 +65,7 @@ impl ServerState {
             gateway: std::sync::Arc::new(gateway.clone()),
             test_gateway: Some(gateway),
             mailer,
+            catalog_cache: Default::default(),
         }
     }
 }

@@ -25,11 +25,19 @@ fn check_slug(slug: &str) -> Result<(), AppError> {
     }
 }
 
+// Every read here is for display and goes through the catalog cache (see `cache`); the cart
+// and checkout read prices and stock afresh.
+
 /// The phone models the shop makes products for, in catalog order.
 #[server]
 pub async fn phone_models() -> Result<Vec<PhoneModel>, AppError> {
-    let db = server_state()?.db;
-    Ok(repo::phone_models(&db.pool).await?)
+    let state = server_state()?;
+    let pool = &state.db.pool;
+    Ok(state
+        .catalog_cache
+        .models
+        .get_or_load((), || repo::phone_models(pool))
+        .await?)
 }
 
 /// Products matching the listing's filters.
@@ -38,22 +46,36 @@ pub async fn browse_catalog(filter: CatalogFilter) -> Result<Vec<ProductSummary>
     if let Some(model) = &filter.model {
         check_slug(model)?;
     }
-    let db = server_state()?.db;
-    Ok(repo::product_summaries(&db.pool, &filter, false).await?)
+    listing(filter, false).await
+}
+
+#[cfg(feature = "ssr")]
+async fn listing(filter: CatalogFilter, featured: bool) -> Result<Vec<ProductSummary>, AppError> {
+    let state = server_state()?;
+    let pool = &state.db.pool;
+    let key = (filter.clone(), featured);
+    Ok(state
+        .catalog_cache
+        .listings
+        .get_or_load(key, || repo::product_summaries(pool, &filter, featured))
+        .await?)
 }
 
 /// The home page's picks.
 #[server]
 pub async fn featured_products() -> Result<Vec<ProductSummary>, AppError> {
-    let db = server_state()?.db;
-    Ok(repo::product_summaries(&db.pool, &CatalogFilter::default(), true).await?)
+    listing(CatalogFilter::default(), true).await
 }
 
 #[server]
 pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
     check_slug(&slug)?;
-    let db = server_state()?.db;
-    repo::product_detail(&db.pool, &slug)
+    let state = server_state()?;
+    let pool = &state.db.pool;
+    state
+        .catalog_cache
+        .products
+        .get_or_load(slug.clone(), || repo::product_detail(pool, &slug))
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -7,6 +7,8 @@ pub mod pages;
 pub mod variant_picker;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -138,7 +138,7 @@ impl fmt::Display for StockLevel {
 }
 
 /// The catalog listing's filters, as carried in the URL query.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CatalogFilter {
     pub category: Option<Category>,
     /// A phone model slug: products made for it, plus universal accessories.

@@ -1,0 +1,162 @@
+//! A short-lived cache of what the catalog pages show (server only): the product lists, the
+//! product pages and the phone models. Every page view read them from the database before;
+//! now each is read at most once per key every `FRESH_FOR`, so a page costs the same however
+//! many shoppers look at it, and however many SKUs the catalog holds.
+//!
+//! Safe because nothing here is an authority: prices, stock and codes are read afresh by the
+//! cart and by checkout, which decide. A stock count on a product page may be up to
+//! `FRESH_FOR` old. Invalidation: entries expire after `FRESH_FOR`, and `clear` empties the
+//! cache for a change made through this server (each other instance catches up within
+//! `FRESH_FOR`).
+
+use super::model::{CatalogFilter, PhoneModel, ProductDetail, ProductSummary};
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::Hash;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a read stays fresh.
+pub const FRESH_FOR: Duration = Duration::from_secs(2);
+/// The most keys one cache holds: filters and slugs come from the address bar, so a stranger
+/// could otherwise grow it without end.
+const MAX_ENTRIES: usize = 512;
+
+/// Values by key, each fresh for `ttl` after it was loaded.
+#[derive(Debug)]
+pub struct TtlCache<K, V> {
+    ttl: Duration,
+    entries: Mutex<HashMap<K, (Instant, V)>>,
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
+    pub fn new(ttl: Duration) -> Self {
+        TtlCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn fresh(&self, key: &K, now: Instant) -> Option<V> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(loaded, _)| now.duration_since(*loaded) < self.ttl)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// The value for `key`: the cached one while fresh, otherwise what `load` reads (errors
+    /// are not cached).
+    pub async fn get_or_load<E, F: Future<Output = Result<V, E>>>(
+        &self,
+        key: K,
+        load: impl FnOnce() -> F,
+    ) -> Result<V, E> {
+        if let Some(value) = self.fresh(&key, Instant::now()) {
+            return Ok(value);
+        }
+        let loaded_at = Instant::now();
+        let value = load().await?;
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, (loaded, _)| loaded_at.duration_since(*loaded) < self.ttl);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (loaded_at, value.clone()));
+        Ok(value)
+    }
+
+    pub fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+/// The catalog reads the pages make.
+#[derive(Debug)]
+pub struct CatalogCache {
+    pub models: TtlCache<(), Vec<PhoneModel>>,
+    /// By filter, and whether only featured products.
+    pub listings: TtlCache<(CatalogFilter, bool), Vec<ProductSummary>>,
+    pub products: TtlCache<String, Option<ProductDetail>>,
+}
+
+impl Default for CatalogCache {
+    fn default() -> Self {
+        CatalogCache {
+            models: TtlCache::new(FRESH_FOR),
+            listings: TtlCache::new(FRESH_FOR),
+            products: TtlCache::new(FRESH_FOR),
+        }
+    }
+}
+
+impl CatalogCache {
+    /// Forgets everything: after a change to products, variants, prices or stock made here.
+    pub fn clear(&self) {
+        self.models.clear();
+        self.listings.clear();
+        self.products.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    async fn count_loads(cache: &TtlCache<u32, u32>, key: u32, loads: &AtomicU32) -> u32 {
+        cache
+            .get_or_load(key, || async {
+                Ok::<u32, ()>(loads.fetch_add(1, Ordering::SeqCst) + 1)
+            })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_fresh_value_is_read_once_and_a_cleared_one_again() {
+        let cache = TtlCache::new(Duration::from_secs(60));
+        let loads = AtomicU32::new(0);
+        assert_eq!(count_loads(&cache, 1, &loads).await, 1);
+        assert_eq!(count_loads(&cache, 1, &loads).await, 1);
+        assert_eq!(count_loads(&cache, 2, &loads).await, 2);
+        cache.clear();
+        assert_eq!(count_loads(&cache, 1, &loads).await, 3);
+    }
+
+    #[tokio::test]
+    async fn a_stale_value_is_read_again_and_errors_are_not_kept() {
+        let cache = TtlCache::new(Duration::ZERO);
+        let loads = AtomicU32::new(0);
+        assert_eq!(count_loads(&cache, 1, &loads).await, 1);
+        assert_eq!(count_loads(&cache, 1, &loads).await, 2);
+        let fresh: TtlCache<u32, u32> = TtlCache::new(Duration::from_secs(60));
+        assert_eq!(
+            fresh
+                .get_or_load(1, || async { Err::<u32, _>("down") })
+                .await,
+            Err("down")
+        );
+        assert_eq!(
+            fresh.get_or_load(1, || async { Ok::<_, ()>(7) }).await,
+            Ok(7)
+        );
+    }
+
+    #[tokio::test]
+    async fn the_cache_never_grows_past_its_bound() {
+        let cache = TtlCache::new(Duration::from_secs(60));
+        for key in 0..(MAX_ENTRIES as u32 * 3) {
+            cache
+                .get_or_load(key, || async { Ok::<_, ()>(key) })
+                .await
+                .unwrap();
+        }
+        assert!(cache.entries.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Front-end and server benchmarks on the release build: what a first visit to the home,
+# catalog, product, cart and checkout pages downloads (JS + WASM + CSS, transferred and raw),
+# and the SSR throughput and latency of those pages at 64 connections, with the /help page
+# (no database reads) measured in the same run as the yardstick.
+#
+#   scripts/bench.sh [sqlite|postgres]        (figures go in docs/performance.md by hand)
+#
+# BENCH_SCALE=10 multiplies the demo catalog's SKUs by ten (copies of every SKU, inactive
+# variants included) to show whether a page's cost grows with SKUs it does not show.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+"$REPO_ROOT/scripts/setup.sh" >/dev/null
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+engine="${1:-sqlite}"
+port="${BENCH_PORT:-3300}"
+scale="${BENCH_SCALE:-1}"
+[ -x "$CARGO_TARGET_DIR/release/server" ] || { cargo leptos build --release && node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg"; }
+
+data="$(mktemp -d)"
+case "$engine" in
+  sqlite) url="sqlite://$data/shop.db"; sql() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$data/shop.db" "$1"; } ;;
+  postgres)
+    admin="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+    name="shop_bench_$$"; psql "$admin" -qc "CREATE DATABASE $name"; url="${admin%/*}/$name"
+    sql() { psql "$url" -qc "$1"; } ;;
+  *) echo "usage: $0 [sqlite|postgres]" >&2; exit 2 ;;
+esac
+cleanup() {
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  [ "$engine" = postgres ] && psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
+  rm -rf "$data"
+}
+trap cleanup EXIT
+start() {
+  SHOP_PORT="$port" SHOP_DATA_DIR="$data" DATABASE_URL="$url" RUST_LOG=warn \
+    LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" "$CARGO_TARGET_DIR/release/server" &
+  server=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done
+  echo "the server did not start" >&2; exit 1
+}
+start
+if [ "$scale" -gt 1 ]; then
+  # More SKUs of the same products, none of them shown: copies of every SKU, made inactive.
+  for i in $(seq 2 "$scale"); do
+    sql "INSERT INTO skus (code, product_id, phone_model_id, style, colour, price_cents, stock, image_path, active, sort_order) SELECT code || '-X$i', product_id, phone_model_id, style, colour, price_cents, stock, image_path, 0, sort_order FROM skus WHERE code NOT LIKE '%-X%';" ||
+      { echo "cannot scale the catalog: the skus table changed; update scripts/bench.sh" >&2; exit 1; }
+  done
+fi
+
+step "first load (headless Chromium)"
+node tools/bench/first-load.mjs --url "http://127.0.0.1:$port"
+
+step "server: 64 connections, 10 s per page ($engine, catalog x$scale)"
+echo "page | requests/s | p50 | p99 | errors"
+for path in /help / /shop /products/signature-case; do
+  wrk -t2 -c64 -d10s --latency "http://127.0.0.1:$port$path" >"$data/wrk.txt"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$data/wrk.txt" | paste -sd' ')
+  echo "$path | $rps | $p50 | $p99 | ${errors:-none}"
+done
