@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Front-end and server benchmarks on the release build: what a first visit to the home,
 # catalog, product, cart and checkout pages downloads (JS + WASM + CSS, transferred and raw),
-# and the SSR throughput and latency of those pages at 64 connections, with the /help page
-# (no database reads) measured in the same run as the yardstick.
+# their Lighthouse scores (mobile and desktop presets, in Debian's Chromium), and the SSR
+# throughput and latency of the pages at 64 connections, with the /help page (no database
+# reads) measured in the same run as the yardstick.
 #
 #   scripts/bench.sh [sqlite|postgres]        (figures go in docs/performance.md by hand)
 #
@@ -52,6 +53,26 @@ fi
 
 step "first load (headless Chromium)"
 node tools/bench/first-load.mjs --url "http://127.0.0.1:$port"
+
+step "Lighthouse, mobile and desktop presets"
+echo "page | preset | performance | accessibility | best practices | SEO | LCP | CLS | TBT"
+flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+for path in / /shop /products/signature-case /cart /checkout; do
+  for preset in mobile desktop; do
+    extra=(); [ "$preset" = desktop ] && extra=(--preset=desktop)
+    CHROME_PATH=/usr/bin/chromium lighthouse "http://127.0.0.1:$port$path" --quiet "${extra[@]}" \
+      --output=json --output-path="$data/lh.json" --chrome-flags="$flags" >/dev/null 2>&1 ||
+      { echo "$path | $preset | Lighthouse failed"; continue; }
+    python3 - "$data/lh.json" "$path" "$preset" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+score = lambda c: round(report["categories"][c]["score"] * 100)
+audit = lambda a: report["audits"][a]["displayValue"]
+print(" | ".join([sys.argv[2], sys.argv[3], *(str(score(c)) for c in ("performance", "accessibility", "best-practices", "seo")),
+                  audit("largest-contentful-paint"), audit("cumulative-layout-shift"), audit("total-blocking-time")]))
+PY
+  done
+done
 
 step "server: 64 connections, 10 s per page ($engine, catalog x$scale)"
 echo "page | requests/s | p50 | p99 | errors"

@@ -21,7 +21,7 @@ const OTHER_COUNTRY: &str = "other";
 #[component]
 pub fn CartPage() -> impl IntoView {
     view! {
-        <PageTitle text="Your cart"/>
+        <PageTitle text="Your cart" description="Your cart: items, promo code, shipping options and delivery estimates, with the total before you check out."/>
         <section class="page" aria-labelledby="cart-title">
             <h1 id="cart-title">"Your cart"</h1>
             <CartGate>

@@ -12,10 +12,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
+/// Cards in the first rows of a grid, whose pictures a phone shows without scrolling.
+const ABOVE_THE_FOLD: usize = 2;
+
 #[component]
 fn ProductCard(
     product: ProductSummary,
     #[prop(optional, into)] model: MaybeProp<String>,
+    /// The card's place in its grid: the first ones load their picture at once (the largest
+    /// thing on the first screen), the others when scrolled near.
+    position: usize,
 ) -> impl IntoView {
     let href = match model.get_untracked() {
         Some(model) => format!("/products/{}?model={model}", product.slug),
@@ -29,7 +35,15 @@ fn ProductCard(
     view! {
         <li class="card">
             <a class="card__link" href=href>
-                <img class="card__image" src=product.image alt="" width="400" height="400" loading="lazy"/>
+                <img
+                    class="card__image"
+                    src=product.image
+                    alt=""
+                    width="400"
+                    height="400"
+                    loading=if position < ABOVE_THE_FOLD { "eager" } else { "lazy" }
+                    fetchpriority=(position == 0).then_some("high")
+                />
                 <span class="card__category">{product.category.label()}</span>
                 <h3 class="card__title">{product.name}</h3>
                 <p class="card__tagline">{product.tagline}</p>
@@ -51,7 +65,8 @@ fn ProductGrid(
         <ul class="product-grid">
             {products
                 .into_iter()
-                .map(|p| view! { <ProductCard product=p model/> })
+                .enumerate()
+                .map(|(position, p)| view! { <ProductCard product=p model position/> })
                 .collect_view()}
         </ul>
     }
@@ -275,7 +290,9 @@ pub fn CatalogListing() -> impl IntoView {
                     let model = filter.get_untracked().model;
                     let for_model = model_name(&names);
                     view! {
-                        <p class="result-count" role="status">{count}{for_model}</p>
+                        // A heading between the page's title and the cards' titles keeps the
+                        // outline in order for screen readers.
+                        <h2 class="result-count"><span role="status">{count}{for_model}</span></h2>
                         <ProductGrid products model/>
                     }
                     .into_any()

@@ -23,7 +23,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
     view! {
-        <PageTitle text="Checkout"/>
+        <PageTitle text="Checkout" description="Check out securely: contact, shipping address, shipping method and payment by card or PayPal."/>
         <section class="page" aria-labelledby="checkout-title">
             <h1 id="checkout-title">"Checkout"</h1>
             <noscript><p class="notice notice--error">"Checkout needs JavaScript: your cart lives in this browser."</p></noscript>
