@@ -113,3 +113,24 @@ test('test mode is announced on every page, and the checkout says where card det
   await expect(page.getByTestId('card-privacy')).toContainText("this shop's server");
   await expect(page.getByTestId('card-privacy')).toContainText('test-mode payment gateway');
 });
+
+test('hydrating the saved cart shifts no layout (badge, cart page, checkout totals)', async ({ page }) => {
+  await page.addInitScript(() => {
+    const cart = { version: 1, cart: { lines: [{ sku: 'GRP-MIDBLA', quantity: 2 }], coupon: null, country: null, method: 'Standard' } };
+    localStorage.setItem('casefront.cart', JSON.stringify(cart));
+    (window as unknown as { __shift: number }).__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) {
+        if (!entry.hadRecentInput) (window as unknown as { __shift: number }).__shift += entry.value;
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  for (const path of ['/', '/cart', '/checkout']) {
+    await page.goto(path);
+    await hydrated(page);
+    await expect(page.getByTestId('cart-count')).toHaveText('2');
+    if (path !== '/') await expect(page.getByTestId('total')).toBeVisible();
+    const shift = await page.evaluate(() => (window as unknown as { __shift: number }).__shift);
+    expect(shift, path).toBeLessThan(0.01);
+  }
+});

@@ -55,24 +55,28 @@ fn CartNotices() -> impl IntoView {
 pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
     let store = CartStore::expect();
     let children = StoredValue::new(children);
+    // The gate is at least a screen tall, loading or loaded, so the footer never moves into
+    // view when the browser's cart replaces the placeholder: no layout shift.
     view! {
-        <CartNotices/>
-        <Show
-            when=move || store.loaded.get()
-            fallback=|| view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }
-        >
+        <div class="cart-gate">
+            <CartNotices/>
             <Show
-                when=move || !store.cart.read().lines.is_empty()
-                fallback=|| view! {
-                    <div class="empty">
-                        <p>"Your cart is empty."</p>
-                        <p><a class="button" href="/shop">"Browse products"</a></p>
-                    </div>
-                }
+                when=move || store.loaded.get()
+                fallback=|| view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }
             >
-                {children.with_value(|c| c())}
+                <Show
+                    when=move || !store.cart.read().lines.is_empty()
+                    fallback=|| view! {
+                        <div class="empty">
+                            <p>"Your cart is empty."</p>
+                            <p><a class="button" href="/shop">"Browse products"</a></p>
+                        </div>
+                    }
+                >
+                    {children.with_value(|c| c())}
+                </Show>
             </Show>
-        </Show>
+        </div>
     }
 }
 
