@@ -52,15 +52,19 @@ pub fn PageTitle(
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let name = move || store_info().map(|s| s.name).unwrap_or_default();
-    let test_payments = move || store_info().is_some_and(|s| s.test_payments);
-    view! {
-        <Transition fallback=|| ()>
-            <Show when=test_payments>
+    // A plain closure, as for the name: a `Show` here keeps a memo of the settings resource
+    // that server rendering can reach after the resource is gone.
+    let test_mode = move || {
+        store_info().filter(|s| s.test_payments).map(|_| {
+            view! {
                 <p class="test-mode" role="note" data-testid="test-mode">
                     <strong>"Test mode:"</strong>" no real payments are taken and no orders are shipped."
                 </p>
-            </Show>
-        </Transition>
+            }
+        })
+    };
+    view! {
+        <Transition fallback=|| ()>{test_mode}</Transition>
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="brand" href="/">
