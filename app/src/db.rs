@@ -58,7 +58,7 @@ impl Db {
     /// every pending migration.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         let backend = Backend::from_url(url)?;
-        match backend {
+        let pool = match backend {
             Backend::Sqlite => {
                 // Migrations run on a connection of their own with foreign keys off, as
                 // SQLite's procedure for rebuilding a table requires: with them on, dropping
@@ -66,10 +66,14 @@ impl Db {
                 let migrating = open_pool_with(url, ForeignKeys::Off).await?;
                 SQLITE_MIGRATIONS.run(&migrating).await?;
                 migrating.close().await;
+                open_pool(url).await?
             }
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&open_pool(url).await?).await?,
-        }
-        let pool = open_pool(url).await?;
+            Backend::Postgres => {
+                let pool = open_pool(url).await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                pool
+            }
+        };
         Ok(Db { pool, backend })
     }
 

@@ -768,15 +768,45 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
     );
 }
 
-/// A provider whose answers get lost: it charges (or not) through the test gateway, then the
-/// connection drops, as if the server stopped between charge and commit.
+/// What goes wrong with the provider in a test.
 #[derive(Debug)]
-struct LostAnswers {
-    inner: TestGateway,
-    charge_first: bool,
+enum Fault {
+    /// It charges (or not), then the connection drops before the answer: as if the server
+    /// stopped between charge and commit.
+    LostAnswer { charged: bool },
+    /// It is slow to charge: meanwhile the interrupted-checkout job (on this or another
+    /// instance) closes the order as unpaid.
+    OrderClosedWhileCharging(Db),
+    /// It cannot answer about the payment for this key (an outage on its side).
+    Unreachable(String),
 }
 
-impl PaymentGateway for LostAnswers {
+/// The test-mode gateway with one fault.
+#[derive(Debug)]
+struct Faulty {
+    inner: TestGateway,
+    fault: Fault,
+}
+
+impl Faulty {
+    /// `state`, paying through the test gateway with `fault`.
+    fn shop(state: &ServerState, fault: Fault) -> ServerState {
+        let inner = state.test_gateway.clone().unwrap();
+        ServerState {
+            gateway: Arc::new(Faulty { inner, fault }),
+            ..state.clone()
+        }
+    }
+
+    fn reachable(&self, key: &str) -> Result<(), GatewayError> {
+        match &self.fault {
+            Fault::Unreachable(broken) if broken == key => Err(GatewayError("timed out".into())),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl PaymentGateway for Faulty {
     fn charge_card<'a>(
         &'a self,
         key: &'a str,
@@ -784,20 +814,43 @@ impl PaymentGateway for LostAnswers {
         card: &'a CardDetails,
     ) -> GatewayFuture<'a, ChargeOutcome> {
         Box::pin(async move {
-            if self.charge_first {
-                self.inner.charge_card(key, amount, card).await?;
+            match &self.fault {
+                Fault::LostAnswer { charged } => {
+                    if *charged {
+                        self.inner.charge_card(key, amount, card).await?;
+                    }
+                    Err(GatewayError("connection reset".into()))
+                }
+                Fault::OrderClosedWhileCharging(db) => {
+                    let mut conn = db.pool.acquire().await.unwrap();
+                    let order = orders::find_by_number(&mut conn, key)
+                        .await
+                        .unwrap()
+                        .unwrap();
+                    drop(conn);
+                    assert!(orders::fail_payment(&db.pool, order.id, "timed out", 0)
+                        .await
+                        .unwrap());
+                    self.inner.charge_card(key, amount, card).await
+                }
+                Fault::Unreachable(_) => self.inner.charge_card(key, amount, card).await,
             }
-            Err(GatewayError("connection reset".into()))
         })
     }
     fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
         self.inner.start_paypal(key, amount)
     }
     fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
-        self.inner.capture_paypal(key)
+        Box::pin(async move {
+            self.reachable(key)?;
+            self.inner.capture_paypal(key).await
+        })
     }
     fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
-        self.inner.find_payment(key)
+        Box::pin(async move {
+            self.reachable(key)?;
+            self.inner.find_payment(key).await
+        })
     }
     fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
         self.inner.void(key)
@@ -809,18 +862,11 @@ impl PaymentGateway for LostAnswers {
 
 async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
     let state = shop(db).await;
-    let inner = state.test_gateway.clone().unwrap();
     let before = stock(db, CLEAR).await;
     let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
 
     // Charged, but the answer never came back: the order must end up paid, exactly once.
-    let charged = ServerState {
-        gateway: Arc::new(LostAnswers {
-            inner: inner.clone(),
-            charge_first: true,
-        }),
-        ..state.clone()
-    };
+    let charged = Faulty::shop(&state, Fault::LostAnswer { charged: true });
     let req = request(&state, "lost@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
     assert!(
         place_order(&charged, &req, None, &client(), OffsetDateTime::now_utc())
@@ -836,13 +882,7 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
     );
 
     // Never charged: the order must be released.
-    let uncharged = ServerState {
-        gateway: Arc::new(LostAnswers {
-            inner: inner.clone(),
-            charge_first: false,
-        }),
-        ..state.clone()
-    };
+    let uncharged = Faulty::shop(&state, Fault::LostAnswer { charged: false });
     let req2 = request(&state, "lost2@example.com", &[(CLEAR, 2)], None, card(VISA)).await;
     assert!(place_order(
         &uncharged,
@@ -899,63 +939,10 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
     );
 }
 
-/// A provider that is slow to answer: while it charges, the shop's interrupted-checkout job
-/// (on this or another instance) closes the order as unpaid.
-#[derive(Debug)]
-struct OvertakenCharge {
-    inner: TestGateway,
-    db: Db,
-}
-
-impl PaymentGateway for OvertakenCharge {
-    fn charge_card<'a>(
-        &'a self,
-        key: &'a str,
-        amount: Money,
-        card: &'a CardDetails,
-    ) -> GatewayFuture<'a, ChargeOutcome> {
-        Box::pin(async move {
-            let mut conn = self.db.pool.acquire().await.unwrap();
-            let order = orders::find_by_number(&mut conn, key)
-                .await
-                .unwrap()
-                .unwrap();
-            drop(conn);
-            assert!(
-                orders::fail_payment(&self.db.pool, order.id, "timed out", 0)
-                    .await
-                    .unwrap()
-            );
-            self.inner.charge_card(key, amount, card).await
-        })
-    }
-    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
-        self.inner.start_paypal(key, amount)
-    }
-    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
-        self.inner.capture_paypal(key)
-    }
-    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
-        self.inner.find_payment(key)
-    }
-    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        self.inner.void(key)
-    }
-    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        self.inner.refund(key)
-    }
-}
-
 async fn a_charge_for_an_order_closed_meanwhile_is_refunded(db: &Db) {
     let state = shop(db).await;
     let before = stock(db, CLEAR).await;
-    let overtaken = ServerState {
-        gateway: Arc::new(OvertakenCharge {
-            inner: state.test_gateway.clone().unwrap(),
-            db: db.clone(),
-        }),
-        ..state.clone()
-    };
+    let overtaken = Faulty::shop(&state, Fault::OrderClosedWhileCharging(db.clone()));
     let req = request(&state, "late@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
     let outcome = place_order(&overtaken, &req, None, &client(), OffsetDateTime::now_utc())
         .await
@@ -987,65 +974,10 @@ async fn a_charge_for_an_order_closed_meanwhile_is_refunded(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
 }
 
-/// A provider that cannot answer about one payment (an outage on its side).
-#[derive(Debug)]
-struct OneUnreachable {
-    inner: TestGateway,
-    broken: String,
-}
-
-impl OneUnreachable {
-    fn check(&self, key: &str) -> Result<(), GatewayError> {
-        if key == self.broken {
-            Err(GatewayError("timed out".into()))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl PaymentGateway for OneUnreachable {
-    fn charge_card<'a>(
-        &'a self,
-        key: &'a str,
-        amount: Money,
-        card: &'a CardDetails,
-    ) -> GatewayFuture<'a, ChargeOutcome> {
-        self.inner.charge_card(key, amount, card)
-    }
-    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
-        self.inner.start_paypal(key, amount)
-    }
-    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
-        Box::pin(async move {
-            self.check(key)?;
-            self.inner.capture_paypal(key).await
-        })
-    }
-    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
-        Box::pin(async move {
-            self.check(key)?;
-            self.inner.find_payment(key).await
-        })
-    }
-    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        self.inner.void(key)
-    }
-    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        self.inner.refund(key)
-    }
-}
-
 /// Leaves a card checkout awaiting payment, as a server stop between charge and answer does;
 /// returns the order number.
 async fn interrupted_card_checkout(state: &ServerState, email: &str, charged: bool) -> String {
-    let lossy = ServerState {
-        gateway: Arc::new(LostAnswers {
-            inner: state.test_gateway.clone().unwrap(),
-            charge_first: charged,
-        }),
-        ..state.clone()
-    };
+    let lossy = Faulty::shop(state, Fault::LostAnswer { charged });
     let req = request(state, email, &[(CLEAR, 1)], None, card(VISA)).await;
     assert!(
         place_order(&lossy, &req, None, &client(), OffsetDateTime::now_utc())
@@ -1065,13 +997,7 @@ async fn one_unsettled_order_never_holds_up_the_others(db: &Db) {
     let broken = interrupted_card_checkout(&state, "one@example.com", true).await;
     interrupted_card_checkout(&state, "two@example.com", true).await;
     interrupted_card_checkout(&state, "three@example.com", false).await;
-    let outage = ServerState {
-        gateway: Arc::new(OneUnreachable {
-            inner: state.test_gateway.clone().unwrap(),
-            broken: broken.clone(),
-        }),
-        ..state.clone()
-    };
+    let outage = Faulty::shop(&state, Fault::Unreachable(broken.clone()));
     let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
     assert_eq!(settle_interrupted(&outage, later).await.unwrap(), 2);
     let awaiting = "SELECT COUNT(*) FROM orders WHERE status = 'awaiting_payment'";
@@ -1132,13 +1058,7 @@ async fn two_instances_settling_at_once_settle_each_order_once(db: &Db) {
 
 async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
     let state = shop(db).await;
-    let lossy = ServerState {
-        gateway: Arc::new(LostAnswers {
-            inner: state.test_gateway.clone().unwrap(),
-            charge_first: true,
-        }),
-        ..state.clone()
-    };
+    let lossy = Faulty::shop(&state, Fault::LostAnswer { charged: true });
     let req = request(&state, "retry@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
     assert!(
         place_order(&lossy, &req, None, &client(), OffsetDateTime::now_utc())

@@ -1,7 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { hydrated, outboxDir, signUp, test, uniqueEmail } from './helpers';
+import { hydrated, outbox, outboxDir, signUp, test, uniqueEmail } from './helpers';
 
 const VISA_OK = '4242 4242 4242 4242';
 const MASTERCARD_OK = '5555 5555 5555 4444';
@@ -51,15 +49,9 @@ async function expectConfirmation(page: Page): Promise<string> {
   return number;
 }
 
-/** The confirmation e-mail the shop wrote to its outbox for this order. */
 /** The confirmation for order `number`, which the shop sends just after answering. */
 async function mailFor(number: string): Promise<string> {
-  const find = () =>
-    fs
-      .readdirSync(outboxDir)
-      .filter((f) => f.endsWith('.eml'))
-      .map((f) => fs.readFileSync(path.join(outboxDir, f), 'utf8'))
-      .find((m) => m.includes(number));
+  const find = () => outbox().find((m) => m.includes(number));
   await expect.poll(find, { message: `an e-mail for ${number} in ${outboxDir}` }).toBeTruthy();
   return find()!;
 }
@@ -114,6 +106,25 @@ test('a guest pays by card, sees the confirmation, gets the e-mail and can look 
   await expect(plain).toHaveURL(new RegExp(`/orders/${number}$`));
   await expect(plain.getByTestId('order-status')).toHaveText('Placed and paid');
   await noScript.close();
+});
+
+test('after a few declined cards, card payments pause with a clear message and PayPal still works', async ({ page }) => {
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  await fillContactAndAddress(page, uniqueEmail('tester'));
+  await fillCard(page, DECLINED_FUNDS);
+  for (let i = 0; i < 3; i++) {
+    await pay(page);
+    await expect(page.getByTestId('payment-error')).toContainText('insufficient_funds');
+  }
+  await fillCard(page, VISA_OK);
+  await pay(page);
+  await expect(page.getByRole('alert').filter({ hasText: 'Card payments are paused' })).toContainText('Nothing was charged');
+  await expect(page.getByLabel('Card number')).toHaveValue(VISA_OK);
+
+  await page.getByLabel('PayPal').check();
+  await page.getByRole('button', { name: /Continue to PayPal/ }).click();
+  await expect(page).toHaveURL(/\/pay\/paypal\//);
 });
 
 test('a declined card shows the reason and the advice; another card then succeeds without retyping', async ({ page }) => {

@@ -42,16 +42,20 @@ function decoded(mail: string): string {
     .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/** Every message in the outbox addressed to `email`, decoded, oldest first. */
-export function mailTo(email: string): string[] {
+/** Every message in the outbox, decoded, oldest first. */
+export function outbox(): string[] {
   if (!fs.existsSync(outboxDir)) return [];
   return fs
     .readdirSync(outboxDir)
     .filter((f) => f.endsWith('.eml'))
     .map((f) => path.join(outboxDir, f))
     .sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs)
-    .map((f) => decoded(fs.readFileSync(f, 'utf8')))
-    .filter((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
+    .map((f) => decoded(fs.readFileSync(f, 'utf8')));
+}
+
+/** Every message in the outbox addressed to `email`, decoded, oldest first. */
+export function mailTo(email: string): string[] {
+  return outbox().filter((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
 }
 
 /** The sign-up link e-mailed to `email`. */

@@ -4,79 +4,67 @@
 use crate::mail::{escape, Email};
 use crate::shop::StoreInfo;
 
-fn html_page(title: &str, paragraphs: &[String]) -> String {
-    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
-         <h1>{title}</h1>{body}</body></html>",
-        title = escape(title),
-    )
-}
-
-fn support_line(store: &StoreInfo) -> String {
-    format!(
+/// A short letter: one paragraph, a link, a word on ignoring it, and how to reach support; in
+/// plain text and in HTML (everything a shopper typed escaped).
+fn letter(
+    to: &str,
+    subject: String,
+    lead: &str,
+    link: (&str, &str),
+    ignore: &str,
+    store: &StoreInfo,
+) -> Email {
+    let (label, href) = link;
+    let support = format!(
         "Questions? Write to {} or call {}.",
         store.support_email, store.support_phone
-    )
+    );
+    let text = format!("{lead}\n\n{label}:\n{href}\n\n{ignore}\n\n{support}\n");
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
+         <h1>{title}</h1><p>{lead}</p><p><a href=\"{href}\">{label}</a></p><p>{ignore}</p>\
+         <p>{support}</p></body></html>",
+        title = escape(&subject),
+        lead = escape(lead),
+        href = escape(href),
+        label = escape(label),
+        ignore = escape(ignore),
+        support = escape(&support),
+    );
+    Email {
+        to: to.to_owned(),
+        subject,
+        text,
+        html,
+    }
 }
 
 /// The link that turns a sign-up into an account.
 pub fn confirm_sign_up(to: &str, name: &str, link: &str, store: &StoreInfo) -> Email {
-    let subject = format!("Finish creating your {} account", store.name);
-    let ignore =
-        "If you did not sign up, ignore this e-mail: no account is created without this link.";
-    let text = format!(
-        "Hello {name},\n\nOpen this link to finish creating your account (it works for 24 hours):\n{link}\n\n{ignore}\n\n{}\n",
-        support_line(store)
-    );
-    let html = html_page(
-        &subject,
-        &[
-            format!("Hello {},", escape(name)),
-            format!(
-                "<a href=\"{}\">Finish creating your account</a> (the link works for 24 hours).",
-                escape(link)
-            ),
-            ignore.to_owned(),
-            escape(&support_line(store)),
-        ],
-    );
-    Email {
-        to: to.to_owned(),
-        subject,
-        text,
-        html,
-    }
+    letter(
+        to,
+        format!("Finish creating your {} account", store.name),
+        &format!("Hello {name}, open the link below to finish creating your account. It works for 24 hours."),
+        ("Finish creating your account", link),
+        "If you did not sign up, ignore this e-mail: no account is created without this link.",
+        store,
+    )
 }
 
 /// Tells the owner of an existing account that someone tried to sign up with their address.
 pub fn already_registered(to: &str, sign_in_link: &str, store: &StoreInfo) -> Email {
-    let subject = format!("You already have a {} account", store.name);
-    let ignore = "If this wasn't you, you can ignore this e-mail: nothing has changed.";
-    let text = format!(
-        "Someone, perhaps you, tried to create a {shop} account with this e-mail address. You already have one.\n\nSign in here:\n{sign_in_link}\n\n{ignore}\n\n{}\n",
-        support_line(store),
-        shop = store.name,
-    );
-    let html = html_page(
-        &subject,
-        &[
-            format!(
-                "Someone, perhaps you, tried to create a {} account with this e-mail address. You already have one.",
-                escape(&store.name)
-            ),
-            format!("<a href=\"{}\">Sign in</a>", escape(sign_in_link)),
-            ignore.to_owned(),
-            escape(&support_line(store)),
-        ],
-    );
-    Email {
-        to: to.to_owned(),
-        subject,
-        text,
-        html,
-    }
+    letter(
+        to,
+        format!("You already have a {} account", store.name),
+        &format!(
+            "Someone, perhaps you, tried to create a {} account with this e-mail address. You already have one.",
+            store.name
+        ),
+        ("Sign in", sign_in_link),
+        "If this wasn't you, you can ignore this e-mail: nothing has changed.",
+        store,
+    )
 }
 
 #[cfg(test)]

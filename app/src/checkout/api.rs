@@ -17,22 +17,6 @@ use {
     time::OffsetDateTime,
 };
 
-/// A guest who just placed an order, or is about to approve its PayPal payment, may come back
-/// to it from this browser, and only from it.
-#[cfg(feature = "ssr")]
-async fn remember_guest_order(
-    state: &ServerState,
-    outcome: &CheckoutOutcome,
-    now: OffsetDateTime,
-) -> Result<(), AppError> {
-    if let CheckoutOutcome::Placed { number } | CheckoutOutcome::ApprovePayPal { number, .. } =
-        outcome
-    {
-        access::grant_to_this_browser(state, number, now.unix_timestamp()).await?;
-    }
-    Ok(())
-}
-
 /// The order behind a PayPal approval, if the asker is its shopper (the account that placed
 /// it, or the browser a guest placed it from); anyone else holding the address gets nothing.
 #[cfg(feature = "ssr")]
@@ -68,7 +52,15 @@ pub async fn place_order(request: CheckoutRequest) -> Result<CheckoutOutcome, Ap
     let now = OffsetDateTime::now_utc();
     let client = client_address();
     let outcome = service::place_order(&state, &request, customer.as_ref(), &client, now).await?;
-    remember_guest_order(&state, &outcome, now).await?;
+    // A guest who placed the order, or is about to approve its PayPal payment, may come back
+    // to it from this browser, and only from it (an account's orders are the account's).
+    if let (
+        None,
+        CheckoutOutcome::Placed { number } | CheckoutOutcome::ApprovePayPal { number, .. },
+    ) = (&customer, &outcome)
+    {
+        access::grant_to_this_browser(&state, number, now.unix_timestamp()).await?;
+    }
     Ok(outcome)
 }
 
@@ -100,11 +92,9 @@ pub async fn paypal_decision(
     let state = server_state()?;
     owned_approval(&state, &reference).await?;
     let now = OffsetDateTime::now_utc();
-    let outcome = service::answer_paypal(&state, &reference, approve, now)
+    // Only the shopper may answer, and a guest's browser was granted the order when it
+    // reached this page: nothing more to grant.
+    service::answer_paypal(&state, &reference, approve, now)
         .await?
-        .ok_or(AppError::NotFound)?;
-    if signed_in().await?.is_none() {
-        remember_guest_order(&state, &outcome, now).await?;
-    }
-    Ok(outcome)
+        .ok_or(AppError::NotFound)
 }

@@ -107,6 +107,22 @@ impl TestGateway {
         }
     }
 
+    /// Moves the payment for `key` to state `to` if it is in one of the states `from`: the
+    /// ledger's transitions, each one conditional so that a repeat changes nothing.
+    async fn advance(&self, key: &str, from: &[&str], to: &str) -> Result<(), GatewayError> {
+        let states: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "UPDATE gateway_payments SET state = $1 WHERE idempotency_key = $2 AND state IN ({})",
+            states.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(to).bind(key);
+        for state in from {
+            query = query.bind(*state);
+        }
+        query.execute(&self.pool).await.map_err(failed)?;
+        Ok(())
+    }
+
     /// The payment behind an approval page, if the reference is real.
     pub async fn approval(&self, reference: &str) -> Result<Option<PayPalApproval>, GatewayError> {
         let row = sqlx::query(
@@ -185,14 +201,7 @@ impl PaymentGateway for TestGateway {
 
     fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
         Box::pin(async move {
-            sqlx::query(
-                "UPDATE gateway_payments SET state = 'succeeded' \
-                 WHERE idempotency_key = $1 AND state = 'approved'",
-            )
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(failed)?;
+            self.advance(key, &["approved"], "succeeded").await?;
             match self.find(key).await.map_err(failed)? {
                 Some((reference, state, code)) => Ok(outcome_of(reference, &state, code)),
                 None => Err(GatewayError(format!("no PayPal payment for {key}"))),
@@ -211,30 +220,10 @@ impl PaymentGateway for TestGateway {
     }
 
     fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        Box::pin(async move {
-            sqlx::query(
-                "UPDATE gateway_payments SET state = 'cancelled' \
-                 WHERE idempotency_key = $1 AND state IN ('awaiting_approval', 'approved')",
-            )
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(failed)?;
-            Ok(())
-        })
+        Box::pin(self.advance(key, &["awaiting_approval", "approved"], "cancelled"))
     }
 
     fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        Box::pin(async move {
-            sqlx::query(
-                "UPDATE gateway_payments SET state = 'refunded' \
-                 WHERE idempotency_key = $1 AND state = 'succeeded'",
-            )
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(failed)?;
-            Ok(())
-        })
+        Box::pin(self.advance(key, &["succeeded"], "refunded"))
     }
 }
