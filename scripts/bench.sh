@@ -18,7 +18,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 engine="${1:-sqlite}"
 port="${BENCH_PORT:-3300}"
 scale="${BENCH_SCALE:-1}"
-[ -x "$CARGO_TARGET_DIR/release/server" ] || { cargo leptos build --release && node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg"; }
+[ -x "$CARGO_TARGET_DIR/release/server" ] || scripts/build.sh
 
 data="$(mktemp -d)"
 case "$engine" in

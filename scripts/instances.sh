@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
-[ -x "$CARGO_TARGET_DIR/release/server" ] || cargo leptos build --release
+[ -x "$CARGO_TARGET_DIR/release/server" ] || scripts/build.sh
 admin="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 name="shop_instances_$$"
 url="${admin%/*}/$name"

@@ -16,7 +16,7 @@ port="${LOAD_PORT:-3200}"
 sku=GRP-MIDBLA
 stock=1000000
 
-[ -x "$CARGO_TARGET_DIR/release/server" ] || cargo leptos build --release
+[ -x "$CARGO_TARGET_DIR/release/server" ] || scripts/build.sh
 
 data="$(mktemp -d)"
 case "$engine" in

@@ -6,8 +6,7 @@ source "$(dirname "$0")/env.sh"
 "$REPO_ROOT/scripts/setup.sh"
 cd "$REPO_ROOT"
 step "building the shop (release)"
-cargo leptos build --release
-node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg"
+scripts/build.sh
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 step "starting the shop"
 exec "$CARGO_TARGET_DIR/release/server"

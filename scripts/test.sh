@@ -45,8 +45,10 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr
 
 step "release build (server and WASM)"
-cargo leptos build --release
-node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg"
+scripts/build.sh
+
+step "size budgets of the browser bundle (tools/bench/budgets.json)"
+node tools/bench/budget.mjs "$CARGO_TARGET_DIR/site/pkg"
 
 # The checkout under a burst, on both engines, and two instances on one database with a
 # crash: correctness checks (every checkout placed, the books balance), not timings.

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod shop;
+pub mod split;
 pub mod throttle;
 
 #[cfg(feature = "ssr")]
@@ -28,23 +29,17 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
 
-use accounts::pages::{
-    AccountPage, AuthState, CheckEmailPage, ConfirmSignUpPage, SignInPage, SignUpPage,
-};
+use accounts::pages::AuthState;
 use cart::pages::CartPage;
 use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
-use checkout::pages::CheckoutPage;
-use help::HelpPage;
 use layout::{NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
-use orders::pages::{FindOrderPage, OrderHistoryPage, OrderPage};
-use payments::paypal_page::PayPalApprovalPage;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -108,18 +103,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/shop") view=CatalogListing ssr=SsrMode::Async/>
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/sign-up") view=SignUpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/confirm") view=ConfirmSignUpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/orders") view=OrderHistoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orders/find") view=FindOrderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/pay/paypal/:reference") view=PayPalApprovalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/help") view={Lazy::<split::Help>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view={Lazy::<split::Account>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-in") view={Lazy::<split::SignIn>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/sign-up") view={Lazy::<split::SignUp>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/check-email") view={Lazy::<split::CheckEmail>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm") view={Lazy::<split::ConfirmSignUp>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout") view={Lazy::<split::Checkout>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/orders") view={Lazy::<split::OrderHistory>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/find") view={Lazy::<split::FindOrder>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:number") view={Lazy::<split::Order>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/pay/paypal/:reference") view={Lazy::<split::PayPalApproval>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -1,35 +1,19 @@
 import { expect, type Page } from '@playwright/test';
-import { hydrated, outbox, outboxDir, signUp, test, uniqueEmail } from './helpers';
+import {
+  fillContactAndAddress,
+  hydrated,
+  openCheckout,
+  outbox,
+  outboxDir,
+  savedCart,
+  signUp,
+  test,
+  uniqueEmail,
+} from './helpers';
 
 const VISA_OK = '4242 4242 4242 4242';
 const MASTERCARD_OK = '5555 5555 5555 4444';
 const DECLINED_FUNDS = '4000 0000 0000 9995';
-
-/** Puts a cart into localStorage before the first page load, as an earlier visit would. */
-async function savedCart(page: Page, lines: [string, number][]) {
-  const cart = { version: 1, cart: { lines: lines.map(([sku, quantity]) => ({ sku, quantity })), coupon: null, country: null, method: 'Standard' } };
-  await page.addInitScript((value) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('casefront.cart', value);
-      sessionStorage.setItem('seeded', '1');
-    }
-  }, JSON.stringify(cart));
-}
-
-async function openCheckout(page: Page) {
-  await page.goto('/checkout');
-  await hydrated(page);
-  await expect(page.getByTestId('total')).toBeVisible();
-}
-
-async function fillContactAndAddress(page: Page, email: string) {
-  await page.getByLabel('E-mail for your confirmation').fill(email);
-  await page.getByLabel('Full name').fill('Grace Hopper');
-  await page.getByLabel('Street address').fill('1 Compiler Way');
-  await page.getByLabel('Town or city').fill('Arlington');
-  await page.getByLabel('State', { exact: true }).fill('VA');
-  await page.getByLabel('Postcode / ZIP').fill('22201');
-}
 
 async function fillCard(page: Page, number: string) {
   await page.getByLabel('Card number').fill(number);

@@ -91,3 +91,29 @@ export async function signUp(page: Page, name: string, email: string, password =
   await page.getByRole('button', { name: 'Create my account' }).click();
   await expect(page).toHaveURL(/\/account$/);
 }
+
+/** Puts a cart into localStorage before the first page load, as an earlier visit would. */
+export async function savedCart(page: Page, lines: [string, number][]) {
+  const cart = { version: 1, cart: { lines: lines.map(([sku, quantity]) => ({ sku, quantity })), coupon: null, country: null, method: 'Standard' } };
+  await page.addInitScript((value) => {
+    if (!sessionStorage.getItem('seeded')) {
+      localStorage.setItem('casefront.cart', value);
+      sessionStorage.setItem('seeded', '1');
+    }
+  }, JSON.stringify(cart));
+}
+
+export async function openCheckout(page: Page) {
+  await page.goto('/checkout');
+  await hydrated(page);
+  await expect(page.getByTestId('total')).toBeVisible();
+}
+
+export async function fillContactAndAddress(page: Page, email: string) {
+  await page.getByLabel('E-mail for your confirmation').fill(email);
+  await page.getByLabel('Full name').fill('Grace Hopper');
+  await page.getByLabel('Street address').fill('1 Compiler Way');
+  await page.getByLabel('Town or city').fill('Arlington');
+  await page.getByLabel('State', { exact: true }).fill('VA');
+  await page.getByLabel('Postcode / ZIP').fill('22201');
+}

@@ -55,13 +55,18 @@ fn CartNotices() -> impl IntoView {
 pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
     let store = CartStore::expect();
     let children = StoredValue::new(children);
+    // The page hydrates the placeholder it was rendered with. The cart may already be loaded
+    // when a split page (checkout) hydrates after its code arrives; the gate opens once this
+    // page's own hydration is done.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     // The gate is at least a screen tall, loading or loaded, so the footer never moves into
     // view when the browser's cart replaces the placeholder: no layout shift.
     view! {
         <div class="cart-gate">
             <CartNotices/>
             <Show
-                when=move || store.loaded.get()
+                when=move || hydrated.get() && store.loaded.get()
                 fallback=|| view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }
             >
                 <Show

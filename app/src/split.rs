@@ -1,0 +1,52 @@
+//! Pages a first visit does not need. Each one's code is split out of the main WebAssembly
+//! bundle (`cargo leptos build --split`) and loads when the page is first visited, so the
+//! shopper's first load carries only home, catalog, product and cart.
+//!
+//! Every page added for staff, after-sale, warranty or affiliates belongs here too.
+
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+/// Declares a route type per page whose view function is a split point of its own.
+macro_rules! split_pages {
+    ($($(#[$doc:meta])* $route:ident => $page:path;)*) => {$(
+        $(#[$doc])*
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_route: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+split_pages! {
+    /// `/help`
+    Help => crate::help::HelpPage;
+    /// `/account`
+    Account => crate::accounts::pages::AccountPage;
+    /// `/account/sign-in`
+    SignIn => crate::accounts::pages::SignInPage;
+    /// `/account/sign-up`
+    SignUp => crate::accounts::pages::SignUpPage;
+    /// `/account/check-email`
+    CheckEmail => crate::accounts::pages::CheckEmailPage;
+    /// `/account/confirm`
+    ConfirmSignUp => crate::accounts::pages::ConfirmSignUpPage;
+    /// `/account/orders`
+    OrderHistory => crate::orders::pages::OrderHistoryPage;
+    /// `/orders/find`
+    FindOrder => crate::orders::pages::FindOrderPage;
+    /// `/orders/:number`
+    Order => crate::orders::pages::OrderPage;
+    /// `/pay/paypal/:reference`
+    PayPalApproval => crate::payments::paypal_page::PayPalApprovalPage;
+    /// `/checkout`
+    Checkout => crate::checkout::pages::CheckoutPage;
+}

@@ -1,0 +1,207 @@
+// Pages whose code is split from the main bundle and loads on first visit: each must hydrate
+// when opened directly, when reloaded, and when reached by a link from the home page, and then
+// answer an interaction. A hydration mismatch or a chunk that fails to load shows up as a page
+// error, an error in the console, or an interaction that reloads the page or does nothing.
+import { expect, type Page } from '@playwright/test';
+import {
+  expectSameDocument,
+  fillContactAndAddress,
+  hydrated,
+  markDocument,
+  openCheckout,
+  savedCart,
+  test,
+  uniqueEmail,
+} from './helpers';
+
+type Arrival = 'direct' | 'reload' | 'from home';
+const arrivals: Arrival[] = ['direct', 'reload', 'from home'];
+
+/**
+ * Collects script errors, console errors and failed code downloads for the whole test. A page's
+ * or a server function's own status (401 for a signed-out visitor) and a data request cut short
+ * by leaving the page are not among them, though the browser logs the status as an error.
+ */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(`console: ${message.text()}`);
+    }
+  });
+  const code = (url: string) => new URL(url).pathname.startsWith('/pkg/');
+  page.on('requestfailed', (request) => {
+    if (code(request.url())) errors.push(`failed: ${request.url()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && code(response.url())) errors.push(`${response.status()}: ${response.url()}`);
+  });
+  return errors;
+}
+
+/** Opens `path` the way a shopper would arrive at it, and waits until the page has hydrated. */
+async function arrive(page: Page, path: string, how: Arrival) {
+  if (how === 'from home') {
+    await page.goto('/');
+    await hydrated(page);
+    // A link as any page of the shop has one; the router follows it without a page load.
+    await page.evaluate((href) => {
+      const link = document.createElement('a');
+      link.href = href;
+      link.textContent = 'Go';
+      link.id = 'split-test-link';
+      document.querySelector('main')!.prepend(link);
+    }, path);
+    await markDocument(page);
+    await page.locator('#split-test-link').click();
+    await expect(page).toHaveURL(new RegExp(`${path.replace(/[?]/g, '\\?')}$`));
+  } else {
+    await page.goto(path);
+    if (how === 'reload') {
+      await hydrated(page);
+      await page.reload();
+    }
+    await hydrated(page);
+  }
+  await markDocument(page);
+}
+
+interface SplitPage {
+  path: string;
+  heading: string | RegExp;
+  /** Something only a hydrated page does; it runs in the same document as the arrival. */
+  interact: (page: Page) => Promise<void>;
+}
+
+const followLink = (name: string, heading: string) => async (page: Page) => {
+  await page.getByRole('main').getByRole('link', { name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+};
+
+const pages: SplitPage[] = [
+  { path: '/help', heading: 'Help center', interact: followLink('Find your order', 'Find your order') },
+  {
+    path: '/account/sign-in',
+    heading: 'Sign in',
+    interact: async (page) => {
+      await page.getByLabel('E-mail').fill('not-an-address');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByText('Enter an e-mail address like name@example.com.')).toBeVisible();
+      await expect(page.getByLabel('E-mail')).toHaveValue('not-an-address');
+    },
+  },
+  {
+    path: '/account/sign-up',
+    heading: 'Create an account',
+    interact: async (page) => {
+      await page.getByLabel('Name').fill('Split Page');
+      await page.getByLabel(/^Password/).fill('short');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await expect(page.getByText('Use at least 10 characters for your password.')).toBeVisible();
+      await expect(page.getByLabel('Name')).toHaveValue('Split Page');
+    },
+  },
+  { path: '/account/check-email', heading: 'Check your e-mail', interact: followLink('sign up again', 'Create an account') },
+  {
+    path: `/account/confirm?token=${'0'.repeat(64)}`,
+    heading: 'Finish creating your account',
+    interact: async (page) => {
+      await page.getByRole('button', { name: 'Create my account' }).click();
+      await expect(page.getByRole('alert').first()).toBeVisible();
+      await expect(page).toHaveURL(/\/account\/confirm/);
+    },
+  },
+  {
+    path: '/account',
+    heading: 'Your account',
+    interact: async (page) => {
+      await expect(page.getByText('Please sign in to see your account.')).toBeVisible();
+      await followLink('Sign in', 'Sign in')(page);
+    },
+  },
+  {
+    path: '/account/orders',
+    heading: 'Your orders',
+    interact: async (page) => {
+      await followLink('Sign in', 'Sign in')(page);
+    },
+  },
+  {
+    path: '/orders/find',
+    heading: 'Find your order',
+    interact: async (page) => {
+      await page.getByLabel('Order number').fill('CF-23456789');
+      await page.getByLabel('E-mail').fill('nobody@example.com');
+      await page.getByRole('button', { name: 'Find order' }).click();
+      await expect(page.getByText("We couldn't find an order with that number and e-mail address.", { exact: false })).toBeVisible();
+      await expect(page.getByLabel('Order number')).toHaveValue('CF-23456789');
+    },
+  },
+];
+
+for (const { path, heading, interact } of pages) {
+  for (const how of arrivals) {
+    test(`${path} hydrates (${how})`, async ({ page }) => {
+      const errors = watchErrors(page);
+      await arrive(page, path, how);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      await interact(page);
+      await expectSameDocument(page);
+      expect(errors).toEqual([]);
+    });
+  }
+}
+
+test('checkout, the PayPal page and the order page hydrate however they are reached', async ({ page }) => {
+  test.slow();
+  const errors = watchErrors(page);
+  await savedCart(page, [['SIG-IP17-MAG-OCEBLU', 1]]);
+
+  // Checkout, reached from the home page: choosing PayPal hides the card fields.
+  await arrive(page, '/checkout', 'from home');
+  await expect(page.getByTestId('total')).toHaveText('$34.99');
+  await fillContactAndAddress(page, uniqueEmail('split'));
+  await page.getByLabel('PayPal').check();
+  await expect(page.getByLabel('Card number')).toHaveCount(0);
+  await expectSameDocument(page);
+
+  // Checkout on a reload keeps what was typed and stays interactive.
+  await page.reload();
+  await openCheckout(page);
+  await page.getByLabel('PayPal').check();
+  await page.getByRole('button', { name: /Continue to PayPal/ }).click();
+  await expect(page).toHaveURL(/\/pay\/paypal\/[^/]+$/);
+  let paypal = new URL(page.url()).pathname;
+
+  // The PayPal page, direct and reloaded: cancelling returns to checkout in the same document.
+  for (const how of ['direct', 'reload'] as const) {
+    await arrive(page, paypal, how);
+    await expect(page.getByTestId('paypal-amount')).toHaveText('$34.99');
+    await page.getByRole('button', { name: 'Cancel and return to the shop' }).click();
+    await expect(page).toHaveURL(/\/checkout\?payment=paypal_cancelled$/);
+    await expect(page.getByTestId('payment-error')).toContainText('You cancelled the PayPal payment');
+    await expectSameDocument(page);
+    // Each attempt is a new PayPal payment.
+    await page.getByRole('button', { name: /Continue to PayPal/ }).click();
+    await expect(page).toHaveURL(/\/pay\/paypal\/[^/]+$/);
+    paypal = new URL(page.url()).pathname;
+  }
+
+  // Reached from the home page, approving places the order.
+  await arrive(page, paypal, 'from home');
+  await page.getByRole('button', { name: 'Approve and pay' }).click();
+  await expect(page).toHaveURL(/\/orders\/CF-[A-Z0-9]{8}\?placed=1$/);
+  await expectSameDocument(page);
+  const order = new URL(page.url()).pathname;
+
+  // The order page, however it is reached: its links are followed without a page load.
+  for (const how of arrivals) {
+    await arrive(page, order, how);
+    await expect(page.getByTestId('order-total')).toHaveText('$34.99');
+    await page.getByRole('contentinfo').getByRole('link', { name: 'Help center' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Help center');
+    await expectSameDocument(page);
+  }
+  expect(errors).toEqual([]);
+});
