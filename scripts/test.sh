@@ -48,6 +48,12 @@ step "release build (server and WASM)"
 scripts/build.sh
 
 step "size budgets of the browser bundle (tools/bench/budgets.json)"
+# The gate must be able to fail: a budget of one byte is refused first.
+echo '{"firstLoad": 1, "splitPages": {}}' >"$CARGO_TARGET_DIR/budgets-canary.json"
+if node tools/bench/budget.mjs "$CARGO_TARGET_DIR/site/pkg" "$CARGO_TARGET_DIR/budgets-canary.json" >/dev/null 2>&1; then
+  echo "tools/bench/budget.mjs passed a one-byte budget" >&2
+  exit 1
+fi
 node tools/bench/budget.mjs "$CARGO_TARGET_DIR/site/pkg"
 
 # The checkout under a burst, on both engines, and two instances on one database with a

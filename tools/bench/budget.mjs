@@ -3,7 +3,7 @@
 // split page loads when first visited (its own chunk and the shared chunks it needs). Prints
 // every size, and exits 1 when one is over its budget or a split page has no budget.
 //
-//   node tools/bench/budget.mjs <site>/pkg
+//   node tools/bench/budget.mjs <site>/pkg [budgets.json]
 //
 // Budgets live in tools/bench/budgets.json; the browser test first-load.spec.ts checks the
 // same main-bundle budget as the pages download it.
@@ -16,7 +16,7 @@ if (!dir) {
   console.error('usage: node tools/bench/budget.mjs <pkg folder>');
   process.exit(2);
 }
-const budgets = JSON.parse(readFileSync(new URL('./budgets.json', import.meta.url), 'utf8'));
+const budgets = JSON.parse(readFileSync(process.argv[3] ?? new URL('./budgets.json', import.meta.url), 'utf8'));
 const files = readdirSync(dir);
 
 /** The bytes a browser receives for `name`: its brotli copy when the build wrote one. */
