@@ -19,8 +19,8 @@ const arrivals: Arrival[] = ['direct', 'reload', 'from home'];
 
 /**
  * Collects script errors, console errors and failed code downloads for the whole test. A page's
- * or a server function's own status (401 for a signed-out visitor) and a data request cut short
- * by leaving the page are not among them, though the browser logs the status as an error.
+ * or a server function's own status (401 for a signed-out visitor) and a request cut short by
+ * leaving the page are not among them, though the browser logs the status as an error.
  */
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -32,7 +32,9 @@ function watchErrors(page: Page): string[] {
   });
   const code = (url: string) => new URL(url).pathname.startsWith('/pkg/');
   page.on('requestfailed', (request) => {
-    if (code(request.url())) errors.push(`failed: ${request.url()}`);
+    // A download the test cut short by moving on (reload, next page) is not a failure.
+    const cut = request.failure()?.errorText === 'net::ERR_ABORTED';
+    if (code(request.url()) && !cut) errors.push(`failed: ${request.url()} (${request.failure()?.errorText})`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400 && code(response.url())) errors.push(`${response.status()}: ${response.url()}`);
