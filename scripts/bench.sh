@@ -18,35 +18,14 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 engine="${1:-sqlite}"
 port="${BENCH_PORT:-3300}"
 scale="${BENCH_SCALE:-1}"
-[ -x "$CARGO_TARGET_DIR/release/server" ] || scripts/build.sh
-
-data="$(mktemp -d)"
-case "$engine" in
-  sqlite) url="sqlite://$data/shop.db"; sql() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()' "$data/shop.db" "$1"; } ;;
-  postgres)
-    admin="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-    name="shop_bench_$$"; psql "$admin" -qc "CREATE DATABASE $name"; url="${admin%/*}/$name"
-    sql() { psql "$url" -qc "$1"; } ;;
-  *) echo "usage: $0 [sqlite|postgres]" >&2; exit 2 ;;
-esac
-cleanup() {
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  [ "$engine" = postgres ] && psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
-  rm -rf "$data"
-}
-trap cleanup EXIT
-start() {
-  SHOP_PORT="$port" SHOP_DATA_DIR="$data" DATABASE_URL="$url" RUST_LOG=warn \
-    LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" "$CARGO_TARGET_DIR/release/server" &
-  server=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.2; done
-  echo "the server did not start" >&2; exit 1
-}
-start
+source scripts/shop.sh
+fresh_database "$engine" bench || { echo "usage: $0 [sqlite|postgres]" >&2; exit 2; }
+start_server shop "$port"
+ready "$port"
 if [ "$scale" -gt 1 ]; then
   # More SKUs of the same products, none of them shown: copies of every SKU, made inactive.
   for i in $(seq 2 "$scale"); do
-    sql "INSERT INTO skus (code, product_id, phone_model_id, style, colour, price_cents, stock, image_path, active, sort_order) SELECT code || '-X$i', product_id, phone_model_id, style, colour, price_cents, stock, image_path, 0, sort_order FROM skus WHERE code NOT LIKE '%-X%';" ||
+    run "INSERT INTO skus (code, product_id, phone_model_id, style, colour, price_cents, stock, image_path, active, sort_order) SELECT code || '-X$i', product_id, phone_model_id, style, colour, price_cents, stock, image_path, 0, sort_order FROM skus WHERE code NOT LIKE '%-X%';" ||
       { echo "cannot scale the catalog: the skus table changed; update scripts/bench.sh" >&2; exit 1; }
   done
 fi

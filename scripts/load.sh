@@ -16,37 +16,10 @@ port="${LOAD_PORT:-3200}"
 sku=GRP-MIDBLA
 stock=1000000
 
-[ -x "$CARGO_TARGET_DIR/release/server" ] || scripts/build.sh
-
-data="$(mktemp -d)"
-case "$engine" in
-  sqlite)
-    url="sqlite://$data/shop.db"
-    sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$data/shop.db" "$1"; }
-    run() { python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()' "$data/shop.db" "$1"; }
-    ;;
-  postgres)
-    admin="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-    name="shop_load_$$"
-    psql "$admin" -qc "CREATE DATABASE $name"
-    url="${admin%/*}/$name"
-    sql() { psql "$url" -Atc "$1"; }
-    run() { psql "$url" -qc "$1"; }
-    ;;
-  *) echo "usage: $0 [sqlite|postgres] [concurrency] [total]" >&2; exit 2 ;;
-esac
-
-cleanup() {
-  [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-  [ "$engine" = postgres ] && psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
-  rm -rf "$data"
-}
-trap cleanup EXIT
-
-SHOP_PORT="$port" SHOP_DATA_DIR="$data" DATABASE_URL="$url" RUST_LOG="${RUST_LOG:-warn}" \
-  LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site" "$CARGO_TARGET_DIR/release/server" &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+source scripts/shop.sh
+fresh_database "$engine" load || { echo "usage: $0 [sqlite|postgres] [concurrency] [total]" >&2; exit 2; }
+start_server shop "$port"
+ready "$port"
 run "UPDATE skus SET stock = $stock WHERE code = '$sku'"
 
 step "$total checkouts on $engine, $concurrency at a time"

@@ -1,10 +1,9 @@
 // What a first visit to each page downloads, measured in headless Chromium: the JS, WASM and
 // CSS bytes as transferred (brotli when the browser accepts it) and once decompressed, until
-// the page has hydrated. Prints a table and one JSON line.
+// the page has hydrated. Prints a table and one JSON line. (The budgets are checked by
+// tools/bench/budget.mjs and end2end/tests/first-load.spec.ts.)
 //
-//   node tools/bench/first-load.mjs --url http://127.0.0.1:3300 [--budget BYTES]
-//
-// With --budget, exits 1 if any page's JS + WASM transfer exceeds it.
+//   node tools/bench/first-load.mjs --url http://127.0.0.1:3300
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
@@ -14,7 +13,6 @@ const { chromium } = require('playwright-core');
 const { values } = parseArgs({
   options: {
     url: { type: 'string', default: 'http://127.0.0.1:3300' },
-    budget: { type: 'string' },
     pages: { type: 'string', default: '/,/shop,/products/signature-case,/cart,/checkout' },
   },
 });
@@ -58,9 +56,3 @@ for (const r of results) {
   console.log(`${r.path} | ${kb(r.js[0] + r.wasm[0])} | ${kb(r.js[1] + r.wasm[1])} | ${kb(r.css[0])} | ${kb(r.css[1])}`);
 }
 console.log(JSON.stringify(results));
-if (values.budget) {
-  const budget = Number(values.budget);
-  const over = results.filter((r) => r.js[0] + r.wasm[0] > budget);
-  for (const r of over) console.error(`${r.path}: ${kb(r.js[0] + r.wasm[0])} of JS + WASM, over the ${kb(budget)} budget`);
-  process.exit(over.length ? 1 : 0);
-}
