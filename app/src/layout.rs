@@ -6,11 +6,12 @@ use crate::cart::store::CartStore;
 use crate::catalog::model::Category;
 use crate::error::AppError;
 use crate::shop::StoreInfo;
+use crate::wire::{WireOnceResource, WireResource};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
-type StoreResource = OnceResource<Result<StoreInfo, AppError>>;
+type StoreResource = WireOnceResource<Result<StoreInfo, AppError>>;
 
 /// The shop's settings once loaded; `None` while loading or if they could not be read.
 pub fn store_info() -> Option<StoreInfo> {
@@ -216,7 +217,7 @@ pub fn Loading() -> impl IntoView {
 /// What a loaded server resource shows: `render` of its value, or the error notice. Put it
 /// inside a `<Suspense>` or `<Transition>`.
 pub fn when_loaded<T, V>(
-    resource: Resource<Result<T, AppError>>,
+    resource: WireResource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static
 where

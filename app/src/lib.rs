@@ -19,6 +19,7 @@ pub mod pricing;
 pub mod shop;
 pub mod split;
 pub mod throttle;
+pub mod wire;
 
 #[cfg(feature = "ssr")]
 pub mod client;
@@ -65,7 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let store = OnceResource::new(shop::get_store_info());
+    let store = wire::once_resource(shop::get_store_info());
     provide_context(store);
     CartStore::provide();
     AuthState::provide();

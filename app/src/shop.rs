@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::pricing::delivery::DeliveryTimes;
 use crate::pricing::shipping::ShippingRates;
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +80,7 @@ pub fn server_state() -> Result<ServerState, AppError> {
     })
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn get_store_info() -> Result<StoreInfo, AppError> {
     Ok(server_state()?.store)
 }

@@ -151,7 +151,7 @@ async fn summaries_carry_lowest_price_and_stock(db: &Db) {
     );
 }
 
-async fn product_detail_lists_every_variant(db: &Db) {
+async fn product_record_groups_every_variant_by_phone(db: &Db) {
     seeded(db).await;
     let demo = demo_catalog();
     let demo_product = demo
@@ -159,27 +159,56 @@ async fn product_detail_lists_every_variant(db: &Db) {
         .iter()
         .find(|p| p.slug == "signature-case")
         .unwrap();
-    let detail = repo::product_detail(&db.pool, "signature-case")
+    let record = repo::product_record(&db.pool, "signature-case")
         .await
         .unwrap()
         .expect("the product exists");
-    assert_eq!(detail.name, demo_product.name);
-    assert_eq!(detail.style_label, "Case type");
-    assert_eq!(detail.variants.len(), demo_product.skus.len());
-    for (variant, sku) in detail.variants.iter().zip(&demo_product.skus) {
-        assert_eq!(variant.sku, sku.code);
+    assert_eq!(record.info.name, demo_product.name);
+    assert_eq!(record.info.style_label, "Case type");
+    // Every SKU once, in catalog order, under its own phone.
+    let listed: Vec<(Option<&str>, &str)> = record
+        .offers
+        .iter()
+        .flat_map(|o| o.variants.iter().map(|v| (o.model.as_deref(), v.sku.as_str())))
+        .collect();
+    let expected: Vec<(Option<&str>, &str)> = demo_product
+        .skus
+        .iter()
+        .map(|s| (s.model, s.code.as_str()))
+        .collect();
+    assert_eq!(listed, expected);
+    let models: Vec<Option<&str>> = record.models.iter().map(|m| Some(m.slug.as_str())).collect();
+    let offered: Vec<Option<&str>> = record.offers.iter().map(|o| o.model.as_deref()).collect();
+    assert_eq!(models, offered);
+    for sku in &demo_product.skus {
+        let variant = record
+            .offers
+            .iter()
+            .flat_map(|o| &o.variants)
+            .find(|v| v.sku == sku.code)
+            .unwrap();
         assert_eq!(variant.price, sku.price);
         assert_eq!(variant.stock, sku.stock);
-        assert_eq!(variant.model.as_ref().map(|m| m.slug.as_str()), sku.model);
     }
 
-    let accessory = repo::product_detail(&db.pool, "magnetic-grip")
+    // The page carries one phone's variants: the SKU's phone, else the one asked for.
+    let page = record.page_for(Some("pixel-10"), None);
+    assert_eq!(page.offer.model.as_deref(), Some("pixel-10"));
+    assert!(page.offer.variants.iter().all(|v| v.sku.starts_with("SIG-PX10-")));
+    let page = record.page_for(Some("pixel-10"), Some("SIG-IP17PM-SLM-OCEBLU"));
+    assert_eq!(page.offer.model.as_deref(), Some("iphone-17-pro-max"));
+    let page = record.page_for(Some("no-such-phone"), None);
+    assert_eq!(page.offer.model, offered[0].map(str::to_owned));
+
+    let accessory = repo::product_record(&db.pool, "magnetic-grip")
         .await
         .unwrap()
         .unwrap();
-    assert!(accessory.variants.iter().all(|v| v.model.is_none()));
+    assert!(accessory.models.is_empty());
+    assert_eq!(accessory.offers.len(), 1);
+    assert_eq!(accessory.page_for(None, None).offer.model, None);
 
-    assert!(repo::product_detail(&db.pool, "no-such-thing")
+    assert!(repo::product_record(&db.pool, "no-such-thing")
         .await
         .unwrap()
         .is_none());
@@ -208,7 +237,7 @@ on_both_backends!(
     concurrent_first_starts_load_one_copy,
     listing_filters_by_category_and_model,
     summaries_carry_lowest_price_and_stock,
-    product_detail_lists_every_variant,
+    product_record_groups_every_variant_by_phone,
     database_refuses_negative_stock_and_prices,
     health_check_answers,
 );

@@ -279,6 +279,12 @@ mod tests {
             assert!(html.contains("$24.99"));
             assert!(html.contains("Only 3 left"));
             assert!(html.contains("SIG-IP17PM-SLM-OCEBLU"));
+
+            // Another phone asked for: the page opens on its first variant.
+            let (status, _, html) = get(&shop, "/products/signature-case?model=pixel-10").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains(r#"<option value="pixel-10" selected"#));
+            assert!(html.contains("SIG-PX10-CLR-CRYCLE"));
         });
     }
 

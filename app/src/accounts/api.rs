@@ -5,6 +5,7 @@
 use super::model::Customer;
 use crate::error::AppError;
 use crate::forms::FormResult;
+use crate::wire::Postcard;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -131,14 +132,14 @@ async fn take(
     )
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn current_customer() -> Result<Option<Customer>, AppError> {
     signed_in().await
 }
 
 /// Starts a sign-up. The answer never says whether the address already has an account: a new
 /// address gets the link that finishes its account, an existing one a note to its owner.
-#[server]
+#[server(output = Postcard)]
 pub async fn sign_up(
     name: String,
     email: String,
@@ -209,7 +210,7 @@ pub async fn sign_up(
 }
 
 /// Finishes a sign-up from the link in its e-mail: creates the account and signs in.
-#[server]
+#[server(output = Postcard)]
 pub async fn confirm_sign_up(token: String) -> Result<FormResult, AppError> {
     let state = server_state()?;
     let completion =
@@ -240,7 +241,7 @@ pub async fn confirm_sign_up(token: String) -> Result<FormResult, AppError> {
     }
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -303,7 +304,7 @@ pub async fn sign_in(
     Ok(FormResult::Done)
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
     let state = server_state()?;
     if let Some(token) = request_token() {
@@ -314,7 +315,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn change_password(
     current: String,
     new_password: String,

@@ -5,6 +5,7 @@ use super::model::Customer;
 use crate::error::AppError;
 use crate::forms::{Field, FormFailure, FormResult, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::wire::{self, WireResource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -37,7 +38,7 @@ pub struct AuthState {
     pub sign_up: ServerAction<SignUp>,
     pub confirm: ServerAction<ConfirmSignUp>,
     pub sign_out: ServerAction<SignOut>,
-    pub customer: Resource<Result<Option<Customer>, AppError>>,
+    pub customer: WireResource<Result<Option<Customer>, AppError>>,
 }
 
 impl AuthState {
@@ -46,7 +47,7 @@ impl AuthState {
         let sign_up = ServerAction::<SignUp>::new();
         let confirm = ServerAction::<ConfirmSignUp>::new();
         let sign_out = ServerAction::<SignOut>::new();
-        let customer = Resource::new(
+        let customer = wire::resource(
             move || {
                 (
                     sign_in.version().get(),

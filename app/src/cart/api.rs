@@ -4,6 +4,7 @@
 use super::model::{CartLine, CartRequest, PricedCart};
 use crate::error::AppError;
 use crate::pricing::coupon::{Coupon, CouponRejection};
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -66,7 +67,7 @@ pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
 
 /// Checks a promo code for this cart: the code's terms, the minimum spend, eligible items.
 // JSON, not form encoding: an empty list must arrive as an empty list.
-#[server(input = Json)]
+#[server(input = Json, output = Postcard)]
 pub async fn apply_coupon(
     code: String,
     lines: Vec<CartLine>,

@@ -1,11 +1,12 @@
 //! Catalog server functions: thin wrappers that validate input and read the catalog.
 
-use super::model::{CatalogFilter, PhoneModel, ProductDetail, ProductSummary};
+use super::model::{CatalogFilter, ModelOffer, PhoneModel, ProductDetail, ProductSummary};
 use crate::error::AppError;
+use crate::wire::Postcard;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::repo, crate::shop::server_state};
+use {super::model::ProductRecord, super::repo, crate::shop::server_state};
 
 /// Slugs are short; anything longer is not a real product or model.
 #[cfg(feature = "ssr")]
@@ -29,7 +30,7 @@ fn check_slug(slug: &str) -> Result<(), AppError> {
 // and checkout read prices and stock afresh.
 
 /// The phone models the shop makes products for, in catalog order.
-#[server]
+#[server(output = Postcard)]
 pub async fn phone_models() -> Result<Vec<PhoneModel>, AppError> {
     let state = server_state()?;
     let pool = &state.db.pool;
@@ -41,7 +42,7 @@ pub async fn phone_models() -> Result<Vec<PhoneModel>, AppError> {
 }
 
 /// Products matching the listing's filters.
-#[server]
+#[server(output = Postcard)]
 pub async fn browse_catalog(filter: CatalogFilter) -> Result<Vec<ProductSummary>, AppError> {
     if let Some(model) = &filter.model {
         check_slug(model)?;
@@ -62,20 +63,47 @@ async fn listing(filter: CatalogFilter, featured: bool) -> Result<Vec<ProductSum
 }
 
 /// The home page's picks.
-#[server]
+#[server(output = Postcard)]
 pub async fn featured_products() -> Result<Vec<ProductSummary>, AppError> {
     listing(CatalogFilter::default(), true).await
 }
 
-#[server]
-pub async fn get_product(slug: String) -> Result<ProductDetail, AppError> {
-    check_slug(&slug)?;
+/// The product page, opened on the phone of `sku`, else on `model`, else on the first phone.
+#[server(output = Postcard)]
+pub async fn get_product(
+    slug: String,
+    model: Option<String>,
+    sku: Option<String>,
+) -> Result<ProductDetail, AppError> {
+    let product = product_record(&slug).await?;
+    Ok(product.page_for(model.as_deref(), sku.as_deref()))
+}
+
+/// The variants of a product for another phone, when the shopper picks it on the page.
+#[server(output = Postcard)]
+pub async fn product_offer(slug: String, model: Option<String>) -> Result<ModelOffer, AppError> {
+    let product = product_record(&slug).await?;
+    product
+        .offer(model.as_deref())
+        .cloned()
+        .ok_or(AppError::NotFound)
+}
+
+#[cfg(feature = "ssr")]
+async fn product_record(slug: &str) -> Result<std::sync::Arc<ProductRecord>, AppError> {
+    check_slug(slug)?;
     let state = server_state()?;
     let pool = &state.db.pool;
     state
         .catalog_cache
         .products
-        .get_or_load(slug.clone(), || repo::product_detail(pool, &slug))
+        .get_or_load(slug.to_owned(), || async {
+            Ok::<_, sqlx::Error>(
+                repo::product_record(pool, slug)
+                    .await?
+                    .map(std::sync::Arc::new),
+            )
+        })
         .await?
         .ok_or(AppError::NotFound)
 }

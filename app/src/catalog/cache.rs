@@ -9,10 +9,11 @@
 //! cache for a change made through this server (each other instance catches up within
 //! `FRESH_FOR`).
 
-use super::model::{CatalogFilter, PhoneModel, ProductDetail, ProductSummary};
+use super::model::{CatalogFilter, PhoneModel, ProductRecord, ProductSummary};
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -82,7 +83,8 @@ pub struct CatalogCache {
     pub models: TtlCache<(), Vec<PhoneModel>>,
     /// By filter, and whether only featured products.
     pub listings: TtlCache<(CatalogFilter, bool), Vec<ProductSummary>>,
-    pub products: TtlCache<String, Option<ProductDetail>>,
+    /// Shared, not copied: a product page takes one phone's variants out of it.
+    pub products: TtlCache<String, Option<Arc<ProductRecord>>>,
 }
 
 impl Default for CatalogCache {

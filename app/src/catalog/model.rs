@@ -69,9 +69,9 @@ pub struct ProductSummary {
     pub in_stock: bool,
 }
 
-/// A product with every sellable variant, for the product page.
+/// What a product is, as its page describes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProductDetail {
+pub struct ProductInfo {
     pub slug: String,
     pub name: String,
     pub category: Category,
@@ -79,6 +79,24 @@ pub struct ProductDetail {
     pub description: String,
     /// What the style option is called for this product ("Case type", "Finish", "Length").
     pub style_label: String,
+}
+
+/// A product for the product page: what it is, the phones it is made for, and the variants
+/// on offer for one of them. Other phones' variants are fetched when the shopper picks one, so
+/// the page's cost does not grow with the phones it does not show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub info: ProductInfo,
+    /// The phone models the product is made for, in catalog order; empty for universal
+    /// accessories.
+    pub models: Vec<PhoneModel>,
+    pub offer: ModelOffer,
+}
+
+/// The variants of a product for one phone model (`None`: a product without models).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelOffer {
+    pub model: Option<String>,
     pub variants: Vec<Variant>,
 }
 
@@ -86,13 +104,50 @@ pub struct ProductDetail {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variant {
     pub sku: String,
-    /// `None` for universal accessories.
-    pub model: Option<PhoneModel>,
     pub style: Option<String>,
     pub colour: Option<String>,
     pub price: Money,
     pub stock: u32,
     pub image: String,
+}
+
+/// A product with every phone model's variants, as the server reads it from the catalog; it
+/// answers the product page for any choice of phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductRecord {
+    pub info: ProductInfo,
+    pub models: Vec<PhoneModel>,
+    /// One offer per phone model, in the order of `models`; a single offer without a model for
+    /// a product without models.
+    pub offers: Vec<ModelOffer>,
+}
+
+impl ProductRecord {
+    /// The variants for `model`, if the product is made for it.
+    pub fn offer(&self, model: Option<&str>) -> Option<&ModelOffer> {
+        self.offers.iter().find(|o| o.model.as_deref() == model)
+    }
+
+    /// The product page opened on the phone of `sku` when that is one of the product's
+    /// variants, else on `model` when the product is made for it, else on the first phone.
+    pub fn page_for(&self, model: Option<&str>, sku: Option<&str>) -> ProductDetail {
+        let by_sku = sku.and_then(|sku| {
+            self.offers
+                .iter()
+                .find(|o| o.variants.iter().any(|v| v.sku == sku))
+        });
+        let offer = by_sku
+            .or_else(|| model.and_then(|m| self.offer(Some(m))))
+            .or_else(|| self.offers.first());
+        ProductDetail {
+            info: self.info.clone(),
+            models: self.models.clone(),
+            offer: offer.cloned().unwrap_or(ModelOffer {
+                model: None,
+                variants: Vec::new(),
+            }),
+        }
+    }
 }
 
 impl Variant {

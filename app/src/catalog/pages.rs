@@ -1,13 +1,16 @@
 //! Catalog pages: home (featured products), the filtered listing and the product page.
 
-use super::api::{browse_catalog, featured_products, get_product, phone_models};
+use super::api::{browse_catalog, featured_products, get_product, phone_models, product_offer};
 use super::model::{
-    CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary, StockLevel,
+    CatalogFilter, Category, ModelOffer, PhoneModel, ProductDetail, ProductInfo, ProductSummary,
+    StockLevel,
 };
-use super::variant_picker::{colour_options, model_options, resolve, style_options, Selection};
+use super::variant_picker::{colour_options, pick_model, resolve, style_options, Selection};
 use crate::cart::store::CartStore;
+use crate::error::AppError;
 use crate::layout::{when_loaded, Loading, PageTitle};
 use crate::pricing::quote::MAX_LINE_QUANTITY;
+use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -86,8 +89,8 @@ fn by_brand(models: &[PhoneModel]) -> Vec<(String, Vec<PhoneModel>)> {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let featured = Resource::new(|| (), |_| featured_products());
-    let models = Resource::new(|| (), |_| phone_models());
+    let featured = wire::resource(|| (), |_| featured_products());
+    let models = wire::resource(|| (), |_| phone_models());
     view! {
         <PageTitle
             text="Phone cases, screen protectors and accessories"
@@ -246,8 +249,8 @@ pub fn CatalogListing() -> impl IntoView {
             model: q.get("model").filter(|m| !m.is_empty()),
         }
     });
-    let models = Resource::new(|| (), |_| phone_models());
-    let products = Resource::new(move || filter.get(), browse_catalog);
+    let models = wire::resource(|| (), |_| phone_models());
+    let products = wire::resource(move || filter.get(), browse_catalog);
     let heading = move || {
         filter
             .read()
@@ -305,18 +308,20 @@ pub fn CatalogListing() -> impl IntoView {
     }
 }
 
-/// The choice asked for in the URL: a SKU code, or any of model, style and colour.
+/// The choice asked for in the URL: a SKU code, or any of style and colour. The phone is the
+/// one the server opened the page on (the SKU's, or the `model` asked for).
 fn selection_from_query(
     product: &ProductDetail,
     query: &leptos_router::params::ParamsMap,
 ) -> Selection {
+    let model = product.offer.model.as_deref();
     if let Some(sku) = query.get("sku") {
-        if let Some(variant) = product.variants.iter().find(|v| v.sku == sku) {
-            return Selection::of(variant);
+        if let Some(variant) = product.offer.variants.iter().find(|v| v.sku == sku) {
+            return Selection::of(model, variant);
         }
     }
     Selection {
-        model: query.get("model"),
+        model: model.map(str::to_owned),
         style: query.get("style"),
         colour: query.get("colour"),
     }
@@ -326,8 +331,16 @@ fn selection_from_query(
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let data = Resource::new(slug, get_product);
+    // The phone (or SKU) in the address decides which phone's variants come with the page.
+    let wanted = move || {
+        let query = query.read();
+        (
+            params.read().get("slug").unwrap_or_default(),
+            query.get("model"),
+            query.get("sku"),
+        )
+    };
+    let data = wire::resource(wanted, |(slug, model, sku)| get_product(slug, model, sku));
     view! {
         <Suspense fallback=Loading>
             {when_loaded(data, move |detail| {
@@ -373,40 +386,92 @@ fn OptionSelect(
 #[component]
 fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     let ProductDetail {
-        slug: _,
+        info,
+        models,
+        offer,
+    } = product;
+    let ProductInfo {
+        slug,
         name,
         category,
         tagline,
         description,
         style_label,
-        variants,
-    } = product;
-    let variants = StoredValue::new(variants);
+    } = info;
+    let slug = StoredValue::new(slug);
+    let models = StoredValue::new(models);
     let wanted = RwSignal::new(initial);
-    let current = Memo::new(move |_| variants.with_value(|v| resolve(v, &wanted.read()).cloned()));
-    let chosen = move || current.get().map(|v| Selection::of(&v)).unwrap_or_default();
-
-    let models = Signal::derive(move || {
-        variants.with_value(|v| {
-            model_options(v)
-                .into_iter()
-                .map(|m| (m.slug, m.name))
-                .collect()
+    // The phones whose variants have arrived: the page's own, then each one the shopper picks.
+    let offers = RwSignal::new(vec![offer]);
+    let model =
+        Memo::new(move |_| models.with_value(|m| pick_model(m, wanted.read().model.as_deref())));
+    // The variants on show: the chosen phone's once they have arrived, the previous ones until
+    // then (so the picker does not flicker while they load).
+    let shown = Memo::new(move |previous: Option<&ModelOffer>| {
+        let chosen = model.get();
+        offers.with(|all| {
+            all.iter()
+                .find(|o| o.model == chosen)
+                .or(previous)
+                .or(all.first())
+                .cloned()
+                .unwrap_or(ModelOffer {
+                    model: None,
+                    variants: Vec::new(),
+                })
         })
     });
+    let loading = move || shown.with(|o| o.model != model.get());
+    let current = Memo::new(move |_| shown.with(|o| resolve(&o.variants, &wanted.read()).cloned()));
+    let chosen = move || {
+        let picked = current
+            .get()
+            .map(|v| Selection::of(None, &v))
+            .unwrap_or_default();
+        Selection {
+            model: model.get(),
+            ..picked
+        }
+    };
+
+    // Fetches a phone's variants the first time the shopper picks it.
+    let offer_failed = RwSignal::new(None::<AppError>);
+    let requested = StoredValue::new(Vec::<Option<String>>::new());
+    Effect::new(move |_| {
+        let phone = model.get();
+        let have = offers.with_untracked(|all| all.iter().any(|o| o.model == phone));
+        if have || requested.with_value(|r| r.contains(&phone)) {
+            return;
+        }
+        requested.update_value(|r| r.push(phone.clone()));
+        leptos::task::spawn_local(async move {
+            let answer = product_offer(slug.get_value(), phone.clone()).await;
+            requested.update_value(|r| r.retain(|p| p != &phone));
+            match answer {
+                Ok(offer) => {
+                    offer_failed.set(None);
+                    offers.update(|all| all.push(offer));
+                }
+                Err(error) => offer_failed.set(Some(error)),
+            }
+        });
+    });
+
+    let model_choices = Signal::derive(move || {
+        models.with_value(|m| m.iter().map(|m| (m.slug.clone(), m.name.clone())).collect())
+    });
     let styles = Signal::derive(move || {
-        let model = chosen().model;
-        variants.with_value(|v| {
-            style_options(v, model.as_deref())
+        shown.with(|o| {
+            style_options(&o.variants)
                 .into_iter()
                 .map(|s| (s.clone(), s))
                 .collect()
         })
     });
     let colours = Signal::derive(move || {
-        let c = chosen();
-        variants.with_value(|v| {
-            colour_options(v, c.model.as_deref(), c.style.as_deref())
+        let style = chosen().style;
+        shown.with(|o| {
+            colour_options(&o.variants, style.as_deref())
                 .into_iter()
                 .map(|s| (s.clone(), s))
                 .collect()
@@ -429,7 +494,7 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
         let Some(variant) = current.get_untracked() else {
             return;
         };
-        if room() == 0 {
+        if loading() || room() == 0 {
             return;
         }
         cart.update(|c| {
@@ -455,12 +520,7 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
             let c = chosen();
             let details: Vec<String> = [
                 c.model.and_then(|slug| {
-                    variants.with_value(|v| {
-                        model_options(v)
-                            .into_iter()
-                            .find(|m| m.slug == slug)
-                            .map(|m| m.name)
-                    })
+                    models.with_value(|m| m.iter().find(|m| m.slug == slug).map(|m| m.name.clone()))
                 }),
                 c.style,
                 c.colour,
@@ -513,12 +573,17 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                 >
                     {move || current.get().map(|v| v.stock_level().to_string()).unwrap_or_else(|| "Unavailable".into())}
                 </p>
-                <form class="picker" method="get" on:submit=|ev| ev.prevent_default()>
+                <form
+                    class="picker"
+                    method="get"
+                    aria-busy=move || loading().to_string()
+                    on:submit=|ev| ev.prevent_default()
+                >
                     <OptionSelect
                         id="pick-model"
                         name="model"
                         label="Phone model"
-                        options=models
+                        options=model_choices
                         value=Signal::derive(move || chosen().model)
                         on_pick=move |m| wanted.update(|w| w.model = Some(m))
                     />
@@ -544,10 +609,15 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                         "Show this option"
                     </button>
                 </form>
+                {move || {
+                    offer_failed
+                        .get()
+                        .map(|error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> })
+                }}
                 <button
                     type="button"
                     class="button button--block"
-                    disabled=move || !hydrated.get() || room() == 0
+                    disabled=move || !hydrated.get() || loading() || room() == 0
                     on:click=add_to_cart
                 >
                     {add_label}

@@ -1,7 +1,10 @@
 //! Catalog storage: reads for the shop's pages and the one-time load of a catalog.
 
 use super::demo::DemoCatalog;
-use super::model::{CatalogFilter, Category, PhoneModel, ProductDetail, ProductSummary, Variant};
+use super::model::{
+    CatalogFilter, Category, ModelOffer, PhoneModel, ProductInfo, ProductRecord, ProductSummary,
+    Variant,
+};
 use crate::money::Money;
 use sqlx::{AnyPool, Row};
 
@@ -74,11 +77,12 @@ pub async fn product_summaries(
     Ok(summaries)
 }
 
-/// A product with all its active variants, or `None` if there is no such product.
-pub async fn product_detail(
+/// A product with all its active variants grouped by phone model, or `None` if there is no
+/// such product.
+pub async fn product_record(
     pool: &AnyPool,
     slug: &str,
-) -> Result<Option<ProductDetail>, sqlx::Error> {
+) -> Result<Option<ProductRecord>, sqlx::Error> {
     let Some(product) = sqlx::query(
         "SELECT id, slug, name, category, tagline, description, style_label \
          FROM products WHERE slug = $1",
@@ -100,37 +104,47 @@ pub async fn product_detail(
     .bind(product_id)
     .fetch_all(pool)
     .await?;
-    let variants = rows
-        .iter()
-        .map(|r| {
-            let model_slug: Option<String> = r.try_get("model_slug")?;
-            let model = match model_slug {
-                Some(slug) => Some(PhoneModel {
-                    slug,
+    let mut models: Vec<PhoneModel> = Vec::new();
+    let mut offers: Vec<ModelOffer> = Vec::new();
+    for r in &rows {
+        let model_slug: Option<String> = r.try_get("model_slug")?;
+        // Rows come ordered by phone model, so a model's variants are consecutive.
+        if offers.last().is_none_or(|o| o.model != model_slug) {
+            if let Some(slug) = &model_slug {
+                models.push(PhoneModel {
+                    slug: slug.clone(),
                     brand: r.try_get("model_brand")?,
                     name: r.try_get("model_name")?,
-                }),
-                None => None,
-            };
-            Ok(Variant {
-                sku: r.try_get("code")?,
-                model,
-                style: r.try_get("style")?,
-                colour: r.try_get("colour")?,
-                price: Money::from_cents(r.try_get("price_cents")?),
-                stock: u32::try_from(r.try_get::<i64, _>("stock")?).unwrap_or(0),
-                image: r.try_get("image_path")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(Some(ProductDetail {
-        slug: product.try_get("slug")?,
-        name: product.try_get("name")?,
-        category: category(&product)?,
-        tagline: product.try_get("tagline")?,
-        description: product.try_get("description")?,
-        style_label: product.try_get("style_label")?,
-        variants,
+                });
+            }
+            offers.push(ModelOffer {
+                model: model_slug,
+                variants: Vec::new(),
+            });
+        }
+        let variant = Variant {
+            sku: r.try_get("code")?,
+            style: r.try_get("style")?,
+            colour: r.try_get("colour")?,
+            price: Money::from_cents(r.try_get("price_cents")?),
+            stock: u32::try_from(r.try_get::<i64, _>("stock")?).unwrap_or(0),
+            image: r.try_get("image_path")?,
+        };
+        if let Some(offer) = offers.last_mut() {
+            offer.variants.push(variant);
+        }
+    }
+    Ok(Some(ProductRecord {
+        info: ProductInfo {
+            slug: product.try_get("slug")?,
+            name: product.try_get("name")?,
+            category: category(&product)?,
+            tagline: product.try_get("tagline")?,
+            description: product.try_get("description")?,
+            style_label: product.try_get("style_label")?,
+        },
+        models,
+        offers,
     }))
 }
 

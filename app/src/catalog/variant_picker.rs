@@ -3,7 +3,8 @@
 //!
 //! Options depend on each other: a clear case comes in one colour only, an accessory has no
 //! phone model. When a choice no longer fits (the shopper switches to a style without their
-//! colour), the nearest variant is picked, keeping the earlier choices.
+//! colour), the nearest variant is picked, keeping the earlier choices. The phone model is
+//! chosen first, among the product's models; style and colour among that phone's variants.
 
 use super::model::{PhoneModel, Variant};
 
@@ -16,17 +17,14 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn of(variant: &Variant) -> Self {
+    /// The choice that means `variant` of the phone `model`.
+    pub fn of(model: Option<&str>, variant: &Variant) -> Self {
         Selection {
-            model: variant.model.as_ref().map(|m| m.slug.clone()),
+            model: model.map(str::to_owned),
             style: variant.style.clone(),
             colour: variant.colour.clone(),
         }
     }
-}
-
-fn model_slug(variant: &Variant) -> Option<&str> {
-    variant.model.as_ref().map(|m| m.slug.as_str())
 }
 
 fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
@@ -35,37 +33,37 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
-/// The phone models offered, in catalog order.
-pub fn model_options(variants: &[Variant]) -> Vec<PhoneModel> {
-    let mut models = Vec::new();
-    for model in variants.iter().filter_map(|v| v.model.clone()) {
-        push_unique(&mut models, model);
+/// Keeps `wanted` when it is on offer, otherwise falls back to the first option.
+fn keep_or_first<'a>(
+    mut options: impl Iterator<Item = &'a str>,
+    wanted: Option<&str>,
+) -> Option<String> {
+    let first = options.next()?;
+    match wanted {
+        Some(w) if first == w || options.any(|o| o == w) => Some(w.to_owned()),
+        _ => Some(first.to_owned()),
     }
-    models
 }
 
-/// The styles offered for a phone model (or for a product without models).
-pub fn style_options(variants: &[Variant], model: Option<&str>) -> Vec<String> {
+/// The phone model the page shows: `wanted` when the product is made for it, otherwise the
+/// first one; `None` for a product without models.
+pub fn pick_model(models: &[PhoneModel], wanted: Option<&str>) -> Option<String> {
+    keep_or_first(models.iter().map(|m| m.slug.as_str()), wanted)
+}
+
+/// The styles offered among one phone's variants, in catalog order.
+pub fn style_options(variants: &[Variant]) -> Vec<String> {
     let mut styles = Vec::new();
-    for variant in variants.iter().filter(|v| model_slug(v) == model) {
-        if let Some(style) = &variant.style {
-            push_unique(&mut styles, style.clone());
-        }
+    for style in variants.iter().filter_map(|v| v.style.as_ref()) {
+        push_unique(&mut styles, style.clone());
     }
     styles
 }
 
-/// The colours offered for a phone model and style.
-pub fn colour_options(
-    variants: &[Variant],
-    model: Option<&str>,
-    style: Option<&str>,
-) -> Vec<String> {
+/// The colours offered for a style among one phone's variants.
+pub fn colour_options(variants: &[Variant], style: Option<&str>) -> Vec<String> {
     let mut colours = Vec::new();
-    for variant in variants
-        .iter()
-        .filter(|v| model_slug(v) == model && v.style.as_deref() == style)
-    {
+    for variant in variants.iter().filter(|v| v.style.as_deref() == style) {
         if let Some(colour) = &variant.colour {
             push_unique(&mut colours, colour.clone());
         }
@@ -73,36 +71,17 @@ pub fn colour_options(
     colours
 }
 
-/// Keeps `wanted` when it is on offer, otherwise falls back to the first option.
-fn keep_or_first(options: Vec<String>, wanted: Option<&str>) -> Option<String> {
-    match wanted {
-        Some(w) if options.iter().any(|o| o == w) => Some(w.to_owned()),
-        _ => options.into_iter().next(),
-    }
-}
-
-/// The variant that best matches `wanted`: each option is kept if it is still on offer given
-/// the options before it (model, then style, then colour), otherwise the first one offered.
-/// `None` only for a product without variants.
+/// The variant among one phone's variants that best matches `wanted`: the style is kept if
+/// offered, otherwise the first; then the colour, among those of that style. `None` only when
+/// there are no variants.
 pub fn resolve<'a>(variants: &'a [Variant], wanted: &Selection) -> Option<&'a Variant> {
-    let models: Vec<String> = model_options(variants)
-        .into_iter()
-        .map(|m| m.slug)
-        .collect();
-    let model = keep_or_first(models, wanted.model.as_deref());
-    let style = keep_or_first(
-        style_options(variants, model.as_deref()),
-        wanted.style.as_deref(),
-    );
-    let colour = keep_or_first(
-        colour_options(variants, model.as_deref(), style.as_deref()),
-        wanted.colour.as_deref(),
-    );
-    variants.iter().find(|v| {
-        model_slug(v) == model.as_deref()
-            && v.style.as_deref() == style.as_deref()
-            && v.colour.as_deref() == colour.as_deref()
-    })
+    let styles = style_options(variants);
+    let style = keep_or_first(styles.iter().map(String::as_str), wanted.style.as_deref());
+    let colours = colour_options(variants, style.as_deref());
+    let colour = keep_or_first(colours.iter().map(String::as_str), wanted.colour.as_deref());
+    variants
+        .iter()
+        .find(|v| v.style == style && v.colour == colour)
 }
 
 #[cfg(test)]
@@ -119,10 +98,9 @@ mod tests {
         }
     }
 
-    fn variant(sku: &str, m: Option<&str>, style: Option<&str>, colour: Option<&str>) -> Variant {
+    fn variant(sku: &str, style: Option<&str>, colour: Option<&str>) -> Variant {
         Variant {
             sku: sku.into(),
-            model: m.map(model),
             style: style.map(Into::into),
             colour: colour.map(Into::into),
             price: Money::from_cents(1999),
@@ -131,40 +109,44 @@ mod tests {
         }
     }
 
-    /// Two phones; clear comes only in "Clear", slim in two colours; phone "b" has no slim.
+    /// One phone's cases: clear comes only in "Clear", slim in two colours.
     fn cases() -> Vec<Variant> {
         vec![
-            variant("A-CLR", Some("a"), Some("Clear"), Some("Clear")),
-            variant("A-SLM-BLK", Some("a"), Some("Slim"), Some("Black")),
-            variant("A-SLM-BLU", Some("a"), Some("Slim"), Some("Blue")),
-            variant("B-CLR", Some("b"), Some("Clear"), Some("Clear")),
+            variant("A-CLR", Some("Clear"), Some("Clear")),
+            variant("A-SLM-BLK", Some("Slim"), Some("Black")),
+            variant("A-SLM-BLU", Some("Slim"), Some("Blue")),
         ]
     }
 
-    fn sel(model: Option<&str>, style: Option<&str>, colour: Option<&str>) -> Selection {
+    fn sel(style: Option<&str>, colour: Option<&str>) -> Selection {
         Selection {
-            model: model.map(Into::into),
+            model: None,
             style: style.map(Into::into),
             colour: colour.map(Into::into),
         }
     }
 
     #[test]
+    fn the_wanted_model_is_kept_when_offered_else_the_first() {
+        let models = [model("a"), model("b")];
+        assert_eq!(pick_model(&models, Some("b")).as_deref(), Some("b"));
+        assert_eq!(pick_model(&models, Some("zz")).as_deref(), Some("a"));
+        assert_eq!(pick_model(&models, None).as_deref(), Some("a"));
+        assert_eq!(pick_model(&[], Some("a")), None);
+    }
+
+    #[test]
     fn offers_options_in_catalog_order_without_repeats() {
         let v = cases();
-        assert_eq!(model_options(&v), vec![model("a"), model("b")]);
-        assert_eq!(style_options(&v, Some("a")), vec!["Clear", "Slim"]);
-        assert_eq!(style_options(&v, Some("b")), vec!["Clear"]);
-        assert_eq!(
-            colour_options(&v, Some("a"), Some("Slim")),
-            vec!["Black", "Blue"]
-        );
+        assert_eq!(style_options(&v), vec!["Clear", "Slim"]);
+        assert_eq!(colour_options(&v, Some("Slim")), vec!["Black", "Blue"]);
+        assert_eq!(colour_options(&v, Some("Clear")), vec!["Clear"]);
     }
 
     #[test]
     fn exact_choice_resolves_to_its_variant() {
         let v = cases();
-        let got = resolve(&v, &sel(Some("a"), Some("Slim"), Some("Blue"))).unwrap();
+        let got = resolve(&v, &sel(Some("Slim"), Some("Blue"))).unwrap();
         assert_eq!(got.sku, "A-SLM-BLU");
     }
 
@@ -177,28 +159,28 @@ mod tests {
     }
 
     #[test]
-    fn switching_style_keeps_the_model_and_falls_back_on_colour() {
+    fn switching_style_falls_back_on_colour() {
         let v = cases();
-        let got = resolve(&v, &sel(Some("a"), Some("Clear"), Some("Blue"))).unwrap();
+        let got = resolve(&v, &sel(Some("Clear"), Some("Blue"))).unwrap();
         assert_eq!(got.sku, "A-CLR");
     }
 
     #[test]
-    fn switching_model_drops_a_style_it_does_not_have() {
-        let v = cases();
-        let got = resolve(&v, &sel(Some("b"), Some("Slim"), Some("Black"))).unwrap();
+    fn a_style_this_phone_lacks_falls_back_to_its_first() {
+        let phone_b = vec![variant("B-CLR", Some("Clear"), Some("Clear"))];
+        let got = resolve(&phone_b, &sel(Some("Slim"), Some("Black"))).unwrap();
         assert_eq!(got.sku, "B-CLR");
     }
 
     #[test]
-    fn accessories_without_model_or_style_resolve_by_colour() {
+    fn accessories_without_style_resolve_by_colour() {
         let v = vec![
-            variant("GRIP-BLK", None, None, Some("Black")),
-            variant("GRIP-PNK", None, None, Some("Pink")),
+            variant("GRIP-BLK", None, Some("Black")),
+            variant("GRIP-PNK", None, Some("Pink")),
         ];
-        assert!(model_options(&v).is_empty());
-        assert_eq!(colour_options(&v, None, None), vec!["Black", "Pink"]);
-        let got = resolve(&v, &sel(Some("stale"), None, Some("Pink"))).unwrap();
+        assert!(style_options(&v).is_empty());
+        assert_eq!(colour_options(&v, None), vec!["Black", "Pink"]);
+        let got = resolve(&v, &sel(None, Some("Pink"))).unwrap();
         assert_eq!(got.sku, "GRIP-PNK");
     }
 
@@ -212,16 +194,15 @@ mod tests {
         /// exact existing choice is honoured.
         #[test]
         fn any_choice_resolves_to_an_offered_variant(
-            m in proptest::option::of("[ab]|zz"),
             s in proptest::option::of("Clear|Slim|Rugged"),
             c in proptest::option::of("Clear|Black|Blue|Red"),
         ) {
             let v = cases();
-            let wanted = sel(m.as_deref(), s.as_deref(), c.as_deref());
+            let wanted = sel(s.as_deref(), c.as_deref());
             let got = resolve(&v, &wanted).expect("a variant");
             prop_assert!(v.contains(got));
-            if v.iter().any(|x| Selection::of(x) == wanted) {
-                prop_assert_eq!(Selection::of(got), wanted);
+            if v.iter().any(|x| Selection::of(None, x) == wanted) {
+                prop_assert_eq!(Selection::of(None, got), wanted);
             }
         }
     }

@@ -3,6 +3,7 @@
 use super::model::{CheckoutOutcome, CheckoutRequest};
 use crate::error::AppError;
 use crate::money::Money;
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
@@ -72,7 +73,7 @@ pub struct PayPalPayment {
     pub waiting: bool,
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn paypal_payment(reference: String) -> Result<PayPalPayment, AppError> {
     let state = server_state()?;
     let approval = owned_approval(&state, &reference).await?;
@@ -84,7 +85,7 @@ pub async fn paypal_payment(reference: String) -> Result<PayPalPayment, AppError
 }
 
 /// The shopper's answer on the PayPal page; the shop then completes or releases the order.
-#[server]
+#[server(output = Postcard)]
 pub async fn paypal_decision(
     reference: String,
     approve: bool,

@@ -4,6 +4,7 @@
 use super::model::{OrderDetail, OrderHistoryPage};
 use crate::error::AppError;
 use crate::forms::FormResult;
+use crate::wire::Postcard;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -16,7 +17,7 @@ use {
     crate::throttle::{self, minutes_to_wait},
 };
 
-#[server]
+#[server(output = Postcard)]
 pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     let number = parse_order_number(&number).ok_or(AppError::NotFound)?;
     let state = server_state()?;
@@ -31,7 +32,7 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     }
 }
 
-#[server]
+#[server(output = Postcard)]
 pub async fn order_history(page: u32) -> Result<OrderHistoryPage, AppError> {
     let Some(customer) = signed_in().await? else {
         return Err(AppError::SignInRequired);
@@ -42,7 +43,7 @@ pub async fn order_history(page: u32) -> Result<OrderHistoryPage, AppError> {
 
 /// A guest finds an order again with its number and e-mail address. On success this browser
 /// may see the order and is sent to it.
-#[server]
+#[server(output = Postcard)]
 pub async fn find_order(number: String, email: String) -> Result<FormResult, AppError> {
     let typed = [("number", number.as_str()), ("email", email.as_str())];
     let mut errors = FieldErrors::default();

@@ -5,6 +5,7 @@ use super::api::{get_order, order_history, FindOrder};
 use super::model::{format_day, OrderDetail, OrderHistoryPage};
 use crate::forms::{Field, FormFailure, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -15,7 +16,7 @@ pub fn OrderPage() -> impl IntoView {
     let query = use_query_map();
     let number = move || params.read().get("number").unwrap_or_default();
     let just_placed = move || query.read().get("placed").as_deref() == Some("1");
-    let order = Resource::new(number, get_order);
+    let order = wire::resource(number, get_order);
     view! {
         <PageTitle text="Your order"/>
         <section class="page narrow" aria-labelledby="order-title">
@@ -107,7 +108,7 @@ pub fn OrderHistoryPage() -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     };
-    let history = Resource::new(page, order_history);
+    let history = wire::resource(page, order_history);
     view! {
         <PageTitle text="Your orders"/>
         <section class="page narrow" aria-labelledby="orders-title">

@@ -6,6 +6,7 @@ use crate::checkout::api::{paypal_decision, paypal_payment};
 use crate::checkout::model::CheckoutOutcome;
 use crate::layout::{when_loaded, Loading, PageTitle};
 use crate::payments::gateway::DeclineReason;
+use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -13,7 +14,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 pub fn PayPalApprovalPage() -> impl IntoView {
     let params = use_params_map();
     let reference = move || params.read().get("reference").unwrap_or_default();
-    let payment = Resource::new(reference, paypal_payment);
+    let payment = wire::resource(reference, paypal_payment);
     let store = CartStore::expect();
     let navigate = use_navigate();
     let deciding = RwSignal::new(false);
