@@ -169,7 +169,11 @@ async fn product_record_groups_every_variant_by_phone(db: &Db) {
     let listed: Vec<(Option<&str>, &str)> = record
         .offers
         .iter()
-        .flat_map(|o| o.variants.iter().map(|v| (o.model.as_deref(), v.sku.as_str())))
+        .flat_map(|o| {
+            o.variants
+                .iter()
+                .map(|v| (o.model.as_deref(), v.sku.as_str()))
+        })
         .collect();
     let expected: Vec<(Option<&str>, &str)> = demo_product
         .skus
@@ -177,7 +181,11 @@ async fn product_record_groups_every_variant_by_phone(db: &Db) {
         .map(|s| (s.model, s.code.as_str()))
         .collect();
     assert_eq!(listed, expected);
-    let models: Vec<Option<&str>> = record.models.iter().map(|m| Some(m.slug.as_str())).collect();
+    let models: Vec<Option<&str>> = record
+        .models
+        .iter()
+        .map(|m| Some(m.slug.as_str()))
+        .collect();
     let offered: Vec<Option<&str>> = record.offers.iter().map(|o| o.model.as_deref()).collect();
     assert_eq!(models, offered);
     for sku in &demo_product.skus {
@@ -194,7 +202,11 @@ async fn product_record_groups_every_variant_by_phone(db: &Db) {
     // The page carries one phone's variants: the SKU's phone, else the one asked for.
     let page = record.page_for(Some("pixel-10"), None);
     assert_eq!(page.offer.model.as_deref(), Some("pixel-10"));
-    assert!(page.offer.variants.iter().all(|v| v.sku.starts_with("SIG-PX10-")));
+    assert!(page
+        .offer
+        .variants
+        .iter()
+        .all(|v| v.sku.starts_with("SIG-PX10-")));
     let page = record.page_for(Some("pixel-10"), Some("SIG-IP17PM-SLM-OCEBLU"));
     assert_eq!(page.offer.model.as_deref(), Some("iphone-17-pro-max"));
     let page = record.page_for(Some("no-such-phone"), None);
