@@ -9,6 +9,7 @@
 #
 # BENCH_SCALE=10 multiplies the demo catalog's SKUs by ten (copies of every SKU, inactive
 # variants included) to show whether a page's cost grows with SKUs it does not show.
+# BENCH_BROWSER=0 skips the first-load and Lighthouse parts (server figures only).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -30,6 +31,7 @@ if [ "$scale" -gt 1 ]; then
   done
 fi
 
+if [ "${BENCH_BROWSER:-1}" != 0 ]; then
 step "first load (headless Chromium)"
 node tools/bench/first-load.mjs --url "http://127.0.0.1:$port"
 
@@ -52,6 +54,8 @@ print(" | ".join([sys.argv[2], sys.argv[3], *(str(score(c)) for c in ("performan
 PY
   done
 done
+
+fi
 
 step "server: 64 connections, 10 s per page ($engine, catalog x$scale)"
 echo "page | requests/s | p50 | p99 | errors"

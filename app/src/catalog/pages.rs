@@ -184,54 +184,58 @@ fn FilterForm(models: Vec<PhoneModel>, filter: Memo<CatalogFilter>) -> impl Into
         let value = event_target_value(&ev);
         apply(&|f| f.model = Some(value.clone()).filter(|v| !v.is_empty()));
     };
-    let category_is = move |slug: &'static str| {
-        move || filter.read().category.map(|c| c.slug()).unwrap_or("") == slug
+    let models = StoredValue::new(by_brand(&models));
+    // Each list of options is redrawn as a whole when the filter changes (the `<select>`
+    // itself stays, and so does focus): cheaper to render than an effect per option.
+    let category_options = move || {
+        let chosen = filter.read().category.map(|c| c.slug()).unwrap_or("");
+        std::iter::once(("", "All categories"))
+            .chain(Category::ALL.into_iter().map(|c| (c.slug(), c.label())))
+            .map(|(slug, label)| {
+                let selected = slug == chosen;
+                view! { <option value=slug selected=selected prop:selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
+    let model_options = move || {
+        let chosen = filter.read().model.clone();
+        let none = chosen.is_none();
+        let groups = models.with_value(|groups| {
+            groups
+                .iter()
+                .map(|(brand, models)| {
+                    let options = models
+                        .iter()
+                        .map(|m| {
+                            let selected = chosen.as_deref() == Some(m.slug.as_str());
+                            view! {
+                                <option value=m.slug.clone() selected=selected prop:selected=selected>
+                                    {m.name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view();
+                    view! { <optgroup label=brand.clone()>{options}</optgroup> }
+                })
+                .collect_view()
+        });
+        view! {
+            <option value="" selected=none prop:selected=none>"All phones"</option>
+            {groups}
+        }
     };
     view! {
         <form class="filters" method="get" action="/shop" aria-label="Filter products">
             <div class="field">
                 <label for="filter-category">"Category"</label>
                 <select id="filter-category" name="category" on:change=on_category>
-                    <option value="" selected=category_is("") prop:selected=category_is("")>
-                        "All categories"
-                    </option>
-                    {Category::ALL
-                        .into_iter()
-                        .map(|c| view! {
-                            <option value=c.slug() selected=category_is(c.slug()) prop:selected=category_is(c.slug())>
-                                {c.label()}
-                            </option>
-                        })
-                        .collect_view()}
+                    {category_options}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-model">"Phone model"</label>
                 <select id="filter-model" name="model" on:change=on_model>
-                    <option value="" selected=move || filter.read().model.is_none() prop:selected=move || filter.read().model.is_none()>
-                        "All phones"
-                    </option>
-                    {by_brand(&models)
-                        .into_iter()
-                        .map(|(brand, models)| view! {
-                            <optgroup label=brand>
-                                {models
-                                    .into_iter()
-                                    .map(|m| {
-                                        let is_chosen = {
-                                            let slug = m.slug.clone();
-                                            move || filter.read().model.as_deref() == Some(slug.as_str())
-                                        };
-                                        view! {
-                                            <option value=m.slug selected=is_chosen.clone() prop:selected=is_chosen>
-                                                {m.name}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </optgroup>
-                        })
-                        .collect_view()}
+                    {model_options}
                 </select>
             </div>
             <button type="submit" class="button button--small">"Apply filters"</button>
@@ -368,15 +372,19 @@ fn OptionSelect(
             <div class="field">
                 <label for=id>{label.clone()}</label>
                 <select id=id name=name on:change=move |ev| on_pick.run(event_target_value(&ev))>
-                    <For each=move || options.get() key=|(v, _)| v.clone() let((v, text))>
-                        {
-                            let selected = {
-                                let v = v.clone();
-                                move || value.read().as_deref() == Some(v.as_str())
-                            };
-                            view! { <option value=v selected=selected.clone() prop:selected=selected>{text}</option> }
-                        }
-                    </For>
+                    // A handful of options, redrawn together when the choice changes: cheaper
+                    // to render on the server than a keyed list with an effect per option.
+                    {move || {
+                        let chosen = value.get();
+                        options
+                            .get()
+                            .into_iter()
+                            .map(|(v, text)| {
+                                let selected = chosen.as_deref() == Some(v.as_str());
+                                view! { <option value=v selected=selected prop:selected=selected>{text}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </div>
         </Show>
