@@ -41,9 +41,16 @@ flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --dis
 for path in / /shop /products/signature-case /cart /checkout; do
   for preset in mobile desktop; do
     extra=(); [ "$preset" = desktop ] && extra=(--preset=desktop)
-    CHROME_PATH=/usr/bin/chromium lighthouse "http://127.0.0.1:$port$path" --quiet "${extra[@]}" \
-      --output=json --output-path="$data/lh.json" --chrome-flags="$flags" >/dev/null 2>&1 ||
-      { echo "$path | $preset | Lighthouse failed"; continue; }
+    # Debian's Chromium now and then loses the trace of a load (NO_NAVSTART): try again.
+    ok=""
+    for _ in 1 2 3; do
+      rm -f "$data/lh.json"
+      CHROME_PATH=/usr/bin/chromium lighthouse "http://127.0.0.1:$port$path" --quiet "${extra[@]}" \
+        --output=json --output-path="$data/lh.json" --chrome-flags="$flags" >/dev/null 2>&1 &&
+        python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])).get("runtimeError") is not None)' "$data/lh.json" &&
+        { ok=1; break; }
+    done
+    [ -n "$ok" ] || { echo "$path | $preset | Lighthouse failed three times"; continue; }
     python3 - "$data/lh.json" "$path" "$preset" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
