@@ -23,11 +23,15 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 /// could otherwise grow it without end.
 const MAX_ENTRIES: usize = 512;
 
-/// Values by key, each fresh for `ttl` after it was loaded.
+/// Values by key, each fresh for `ttl` after it was loaded. A stale key is loaded by one
+/// caller at a time: the others wait for its answer instead of all reading the database at
+/// once when a popular page's entry expires under load.
 #[derive(Debug)]
 pub struct TtlCache<K, V> {
     ttl: Duration,
     entries: Mutex<HashMap<K, (Instant, V)>>,
+    /// The keys being loaded, each with the lock its loader holds.
+    loading: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
@@ -35,6 +39,7 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
         TtlCache {
             ttl,
             entries: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashMap::new()),
         }
     }
 
@@ -56,8 +61,25 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
         if let Some(value) = self.fresh(&key, Instant::now()) {
             return Ok(value);
         }
+        let turn = Arc::clone(
+            self.loading
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key.clone())
+                .or_default(),
+        );
+        let _turn = turn.lock().await;
+        // Whoever held the turn before may have loaded it meanwhile.
+        if let Some(value) = self.fresh(&key, Instant::now()) {
+            return Ok(value);
+        }
         let loaded_at = Instant::now();
-        let value = load().await?;
+        let loaded = load().await;
+        self.loading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&key);
+        let value = loaded?;
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, (loaded, _)| loaded_at.duration_since(*loaded) < self.ttl);
@@ -148,6 +170,31 @@ mod tests {
             fresh.get_or_load(1, || async { Ok::<_, ()>(7) }).await,
             Ok(7)
         );
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_key_read_it_once() {
+        let cache = Arc::new(TtlCache::new(Duration::from_secs(60)));
+        let loads = Arc::new(AtomicU32::new(0));
+        let readers: Vec<_> = (0..16)
+            .map(|_| {
+                let (cache, loads) = (Arc::clone(&cache), Arc::clone(&loads));
+                tokio::spawn(async move {
+                    cache
+                        .get_or_load(1u32, || async {
+                            loads.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            Ok::<u32, ()>(7)
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.await.unwrap(), Ok(7));
+        }
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert!(cache.loading.lock().unwrap().is_empty());
     }
 
     #[tokio::test]
