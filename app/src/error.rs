@@ -54,6 +54,29 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status a server function's failure is answered with. Server functions answer
+    /// every failure with 500; giving each its own status lets logs and monitors tell a
+    /// shopper's mistake (4xx) from the shop's trouble (5xx). The browser reads the error from
+    /// the body either way.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::InvalidInput(_) | AppError::NeedsCorrecting(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::SignInRequired => StatusCode::UNAUTHORIZED,
+            AppError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::PaymentUnconfirmed => StatusCode::BAD_GATEWAY,
+            // Only the browser makes this one (it could not reach the shop).
+            AppError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         // Waiting for a connection (or for SQLite's write lock) is bounded; past the bound the

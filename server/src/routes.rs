@@ -77,6 +77,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         })
         .fallback(file_and_error_handler_with_context(context, shell))
         .with_state(options)
+        .layer(from_fn(error_status))
         .layer(CompressionLayer::new())
         .layer(from_fn(security::limit_body))
         .layer(from_fn_with_state(
@@ -93,6 +94,28 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         ))
         .layer(from_fn_with_state(http.guard, security::security_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Server functions answer every failure with 500; this gives each of the shop's errors its
+/// own status (`AppError::status`), read from the error the answer carries.
+async fn error_status(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use leptos::server_fn::Decodes;
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error answer is a few hundred bytes; reading stops at 64 KB.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) =
+        <app::wire::PostcardEncoding as Decodes<app::error::AppError>>::decode(bytes.clone())
+    {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn healthz(db: app::db::Db) -> Response {
@@ -305,6 +328,44 @@ mod tests {
             assert_eq!(status, StatusCode::OK);
             assert!(html.contains(r#"<option value="pixel-10" selected"#));
             assert!(html.contains("SIG-PX10-CLR-CRYCLE"));
+        });
+    }
+
+    #[test]
+    fn server_function_errors_carry_their_own_status() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let product = path_of::<app::catalog::api::GetProduct>();
+            let change = path_of::<app::accounts::api::ChangePassword>();
+            for (request, status, error) in [
+                (
+                    script_post(product, "slug=no-such-product", "192.0.2.80", None),
+                    StatusCode::NOT_FOUND,
+                    "NotFound",
+                ),
+                (
+                    script_post(
+                        change,
+                        "current=old+password+here&new_password=a+brand+new+passphrase",
+                        "192.0.2.80",
+                        None,
+                    ),
+                    StatusCode::UNAUTHORIZED,
+                    "SignInRequired",
+                ),
+                (
+                    script_post(product, "nothing=here", "192.0.2.80", None),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "InvalidInput",
+                ),
+            ] {
+                let response = shop.router.clone().oneshot(request).await.unwrap();
+                assert_eq!(response.status(), status, "{error}");
+                let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+                let decoded =
+                    <app::error::AppError as leptos::server_fn::error::FromServerFnError>::de(body);
+                assert!(format!("{decoded:?}").starts_with(error), "{decoded:?}");
+            }
         });
     }
 
