@@ -91,3 +91,20 @@ test('choosing a variant updates price, stock and picture without a page load', 
   await expect(page.getByTestId('sku')).toHaveText('SIG-PX10-CLR-CRYCLE');
   await expectSameDocument(page);
 });
+
+test('a phone whose options could not be fetched can be tried again', async ({ page }) => {
+  await page.goto('/products/signature-case');
+  await hydrated(page);
+  let offline = true;
+  await page.route('**/api/product_offer*', (route) => (offline ? route.abort() : route.continue()));
+
+  await page.getByLabel('Phone model').selectOption('pixel-10');
+  await expect(page.getByRole('alert')).toContainText("couldn't reach the shop");
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeDisabled();
+
+  offline = false;
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('sku')).toHaveText('SIG-PX10-CLR-CRYCLE');
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
+});

@@ -442,16 +442,17 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
         }
     };
 
-    // Fetches a phone's variants the first time the shopper picks it.
+    // Fetches a phone's variants the first time the shopper picks it (and again when asked
+    // after a failure).
     let offer_failed = RwSignal::new(None::<AppError>);
     let requested = StoredValue::new(Vec::<Option<String>>::new());
-    Effect::new(move |_| {
-        let phone = model.get();
+    let fetch_offer = move |phone: Option<String>| {
         let have = offers.with_untracked(|all| all.iter().any(|o| o.model == phone));
         if have || requested.with_value(|r| r.contains(&phone)) {
             return;
         }
         requested.update_value(|r| r.push(phone.clone()));
+        offer_failed.set(None);
         leptos::task::spawn_local(async move {
             let answer = product_offer(slug.get_value(), phone.clone()).await;
             requested.update_value(|r| r.retain(|p| p != &phone));
@@ -463,7 +464,8 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                 Err(error) => offer_failed.set(Some(error)),
             }
         });
-    });
+    };
+    Effect::new(move |_| fetch_offer(model.get()));
 
     let model_choices = Signal::derive(move || {
         models.with_value(|m| m.iter().map(|m| (m.slug.clone(), m.name.clone())).collect())
@@ -620,7 +622,18 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                 {move || {
                     offer_failed
                         .get()
-                        .map(|error| view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> })
+                        .map(|error| view! {
+                            <div class="notice notice--error" role="alert">
+                                <p>{error.to_string()}</p>
+                                <button
+                                    type="button"
+                                    class="button button--small"
+                                    on:click=move |_| fetch_offer(model.get_untracked())
+                                >
+                                    "Try again"
+                                </button>
+                            </div>
+                        })
                 }}
                 <button
                     type="button"
