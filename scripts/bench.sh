@@ -10,6 +10,8 @@
 # BENCH_SCALE=10 multiplies the demo catalog's SKUs by ten (copies of every SKU, inactive
 # variants included) to show whether a page's cost grows with SKUs it does not show.
 # BENCH_BROWSER=0 skips the first-load and Lighthouse parts (server figures only).
+# BENCH_THROTTLING=devtools has Lighthouse time a really slowed-down load instead of
+# simulating one from a fast load (its default, `simulate`).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -40,7 +42,7 @@ echo "page | preset | performance | accessibility | best practices | SEO | LCP |
 flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
 for path in / /shop /products/signature-case /cart /checkout; do
   for preset in mobile desktop; do
-    extra=(); [ "$preset" = desktop ] && extra=(--preset=desktop)
+    extra=(--throttling-method="${BENCH_THROTTLING:-simulate}"); [ "$preset" = desktop ] && extra+=(--preset=desktop)
     # Debian's Chromium now and then loses the trace of a load (NO_NAVSTART): try again.
     ok=""
     for _ in 1 2 3; do
