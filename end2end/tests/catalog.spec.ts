@@ -102,6 +102,13 @@ test('a phone whose options could not be fetched can be tried again', async ({ p
   await expect(page.getByRole('alert')).toContainText("couldn't reach the shop");
   await expect(page.getByRole('button', { name: 'Add to cart' })).toBeDisabled();
 
+  // Back on a phone whose options are here, the failure is not this phone's to tell.
+  await page.getByLabel('Phone model').selectOption('iphone-17-pro-max');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add to cart' })).toBeEnabled();
+  await page.getByLabel('Phone model').selectOption('pixel-10');
+  await expect(page.getByRole('alert')).toContainText("couldn't reach the shop");
+
   offline = false;
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByRole('alert')).toHaveCount(0);

@@ -100,7 +100,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
 /// own status (`AppError::status`), read from the error the answer carries.
 async fn error_status(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     use leptos::server_fn::Decodes;
-    let is_server_fn = request.uri().path().starts_with("/api/");
+    let is_server_fn = request.uri().path().starts_with(security::SERVER_FN_PREFIX);
     let response = next.run(request).await;
     if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;

@@ -94,7 +94,7 @@ pub struct ProductDetail {
 }
 
 /// The variants of a product for one phone model (`None`: a product without models).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelOffer {
     pub model: Option<String>,
     pub variants: Vec<Variant>,
@@ -142,10 +142,7 @@ impl ProductRecord {
         ProductDetail {
             info: self.info.clone(),
             models: self.models.clone(),
-            offer: offer.cloned().unwrap_or(ModelOffer {
-                model: None,
-                variants: Vec::new(),
-            }),
+            offer: offer.cloned().unwrap_or_default(),
         }
     }
 }

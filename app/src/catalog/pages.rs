@@ -421,21 +421,18 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
             all.iter()
                 .find(|o| o.model == chosen)
                 .or(previous)
-                .or(all.first())
                 .cloned()
-                .unwrap_or(ModelOffer {
-                    model: None,
-                    variants: Vec::new(),
-                })
+                .unwrap_or_default()
         })
     });
     let loading = move || shown.with(|o| o.model != model.get());
     let current = Memo::new(move |_| shown.with(|o| resolve(&o.variants, &wanted.read()).cloned()));
     let chosen = move || {
-        let picked = current
-            .get()
-            .map(|v| Selection::of(None, &v))
-            .unwrap_or_default();
+        let picked = current.with(|v| {
+            v.as_ref()
+                .map(|v| Selection::of(None, v))
+                .unwrap_or_default()
+        });
         Selection {
             model: model.get(),
             ..picked
@@ -443,8 +440,15 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     };
 
     // Fetches a phone's variants the first time the shopper picks it (and again when asked
-    // after a failure).
-    let offer_failed = RwSignal::new(None::<AppError>);
+    // after a failure). A failure is told only while its phone is the chosen one.
+    let failed = RwSignal::new(None::<(Option<String>, AppError)>);
+    let offer_failed = move || {
+        failed.with(|f| {
+            f.as_ref()
+                .filter(|(phone, _)| *phone == model.get())
+                .map(|(_, error)| error.clone())
+        })
+    };
     let requested = StoredValue::new(Vec::<Option<String>>::new());
     let fetch_offer = move |phone: Option<String>| {
         let have = offers.with_untracked(|all| all.iter().any(|o| o.model == phone));
@@ -452,16 +456,13 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
             return;
         }
         requested.update_value(|r| r.push(phone.clone()));
-        offer_failed.set(None);
+        failed.set(None);
         leptos::task::spawn_local(async move {
             let answer = product_offer(slug.get_value(), phone.clone()).await;
             requested.update_value(|r| r.retain(|p| p != &phone));
             match answer {
-                Ok(offer) => {
-                    offer_failed.set(None);
-                    offers.update(|all| all.push(offer));
-                }
-                Err(error) => offer_failed.set(Some(error)),
+                Ok(offer) => offers.update(|all| all.push(offer)),
+                Err(error) => failed.set(Some((phone, error))),
             }
         });
     };
@@ -620,8 +621,7 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                     </button>
                 </form>
                 {move || {
-                    offer_failed
-                        .get()
+                    offer_failed()
                         .map(|error| view! {
                             <div class="notice notice--error" role="alert">
                                 <p>{error.to_string()}</p>
