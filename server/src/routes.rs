@@ -10,7 +10,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use leptos::nonce::use_nonce;
+use leptos::nonce::Nonce;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
@@ -39,13 +39,11 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            // A page gets a policy that lets its own inline hydration script run by nonce.
-            if let (Some(nonce), Some(response)) =
-                (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+            // The page's inline scripts carry the nonce its policy names (`security::PageNonce`).
+            if let Some(nonce) = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<security::PageNonce>().cloned())
             {
-                if let Ok(policy) = HeaderValue::from_str(&security::page_policy(&nonce)) {
-                    response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
-                }
+                provide_context(Nonce::from_value(nonce.0));
             }
         }
     };

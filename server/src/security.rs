@@ -155,13 +155,35 @@ const RESOURCE_POLICY: &str =
     "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 const PERMISSIONS: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
 
-/// Adds the security headers to every answer.
+/// The nonce a page's inline scripts carry, chosen before the page renders so that its
+/// policy is set here on the answer itself. (Set from inside the renderer, through
+/// `ResponseOptions`, the header was now and then missing from a page, which then could not
+/// run its scripts: seen twice in eight browser-test runs.)
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Adds the security headers to every answer: a page gets the policy that lets its own
+/// inline scripts run by nonce, everything else the policy that lets nothing run.
 pub async fn security_headers(
     State(guard): State<Guard>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if is_page {
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         headers
