@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing the shop needs, skipping whatever is already there:
-# the wasm32 target, mold, Chromium, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock,
+# the wasm32 target and the standard library's source, mold, Chromium, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock,
 # cargo-audit, and the npm packages (wasm-opt from binaryen, Playwright).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -12,6 +12,11 @@ WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
+fi
+# The browser bundle rebuilds the standard library for size (scripts/build.sh).
+if ! rustup component list --installed | grep -qx rust-src; then
+  step "adding the standard library's source"
+  rustup component add rust-src
 fi
 
 missing_apt=()
