@@ -17,6 +17,8 @@ pub enum AppError {
     InvalidInput(String),
     #[error("Please sign in to continue.")]
     SignInRequired,
+    #[error("Your account can't open this. If your work needs it, ask the shop's admin.")]
+    NotAllowed,
     #[error("The shop is having trouble right now. Please try again in a moment; if it keeps happening, contact us.")]
     Unavailable,
     #[error("We couldn't reach the shop. Check your connection and try again.")]
@@ -67,6 +69,7 @@ impl AppError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             AppError::SignInRequired => StatusCode::UNAUTHORIZED,
+            AppError::NotAllowed => StatusCode::FORBIDDEN,
             AppError::TooManyTries { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::PaymentUnconfirmed => StatusCode::BAD_GATEWAY,

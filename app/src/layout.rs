@@ -196,8 +196,32 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
     if error == AppError::NotFound {
         return view! { <NotFound/> }.into_any();
     }
-    if error == AppError::Unavailable {
-        set_http_status(503);
+    match error {
+        AppError::Unavailable => set_http_status(503),
+        AppError::SignInRequired => {
+            set_http_status(401);
+            let here = leptos_router::hooks::use_location();
+            let sign_in = format!("/account/sign-in?next={}", here.pathname.get_untracked());
+            return view! {
+                <div class="notice notice--info" role="alert">
+                    <p>{error.to_string()}</p>
+                    <p><a class="button" href=sign_in>"Sign in"</a></p>
+                </div>
+            }
+            .into_any();
+        }
+        AppError::NotAllowed => {
+            set_http_status(403);
+            return view! {
+                <div class="notice notice--error" role="alert" data-testid="not-allowed">
+                    <h2>"Not allowed"</h2>
+                    <p>{error.to_string()}</p>
+                    <p><a class="button" href="/">"Back to the shop"</a></p>
+                </div>
+            }
+            .into_any();
+        }
+        _ => {}
     }
     view! {
         <div class="notice notice--error" role="alert">

@@ -5,12 +5,14 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod error;
 pub mod forms;
 pub mod help;
+pub mod identity;
 pub mod layout;
 pub mod money;
 pub mod orders;
@@ -116,6 +118,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/find") view={Lazy::<split::FindOrder>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:number") view={Lazy::<split::Order>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/pay/paypal/:reference") view={Lazy::<split::PayPalApproval>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/forgot-password") view={Lazy::<split::ForgotPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/set-password") view={Lazy::<split::SetPassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<split::AdminHome>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/staff") view={Lazy::<split::Staff>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view={Lazy::<split::AuditLog>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -49,4 +49,14 @@ split_pages! {
     PayPalApproval => crate::payments::paypal_page::PayPalApprovalPage;
     /// `/checkout`
     Checkout => crate::checkout::pages::CheckoutPage;
+    /// `/account/forgot-password`
+    ForgotPassword => crate::accounts::pages::ForgotPasswordPage;
+    /// `/account/set-password`: the page a one-time link opens
+    SetPassword => crate::accounts::pages::SetPasswordPage;
+    /// `/admin`
+    AdminHome => crate::admin::pages::AdminHomePage;
+    /// `/admin/staff`
+    Staff => crate::admin::pages::StaffPage;
+    /// `/admin/audit`
+    AuditLog => crate::admin::pages::AuditLogPage;
 }

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { fillSignUp, hydrated, mailTo, signUp, signUpLink, test, uniqueEmail } from './helpers';
+import { fillSignUp, hydrated, mailTo, oneTimeLink, signUp, signUpLink, test, uniqueEmail, useOneTimeLink } from './helpers';
 
 test('sign up through the e-mailed link, sign out, sign in again and change the password', async ({ page }) => {
   const email = uniqueEmail('ann');
@@ -162,4 +162,57 @@ test.describe('without JavaScript', () => {
     await expect(page.getByText("We couldn't find an order with that number and e-mail address.", { exact: false })).toBeVisible();
     await expect(page.getByLabel('Order number')).toHaveValue('CF-23456789');
   });
+});
+
+test('a forgotten password is replaced through an e-mailed link that works once', async ({ page, browser }) => {
+  const email = uniqueEmail('forgot');
+  await signUp(page, 'Fay Forgetful', email, 'the old passphrase');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  await page.goto('/account/sign-in');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Forgot your password?');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page).toHaveURL(/\/account\/check-email\?for=reset$/);
+  await expect(page.getByText('If an account has the address you gave')).toBeVisible();
+
+  // An address without an account gets the same answer, and no e-mail.
+  const stranger = uniqueEmail('nobody');
+  await page.goto('/account/forgot-password');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(stranger);
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page).toHaveURL(/\/account\/check-email\?for=reset$/);
+  expect(mailTo(stranger)).toEqual([]);
+
+  const link = await oneTimeLink(email);
+  await useOneTimeLink(page, link, 'short');
+  await expect(page.getByText('Use at least 10 characters for your password.')).toBeVisible();
+  await page.getByLabel(/^New password/).fill('a fresh passphrase');
+  await page.getByRole('button', { name: 'Save password' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId('account-name')).toHaveText('Fay Forgetful');
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Account' })).toBeVisible();
+
+  // The link works once.
+  await page.goto(link);
+  await hydrated(page);
+  await expect(page.getByText('This link has expired or was already used.', { exact: false })).toBeVisible();
+
+  // The old password no longer signs in; the new one does.
+  const other = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': '198.19.0.9' } });
+  const second = await other.newPage();
+  await second.goto('/account/sign-in');
+  await hydrated(second);
+  await second.getByLabel('E-mail').fill(email);
+  await second.getByLabel('Password').fill('the old passphrase');
+  await second.getByRole('button', { name: 'Sign in' }).click();
+  await expect(second.getByText("That e-mail address and password don't match an account.")).toBeVisible();
+  await second.getByLabel('Password').fill('a fresh passphrase');
+  await second.getByRole('button', { name: 'Sign in' }).click();
+  await expect(second.getByTestId('account-name')).toHaveText('Fay Forgetful');
+  await other.close();
 });

@@ -1,6 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 /** Waits until the WASM has hydrated the page: clicks before that would be lost. */
 export async function hydrated(page: Page): Promise<void> {
@@ -116,4 +117,43 @@ export async function fillContactAndAddress(page: Page, email: string) {
   await page.getByLabel('Town or city').fill('Arlington');
   await page.getByLabel('State', { exact: true }).fill('VA');
   await page.getByLabel('Postcode / ZIP').fill('22201');
+}
+
+/**
+ * Makes `email` an admin the documented way (`server create-admin EMAIL`, on the test server's
+ * database) and returns the path of the one-time link it prints.
+ */
+export function createAdminLink(email: string): string {
+  const target = process.env.CARGO_TARGET_DIR ?? path.join(__dirname, '..', '..', 'target');
+  const printed = execFileSync(path.join(target, 'release', 'server'), ['create-admin', email], {
+    env: { ...process.env, SHOP_DATA_DIR: dataDir, RUST_LOG: 'warn' },
+    encoding: 'utf8',
+  });
+  const link = printed.match(/https?:\/\/\S+\/account\/set-password\?token=[0-9a-f]{64}/)?.[0];
+  expect(link, printed).toBeTruthy();
+  return new URL(link!).pathname + new URL(link!).search;
+}
+
+/** The newest one-time link (password reset or invitation) e-mailed to `email`. */
+export async function oneTimeLink(email: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(() => {
+      link = mailTo(email)
+        .map((m) => m.match(/https?:\/\/[^\s"<>]+\/account\/set-password\?token=[0-9a-f]{64}/)?.[0])
+        .filter(Boolean)
+        .pop();
+      return link;
+    })
+    .toBeTruthy();
+  return new URL(link!).pathname + new URL(link!).search;
+}
+
+/** Opens a one-time link and chooses `password` (and `name`, for a new account). */
+export async function useOneTimeLink(page: Page, link: string, password: string, name?: string) {
+  await page.goto(link);
+  await hydrated(page);
+  if (name) await page.getByLabel('Your name').fill(name);
+  await page.getByLabel(/^New password/).fill(password);
+  await page.getByRole('button', { name: 'Save password' }).click();
 }

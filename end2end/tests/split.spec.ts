@@ -140,6 +140,32 @@ const pages: SplitPage[] = [
       await expect(page.getByLabel('Order number')).toHaveValue('CF-23456789');
     },
   },
+  {
+    path: '/account/forgot-password',
+    heading: 'Forgot your password?',
+    interact: async (page) => {
+      await page.getByLabel('E-mail').fill('not-an-address');
+      await page.getByRole('button', { name: 'Send the link' }).click();
+      await expect(page.getByText('Enter an e-mail address like name@example.com.')).toBeVisible();
+      await expect(page.getByLabel('E-mail')).toHaveValue('not-an-address');
+    },
+  },
+  {
+    path: `/account/set-password?token=${'0'.repeat(64)}`,
+    heading: 'Choose your password',
+    interact: async (page) => {
+      await expect(page.getByText('This link has expired or was already used.', { exact: false })).toBeVisible();
+      await followLink('Ask for a new password link', 'Forgot your password?')(page);
+    },
+  },
+  ...['/admin', '/admin/staff', '/admin/audit'].map((path) => ({
+    path,
+    heading: { '/admin': 'Staff dashboard', '/admin/staff': 'Staff', '/admin/audit': 'Audit log' }[path]!,
+    interact: async (page: Page) => {
+      await expect(page.getByText('Please sign in to continue.')).toBeVisible();
+      await followLink('Sign in', 'Sign in')(page);
+    },
+  })),
 ];
 
 for (const { path, heading, interact } of pages) {

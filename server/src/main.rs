@@ -50,6 +50,15 @@ async fn main() -> ExitCode {
         }
     };
     init_tracing(config.log_json);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => {}
+        [command, email] if command == "create-admin" => return create_admin(config, email).await,
+        _ => {
+            eprintln!("usage: server                      run the shop\n       server create-admin EMAIL   print a one-time link that makes EMAIL an admin");
+            return ExitCode::from(2);
+        }
+    }
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -132,6 +141,32 @@ async fn run(config: Config) -> Result<(), StartupError> {
     db.close().await;
     tracing::info!("shop closed");
     Ok(())
+}
+
+/// Prints a one-time link (valid 7 days) that sets a password for `email` and makes it an
+/// admin, creating the account if needed.
+async fn create_admin(config: Config, email: &str) -> ExitCode {
+    let db = match Db::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let made =
+        app::admin::staff::create_admin_link(&db, &config.store.public_url, email, now).await;
+    db.close().await;
+    match made {
+        Ok(link) => {
+            println!("Open this link within 7 days to set the password of admin {email}:\n{link}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("cannot create the admin: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Settles checkouts the last run left awaiting payment, then keeps settling abandoned ones

@@ -75,6 +75,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         })
         .fallback(file_and_error_handler_with_context(context, shell))
         .with_state(options)
+        .layer(from_fn_with_state(state, staff_only))
         .layer(from_fn(error_status))
         .layer(CompressionLayer::new())
         .layer(from_fn(security::limit_body))
@@ -92,6 +93,26 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         ))
         .layer(from_fn_with_state(http.guard, security::security_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Staff server functions (`/api/staff/`, `/api/admin/`) are refused here, before they run,
+/// to a caller whose role is too low; each function checks again itself.
+async fn staff_only(
+    axum::extract::State(state): axum::extract::State<ServerState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use leptos::server_fn::error::FromServerFnError;
+    let checked = app::identity::session::require_role_for_path(
+        &state,
+        request.uri().path(),
+        request.headers(),
+    )
+    .await;
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => (refusal.status(), refusal.ser()).into_response(),
+    }
 }
 
 /// Server functions answer every failure with 500; this gives each of the shop's errors its
@@ -148,6 +169,7 @@ mod tests {
     use app::catalog::{demo::demo_catalog, repo::seed_once};
     use app::checkout::model::CheckoutOutcome;
     use app::db::Db;
+    use app::error::AppError;
     use app::forms::FormResult;
     use app::mail::Mailer;
     use app::pricing::coupon::{Coupon, CouponRejection};
@@ -790,6 +812,152 @@ mod tests {
             assert!(mail.iter().any(
                 |m| m.contains("To: new@example.com") && m.contains("/account/confirm?token=")
             ));
+        });
+    }
+
+    /// A session cookie for a new account `email` with `role`.
+    async fn signed_in_as(shop: &TestShop, email: &str, role: app::identity::Role) -> String {
+        use app::accounts::{auth, repo};
+        let sign_up =
+            app::accounts::model::SignUp::validate("Staff", email, "long password").unwrap();
+        let account = repo::create_customer(&shop.db.pool, &sign_up, "hash", 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut conn = shop.db.pool.acquire().await.unwrap();
+        repo::set_role(&mut conn, account.id, role).await.unwrap();
+        let (token, digest) = auth::new_session_token();
+        repo::create_session(&shop.db.pool, &digest, account.id, 0, i64::MAX / 2)
+            .await
+            .unwrap();
+        format!("casefront_session={token}")
+    }
+
+    #[test]
+    fn every_staff_server_function_refuses_whoever_lacks_its_role() {
+        use app::identity::Role;
+        use leptos::server_fn::axum::server_fn_paths;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            // Every server function a visitor may call, by name: a new one must be added here
+            // on purpose, or answer under a staff address, where the router checks the role.
+            let public = [
+                path_of::<app::catalog::api::PhoneModels>(),
+                path_of::<app::catalog::api::BrowseCatalog>(),
+                path_of::<app::catalog::api::FeaturedProducts>(),
+                path_of::<app::catalog::api::GetProduct>(),
+                path_of::<app::catalog::api::ProductOffer>(),
+                path_of::<app::orders::api::GetOrder>(),
+                path_of::<app::orders::api::OrderHistory>(),
+                path_of::<app::orders::api::FindOrder>(),
+                path_of::<app::shop::GetStoreInfo>(),
+                path_of::<app::checkout::api::PlaceOrder>(),
+                path_of::<app::checkout::api::PaypalPayment>(),
+                path_of::<app::checkout::api::PaypalDecision>(),
+                path_of::<app::cart::api::PriceCart>(),
+                path_of::<app::cart::api::ApplyCoupon>(),
+                path_of::<app::accounts::api::CurrentCustomer>(),
+                path_of::<app::accounts::api::SignUp>(),
+                path_of::<app::accounts::api::ConfirmSignUp>(),
+                path_of::<app::accounts::api::SignIn>(),
+                path_of::<app::accounts::api::SignOut>(),
+                path_of::<app::accounts::api::ChangePassword>(),
+                path_of::<app::accounts::api::RequestPasswordReset>(),
+                path_of::<app::accounts::api::OneTimeLink>(),
+                path_of::<app::accounts::api::UseOneTimeLink>(),
+            ];
+            let mut staff = Vec::new();
+            for (path, _) in server_fn_paths() {
+                match app::admin::required_role(path) {
+                    Some(role) => staff.push((path, role)),
+                    None => assert!(
+                        public.contains(&path),
+                        "{path} is neither public nor staff-only"
+                    ),
+                }
+            }
+            staff.sort();
+            let admin_only = staff.iter().filter(|(_, r)| *r == Role::Admin).count();
+            assert!(admin_only >= 4 && staff.len() > admin_only, "{staff:?}");
+
+            let shopper = signed_in_as(&shop, "shopper@example.com", Role::Shopper).await;
+            let support = signed_in_as(&shop, "support@example.com", Role::Support).await;
+            let admin = signed_in_as(&shop, "admin@example.com", Role::Admin).await;
+            for (path, needed) in &staff {
+                let refused = |cookie: Option<&str>| script_post(path, "", "192.0.2.90", cookie);
+                let visitor: Result<(), AppError> = answer(&shop, refused(None)).await;
+                assert_eq!(visitor, Err(AppError::SignInRequired), "{path}");
+                let as_shopper: Result<(), AppError> = answer(&shop, refused(Some(&shopper))).await;
+                assert_eq!(as_shopper, Err(AppError::NotAllowed), "{path}");
+                let (status, _, _) = get_with(&shop, refused(Some(&support))).await;
+                if *needed == Role::Admin {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+                } else {
+                    assert_ne!(status, StatusCode::FORBIDDEN, "{path}");
+                }
+                // Past the router, the admin reaches the function (its arguments may be missing).
+                let (status, _, _) = get_with(&shop, refused(Some(&admin))).await;
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                    "{path}: {status}"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn staff_pages_render_for_their_role_and_refuse_the_rest() {
+        use app::identity::Role;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let shopper = signed_in_as(&shop, "shopper@example.com", Role::Shopper).await;
+            let support = signed_in_as(&shop, "support@example.com", Role::Support).await;
+            let admin = signed_in_as(&shop, "admin@example.com", Role::Admin).await;
+            let page = |path: &str, cookie: Option<&str>| {
+                let mut request = Request::get(path);
+                if let Some(cookie) = cookie {
+                    request = request.header(header::COOKIE, cookie);
+                }
+                request.body(Body::empty()).unwrap()
+            };
+            for path in ["/admin", "/admin/staff", "/admin/audit?actor=ad&q=role"] {
+                let (status, _, _) = get_with(&shop, page(path, None)).await;
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+                let (status, _, body) = get_with(&shop, page(path, Some(&shopper))).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+                assert!(body.contains("Not allowed"), "{path}");
+            }
+            let (status, _, body) = get_with(&shop, page("/admin", Some(&support))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(body.contains("staff-member"), "{body}");
+            assert!(
+                body.contains("Support") && !body.contains(">Audit log<"),
+                "{body}"
+            );
+            let (status, _, _) = get_with(&shop, page("/admin/staff", Some(&support))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            let (status, _, body) = get_with(&shop, page("/admin/staff", Some(&admin))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(body.contains("support@example.com") && body.contains("Send invitation"));
+            let (status, _, body) =
+                get_with(&shop, page("/admin/audit?actor=nobody&q=", Some(&admin))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(body.contains("No staff action matches."), "{body}");
+            let change = path_of::<app::admin::staff::ChangeRole>();
+            let body = "email=support%40example.com&role=admin";
+            let changed: Result<FormResult, AppError> =
+                answer(&shop, script_post(change, body, "192.0.2.91", Some(&admin))).await;
+            assert_eq!(changed, Ok(FormResult::Done));
+            let (status, _, body) = get_with(
+                &shop,
+                page("/admin/audit?actor=&q=support%40example.com", Some(&admin)),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains("audit-row") && body.contains("change role"),
+                "{body}"
+            );
         });
     }
 

@@ -1,8 +1,8 @@
-//! Account server functions. Each one finds out who is asking from the session cookie; none
-//! trusts anything else the browser says about identity. Password guessing, sign-up floods
+//! Account server functions. Each one finds out who is asking through `identity::session`;
+//! none trusts anything else the browser says about identity. Password guessing, sign-up floods
 //! and account probing are held off here: see `throttle` for the limits.
 
-use super::model::Customer;
+use super::model::{Customer, LinkInfo};
 use crate::error::AppError;
 use crate::forms::FormResult;
 use crate::wire::Postcard;
@@ -10,12 +10,12 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{auth, email, model, repo, return_to::return_path},
+    super::{auth, email, links, model, repo, return_to::return_path},
     crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
+    crate::identity::session::{self, caller, request_cookie, request_token, require_customer},
     crate::shop::{server_state, ServerState},
     crate::throttle::{self, minutes_to_wait, store as limits, Limit},
-    axum::http::{header, HeaderValue},
     time::OffsetDateTime,
 };
 
@@ -27,79 +27,6 @@ fn now() -> i64 {
 /// How long a sign-up link works.
 #[cfg(feature = "ssr")]
 const SIGN_UP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
-
-/// The token in cookie `base` (by the name it goes by on this shop) sent with this request.
-#[cfg(feature = "ssr")]
-pub(crate) fn request_cookie(base: &str) -> Option<String> {
-    let secure = server_state().ok()?.secure_cookies;
-    let parts = use_context::<axum::http::request::Parts>()?;
-    let header = parts.headers.get(header::COOKIE)?.to_str().ok()?;
-    auth::token_from_cookie_header(header, &auth::cookie_name(base, secure))
-}
-
-/// The session token sent with this request, if any.
-#[cfg(feature = "ssr")]
-fn request_token() -> Option<String> {
-    request_cookie(auth::SESSION_COOKIE)
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) fn set_cookie(value: String) {
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&value),
-    ) {
-        response.append_header(header::SET_COOKIE, value);
-    }
-}
-
-/// The signed-in customer making this request, if any.
-#[cfg(feature = "ssr")]
-pub async fn signed_in() -> Result<Option<Customer>, AppError> {
-    let Some(token) = request_token() else {
-        return Ok(None);
-    };
-    let db = server_state()?.db;
-    Ok(repo::session_customer(&db.pool, &auth::token_digest(&token), now()).await?)
-}
-
-/// Signs this browser in as `customer_id`: ends any session it had (a planted or shared
-/// session never outlives a sign-in), starts a new one, and remembers the browser for the
-/// account's sign-in limit.
-#[cfg(feature = "ssr")]
-async fn start_session(state: &ServerState, customer_id: i64) -> Result<(), AppError> {
-    let pool = &state.db.pool;
-    if let Some(previous) = request_token() {
-        repo::delete_session(pool, &auth::token_digest(&previous)).await?;
-    }
-    let (token, digest) = auth::new_session_token();
-    let now = now();
-    repo::create_session(
-        pool,
-        &digest,
-        customer_id,
-        now,
-        now + auth::SESSION_LIFETIME_SECS,
-    )
-    .await?;
-    set_cookie(auth::session_cookie(&token, state.secure_cookies));
-    let browser =
-        request_cookie(auth::KNOWN_BROWSER_COOKIE).unwrap_or_else(|| auth::new_session_token().0);
-    repo::remember_browser(
-        pool,
-        &auth::token_digest(&browser),
-        customer_id,
-        now + auth::KNOWN_BROWSER_LIFETIME_SECS,
-    )
-    .await?;
-    set_cookie(auth::token_cookie(
-        auth::KNOWN_BROWSER_COOKIE,
-        &browser,
-        auth::KNOWN_BROWSER_LIFETIME_SECS,
-        state.secure_cookies,
-    ));
-    Ok(())
-}
 
 #[cfg(feature = "ssr")]
 async fn hash(password: String) -> Result<String, AppError> {
@@ -134,7 +61,7 @@ async fn take(
 
 #[server(output = Postcard)]
 pub async fn current_customer() -> Result<Option<Customer>, AppError> {
-    signed_in().await
+    caller().await
 }
 
 /// Starts a sign-up. The answer never says whether the address already has an account: a new
@@ -220,7 +147,7 @@ pub async fn confirm_sign_up(token: String) -> Result<FormResult, AppError> {
             customer,
             return_to,
         } => {
-            start_session(&state, customer.id).await?;
+            session::start(&state, customer.id).await?;
             leptos_axum::redirect(&return_to);
             Ok(FormResult::Done)
         }
@@ -299,18 +226,14 @@ pub async fn sign_in(
     };
     limits::give_back(pool, &throttle::SIGN_IN_PER_CLIENT, &client).await?;
     limits::give_back(pool, account_limit, &account_subject).await?;
-    start_session(&state, customer.id).await?;
+    session::start(&state, customer.id).await?;
     leptos_axum::redirect(&return_path(next.as_deref()));
     Ok(FormResult::Done)
 }
 
 #[server(output = Postcard)]
 pub async fn sign_out() -> Result<(), AppError> {
-    let state = server_state()?;
-    if let Some(token) = request_token() {
-        repo::delete_session(&state.db.pool, &auth::token_digest(&token)).await?;
-    }
-    set_cookie(auth::expired_cookie(state.secure_cookies));
+    session::end(&server_state()?).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -320,9 +243,7 @@ pub async fn change_password(
     current: String,
     new_password: String,
 ) -> Result<FormResult, AppError> {
-    let Some(customer) = signed_in().await? else {
-        return Err(AppError::SignInRequired);
-    };
+    let customer = require_customer().await?;
     let state = server_state()?;
     let client = client_address().subject();
     let slow_down =
@@ -358,4 +279,135 @@ pub async fn change_password(
     )
     .await?;
     Ok(FormResult::Done)
+}
+
+/// Sends a link for choosing a new password to the address, if it has an account. The answer
+/// is the same either way, so the form cannot be used to find out who has an account.
+#[server(output = Postcard)]
+pub async fn request_password_reset(email: String) -> Result<FormResult, AppError> {
+    let typed = [("email", email.as_str())];
+    let address = match model::Email::parse(&email) {
+        Ok(address) => address,
+        Err(message) => return needs_correcting(FieldErrors::single("email", message), &typed),
+    };
+    let state = server_state()?;
+    let client = client_address().subject();
+    let too_many = |minutes| {
+        format!(
+            "Too many requests from your network. Try again in {minutes} minutes, or contact us."
+        )
+    };
+    if let Err(message) = take(
+        &state,
+        &throttle::PASSWORD_RESET_PER_CLIENT,
+        &client,
+        too_many,
+    )
+    .await?
+    {
+        return needs_correcting(FieldErrors::single("email", &message), &typed);
+    }
+    let flooded = |minutes| {
+        format!("We have already sent several links to this address. Check your inbox (and spam folder), or try again in {minutes} minutes.")
+    };
+    if let Err(message) = take(
+        &state,
+        &throttle::PASSWORD_RESET_PER_EMAIL,
+        address.as_str(),
+        flooded,
+    )
+    .await?
+    {
+        return needs_correcting(FieldErrors::single("email", &message), &typed);
+    }
+    let pool = &state.db.pool;
+    if repo::find_by_email(pool, &address).await?.is_some() {
+        let mut conn = pool.acquire().await?;
+        let token = links::issue(
+            &mut conn,
+            &address,
+            model::LinkPurpose::ResetPassword,
+            now(),
+            links::RESET_LIFETIME_SECS,
+        )
+        .await?;
+        drop(conn);
+        let link = format!(
+            "{}/account/set-password?token={token}",
+            state.store.public_url
+        );
+        let message = email::reset_password(address.as_str(), &link, &state.store);
+        if let Err(err) = state.mailer.send(&message).await {
+            tracing::error!(error = %err, "cannot send the password-reset e-mail");
+            return Err(AppError::Unavailable);
+        }
+    }
+    leptos_axum::redirect("/account/check-email?for=reset");
+    Ok(FormResult::Done)
+}
+
+#[cfg(feature = "ssr")]
+const LINK_INVALID: &str =
+    "This link has expired or was already used. Ask for a new one: links work once, for a limited time.";
+
+/// What the one-time link with this token is for, if it still works.
+#[server(output = Postcard)]
+pub async fn one_time_link(token: String) -> Result<LinkInfo, AppError> {
+    let state = server_state()?;
+    links::look_up(&state.db.pool, token.trim(), now())
+        .await?
+        .ok_or_else(|| AppError::InvalidInput(LINK_INVALID.into()))
+}
+
+/// Uses a one-time link: sets the password (and, for a new staff member, the name), ends the
+/// account's other sessions and signs this browser in.
+#[server(output = Postcard)]
+pub async fn use_one_time_link(
+    token: String,
+    name: Option<String>,
+    password: String,
+) -> Result<FormResult, AppError> {
+    let typed = [("name", name.as_deref().unwrap_or_default())];
+    let mut errors = FieldErrors::default();
+    let name = match name.as_deref().map(model::check_name) {
+        Some(Ok(name)) => Some(name.to_owned()),
+        Some(Err(message)) => {
+            errors.add("name", message);
+            None
+        }
+        None => None,
+    };
+    if let Err(message) = model::check_new_password(&password) {
+        errors.add("password", message);
+    }
+    if !errors.is_empty() {
+        return needs_correcting(errors, &typed);
+    }
+    let state = server_state()?;
+    let password_hash = hash(password).await?;
+    let redemption = links::redeem(
+        &state.db.pool,
+        token.trim(),
+        name.as_deref(),
+        &password_hash,
+        now(),
+    )
+    .await?;
+    match redemption {
+        links::Redemption::Done(account) => {
+            session::start(&state, account.id).await?;
+            leptos_axum::redirect(if account.role.is_staff() {
+                "/admin"
+            } else {
+                "/account"
+            });
+            Ok(FormResult::Done)
+        }
+        links::Redemption::NameNeeded => {
+            needs_correcting(FieldErrors::single("name", "Enter your name."), &typed)
+        }
+        links::Redemption::LinkInvalid => {
+            needs_correcting(FieldErrors::single("token", LINK_INVALID), &typed)
+        }
+    }
 }

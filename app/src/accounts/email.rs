@@ -1,6 +1,7 @@
 //! The e-mails a sign-up sends (server only): the link that finishes a new account, or, for an
 //! address that already has one, a note to its owner. Pure formatting; sending is `mail`'s job.
 
+use crate::identity::Role;
 use crate::mail::{escape, Email};
 use crate::shop::StoreInfo;
 
@@ -67,6 +68,39 @@ pub fn already_registered(to: &str, sign_in_link: &str, store: &StoreInfo) -> Em
     )
 }
 
+/// The link that lets the owner of an account choose a new password.
+pub fn reset_password(to: &str, link: &str, store: &StoreInfo) -> Email {
+    letter(
+        to,
+        format!("Choose a new {} password", store.name),
+        "Someone, perhaps you, asked to reset the password of your account. Open the link below to choose a new one. It works for one hour, once.",
+        ("Choose a new password", link),
+        "If you didn't ask, ignore this e-mail: your password stays as it is.",
+        store,
+    )
+}
+
+/// An invitation to join the shop's staff.
+pub fn staff_invitation(
+    to: &str,
+    role: Role,
+    invited_by: &str,
+    link: &str,
+    store: &StoreInfo,
+) -> Email {
+    letter(
+        to,
+        format!("You're invited to run {} as {role}", store.name),
+        &format!(
+            "{invited_by} invited you to the staff of {} with the {role} role. Open the link below to set your password and start. It works for 7 days, once.",
+            store.name
+        ),
+        ("Accept the invitation", link),
+        "If you weren't expecting this, ignore this e-mail: nothing changes without the link.",
+        store,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +136,22 @@ mod tests {
         );
         assert!(email.text.contains("You already have one"));
         assert!(email.html.contains("https://shop.example/account/sign-in"));
+    }
+
+    #[test]
+    fn invitations_name_the_role_and_who_invited_and_escape_them() {
+        let link = "https://shop.example/account/set-password?token=abc";
+        let email = staff_invitation(
+            "b@example.com",
+            Role::Support,
+            "<i>ann</i>@shop.example",
+            link,
+            &store(),
+        );
+        assert!(email.subject.contains("as Support"));
+        assert!(email.text.contains(link) && email.html.contains(link));
+        assert!(email.html.contains("&lt;i&gt;ann") && !email.html.contains("<i>ann"));
+        let reset = reset_password("b@example.com", link, &store());
+        assert!(reset.text.contains("one hour") && reset.html.contains(link));
     }
 }

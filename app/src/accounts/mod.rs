@@ -1,5 +1,5 @@
 //! Customer accounts: sign up (finished through an e-mailed link), sign in and out, change
-//! password; sessions in the database.
+//! password, forgotten password (an e-mailed one-time link); sessions in the database.
 
 pub mod api;
 pub mod model;
@@ -9,6 +9,8 @@ pub mod pages;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod email;
+#[cfg(feature = "ssr")]
+pub mod links;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

@@ -2,6 +2,7 @@
 //! errors. No I/O here.
 
 use crate::forms::FieldErrors;
+use crate::identity::Role;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -77,18 +78,13 @@ pub struct SignUp {
 impl SignUp {
     pub fn validate(name: &str, email: &str, password: &str) -> Result<SignUp, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = name.trim();
-        if name.is_empty() {
-            errors.add("name", "Enter your name.");
-        } else if name.chars().count() > MAX_NAME_LEN {
-            errors.add("name", "Use at most 100 characters for your name.");
-        }
+        let name = check_name(name).map_err(|m| errors.add("name", m)).ok();
         let email = Email::parse(email).map_err(|m| errors.add("email", m)).ok();
         if let Err(m) = check_new_password(password) {
             errors.add("password", m);
         }
-        match email {
-            Some(email) if errors.is_empty() => Ok(SignUp {
+        match (name, email) {
+            (Some(name), Some(email)) if errors.is_empty() => Ok(SignUp {
                 name: name.to_owned(),
                 email,
                 password: password.to_owned(),
@@ -98,12 +94,43 @@ impl SignUp {
     }
 }
 
-/// The signed-in shopper, as pages see them.
+/// A signed-in account, as pages see it: a shopper, or one of the shop's staff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: i64,
     pub name: String,
     pub email: String,
+    pub role: Role,
+}
+
+/// What an e-mailed one-time link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkPurpose {
+    /// A shopper who forgot their password chooses a new one.
+    ResetPassword,
+    /// Someone invited to the shop's staff sets their password and takes this role.
+    StaffInvite(Role),
+}
+
+/// What the page a one-time link opens needs to know about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub email: String,
+    pub purpose: LinkPurpose,
+    /// No account has the address yet: using the link creates one, so it asks for a name.
+    pub new_account: bool,
+}
+
+/// Checks the name given for a new account.
+pub fn check_name(name: &str) -> Result<&str, &'static str> {
+    let name = name.trim();
+    if name.is_empty() {
+        Err("Enter your name.")
+    } else if name.chars().count() > MAX_NAME_LEN {
+        Err("Use at most 100 characters for your name.")
+    } else {
+        Ok(name)
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! Sign-up, sign-in and account pages, and the header's account link.
 
-use super::api::{ChangePassword, ConfirmSignUp, SignIn, SignOut, SignUp};
-use super::model::Customer;
+use super::api::{
+    one_time_link, ChangePassword, ConfirmSignUp, RequestPasswordReset, SignIn, SignOut, SignUp,
+    UseOneTimeLink,
+};
+use super::model::{Customer, LinkInfo, LinkPurpose};
 use crate::error::AppError;
 use crate::forms::{Field, FormFailure, FormResult, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
@@ -82,6 +85,10 @@ pub fn AccountLink() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <a class="account-link" href="/account/sign-in">"Sign in"</a> }>
             {move || match auth.signed_in() {
+                Some(customer) if customer.role.is_staff() => view! {
+                    <a class="account-link" href="/admin">"Dashboard"</a>
+                    <a class="account-link" href="/account">"Account"</a>
+                }.into_any(),
                 Some(_) => view! { <a class="account-link" href="/account">"Account"</a> }.into_any(),
                 None => view! { <a class="account-link" href="/account/sign-in">"Sign in"</a> }.into_any(),
             }}
@@ -114,16 +121,28 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
-/// Where a sign-up lands: the same words whether or not the address already had an account.
+/// Where a sign-up or a password-reset request lands: the same words whether or not the
+/// address has an account.
 #[component]
 pub fn CheckEmailPage() -> impl IntoView {
+    let query = use_query_map();
+    let reset = move || query.read().get("for").as_deref() == Some("reset");
     view! {
         <PageTitle text="Check your e-mail"/>
         <section class="page narrow" aria-labelledby="check-email-title">
             <h1 id="check-email-title">"Check your e-mail"</h1>
             <div class="panel">
-                <p>"We've sent a message to the address you gave. Open the link in it to finish: the link works for 24 hours."</p>
-                <p>"Nothing there after a few minutes? Look in your spam folder, or "<a href="/account/sign-up">"sign up again"</a>"."</p>
+                {move || if reset() {
+                    view! {
+                        <p>"If an account has the address you gave, we've sent it a link to choose a new password. The link works for one hour."</p>
+                        <p>"Nothing there after a few minutes? Look in your spam folder, or "<a href="/account/forgot-password">"ask again"</a>"."</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p>"We've sent a message to the address you gave. Open the link in it to finish: the link works for 24 hours."</p>
+                        <p>"Nothing there after a few minutes? Look in your spam folder, or "<a href="/account/sign-up">"sign up again"</a>"."</p>
+                    }.into_any()
+                }}
             </div>
         </section>
     }
@@ -175,6 +194,7 @@ pub fn SignInPage() -> impl IntoView {
                 <FormFailure form/>
                 <button type="submit" class="button" disabled=move || auth.sign_in.pending().get()>"Sign in"</button>
             </ActionForm>
+            <p><a href="/account/forgot-password">"Forgot your password?"</a></p>
         </section>
     }
 }
@@ -229,5 +249,80 @@ fn AccountDetails(customer: Customer) -> impl IntoView {
                 <button type="submit" class="button" disabled=move || change.pending().get()>"Change password"</button>
             </ActionForm>
         </div>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    let form = FormState::new(move || request.value().get());
+    view! {
+        <PageTitle text="Forgot your password?"/>
+        <section class="page narrow" aria-labelledby="forgot-title">
+            <h1 id="forgot-title">"Forgot your password?"</h1>
+            <p>"Enter the e-mail address of your account. We'll send you a link to choose a new password."</p>
+            <ActionForm action=request attr:class="panel form" attr:novalidate=true>
+                <Field id="forgot-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
+                <FormFailure form/>
+                <button type="submit" class="button" disabled=move || request.pending().get()>"Send the link"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The page a one-time link opens: a forgotten password, or a staff invitation.
+#[component]
+pub fn SetPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let link = wire::resource(token, one_time_link);
+    view! {
+        <PageTitle text="Choose your password"/>
+        <section class="page narrow" aria-labelledby="set-password-title">
+            <h1 id="set-password-title">"Choose your password"</h1>
+            <Suspense fallback=Loading>
+                {when_loaded(link, move |info| view! { <SetPasswordForm info token=token()/> })}
+            </Suspense>
+            <p>"Link not working? "<a href="/account/forgot-password">"Ask for a new password link"</a>", or ask the shop's admin for a new invitation."</p>
+        </section>
+    }
+}
+
+#[component]
+fn SetPasswordForm(info: LinkInfo, token: String) -> impl IntoView {
+    let auth = AuthState::expect();
+    let use_link = ServerAction::<UseOneTimeLink>::new();
+    let form = FormState::new(move || use_link.value().get());
+    // The header shows who is signed in: refresh it once the link has signed this browser in.
+    Effect::new(move |_| {
+        if matches!(use_link.value().get(), Some(Ok(FormResult::Done))) {
+            auth.customer.refetch();
+        }
+    });
+    let problem = move || form.errors.read().get("token");
+    let lead = match info.purpose {
+        LinkPurpose::ResetPassword => format!(
+            "Choose a new password for {}. You'll be signed in, and signed out everywhere else.",
+            info.email
+        ),
+        LinkPurpose::StaffInvite(role) => format!(
+            "You're invited to the shop's staff as {role}. Choose a password for {} to accept.",
+            info.email
+        ),
+    };
+    view! {
+        <ActionForm action=use_link attr:class="panel form" attr:novalidate=true>
+            <input type="hidden" name="token" value=token/>
+            <p>{lead}</p>
+            {info.new_account.then(|| view! {
+                <Field id="set-password-name" name="name" label="Your name" autocomplete="name" form/>
+            })}
+            <Field id="set-password-password" name="password" label="New password (at least 10 characters)" kind="password" autocomplete="new-password" form/>
+            {move || problem().map(|message| view! {
+                <p class="notice notice--error" role="alert">{message}" "<a href="/account/forgot-password">"Ask for a new link"</a></p>
+            })}
+            <FormFailure form/>
+            <button type="submit" class="button" disabled=move || use_link.pending().get()>"Save password"</button>
+        </ActionForm>
     }
 }

@@ -1,13 +1,19 @@
 //! Account storage: customers, sessions, browsers known to an account, pending sign-ups.
 
 use super::model::{Customer, Email, SignUp};
+use crate::identity::Role;
 use sqlx::{AnyPool, Row};
 
-fn customer(row: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
+pub(crate) fn customer(row: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
+    let role: String = row.try_get("role")?;
     Ok(Customer {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
         email: row.try_get("email")?,
+        role: Role::from_slug(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "role".into(),
+            source: format!("unknown role {role:?}").into(),
+        })?,
     })
 }
 
@@ -20,7 +26,7 @@ pub async fn create_customer(
 ) -> Result<Option<Customer>, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO customers (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (email) DO NOTHING RETURNING id, name, email",
+         ON CONFLICT (email) DO NOTHING RETURNING id, name, email, role",
     )
     .bind(sign_up.email.as_str())
     .bind(&sign_up.name)
@@ -36,10 +42,11 @@ pub async fn find_by_email(
     pool: &AnyPool,
     email: &Email,
 ) -> Result<Option<(Customer, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, name, email, password_hash FROM customers WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, name, email, role, password_hash FROM customers WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?;
     row.map(|r| Ok((customer(&r)?, r.try_get("password_hash")?)))
         .transpose()
 }
@@ -102,7 +109,7 @@ pub async fn session_customer(
     now: i64,
 ) -> Result<Option<Customer>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT c.id, c.name, c.email FROM sessions s JOIN customers c ON c.id = s.customer_id \
+        "SELECT c.id, c.name, c.email, c.role FROM sessions s JOIN customers c ON c.id = s.customer_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(token_hash)
@@ -209,7 +216,7 @@ pub async fn complete_sign_up(
     let return_to: String = row.try_get("return_to")?;
     let inserted = sqlx::query(
         "INSERT INTO customers (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (email) DO NOTHING RETURNING id, name, email",
+         ON CONFLICT (email) DO NOTHING RETURNING id, name, email, role",
     )
     .bind(row.try_get::<String, _>("email")?)
     .bind(row.try_get::<String, _>("name")?)
@@ -239,10 +246,15 @@ pub enum SignUpCompletion {
     LinkInvalid,
 }
 
-/// Deletes expired sessions, browser memories and sign-up links.
+/// Deletes expired sessions, browser memories, sign-up links and one-time links.
 pub async fn purge_expired(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
     let mut purged = 0;
-    for table in ["sessions", "known_browsers", "pending_sign_ups"] {
+    for table in [
+        "sessions",
+        "known_browsers",
+        "pending_sign_ups",
+        "one_time_links",
+    ] {
         purged += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
             .bind(now)
             .execute(pool)
@@ -250,4 +262,59 @@ pub async fn purge_expired(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error>
             .rows_affected();
     }
     Ok(purged)
+}
+
+/// The shop's staff: every account whose role is above shopper, by role then address.
+pub async fn staff_members(pool: &AnyPool) -> Result<Vec<Customer>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, name, email, role FROM customers WHERE role <> 'shopper' \
+         ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, email",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(customer).collect()
+}
+
+/// The account with this address, on the caller's connection or transaction.
+pub async fn account_by_email(
+    conn: &mut sqlx::AnyConnection,
+    email: &Email,
+) -> Result<Option<Customer>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, name, email, role FROM customers WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(customer).transpose()
+}
+
+/// Gives the account a role, on the caller's transaction.
+pub async fn set_role(
+    conn: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET role = $1 WHERE id = $2")
+        .bind(role.slug())
+        .bind(customer_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Replaces the password and ends every session of the account, on the caller's transaction.
+pub async fn replace_password(
+    conn: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(customer_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE customer_id = $1")
+        .bind(customer_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

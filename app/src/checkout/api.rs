@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::service,
-    crate::accounts::api::signed_in,
     crate::client::client_address,
+    crate::identity::session::caller,
     crate::orders::{access, repo},
     crate::shop::{server_state, ServerState},
     time::OffsetDateTime,
@@ -36,7 +36,7 @@ async fn owned_approval(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(conn);
-    let me = signed_in().await?.map(|c| c.id);
+    let me = caller().await?.map(|c| c.id);
     if access::may_view(state, &order.number, order.customer_id, me).await? {
         Ok(approval)
     } else {
@@ -49,7 +49,7 @@ async fn owned_approval(
 #[server(endpoint = "place_order", input = Json)]
 pub async fn place_order(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
-    let customer = signed_in().await?;
+    let customer = caller().await?;
     let now = OffsetDateTime::now_utc();
     let client = client_address();
     let outcome = service::place_order(&state, &request, customer.as_ref(), &client, now).await?;

@@ -3,9 +3,9 @@
 //! order does not exist, so order numbers cannot be probed.
 
 use super::repo;
-use crate::accounts::api::{request_cookie, set_cookie};
 use crate::accounts::auth::{new_session_token, token_cookie, token_digest};
 use crate::error::AppError;
+use crate::identity::session::{request_cookie, set_cookie};
 use crate::shop::ServerState;
 
 /// The cookie holding this browser's order-access token.

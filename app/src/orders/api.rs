@@ -10,9 +10,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{access, model::parse_order_number, repo},
-    crate::accounts::{api::signed_in, model::Email},
+    crate::accounts::model::Email,
     crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
+    crate::identity::session::{caller, require_customer},
     crate::shop::server_state,
     crate::throttle::{self, minutes_to_wait},
 };
@@ -24,7 +25,7 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     let Some((detail, owner)) = repo::detail(&state.db.pool, &number).await? else {
         return Err(AppError::NotFound);
     };
-    let me = signed_in().await?.map(|c| c.id);
+    let me = caller().await?.map(|c| c.id);
     if access::may_view(&state, &number, owner, me).await? {
         Ok(detail)
     } else {
@@ -34,9 +35,7 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
 
 #[server(output = Postcard)]
 pub async fn order_history(page: u32) -> Result<OrderHistoryPage, AppError> {
-    let Some(customer) = signed_in().await? else {
-        return Err(AppError::SignInRequired);
-    };
+    let customer = require_customer().await?;
     let state = server_state()?;
     Ok(repo::history(&state.db.pool, customer.id, page).await?)
 }

@@ -118,6 +118,13 @@ pub fn format_day(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// "27 Nov 2026 14:05", for the staff's logs (UTC).
+pub fn format_time(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| format!("{} {:02}:{:02}", format_day(unix), t.hour(), t.minute()))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +143,10 @@ mod tests {
     #[test]
     fn days_are_written_out() {
         assert_eq!(format_day(1_795_780_800), "27 Nov 2026");
+        assert_eq!(
+            format_time(1_795_780_800 + 2 * 3600 + 5 * 60),
+            "27 Nov 2026 14:05"
+        );
     }
 
     proptest! {

@@ -44,6 +44,18 @@ pub const SIGN_UP_PER_EMAIL: Limit = Limit {
     burst: 3,
     every: Duration::from_secs(20 * 60),
 };
+/// Password-reset requests from one client address (each may cost an e-mail).
+pub const PASSWORD_RESET_PER_CLIENT: Limit = Limit {
+    name: "password-reset-client",
+    burst: 5,
+    every: Duration::from_secs(10 * 60),
+};
+/// Password-reset e-mails to one address, so nobody can flood a stranger's inbox.
+pub const PASSWORD_RESET_PER_EMAIL: Limit = Limit {
+    name: "password-reset-email",
+    burst: 3,
+    every: Duration::from_secs(20 * 60),
+};
 /// Password changes (each checks the current password) per client address.
 pub const PASSWORD_CHANGE_PER_CLIENT: Limit = Limit {
     name: "password-change-client",

@@ -1,0 +1,229 @@
+//! Staff pages: the dashboard's home, the staff and their roles, the audit log. Each asks the
+//! server who is asking first; a shopper or a visitor gets "not allowed" or "sign in".
+
+use super::audit::{AuditEntry, AuditPage};
+use super::staff::{audit_log, list_staff, staff_session, ChangeRole, InviteStaff};
+use crate::accounts::model::Customer;
+use crate::forms::{Field, FormFailure, FormResult, FormState};
+use crate::identity::Role;
+use crate::layout::{when_loaded, Loading, PageTitle};
+use crate::orders::model::format_time;
+use crate::wire;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The staff member asking, or why this page is not for them.
+fn staff_session_resource() -> wire::WireResource<Result<Customer, crate::error::AppError>> {
+    wire::resource(|| (), |_| staff_session())
+}
+
+/// The dashboard's sections, as far as `role` may open them.
+#[component]
+fn AdminNav(role: Role) -> impl IntoView {
+    let admin = role.includes(Role::Admin);
+    view! {
+        <nav class="admin-nav" aria-label="Staff dashboard">
+            <a href="/admin">"Dashboard"</a>
+            {admin.then(|| view! {
+                <a href="/admin/staff">"Staff"</a>
+                <a href="/admin/audit">"Audit log"</a>
+            })}
+        </nav>
+    }
+}
+
+/// A staff page: its title, and once the server has said the caller may see it, the
+/// dashboard's navigation and `body`; anyone else is told to sign in or that it is not theirs.
+#[component]
+fn StaffFrame(
+    title: &'static str,
+    heading_id: &'static str,
+    body: fn(Customer) -> AnyView,
+) -> impl IntoView {
+    let me = staff_session_resource();
+    view! {
+        <PageTitle text=title/>
+        <section class="page admin" aria-labelledby=heading_id>
+            <h1 id=heading_id>{title}</h1>
+            <Suspense fallback=Loading>
+                {when_loaded(me, move |me| view! {
+                    <AdminNav role=me.role/>
+                    {body(me)}
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminHomePage() -> impl IntoView {
+    view! {
+        <StaffFrame title="Staff dashboard" heading_id="admin-title" body=|me| view! {
+            <p data-testid="staff-member">"Signed in as "{me.name}" ("{me.role.to_string()}")."</p>
+        }.into_any()/>
+    }
+}
+
+/// Options for a role `<select>`, with `selected` chosen.
+fn role_options(roles: &'static [Role], selected: Role) -> impl IntoView {
+    roles
+        .iter()
+        .map(|role| {
+            view! { <option value=role.slug() selected={*role == selected}>{role.to_string()}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    view! { <StaffFrame title="Staff" heading_id="staff-title" body=|_| view! { <StaffAdmin/> }.into_any()/> }
+}
+
+#[component]
+fn StaffAdmin() -> impl IntoView {
+    let invite = ServerAction::<InviteStaff>::new();
+    let change = ServerAction::<ChangeRole>::new();
+    let staff = wire::resource(
+        move || (invite.version().get(), change.version().get()),
+        |_| list_staff(),
+    );
+    let invite_form = FormState::new(move || invite.value().get());
+    let change_form = FormState::new(move || change.value().get());
+    let invited = move || matches!(invite.value().get(), Some(Ok(FormResult::Done)));
+    view! {
+        <div class="panel">
+            <h2>"Invite someone"</h2>
+            <ActionForm action=invite attr:class="form" attr:novalidate=true>
+                <Field id="invite-email" name="email" label="E-mail" kind="email" autocomplete="off" form=invite_form/>
+                <div class="field">
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role">{role_options(&Role::STAFF, Role::Support)}</select>
+                    <p class="field-error" role="alert">{move || invite_form.errors.read().get("role")}</p>
+                </div>
+                <FormFailure form=invite_form/>
+                <p role="status">{move || invited().then_some("Invitation sent. The link works for 7 days.")}</p>
+                <button type="submit" class="button" disabled=move || invite.pending().get()>"Send invitation"</button>
+            </ActionForm>
+        </div>
+        <div class="panel">
+            <h2>"Who is on the staff"</h2>
+            <p class="field-error" role="alert" data-testid="role-error">
+                {move || change_form.errors.read().get("role").or_else(|| change_form.errors.read().get("email"))}
+            </p>
+            <FormFailure form=change_form/>
+            <Suspense fallback=Loading>
+                {when_loaded(staff, move |staff| view! {
+                    <ul class="staff-list">
+                        {staff.into_iter().map(|member| view! { <StaffRow member change/> }).collect_view()}
+                    </ul>
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn StaffRow(member: Customer, change: ServerAction<ChangeRole>) -> impl IntoView {
+    let select_id = format!("role-{}", member.id);
+    view! {
+        <li class="staff-row" data-testid="staff-row">
+            <span><strong>{member.name}</strong>" · "{member.email.clone()}</span>
+            <ActionForm action=change attr:class="staff-row__form">
+                <input type="hidden" name="email" value=member.email/>
+                <label for=select_id.clone()>"Role"</label>
+                <select id=select_id name="role">{role_options(&Role::ALL, member.role)}</select>
+                <button type="submit" class="button button--ghost">"Change role"</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    view! { <StaffFrame title="Audit log" heading_id="audit-title" body=|_| view! { <AuditLog/> }.into_any()/> }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let query = query.read();
+        (
+            query.get("actor").unwrap_or_default(),
+            query.get("q").unwrap_or_default(),
+            query
+                .get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(0),
+        )
+    };
+    let entries = wire::resource(filter, |(actor, text, page)| audit_log(actor, text, page));
+    view! {
+        <form method="get" action="/admin/audit" class="panel form audit-filter">
+            <div class="field">
+                <label for="audit-actor">"Staff e-mail contains"</label>
+                <input id="audit-actor" name="actor" value=move || filter().0/>
+            </div>
+            <div class="field">
+                <label for="audit-text">"Action or record contains"</label>
+                <input id="audit-text" name="q" value=move || filter().1/>
+            </div>
+            <button type="submit" class="button">"Filter"</button>
+        </form>
+        <Suspense fallback=Loading>
+            {when_loaded(entries, move |page| view! { <AuditTable page filter=filter()/> })}
+        </Suspense>
+    }
+}
+
+/// `value` percent-encoded for a link's query string.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn AuditTable(page: AuditPage, filter: (String, String, u32)) -> impl IntoView {
+    let (actor, text, number) = filter;
+    let (actor, text) = (query_value(&actor), query_value(&text));
+    let link = move |to: u32| format!("/admin/audit?actor={actor}&q={text}&page={to}");
+    let previous = (number > 0).then(|| link(number - 1));
+    let next = page.more.then(|| link(number + 1));
+    if page.entries.is_empty() {
+        return view! { <p data-testid="audit-empty">"No staff action matches."</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll">
+            <table class="audit-table">
+                <caption>"Staff actions, newest first"</caption>
+                <thead>
+                    <tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr>
+                </thead>
+                <tbody>
+                    {page.entries.into_iter().map(|entry: AuditEntry| view! {
+                        <tr data-testid="audit-row">
+                            <td>{format_time(entry.at)}</td>
+                            <td>{entry.actor_email}</td>
+                            <td>{entry.action}</td>
+                            <td>{entry.record}</td>
+                            <td>{entry.before}</td>
+                            <td>{entry.after}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Audit log pages">
+            {previous.map(|href| view! { <a href=href>"Newer"</a> })}
+            {next.map(|href| view! { <a href=href>"Older"</a> })}
+        </nav>
+    }
+    .into_any()
+}
