@@ -176,6 +176,18 @@ fn prepare_sqlite_file(url: &mut String) -> Result<(), DbError> {
     Ok(())
 }
 
+/// A `LIKE .. ESCAPE '\\'` pattern matching `text` anywhere (lower-cased: compare with
+/// `LOWER(column)`), in which `%`, `_` and backslashes match themselves.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

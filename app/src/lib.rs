@@ -123,6 +123,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view={Lazy::<split::AdminHome>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/staff") view={Lazy::<split::Staff>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view={Lazy::<split::AuditLog>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view={Lazy::<split::StaffOrders>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:number") view={Lazy::<split::StaffOrder>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -59,4 +59,8 @@ split_pages! {
     Staff => crate::admin::pages::StaffPage;
     /// `/admin/audit`
     AuditLog => crate::admin::pages::AuditLogPage;
+    /// `/admin/orders`
+    StaffOrders => crate::admin::order_pages::OrdersPage;
+    /// `/admin/orders/:number`
+    StaffOrder => crate::admin::order_pages::StaffOrderPage;
 }

@@ -19,9 +19,11 @@ use app::client::ClientAddress;
 use app::db::Db;
 use app::mail::Mailer;
 use app::money::Money;
+use app::orders::fulfilment::{self, FulfilmentError};
 use app::orders::model::HISTORY_PAGE_SIZE;
 use app::orders::repo as orders;
-use app::orders::status::OrderStatus;
+use app::orders::status::{OrderAction, OrderStatus};
+use app::orders::tracking::Tracking;
 use app::payments::gateway::{
     CardDetails, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, PaymentChoice,
     PaymentGateway,
@@ -1149,7 +1151,290 @@ async fn the_server_checks_card_details_itself(db: &Db) {
     assert_eq!(stock(db, CLEAR).await, before);
 }
 
+/// A staff member with `role`, as the fulfilment actions see them.
+async fn staff(db: &Db, email: &str, role: app::identity::Role) -> Customer {
+    let account = customer(db, email).await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    accounts::set_role(&mut conn, account.id, role)
+        .await
+        .unwrap();
+    Customer { role, ..account }
+}
+
+async fn status_of(db: &Db, number: &str) -> OrderStatus {
+    let mut conn = db.pool.acquire().await.unwrap();
+    orders::find_by_number(&mut conn, number)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: &Db) {
+    let outbox = new_outbox();
+    let state = shop_mailing_to(db, outbox.clone()).await;
+    let support = staff(db, "sid@shop.test", app::identity::Role::Support).await;
+    let number = placed(
+        &checkout(
+            &state,
+            &request(&state, "ada@example.com", &[(CLEAR, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let tracking = Tracking::parse("ups", "1Z999AA10123456784").unwrap();
+
+    // Out of turn: shipping or delivering a paid order, or shipping without tracking.
+    for (action, tracked) in [
+        (OrderAction::Ship, true),
+        (OrderAction::MarkDelivered, false),
+    ] {
+        let result = fulfilment::act(
+            &state,
+            &support,
+            &number,
+            action,
+            tracked.then(|| tracking.clone()),
+            now,
+        )
+        .await;
+        assert!(
+            matches!(result, Err(FulfilmentError::Refused(_))),
+            "{action:?}: {result:?}"
+        );
+    }
+    fulfilment::act(
+        &state,
+        &support,
+        &number,
+        OrderAction::MarkProcessing,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    let untracked = fulfilment::act(&state, &support, &number, OrderAction::Ship, None, now).await;
+    assert!(matches!(untracked, Err(FulfilmentError::Refused(_))));
+    // Once being prepared, the order can no longer be cancelled.
+    match fulfilment::act(&state, &support, &number, OrderAction::Cancel, None, now).await {
+        Err(FulfilmentError::Refused(why)) => assert_eq!(
+            why,
+            "This order is being prepared for shipping: it can't be cancelled."
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    fulfilment::act(
+        &state,
+        &support,
+        &number,
+        OrderAction::Ship,
+        Some(tracking.clone()),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status_of(db, &number).await, OrderStatus::Shipped);
+    let (detail, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    assert_eq!(detail.tracking, Some(tracking.clone()));
+    assert!(detail
+        .events
+        .iter()
+        .any(|e| e.note.contains("1Z999AA10123456784")));
+    let mail: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(mail
+        .iter()
+        .any(|m| m.contains("on its way") && m.contains("ups.com/track")));
+
+    fulfilment::act(
+        &state,
+        &support,
+        &number,
+        OrderAction::MarkDelivered,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status_of(db, &number).await, OrderStatus::Delivered);
+    let again = fulfilment::act(
+        &state,
+        &support,
+        &number,
+        OrderAction::MarkDelivered,
+        None,
+        now,
+    )
+    .await;
+    assert!(matches!(again, Err(FulfilmentError::Refused(_))));
+
+    // Every action is in the audit log, by whom, with the status before and after.
+    let log = app::admin::audit::list(&db.pool, &Default::default(), 0)
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str, &str)> = log
+        .entries
+        .iter()
+        .rev()
+        .map(|e| (e.action.as_str(), e.before.as_str(), e.after.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("mark order processing", "paid", "processing"),
+            (
+                "ship order",
+                "processing",
+                "shipped (UPS 1Z999AA10123456784)"
+            ),
+            ("mark order delivered", "shipped", "delivered"),
+        ]
+    );
+    assert!(log
+        .entries
+        .iter()
+        .all(|e| e.actor_email == "sid@shop.test" && e.record == format!("order {number}")));
+}
+
+async fn cancelling_gives_the_stock_back_once_even_when_two_staff_click(db: &Db) {
+    let state = shop(db).await;
+    let ann = staff(db, "ann@shop.test", app::identity::Role::Admin).await;
+    let bob = staff(db, "bob@shop.test", app::identity::Role::Support).await;
+    let before = stock(db, CLEAR).await;
+    let number = placed(
+        &checkout(
+            &state,
+            &request(&state, "ada@example.com", &[(CLEAR, 2)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    assert_eq!(stock(db, CLEAR).await, before - 2);
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let (a, b) = tokio::join!(
+        fulfilment::act(&state, &ann, &number, OrderAction::Cancel, None, now),
+        fulfilment::act(&state, &bob, &number, OrderAction::Cancel, None, now),
+    );
+    let done = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(done, 1, "{a:?} {b:?}");
+    assert_eq!(status_of(db, &number).await, OrderStatus::Cancelled);
+    assert_eq!(stock(db, CLEAR).await, before);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM stock_movements WHERE reason = 'cancelled'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            db,
+            "SELECT CAST(COALESCE(SUM(quantity_change), 0) AS BIGINT) FROM stock_movements"
+        )
+        .await,
+        0
+    );
+}
+
+async fn staff_find_orders_by_status_day_email_and_number(db: &Db) {
+    use app::admin::orders::OrderFilter;
+    let state = shop(db).await;
+    let first = placed(
+        &checkout(
+            &state,
+            &request(&state, "ada@example.com", &[(CLEAR, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let second = placed(
+        &checkout(
+            &state,
+            &request(&state, "bob@example.com", &[(GRIP, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let support = staff(db, "sid@shop.test", app::identity::Role::Support).await;
+    let now = OffsetDateTime::now_utc();
+    fulfilment::act(
+        &state,
+        &support,
+        &second,
+        OrderAction::MarkProcessing,
+        None,
+        now.unix_timestamp(),
+    )
+    .await
+    .unwrap();
+    let list = |filter: OrderFilter| {
+        let pool = db.pool.clone();
+        async move {
+            let query = orders::StaffQuery::from_filter(&filter).unwrap();
+            orders::staff_list(&pool, &query, 1)
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|r| r.number)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(OrderFilter::default()).await,
+        vec![second.clone(), first.clone()]
+    );
+    let processing = OrderFilter {
+        status: "processing".into(),
+        ..Default::default()
+    };
+    assert_eq!(list(processing).await, vec![second.clone()]);
+    let by_email = OrderFilter {
+        email: "ADA@".into(),
+        ..Default::default()
+    };
+    assert_eq!(list(by_email).await, vec![first.clone()]);
+    let by_number = OrderFilter {
+        number: first[3..].to_lowercase(),
+        ..Default::default()
+    };
+    assert_eq!(list(by_number).await, vec![first.clone()]);
+    let today = now.date().to_string();
+    let today_only = OrderFilter {
+        from: today.clone(),
+        to: today,
+        ..Default::default()
+    };
+    assert_eq!(list(today_only).await.len(), 2);
+    let tomorrow = (now.date() + time::Duration::days(1)).to_string();
+    let later = OrderFilter {
+        from: tomorrow,
+        ..Default::default()
+    };
+    assert!(list(later).await.is_empty());
+    for bad in [
+        OrderFilter {
+            status: "lost".into(),
+            ..Default::default()
+        },
+        OrderFilter {
+            from: "28/11/2026".into(),
+            ..Default::default()
+        },
+        OrderFilter {
+            from: "2026-11-29".into(),
+            to: "2026-11-28".into(),
+            ..Default::default()
+        },
+    ] {
+        assert!(orders::StaffQuery::from_filter(&bad).is_err(), "{bad:?}");
+    }
+}
+
 on_both_backends!(
+    an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn,
+    cancelling_gives_the_stock_back_once_even_when_two_staff_click,
+    staff_find_orders_by_status_day_email_and_number,
     the_server_checks_card_details_itself,
     a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock,
     tampered_prices_and_totals_are_never_charged,

@@ -1,7 +1,19 @@
 // The staff dashboards: the first admin made by the documented command, staff invited by
 // e-mail with a role, what each role may open, and the audit log of what they did.
 import { expect } from '@playwright/test';
-import { createAdminLink, hydrated, oneTimeLink, signUp, test, uniqueEmail, useOneTimeLink } from './helpers';
+import {
+  createAdminLink,
+  fillContactAndAddress,
+  hydrated,
+  mailTo,
+  oneTimeLink,
+  openCheckout,
+  savedCart,
+  signUp,
+  test,
+  uniqueEmail,
+  useOneTimeLink,
+} from './helpers';
 
 test('a shopper opening the dashboard is told it is not for them', async ({ page }) => {
   await signUp(page, 'Sam Shopper', uniqueEmail('shopper'));
@@ -66,4 +78,63 @@ test('the first admin invites support staff, who may do their part and no more',
   await page.goto(`/admin/audit?q=${encodeURIComponent('change role')}`);
   await hydrated(page);
   await expect(page.getByTestId('audit-row').filter({ hasText: supportEmail }).first()).toContainText('Shopper');
+});
+
+test('support prepares and ships an order; the shopper sees the carrier and tracking', async ({ page, browser }) => {
+  test.slow();
+  // A guest buys a case.
+  await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1]]);
+  await openCheckout(page);
+  const shopper = uniqueEmail('tracked');
+  await fillContactAndAddress(page, shopper);
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+  await page.getByLabel('Security code').fill('123');
+  await page.getByRole('button', { name: /^Pay \$/ }).click();
+  await expect(page).toHaveURL(/\/orders\/CF-[A-Z0-9]{8}\?placed=1$/);
+  const number = (await page.getByTestId('order-number').textContent())!.trim();
+
+  // An admin finds it by number and moves it along in another browser.
+  const staffContext = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': '198.19.0.8' } });
+  const staff = await staffContext.newPage();
+  await useOneTimeLink(staff, createAdminLink(uniqueEmail('shipper')), 'admin password 123', 'Sam Shipper');
+  await expect(staff).toHaveURL(/\/admin$/);
+  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Orders' }).click();
+  await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Orders');
+  await staff.getByLabel('Order number contains').fill(number.slice(3).toLowerCase());
+  await staff.getByRole('button', { name: 'Search' }).click();
+  await expect(staff.getByTestId('order-row')).toHaveCount(1);
+  await staff.getByRole('link', { name: number }).click();
+  await expect(staff.getByTestId('staff-order-number')).toHaveText(number);
+  await hydrated(staff);
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Placed and paid');
+  await staff.getByRole('button', { name: 'Mark as being prepared' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Being prepared');
+  await expect(staff.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+
+  // A bad tracking number is refused and kept; a good one ships.
+  await staff.getByLabel('Carrier').selectOption('ups');
+  await staff.getByLabel('Tracking number').fill('12');
+  await staff.getByRole('button', { name: 'Ship' }).click();
+  await expect(staff.getByText('A tracking number has 6 to 40 letters and digits.')).toBeVisible();
+  await staff.getByLabel('Tracking number').fill('1Z999AA10123456784');
+  await staff.getByRole('button', { name: 'Ship' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Shipped');
+  await staff.getByLabel('Add a note (staff only)').fill('Gift wrapped, per phone call.');
+  await staff.getByRole('button', { name: 'Add note' }).click();
+  await expect(staff.getByTestId('notes')).toContainText('Gift wrapped, per phone call.');
+  await staffContext.close();
+
+  // The shopper sees how to track it, and got the e-mail with the link.
+  await page.goto(`/orders/${number}`);
+  await hydrated(page);
+  await expect(page.getByTestId('order-status')).toHaveText('Shipped');
+  await expect(page.getByTestId('tracking')).toContainText('UPS');
+  await expect(page.getByTestId('tracking')).toContainText('1Z999AA10123456784');
+  await expect(page.getByRole('link', { name: 'Track your parcel' })).toHaveAttribute(
+    'href',
+    'https://www.ups.com/track?tracknum=1Z999AA10123456784',
+  );
+  await expect(page.getByText('Gift wrapped')).toHaveCount(0);
+  await expect.poll(() => mailTo(shopper).some((m) => m.includes('on its way') && m.includes('1Z999AA10123456784'))).toBe(true);
 });

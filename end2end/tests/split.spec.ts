@@ -158,9 +158,15 @@ const pages: SplitPage[] = [
       await followLink('Ask for a new password link', 'Forgot your password?')(page);
     },
   },
-  ...['/admin', '/admin/staff', '/admin/audit'].map((path) => ({
+  ...['/admin', '/admin/staff', '/admin/audit', '/admin/orders', '/admin/orders/CF-23456789'].map((path) => ({
     path,
-    heading: { '/admin': 'Staff dashboard', '/admin/staff': 'Staff', '/admin/audit': 'Audit log' }[path]!,
+    heading: {
+      '/admin': 'Staff dashboard',
+      '/admin/staff': 'Staff',
+      '/admin/audit': 'Audit log',
+      '/admin/orders': 'Orders',
+      '/admin/orders/CF-23456789': 'Order',
+    }[path]!,
     interact: async (page: Page) => {
       await expect(page.getByText('Please sign in to continue.')).toBeVisible();
       await followLink('Sign in', 'Sign in')(page);

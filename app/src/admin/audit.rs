@@ -43,6 +43,7 @@ pub use store::*;
 mod store {
     use super::*;
     use crate::accounts::model::Customer;
+    use crate::db::contains_pattern;
     use sqlx::{AnyConnection, AnyPool, Row};
     use std::fmt::Display;
 
@@ -99,17 +100,6 @@ mod store {
         Ok(())
     }
 
-    /// Escapes `%`, `_` and `\` so a search matches them literally.
-    fn like_pattern(text: &str) -> String {
-        let escaped = text
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    }
-
     /// One page of the log, newest first, filtered.
     pub async fn list(
         pool: &AnyPool,
@@ -122,8 +112,8 @@ mod store {
                AND (LOWER(action) LIKE $2 ESCAPE '\\' OR LOWER(record) LIKE $2 ESCAPE '\\') \
              ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4",
         )
-        .bind(like_pattern(&filter.actor))
-        .bind(like_pattern(&filter.text))
+        .bind(contains_pattern(&filter.actor))
+        .bind(contains_pattern(&filter.text))
         .bind(i64::from(AUDIT_PAGE_SIZE) + 1)
         .bind(i64::from(page) * i64::from(AUDIT_PAGE_SIZE))
         .fetch_all(pool)

@@ -4,6 +4,7 @@
 use super::audit::{AuditEntry, AuditPage};
 use super::staff::{audit_log, list_staff, staff_session, ChangeRole, InviteStaff};
 use crate::accounts::model::Customer;
+use crate::error::AppError;
 use crate::forms::{Field, FormFailure, FormResult, FormState};
 use crate::identity::Role;
 use crate::layout::{when_loaded, Loading, PageTitle};
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// The staff member asking, or why this page is not for them.
-fn staff_session_resource() -> wire::WireResource<Result<Customer, crate::error::AppError>> {
+fn staff_session_resource() -> wire::WireResource<Result<Customer, AppError>> {
     wire::resource(|| (), |_| staff_session())
 }
 
@@ -24,6 +25,7 @@ fn AdminNav(role: Role) -> impl IntoView {
     view! {
         <nav class="admin-nav" aria-label="Staff dashboard">
             <a href="/admin">"Dashboard"</a>
+            <a href="/admin/orders">"Orders"</a>
             {admin.then(|| view! {
                 <a href="/admin/staff">"Staff"</a>
                 <a href="/admin/audit">"Audit log"</a>
@@ -34,12 +36,14 @@ fn AdminNav(role: Role) -> impl IntoView {
 
 /// A staff page: its title, and once the server has said the caller may see it, the
 /// dashboard's navigation and `body`; anyone else is told to sign in or that it is not theirs.
+/// A page's own resources are made before this frame, not in `body`: made inside the
+/// suspended part, a resource that follows the address was fetched again on the server
+/// after the part's owner was gone (without the request's context).
 #[component]
-fn StaffFrame(
-    title: &'static str,
-    heading_id: &'static str,
-    body: fn(Customer) -> AnyView,
-) -> impl IntoView {
+pub(super) fn StaffFrame<F>(title: &'static str, heading_id: &'static str, body: F) -> impl IntoView
+where
+    F: Fn(Customer) -> AnyView + Clone + Send + Sync + 'static,
+{
     let me = staff_session_resource();
     view! {
         <PageTitle text=title/>
@@ -76,17 +80,25 @@ fn role_options(roles: &'static [Role], selected: Role) -> impl IntoView {
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    view! { <StaffFrame title="Staff" heading_id="staff-title" body=|_| view! { <StaffAdmin/> }.into_any()/> }
-}
-
-#[component]
-fn StaffAdmin() -> impl IntoView {
     let invite = ServerAction::<InviteStaff>::new();
     let change = ServerAction::<ChangeRole>::new();
     let staff = wire::resource(
         move || (invite.version().get(), change.version().get()),
         |_| list_staff(),
     );
+    view! {
+        <StaffFrame title="Staff" heading_id="staff-title" body=move |_| view! {
+            <StaffAdmin invite change staff/>
+        }.into_any()/>
+    }
+}
+
+#[component]
+fn StaffAdmin(
+    invite: ServerAction<InviteStaff>,
+    change: ServerAction<ChangeRole>,
+    staff: wire::WireResource<Result<Vec<Customer>, AppError>>,
+) -> impl IntoView {
     let invite_form = FormState::new(move || invite.value().get());
     let change_form = FormState::new(move || change.value().get());
     let invited = move || matches!(invite.value().get(), Some(Ok(FormResult::Done)));
@@ -140,13 +152,8 @@ fn StaffRow(member: Customer, change: ServerAction<ChangeRole>) -> impl IntoView
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    view! { <StaffFrame title="Audit log" heading_id="audit-title" body=|_| view! { <AuditLog/> }.into_any()/> }
-}
-
-#[component]
-fn AuditLog() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
+    let filter = Signal::derive(move || {
         let query = query.read();
         (
             query.get("actor").unwrap_or_default(),
@@ -156,8 +163,24 @@ fn AuditLog() -> impl IntoView {
                 .and_then(|p| p.parse::<u32>().ok())
                 .unwrap_or(0),
         )
-    };
-    let entries = wire::resource(filter, |(actor, text, page)| audit_log(actor, text, page));
+    });
+    let entries = wire::resource(
+        move || filter.get(),
+        |(actor, text, page)| audit_log(actor, text, page),
+    );
+    view! {
+        <StaffFrame title="Audit log" heading_id="audit-title" body=move |_| view! {
+            <AuditLog filter entries/>
+        }.into_any()/>
+    }
+}
+
+#[component]
+fn AuditLog(
+    filter: Signal<(String, String, u32)>,
+    entries: wire::WireResource<Result<AuditPage, AppError>>,
+) -> impl IntoView {
+    let filter = move || filter.get();
     view! {
         <form method="get" action="/admin/audit" class="panel form audit-filter">
             <div class="field">
@@ -176,8 +199,23 @@ fn AuditLog() -> impl IntoView {
     }
 }
 
+/// Links to the newer and older pages of a list, where there are any.
+#[component]
+pub(super) fn Pager(
+    label: &'static str,
+    previous: Option<String>,
+    next: Option<String>,
+) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label=label>
+            {previous.map(|href| view! { <a href=href>"Newer"</a> })}
+            {next.map(|href| view! { <a href=href>"Older"</a> })}
+        </nav>
+    }
+}
+
 /// `value` percent-encoded for a link's query string.
-fn query_value(value: &str) -> String {
+pub(super) fn query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -220,10 +258,7 @@ fn AuditTable(page: AuditPage, filter: (String, String, u32)) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Audit log pages">
-            {previous.map(|href| view! { <a href=href>"Newer"</a> })}
-            {next.map(|href| view! { <a href=href>"Older"</a> })}
-        </nav>
+        <Pager label="Audit log pages" previous next/>
     }
     .into_any()
 }

@@ -131,6 +131,15 @@ pub async fn redeem(
     Ok(())
 }
 
+/// Gives back the coupon use of `order_number` (its payment failed, or it was cancelled).
+pub async fn release(conn: &mut AnyConnection, order_number: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM coupon_redemptions WHERE order_number = $1")
+        .bind(order_number)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Creates a coupon; returns its id.
 pub async fn create(
     conn: &mut sqlx::AnyConnection,

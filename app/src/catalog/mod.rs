@@ -12,3 +12,5 @@ pub mod cache;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod stock;

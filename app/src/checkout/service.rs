@@ -18,6 +18,7 @@ use crate::accounts::auth::random_bytes;
 use crate::accounts::model::Customer;
 use crate::cart::model::{Cart, CartItem, PricedCart};
 use crate::cart::{coupon_repo, pricing_service};
+use crate::catalog::stock;
 use crate::client::ClientAddress;
 use crate::error::AppError;
 use crate::mail::Email;
@@ -263,16 +264,7 @@ async fn reserve(
     }
 
     for line in &lines {
-        let taken = sqlx::query(
-            "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $3",
-        )
-        .bind(i64::from(line.quantity))
-        .bind(&line.sku)
-        .bind(i64::from(line.quantity))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if taken != 1 {
+        if !stock::take(&mut tx, &line.sku, line.quantity, &number, unix).await? {
             // Someone bought the last units a moment ago (possible on PostgreSQL, where reads
             // above do not hold the rows).
             tx.rollback().await?;

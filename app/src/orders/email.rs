@@ -2,6 +2,7 @@
 //! method and delivery estimate. Pure formatting; sending is `mail`'s job.
 
 use super::model::OrderDetail;
+use super::tracking::Tracking;
 use crate::mail::escape;
 use crate::shop::StoreInfo;
 
@@ -108,6 +109,45 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
     (subject, text, html)
 }
 
+/// Subject, plain text and HTML of the e-mail that tells the shopper `order` is on its way.
+pub fn shipped(
+    order: &OrderDetail,
+    tracking: &Tracking,
+    store: &StoreInfo,
+) -> (String, String, String) {
+    let subject = format!("Your {} order {} is on its way", store.name, order.number);
+    let track_url = tracking.url();
+    let order_url = format!("{}/orders/{}", store.public_url, order.number);
+    let estimate = order.estimate.describe();
+    let help = format!(
+        "Questions? Reply to {} or call {}.",
+        store.support_email, store.support_phone
+    );
+    let text = format!(
+        "Good news: order {number} has shipped with {carrier}.\n\nTracking number: {tracking}\n         Track it: {track_url}\n\nEstimated delivery: {estimate}.\nSee your order: {order_url}\n\n{help}\n",
+        number = order.number,
+        carrier = tracking.carrier,
+        tracking = tracking.number,
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
+         <h1>Your order is on its way</h1>\
+         <p>Order <strong>{number}</strong> has shipped with {carrier}.</p>\
+         <p>Tracking number: <strong>{tracking}</strong><br><a href=\"{track_url}\">Track your parcel</a></p>\
+         <p>Estimated delivery: <strong>{estimate}</strong>.</p>\
+         <p><a href=\"{order_url}\">See your order</a></p><p>{help}</p></body></html>",
+        title = escape(&subject),
+        number = escape(&order.number),
+        carrier = tracking.carrier,
+        tracking = escape(&tracking.number),
+        track_url = escape(&track_url),
+        order_url = escape(&order_url),
+        help = escape(&help),
+    );
+    (subject, text, html)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,12 +202,12 @@ mod tests {
                 latest: date!(2026 - 12 - 10),
             },
             events: vec![],
+            tracking: None,
         }
     }
 
-    #[test]
-    fn both_bodies_carry_items_totals_address_method_and_estimate() {
-        let store = StoreInfo {
+    fn store() -> StoreInfo {
+        StoreInfo {
             name: "Casefront".into(),
             public_url: "https://shop.example".into(),
             support_email: "care@example.com".into(),
@@ -175,7 +215,12 @@ mod tests {
             shipping: ShippingRates::default(),
             delivery: Default::default(),
             test_payments: true,
-        };
+        }
+    }
+
+    #[test]
+    fn both_bodies_carry_items_totals_address_method_and_estimate() {
+        let store = store();
         let order = order();
         let (subject, text, html) = confirmation(&order, &store);
         assert!(subject.contains("CF-ABCD2345"));
@@ -199,5 +244,16 @@ mod tests {
             }
         }
         assert!(html.contains("Ada &lt;script&gt;") && !html.contains("<script>"));
+    }
+
+    #[test]
+    fn the_shipping_mail_carries_the_carrier_and_its_tracking_link() {
+        let tracking = Tracking::parse("ups", "1Z999AA10123456784").unwrap();
+        let (subject, text, html) = shipped(&order(), &tracking, &store());
+        assert!(subject.contains("CF-ABCD2345") && subject.contains("on its way"));
+        for body in [&text, &html] {
+            assert!(body.contains("UPS") && body.contains("1Z999AA10123456784"));
+            assert!(body.contains("https://www.ups.com/track?tracknum=1Z999AA10123456784"));
+        }
     }
 }

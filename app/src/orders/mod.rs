@@ -4,10 +4,13 @@ pub mod api;
 pub mod model;
 pub mod pages;
 pub mod status;
+pub mod tracking;
 
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
 pub mod email;
+#[cfg(feature = "ssr")]
+pub mod fulfilment;
 #[cfg(feature = "ssr")]
 pub mod repo;

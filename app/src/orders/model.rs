@@ -1,6 +1,7 @@
 //! Orders as shoppers see them: numbers, lines, totals, the timeline, and pages of history.
 
 use super::status::OrderStatus;
+use super::tracking::Tracking;
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
 use crate::money::Money;
@@ -85,6 +86,8 @@ pub struct OrderDetail {
     pub totals: OrderTotals,
     pub estimate: DeliveryEstimate,
     pub events: Vec<OrderEvent>,
+    /// Set once the order is shipped.
+    pub tracking: Option<Tracking>,
 }
 
 /// A row of the order history.

@@ -29,12 +29,6 @@ pub fn OrderPage() -> impl IntoView {
 
 #[component]
 fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
-    let t = order.totals.clone();
-    let shipping = if t.shipping.is_zero() {
-        "Free".to_owned()
-    } else {
-        t.shipping.to_string()
-    };
     view! {
         {if just_placed {
             view! {
@@ -53,47 +47,7 @@ fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
             "Placed "{format_day(order.placed_at)}" · "
             <span class=format!("status status--{}", order.status.slug()) data-testid="order-status">{order.status.label()}</span>
         </p>
-        <div class="panel">
-            <h2>"Items"</h2>
-            <ul class="order-lines">
-                {order.lines.iter().map(|line| view! {
-                    <li class="order-line">
-                        <img src=line.image.clone() alt="" width="56" height="56"/>
-                        <span>
-                            <strong>{line.product_name.clone()}</strong><br/>
-                            <small>{line.options.clone()}</small><br/>
-                            <small>{format!("{} × {}", line.quantity, line.unit_price)}</small>
-                        </span>
-                        <span class="order-line__total">{line.total().to_string()}</span>
-                    </li>
-                }).collect_view()}
-            </ul>
-            <dl class="totals">
-                <div class="totals__row"><dt>"Subtotal"</dt><dd>{t.subtotal.to_string()}</dd></div>
-                {t.coupon.clone().filter(|_| !t.discount.is_zero()).map(|code| view! {
-                    <div class="totals__row"><dt>{format!("Discount ({code})")}</dt><dd>{format!("−{}", t.discount)}</dd></div>
-                })}
-                <div class="totals__row"><dt>{order.method.label()}</dt><dd>{shipping}</dd></div>
-                <div class="totals__row totals__row--total"><dt>"Total"</dt><dd data-testid="order-total">{t.total.to_string()}</dd></div>
-            </dl>
-            <p class="note">"Paid with "{order.payment.to_string()}"."</p>
-        </div>
-        <div class="panel">
-            <h2>"Delivery"</h2>
-            <address class="address">
-                {order.address.lines().into_iter().map(|l| view! { {l}<br/> }).collect_view()}
-            </address>
-            <p>{order.method.label()}": estimated delivery "<strong>{order.estimate.describe()}</strong>"."</p>
-            <p class="note">"Delivery dates are estimates: promotions and public holidays can add a few days."</p>
-        </div>
-        <div class="panel">
-            <h2>"Timeline"</h2>
-            <ol class="timeline">
-                {order.events.iter().map(|e| view! {
-                    <li><strong>{e.status.label()}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
-                }).collect_view()}
-            </ol>
-        </div>
+        <OrderPanels order/>
     }
 }
 
@@ -186,5 +140,65 @@ pub fn FindOrderPage() -> impl IntoView {
             </ActionForm>
             <p>"Have an account? "<a href="/account/orders">"See all your orders"</a>"."</p>
         </section>
+    }
+}
+
+/// An order's items and totals, delivery and timeline: what shoppers and staff both read.
+#[component]
+pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
+    let t = order.totals.clone();
+    let shipping = if t.shipping.is_zero() {
+        "Free".to_owned()
+    } else {
+        t.shipping.to_string()
+    };
+    view! {
+        <div class="panel">
+            <h2>"Items"</h2>
+            <ul class="order-lines">
+                {order.lines.iter().map(|line| view! {
+                    <li class="order-line">
+                        <img src=line.image.clone() alt="" width="56" height="56"/>
+                        <span>
+                            <strong>{line.product_name.clone()}</strong><br/>
+                            <small>{line.options.clone()}</small><br/>
+                            <small>{format!("{} × {}", line.quantity, line.unit_price)}</small>
+                        </span>
+                        <span class="order-line__total">{line.total().to_string()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <dl class="totals">
+                <div class="totals__row"><dt>"Subtotal"</dt><dd>{t.subtotal.to_string()}</dd></div>
+                {t.coupon.clone().filter(|_| !t.discount.is_zero()).map(|code| view! {
+                    <div class="totals__row"><dt>{format!("Discount ({code})")}</dt><dd>{format!("−{}", t.discount)}</dd></div>
+                })}
+                <div class="totals__row"><dt>{order.method.label()}</dt><dd>{shipping}</dd></div>
+                <div class="totals__row totals__row--total"><dt>"Total"</dt><dd data-testid="order-total">{t.total.to_string()}</dd></div>
+            </dl>
+            <p class="note">"Paid with "{order.payment.to_string()}"."</p>
+        </div>
+        <div class="panel">
+            <h2>"Delivery"</h2>
+            <address class="address">
+                {order.address.lines().into_iter().map(|l| view! { {l}<br/> }).collect_view()}
+            </address>
+            <p>{order.method.label()}": estimated delivery "<strong>{order.estimate.describe()}</strong>"."</p>
+            <p class="note">"Delivery dates are estimates: promotions and public holidays can add a few days."</p>
+            {order.tracking.clone().map(|tracking| view! {
+                <p data-testid="tracking">
+                    "Shipped with "{tracking.carrier.to_string()}", tracking number "<strong>{tracking.number.clone()}</strong>". "
+                    <a href=tracking.url() rel="noopener noreferrer">"Track your parcel"</a>
+                </p>
+            })}
+        </div>
+        <div class="panel">
+            <h2>"Timeline"</h2>
+            <ol class="timeline">
+                {order.events.iter().map(|e| view! {
+                    <li><strong>{e.status.label()}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
+                }).collect_view()}
+            </ol>
+        </div>
     }
 }

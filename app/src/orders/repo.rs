@@ -6,8 +6,16 @@ use super::model::{
     HISTORY_PAGE_SIZE,
 };
 use super::status::OrderStatus;
+use super::tracking::{Carrier, Tracking};
+use crate::accounts::model::Customer;
+use crate::admin::orders::{
+    OrderFilter, OrderNote, StaffOrderList, StaffOrderRow, STAFF_ORDERS_PAGE,
+};
+use crate::cart::coupon_repo;
+use crate::catalog::stock::{self, StockReason};
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
+use crate::db::contains_pattern;
 use crate::money::Money;
 use crate::payments::card::CardBrand;
 use crate::pricing::delivery::DeliveryEstimate;
@@ -91,7 +99,7 @@ pub async fn insert_order(
              ship_line1, ship_line2, ship_city, ship_region, ship_postcode, ship_country, ship_phone, \
              shipping_method, subtotal_cents, discount_cents, shipping_cents, total_cents, \
              payment_method, card_brand, card_last4, dispatch_by, delivery_from, delivery_to, placed_at) \
-         VALUES ($1, $2, $3, $4, 'awaiting_payment', $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         VALUES ($1, $2, $3, $4, $18, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
                  0, 0, 0, 0, $14, $15, $16, '', '', '', $17) RETURNING id",
     )
     .bind(order.number)
@@ -111,6 +119,7 @@ pub async fn insert_order(
     .bind(brand)
     .bind(last4)
     .bind(order.placed_at)
+    .bind(OrderStatus::AwaitingPayment.slug())
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -183,7 +192,14 @@ pub async fn set_totals(
 }
 
 /// The orders a shopper placed (see `OrderStatus::is_placed`), as an SQL condition.
-const PLACED: &str = "status NOT IN ('awaiting_payment', 'payment_failed')";
+fn placed() -> String {
+    let unplaced: Vec<String> = OrderStatus::ALL
+        .into_iter()
+        .filter(|s| !s.is_placed())
+        .map(|s| format!("'{}'", s.slug()))
+        .collect();
+    format!("status NOT IN ({})", unplaced.join(", "))
+}
 
 const STATE_COLUMNS: &str = "id, number, status, total_cents, payment_method, customer_id, email";
 
@@ -236,9 +252,10 @@ pub async fn stale_awaiting_payment(
     before: i64,
 ) -> Result<Vec<OrderState>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT {STATE_COLUMNS} FROM orders WHERE status = 'awaiting_payment' AND placed_at < $1 ORDER BY id"
+        "SELECT {STATE_COLUMNS} FROM orders WHERE status = $2 AND placed_at < $1 ORDER BY id"
     ))
     .bind(before)
+    .bind(OrderStatus::AwaitingPayment.slug())
     .fetch_all(pool)
     .await?
     .iter()
@@ -263,6 +280,67 @@ pub async fn add_event(
     Ok(())
 }
 
+/// Moves order `order_id` from `from` to `to`, with `note` on its timeline, on the caller's
+/// transaction: the one place an order's status changes. The status machine must allow the
+/// change (`OrderStatus::transition`). False, with nothing changed, if the order was not
+/// `from` any more: the conditional update is the row lock, so of two requests racing to
+/// change an order, one does and the other is told.
+pub async fn change_status(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    from: OrderStatus,
+    to: OrderStatus,
+    note: &str,
+    now: i64,
+) -> Result<bool, StatusChangeError> {
+    from.transition(to)?;
+    let updated = sqlx::query("UPDATE orders SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(to.slug())
+        .bind(order_id)
+        .bind(from.slug())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if updated == 1 {
+        add_event(conn, order_id, to, note, now).await?;
+    }
+    Ok(updated == 1)
+}
+
+/// Records how a shipped order is tracked, on the caller's transaction.
+pub async fn set_tracking(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    tracking: &Tracking,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET carrier = $1, tracking_number = $2 WHERE id = $3")
+        .bind(tracking.carrier.slug())
+        .bind(&tracking.number)
+        .bind(order_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Why an order's status could not change.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusChangeError {
+    #[error(transparent)]
+    NotAllowed(#[from] super::status::InvalidTransition),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<StatusChangeError> for sqlx::Error {
+    // For callers whose transitions are fixed and valid: a refusal there is a bug.
+    fn from(err: StatusChangeError) -> sqlx::Error {
+        match err {
+            StatusChangeError::Database(err) => err,
+            StatusChangeError::NotAllowed(invalid) => bad_value(&invalid.to_string()),
+        }
+    }
+}
+
 /// Marks an order awaiting payment as paid, in one transaction with its timeline entry.
 /// False if it was not awaiting payment (already settled by a racing request).
 pub async fn mark_paid(
@@ -272,32 +350,25 @@ pub async fn mark_paid(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let to = OrderStatus::AwaitingPayment
-        .transition(OrderStatus::Paid)
-        .map_err(|e| bad_value(&e.to_string()))?;
-    let updated = sqlx::query(
-        "UPDATE orders SET status = $1, payment_reference = $2, placed_at = $3 \
-         WHERE id = $4 AND status = 'awaiting_payment'",
+    let paid = change_status(
+        &mut tx,
+        order_id,
+        OrderStatus::AwaitingPayment,
+        OrderStatus::Paid,
+        "Order placed and payment received.",
+        now,
     )
-    .bind(to.slug())
-    .bind(reference)
-    .bind(now)
-    .bind(order_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 1 {
-        add_event(
-            &mut tx,
-            order_id,
-            to,
-            "Order placed and payment received.",
-            now,
-        )
-        .await?;
+    .await?;
+    if paid {
+        sqlx::query("UPDATE orders SET payment_reference = $1, placed_at = $2 WHERE id = $3")
+            .bind(reference)
+            .bind(now)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
-    Ok(updated == 1)
+    Ok(paid)
 }
 
 /// Closes an order whose payment failed: gives back what it held (its stock and its promo-code
@@ -309,41 +380,29 @@ pub async fn fail_payment(
     why: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let to = OrderStatus::AwaitingPayment
-        .transition(OrderStatus::PaymentFailed)
-        .map_err(|e| bad_value(&e.to_string()))?;
     let mut tx = pool.begin().await?;
     // Written first: the conditional update is the row lock (and SQLite's write lock), so of
     // two settlements racing, one closes the order and the other finds it closed.
-    let number: Option<String> = sqlx::query(
-        "UPDATE orders SET status = $1 WHERE id = $2 AND status = 'awaiting_payment' RETURNING number",
+    let closed = change_status(
+        &mut tx,
+        order_id,
+        OrderStatus::AwaitingPayment,
+        OrderStatus::PaymentFailed,
+        why,
+        now,
     )
-    .bind(to.slug())
-    .bind(order_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .map(|row| row.try_get("number"))
-    .transpose()?;
-    let Some(number) = number else {
+    .await?;
+    if !closed {
         tx.rollback().await?;
         return Ok(false);
-    };
-    let lines = sqlx::query("SELECT sku, quantity FROM order_lines WHERE order_id = $1")
-        .bind(order_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    for line in lines {
-        sqlx::query("UPDATE skus SET stock = stock + $1 WHERE code = $2")
-            .bind(line.try_get::<i64, _>("quantity")?)
-            .bind(line.try_get::<String, _>("sku")?)
-            .execute(&mut *tx)
-            .await?;
     }
-    sqlx::query("DELETE FROM coupon_redemptions WHERE order_number = $1")
-        .bind(&number)
-        .execute(&mut *tx)
-        .await?;
-    add_event(&mut tx, order_id, to, why, now).await?;
+    let number: String = sqlx::query("SELECT number FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("number")?;
+    stock::give_back_order(&mut tx, order_id, &number, StockReason::PaymentFailed, now).await?;
+    coupon_repo::release(&mut tx, &number).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -360,13 +419,181 @@ pub async fn state(pool: &AnyPool, order_id: i64) -> Result<Option<OrderState>, 
 }
 
 /// The whole order, and whose it is. Orders awaiting or refused payment are not shown to
-/// anyone.
+/// shoppers.
 pub async fn detail(
     pool: &AnyPool,
     number: &str,
 ) -> Result<Option<(OrderDetail, Option<i64>)>, sqlx::Error> {
+    load_detail(pool, number, &placed()).await
+}
+
+/// Any order, as staff see it: its details, whose it is, and the staff's notes.
+pub async fn staff_detail(
+    pool: &AnyPool,
+    number: &str,
+) -> Result<Option<(OrderDetail, Option<i64>, Vec<OrderNote>)>, sqlx::Error> {
+    let Some((detail, customer)) = load_detail(pool, number, "1 = 1").await? else {
+        return Ok(None);
+    };
+    let notes = sqlx::query(
+        "SELECT n.author_name, n.body, n.at FROM order_notes n JOIN orders o ON o.id = n.order_id \
+         WHERE o.number = $1 ORDER BY n.at, n.id",
+    )
+    .bind(number)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|n| {
+        Ok(OrderNote {
+            author: n.try_get("author_name")?,
+            body: n.try_get("body")?,
+            at: n.try_get("at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some((detail, customer, notes)))
+}
+
+/// Adds a staff note to order `order_id`, on the caller's transaction.
+pub async fn add_note(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    author: &Customer,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_notes (order_id, author_id, author_name, body, at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(order_id)
+    .bind(author.id)
+    .bind(&author.name)
+    .bind(body)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The staff list's filter, checked: each part matches every order when empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffQuery {
+    status: String,
+    from: i64,
+    until: i64,
+    email: String,
+    number: String,
+}
+
+impl StaffQuery {
+    pub fn from_filter(filter: &OrderFilter) -> Result<StaffQuery, &'static str> {
+        let status = match filter.status.trim() {
+            "" => String::new(),
+            slug => OrderStatus::from_slug(slug)
+                .ok_or("Choose a status from the list.")?
+                .slug()
+                .to_owned(),
+        };
+        let day = |text: &str, message: &'static str| -> Result<Option<i64>, &'static str> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let mut parts = text.splitn(3, '-').map(str::parse::<i32>);
+            let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(message);
+            };
+            let month = u8::try_from(month)
+                .ok()
+                .and_then(|m| time::Month::try_from(m).ok())
+                .ok_or(message)?;
+            let day = u8::try_from(day).map_err(|_| message)?;
+            time::Date::from_calendar_date(year, month, day)
+                .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
+                .map_err(|_| message)
+        };
+        let from = day(&filter.from, "Give the first day as YYYY-MM-DD.")?.unwrap_or(i64::MIN);
+        let until = day(&filter.to, "Give the last day as YYYY-MM-DD.")?
+            .map_or(i64::MAX, |d| d + 24 * 60 * 60);
+        if from >= until {
+            return Err("The first day must come before the last.");
+        }
+        Ok(StaffQuery {
+            status,
+            from,
+            until,
+            email: contains_pattern(&filter.email),
+            number: contains_pattern(&filter.number),
+        })
+    }
+}
+
+const STAFF_FILTER: &str = "($1 = '' OR o.status = $1) AND o.placed_at >= $2 AND o.placed_at < $3 \
+     AND LOWER(o.email) LIKE $4 ESCAPE '\\' AND LOWER(o.number) LIKE $5 ESCAPE '\\'";
+
+/// One page of every order matching `query`, newest first. `page` is 1-based and clamped.
+pub async fn staff_list(
+    pool: &AnyPool,
+    query: &StaffQuery,
+    page: u32,
+) -> Result<StaffOrderList, sqlx::Error> {
+    let count: i64 = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM orders o WHERE {STAFF_FILTER}"
+    ))
+    .bind(&query.status)
+    .bind(query.from)
+    .bind(query.until)
+    .bind(&query.email)
+    .bind(&query.number)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    let pages = count.div_ceil(STAFF_ORDERS_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = sqlx::query(&format!(
+        "SELECT o.number, o.status, o.placed_at, o.email, o.total_cents, \
+                (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS items \
+         FROM orders o WHERE {STAFF_FILTER} ORDER BY o.placed_at DESC, o.id DESC LIMIT $6 OFFSET $7"
+    ))
+    .bind(&query.status)
+    .bind(query.from)
+    .bind(query.until)
+    .bind(&query.email)
+    .bind(&query.number)
+    .bind(i64::from(STAFF_ORDERS_PAGE))
+    .bind(i64::from((page - 1) * STAFF_ORDERS_PAGE))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(StaffOrderRow {
+            number: r.try_get("number")?,
+            status: status(r)?,
+            placed_at: r.try_get("placed_at")?,
+            email: r.try_get("email")?,
+            total: Money::from_cents(r.try_get("total_cents")?),
+            items: u32::try_from(r.try_get::<i64, _>("items")?).unwrap_or(0),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(StaffOrderList {
+        rows,
+        page,
+        pages,
+        count,
+    })
+}
+
+async fn load_detail(
+    pool: &AnyPool,
+    number: &str,
+    condition: &str,
+) -> Result<Option<(OrderDetail, Option<i64>)>, sqlx::Error> {
     let Some(row) = sqlx::query(&format!(
-        "SELECT * FROM orders WHERE number = $1 AND {PLACED}"
+        "SELECT * FROM orders WHERE number = $1 AND {condition}"
     ))
     .bind(number)
     .fetch_optional(pool)
@@ -449,6 +676,16 @@ pub async fn detail(
             latest: date(&row.try_get::<String, _>("delivery_to")?)?,
         },
         events,
+        tracking: match (
+            row.try_get::<Option<String>, _>("carrier")?,
+            row.try_get::<Option<String>, _>("tracking_number")?,
+        ) {
+            (Some(carrier), Some(number)) => Some(Tracking {
+                carrier: Carrier::from_slug(&carrier).ok_or_else(|| bad_value("carrier"))?,
+                number,
+            }),
+            _ => None,
+        },
     };
     Ok(Some((detail, row.try_get("customer_id")?)))
 }
@@ -460,7 +697,8 @@ pub async fn history(
     page: u32,
 ) -> Result<OrderHistoryPage, sqlx::Error> {
     let count: i64 = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND {PLACED}"
+        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND {}",
+        placed()
     ))
     .bind(customer_id)
     .fetch_one(pool)
@@ -474,8 +712,9 @@ pub async fn history(
     let orders = sqlx::query(&format!(
         "SELECT o.number, o.status, o.placed_at, o.total_cents, \
                 (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS items \
-         FROM orders o WHERE o.customer_id = $1 AND o.{PLACED} \
-         ORDER BY o.placed_at DESC, o.id DESC LIMIT $2 OFFSET $3"
+         FROM orders o WHERE o.customer_id = $1 AND o.{} \
+         ORDER BY o.placed_at DESC, o.id DESC LIMIT $2 OFFSET $3",
+        placed()
     ))
     .bind(customer_id)
     .bind(i64::from(HISTORY_PAGE_SIZE))
@@ -582,7 +821,8 @@ pub async fn find_for_guest(
     email: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query(&format!(
-        "SELECT id FROM orders WHERE number = $1 AND email = $2 AND {PLACED}"
+        "SELECT id FROM orders WHERE number = $1 AND email = $2 AND {}",
+        placed()
     ))
     .bind(number)
     .bind(email)

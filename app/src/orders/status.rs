@@ -111,6 +111,91 @@ impl OrderStatus {
     }
 }
 
+/// What staff can do to move an order along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderAction {
+    MarkProcessing,
+    Ship,
+    MarkDelivered,
+    Cancel,
+}
+
+impl OrderAction {
+    pub const ALL: [OrderAction; 4] = [
+        OrderAction::MarkProcessing,
+        OrderAction::Ship,
+        OrderAction::MarkDelivered,
+        OrderAction::Cancel,
+    ];
+
+    /// The status the action moves an order to.
+    pub fn target(self) -> OrderStatus {
+        match self {
+            OrderAction::MarkProcessing => OrderStatus::Processing,
+            OrderAction::Ship => OrderStatus::Shipped,
+            OrderAction::MarkDelivered => OrderStatus::Delivered,
+            OrderAction::Cancel => OrderStatus::Cancelled,
+        }
+    }
+
+    /// The actions the status machine allows on an order that is `status`.
+    pub fn allowed(status: OrderStatus) -> Vec<OrderAction> {
+        OrderAction::ALL
+            .into_iter()
+            .filter(|action| status.next().contains(&action.target()))
+            .collect()
+    }
+
+    /// Why the action is refused on an order that is `status`, if it is.
+    pub fn refusal(self, status: OrderStatus) -> Option<String> {
+        status
+            .transition(self.target())
+            .err()
+            .map(|_| format!("This order is {status}: it can't be {}.", self.past_tense()))
+    }
+
+    fn past_tense(self) -> &'static str {
+        match self {
+            OrderAction::MarkProcessing => "marked as being prepared",
+            OrderAction::Ship => "shipped",
+            OrderAction::MarkDelivered => "marked as delivered",
+            OrderAction::Cancel => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderAction::MarkProcessing => "Mark as being prepared",
+            OrderAction::Ship => "Ship",
+            OrderAction::MarkDelivered => "Mark as delivered",
+            OrderAction::Cancel => "Cancel order",
+        }
+    }
+
+    /// The action as the audit log names it.
+    pub fn label_for_log(self) -> &'static str {
+        match self {
+            OrderAction::MarkProcessing => "mark order processing",
+            OrderAction::Ship => "ship order",
+            OrderAction::MarkDelivered => "mark order delivered",
+            OrderAction::Cancel => "cancel order",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            OrderAction::MarkProcessing => "processing",
+            OrderAction::Ship => "ship",
+            OrderAction::MarkDelivered => "delivered",
+            OrderAction::Cancel => "cancel",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<OrderAction> {
+        OrderAction::ALL.into_iter().find(|a| a.slug() == slug)
+    }
+}
+
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -193,6 +278,38 @@ mod tests {
                     status = next;
                 }
             }
+        }
+    }
+
+    #[test]
+    fn staff_actions_follow_the_status_machine() {
+        use OrderAction::*;
+        assert_eq!(
+            OrderAction::allowed(OrderStatus::Paid),
+            vec![MarkProcessing, Cancel]
+        );
+        assert_eq!(OrderAction::allowed(OrderStatus::Processing), vec![Ship]);
+        assert_eq!(
+            OrderAction::allowed(OrderStatus::Shipped),
+            vec![MarkDelivered]
+        );
+        assert!(OrderAction::allowed(OrderStatus::Delivered).is_empty());
+        assert!(OrderAction::allowed(OrderStatus::AwaitingPayment).is_empty());
+        assert_eq!(
+            Cancel.refusal(OrderStatus::Shipped).as_deref(),
+            Some("This order is shipped: it can't be cancelled.")
+        );
+        assert_eq!(Ship.refusal(OrderStatus::Processing), None);
+        for status in OrderStatus::ALL {
+            for action in OrderAction::ALL {
+                assert_eq!(
+                    action.refusal(status).is_none(),
+                    OrderAction::allowed(status).contains(&action)
+                );
+            }
+        }
+        for action in OrderAction::ALL {
+            assert_eq!(OrderAction::from_slug(action.slug()), Some(action));
         }
     }
 }

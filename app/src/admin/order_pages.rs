@@ -1,0 +1,238 @@
+//! Staff order pages: the searchable list, and one order with its actions and notes.
+
+use super::orders::{
+    list_orders, order_for_staff, AddOrderNote, MoveOrder, OrderFilter, StaffOrder, StaffOrderList,
+};
+use super::pages::{query_value, Pager, StaffFrame};
+use crate::error::AppError;
+use crate::forms::{FormFailure, FormState};
+use crate::layout::{when_loaded, Loading};
+use crate::orders::model::format_time;
+use crate::orders::pages::OrderPanels;
+use crate::orders::status::{OrderAction, OrderStatus};
+use crate::orders::tracking::Carrier;
+use crate::wire;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let wanted = Signal::derive(move || {
+        let query = query.read();
+        let field = |name: &str| query.get(name).unwrap_or_default();
+        let filter = OrderFilter {
+            status: field("status"),
+            from: field("from"),
+            to: field("to"),
+            email: field("email"),
+            number: field("number"),
+        };
+        let page = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        (filter, page)
+    });
+    let orders = wire::resource(
+        move || wanted.get(),
+        |(filter, page)| list_orders(filter, page),
+    );
+    view! {
+        <StaffFrame title="Orders" heading_id="orders-title" body=move |_| view! {
+            <OrderList wanted orders/>
+        }.into_any()/>
+    }
+}
+
+#[component]
+fn OrderList(
+    wanted: Signal<(OrderFilter, u32)>,
+    orders: wire::WireResource<Result<StaffOrderList, AppError>>,
+) -> impl IntoView {
+    let filter = move || wanted.get().0;
+    view! {
+        <form method="get" action="/admin/orders" class="panel form order-filter">
+            <div class="field">
+                <label for="orders-status">"Status"</label>
+                <select id="orders-status" name="status">
+                    <option value="" selected=move || filter().status.is_empty()>"Any status"</option>
+                    {OrderStatus::ALL.into_iter().map(|status| view! {
+                        <option value=status.slug() selected=move || filter().status == status.slug()>{status.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="orders-from">"Placed from"</label>
+                <input id="orders-from" name="from" type="date" value=move || filter().from/>
+            </div>
+            <div class="field">
+                <label for="orders-to">"Placed until"</label>
+                <input id="orders-to" name="to" type="date" value=move || filter().to/>
+            </div>
+            <div class="field">
+                <label for="orders-email">"Customer e-mail contains"</label>
+                <input id="orders-email" name="email" value=move || filter().email/>
+            </div>
+            <div class="field">
+                <label for="orders-number">"Order number contains"</label>
+                <input id="orders-number" name="number" value=move || filter().number/>
+            </div>
+            <button type="submit" class="button">"Search"</button>
+        </form>
+        <Suspense fallback=Loading>
+            {when_loaded(orders, move |list| view! { <OrderTable list filter=filter()/> })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderTable(list: StaffOrderList, filter: OrderFilter) -> impl IntoView {
+    let link = move |page: u32| {
+        format!(
+            "/admin/orders?status={}&from={}&to={}&email={}&number={}&page={page}",
+            query_value(&filter.status),
+            query_value(&filter.from),
+            query_value(&filter.to),
+            query_value(&filter.email),
+            query_value(&filter.number),
+        )
+    };
+    let previous = (list.page > 1).then(|| link(list.page - 1));
+    let next = (list.page < list.pages).then(|| link(list.page + 1));
+    if list.rows.is_empty() {
+        return view! { <p data-testid="orders-empty">"No order matches."</p> }.into_any();
+    }
+    view! {
+        <p role="status" data-testid="orders-count">{format!("{} orders · page {} of {}", list.count, list.page, list.pages)}</p>
+        <div class="table-scroll">
+            <table class="staff-table">
+                <caption>"Orders, newest first"</caption>
+                <thead>
+                    <tr><th scope="col">"Order"</th><th scope="col">"Placed (UTC)"</th><th scope="col">"Customer"</th><th scope="col">"Status"</th><th scope="col">"Items"</th><th scope="col">"Total"</th></tr>
+                </thead>
+                <tbody>
+                    {list.rows.into_iter().map(|row| view! {
+                        <tr data-testid="order-row">
+                            <td><a href=format!("/admin/orders/{}", row.number)>{row.number.clone()}</a></td>
+                            <td>{format_time(row.placed_at)}</td>
+                            <td>{row.email}</td>
+                            <td><span class=format!("status status--{}", row.status.slug())>{row.status.label()}</span></td>
+                            <td>{row.items}</td>
+                            <td>{row.total.to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pager label="Order pages" previous next/>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn StaffOrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.read().get("number").unwrap_or_default();
+    let move_order = ServerAction::<MoveOrder>::new();
+    let add_note = ServerAction::<AddOrderNote>::new();
+    let order = wire::resource(
+        move || {
+            (
+                number(),
+                move_order.version().get(),
+                add_note.version().get(),
+            )
+        },
+        |(number, _, _)| order_for_staff(number),
+    );
+    view! {
+        <StaffFrame title="Order" heading_id="staff-order-title" body=move |_| view! {
+            <p><a href="/admin/orders">"All orders"</a></p>
+            <Suspense fallback=Loading>
+                {when_loaded(order, move |order| view! { <StaffOrderView order move_order add_note/> })}
+            </Suspense>
+        }.into_any()/>
+    }
+}
+
+#[component]
+fn StaffOrderView(
+    order: StaffOrder,
+    move_order: ServerAction<MoveOrder>,
+    add_note: ServerAction<AddOrderNote>,
+) -> impl IntoView {
+    let detail = order.detail;
+    let number = detail.number.clone();
+    let moved = FormState::new(move || move_order.value().get());
+    let noted = FormState::new(move || add_note.value().get());
+    let who = if order.by_account { "account" } else { "guest" };
+    view! {
+        <h2 data-testid="staff-order-number">{detail.number.clone()}</h2>
+        <p>
+            "Placed "{format_time(detail.placed_at)}" by "{detail.email.clone()}" ("{who}") · "
+            <span class=format!("status status--{}", detail.status.slug()) data-testid="staff-order-status">{detail.status.label()}</span>
+        </p>
+        <div class="panel">
+            <h2>"Next step"</h2>
+            <p class="field-error" role="alert" data-testid="action-error">
+                {move || moved.errors.read().get("action")}
+            </p>
+            <FormFailure form=moved/>
+            {if order.actions.is_empty() {
+                view! { <p>"Nothing more to do: this order is "{detail.status.to_string()}"."</p> }.into_any()
+            } else {
+                order.actions.iter().map(|action| view! {
+                    <ActionPanel action=*action number=number.clone() move_order form=moved/>
+                }).collect_view().into_any()
+            }}
+        </div>
+        <OrderPanels order=detail/>
+        <div class="panel">
+            <h2>"Staff notes"</h2>
+            <ul class="notes" data-testid="notes">
+                {order.notes.into_iter().map(|note| view! {
+                    <li><strong>{note.author}</strong>" · "{format_time(note.at)}<br/>{note.body}</li>
+                }).collect_view()}
+            </ul>
+            <ActionForm action=add_note attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="number" value=number.clone()/>
+                <div class="field">
+                    <label for="note-body">"Add a note (staff only)"</label>
+                    <textarea id="note-body" name="body" rows="3" maxlength="2000"></textarea>
+                    <p class="field-error" role="alert">{move || noted.errors.read().get("body")}</p>
+                </div>
+                <button type="submit" class="button button--ghost">"Add note"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The form for one action: shipping asks for the carrier and tracking number.
+#[component]
+fn ActionPanel(
+    action: OrderAction,
+    number: String,
+    move_order: ServerAction<MoveOrder>,
+    form: FormState,
+) -> impl IntoView {
+    let shipping = action == OrderAction::Ship;
+    view! {
+        <ActionForm action=move_order attr:class="form order-action" attr:novalidate=true>
+            <input type="hidden" name="number" value=number/>
+            <input type="hidden" name="action" value=action.slug()/>
+            {shipping.then(|| view! {
+                <div class="field">
+                    <label for="ship-carrier">"Carrier"</label>
+                    <select id="ship-carrier" name="carrier">
+                        {Carrier::ALL.into_iter().map(|c| view! { <option value=c.slug()>{c.to_string()}</option> }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{move || form.errors.read().get("carrier")}</p>
+                </div>
+                <div class="field">
+                    <label for="ship-tracking">"Tracking number"</label>
+                    <input id="ship-tracking" name="tracking" autocomplete="off"/>
+                    <p class="field-error" role="alert">{move || form.errors.read().get("tracking")}</p>
+                </div>
+            })}
+            <button type="submit" class="button" disabled=move || move_order.pending().get()>{action.label()}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,178 @@
+//! Orders for staff: the searchable list, one order with its notes, moving it along the
+//! status machine, and notes. Support and admins alike (`/api/staff/`).
+
+use crate::error::AppError;
+use crate::forms::FormResult;
+use crate::money::Money;
+use crate::orders::model::OrderDetail;
+use crate::orders::status::{OrderAction, OrderStatus};
+use crate::wire::Postcard;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::audit::{self, Change},
+    crate::forms::{needs_correcting, FieldErrors},
+    crate::identity::{session::require_role, Role},
+    crate::orders::{fulfilment, repo, tracking::Tracking},
+    crate::shop::server_state,
+    time::OffsetDateTime,
+};
+
+/// Orders per page of the staff list.
+pub const STAFF_ORDERS_PAGE: u32 = 25;
+
+/// The staff list's filter, as its form sends it; empty fields match every order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    /// An `OrderStatus` slug.
+    pub status: String,
+    /// First and last day placed, `YYYY-MM-DD` (UTC), both included.
+    pub from: String,
+    pub to: String,
+    /// Part of the customer's e-mail address.
+    pub email: String,
+    /// Part of the order number.
+    pub number: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOrderRow {
+    pub number: String,
+    pub placed_at: i64,
+    pub email: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub items: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOrderList {
+    pub rows: Vec<StaffOrderRow>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub count: u32,
+}
+
+/// A staff note on an order; shoppers never see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderNote {
+    pub author: String,
+    pub body: String,
+    pub at: i64,
+}
+
+/// One order as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOrder {
+    pub detail: OrderDetail,
+    /// Placed by a signed-in account (not a guest).
+    pub by_account: bool,
+    pub notes: Vec<OrderNote>,
+    /// What the status machine allows next.
+    pub actions: Vec<OrderAction>,
+}
+
+pub const MAX_NOTE_LEN: usize = 2000;
+
+#[cfg(feature = "ssr")]
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn list_orders(filter: OrderFilter, page: u32) -> Result<StaffOrderList, AppError> {
+    require_role(Role::Support).await?;
+    let query =
+        repo::StaffQuery::from_filter(&filter).map_err(|m| AppError::InvalidInput(m.into()))?;
+    Ok(repo::staff_list(&server_state()?.db.pool, &query, page).await?)
+}
+
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
+    require_role(Role::Support).await?;
+    let pool = &server_state()?.db.pool;
+    let (detail, customer_id, notes) = repo::staff_detail(pool, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actions = OrderAction::allowed(detail.status);
+    Ok(StaffOrder {
+        detail,
+        by_account: customer_id.is_some(),
+        notes,
+        actions,
+    })
+}
+
+/// Moves the order along: `action` is an `OrderAction` slug; shipping needs `carrier` and
+/// `tracking`.
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn move_order(
+    number: String,
+    action: String,
+    carrier: Option<String>,
+    tracking: Option<String>,
+) -> Result<FormResult, AppError> {
+    let staff = require_role(Role::Support).await?;
+    let typed = [("tracking", tracking.as_deref().unwrap_or_default())];
+    let Some(action) = OrderAction::from_slug(&action) else {
+        return Err(AppError::InvalidInput(
+            "Choose what to do with the order.".into(),
+        ));
+    };
+    let tracking = match action {
+        OrderAction::Ship => match Tracking::parse(
+            carrier.as_deref().unwrap_or_default(),
+            tracking.as_deref().unwrap_or_default(),
+        ) {
+            Ok(tracking) => Some(tracking),
+            Err((field, message)) => {
+                return needs_correcting(FieldErrors::single(field, message), &typed)
+            }
+        },
+        _ => None,
+    };
+    let state = server_state()?;
+    match fulfilment::act(&state, &staff, &number, action, tracking, now()).await {
+        Ok(()) => Ok(FormResult::Done),
+        Err(fulfilment::FulfilmentError::NotFound) => Err(AppError::NotFound),
+        Err(fulfilment::FulfilmentError::Refused(why)) => {
+            needs_correcting(FieldErrors::single("action", &why), &typed)
+        }
+        Err(fulfilment::FulfilmentError::Database(err)) => Err(err.into()),
+    }
+}
+
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn add_order_note(number: String, body: String) -> Result<FormResult, AppError> {
+    let staff = require_role(Role::Support).await?;
+    let typed = [("body", body.as_str())];
+    let text = body.trim();
+    if text.is_empty() {
+        return needs_correcting(FieldErrors::single("body", "Write the note first."), &typed);
+    }
+    if text.chars().count() > MAX_NOTE_LEN {
+        return needs_correcting(
+            FieldErrors::single("body", "Keep a note under 2,000 characters."),
+            &typed,
+        );
+    }
+    let state = server_state()?;
+    let mut tx = state.db.pool.begin().await?;
+    let order = repo::find_by_number(&mut tx, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now();
+    repo::add_note(&mut tx, order.id, &staff, text, now).await?;
+    audit::record(
+        &mut tx,
+        &staff,
+        Change::new("add order note", format!("order {}", order.number)).after(text),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(FormResult::Done)
+}

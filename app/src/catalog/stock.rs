@@ -1,0 +1,125 @@
+//! Stock levels (server only). Stock changes only here, and every change is a recorded
+//! movement: a sale takes, a failed payment or a cancellation gives back, staff adjust.
+
+use sqlx::AnyConnection;
+
+/// Why stock moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockReason {
+    Sale,
+    PaymentFailed,
+    Cancelled,
+    Adjustment,
+}
+
+impl StockReason {
+    fn slug(self) -> &'static str {
+        match self {
+            StockReason::Sale => "sale",
+            StockReason::PaymentFailed => "payment_failed",
+            StockReason::Cancelled => "cancelled",
+            StockReason::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// One change of a SKU's stock, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movement<'a> {
+    pub sku: &'a str,
+    pub change: i64,
+    pub reason: StockReason,
+    pub order_number: Option<&'a str>,
+    pub note: &'a str,
+    pub actor_id: Option<i64>,
+}
+
+async fn record(
+    conn: &mut AnyConnection,
+    movement: &Movement<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stock_movements (sku, quantity_change, reason, order_number, note, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(movement.sku)
+    .bind(movement.change)
+    .bind(movement.reason.slug())
+    .bind(movement.order_number)
+    .bind(movement.note)
+    .bind(movement.actor_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Takes `quantity` units of an active SKU for order `order_number`, on the caller's
+/// transaction. False, with nothing changed, when fewer are left: the conditional update is
+/// the check, so two buyers can never take the same last unit.
+pub async fn take(
+    conn: &mut AnyConnection,
+    sku: &str,
+    quantity: u32,
+    order_number: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let quantity = i64::from(quantity);
+    let taken = sqlx::query(
+        "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $1",
+    )
+    .bind(quantity)
+    .bind(sku)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if taken != 1 {
+        return Ok(false);
+    }
+    let movement = Movement {
+        sku,
+        change: -quantity,
+        reason: StockReason::Sale,
+        order_number: Some(order_number),
+        note: "",
+        actor_id: None,
+    };
+    record(conn, &movement, now).await?;
+    Ok(true)
+}
+
+/// Gives back every line of order `order_id` (`reason`: its payment failed, or it was
+/// cancelled), on the caller's transaction.
+pub async fn give_back_order(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    order_number: &str,
+    reason: StockReason,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use sqlx::Row;
+    let lines = sqlx::query("SELECT sku, quantity FROM order_lines WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    for line in lines {
+        let sku: String = line.try_get("sku")?;
+        let quantity: i64 = line.try_get("quantity")?;
+        sqlx::query("UPDATE skus SET stock = stock + $1 WHERE code = $2")
+            .bind(quantity)
+            .bind(&sku)
+            .execute(&mut *conn)
+            .await?;
+        let movement = Movement {
+            sku: &sku,
+            change: quantity,
+            reason,
+            order_number: Some(order_number),
+            note: "",
+            actor_id: None,
+        };
+        record(conn, &movement, now).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! What staff do to an order (server only): mark it as being prepared, ship it (with its
+//! carrier and tracking number, e-mailing the shopper the tracking link), mark it delivered,
+//! or cancel it (its stock and promo-code use given back). Each is one transaction through the
+//! status machine, recorded in the audit log; a state that forbids it is refused with why.
+
+use super::repo;
+use super::status::OrderAction;
+use super::tracking::Tracking;
+use crate::accounts::model::Customer;
+use crate::admin::audit::{self, Change};
+use crate::cart::coupon_repo;
+use crate::catalog::stock::{self, StockReason};
+use crate::mail::Email;
+use crate::shop::ServerState;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum FulfilmentError {
+    #[error("no order has this number")]
+    NotFound,
+    /// The order's state forbids the action; the message says why.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<repo::StatusChangeError> for FulfilmentError {
+    fn from(err: repo::StatusChangeError) -> Self {
+        match err {
+            repo::StatusChangeError::Database(err) => FulfilmentError::Database(err),
+            repo::StatusChangeError::NotAllowed(invalid) => {
+                FulfilmentError::Refused(invalid.to_string())
+            }
+        }
+    }
+}
+
+/// The timeline note the shopper reads for each action.
+fn timeline_note(action: OrderAction, tracking: Option<&Tracking>) -> String {
+    match (action, tracking) {
+        (OrderAction::MarkProcessing, _) => "We're preparing your order for shipping.".into(),
+        (OrderAction::Ship, Some(t)) => {
+            format!("Shipped with {}, tracking number {}.", t.carrier, t.number)
+        }
+        (OrderAction::Ship, None) => "Shipped.".into(),
+        (OrderAction::MarkDelivered, _) => "Delivered.".into(),
+        (OrderAction::Cancel, _) => "Cancelled by the shop; the stock was put back.".into(),
+    }
+}
+
+/// Applies `action` to order `number` for `staff`. `tracking` is required to ship.
+pub async fn act(
+    state: &ServerState,
+    staff: &Customer,
+    number: &str,
+    action: OrderAction,
+    tracking: Option<Tracking>,
+    now: i64,
+) -> Result<(), FulfilmentError> {
+    if action == OrderAction::Ship && tracking.is_none() {
+        return Err(FulfilmentError::Refused(
+            "Enter the carrier and tracking number to ship.".into(),
+        ));
+    }
+    let mut tx = state.db.pool.begin().await?;
+    let order = repo::find_by_number(&mut tx, number)
+        .await?
+        .ok_or(FulfilmentError::NotFound)?;
+    if let Some(why) = action.refusal(order.status) {
+        return Err(FulfilmentError::Refused(why));
+    }
+    let note = timeline_note(action, tracking.as_ref());
+    let to = action.target();
+    if !repo::change_status(&mut tx, order.id, order.status, to, &note, now).await? {
+        return Err(FulfilmentError::Refused(
+            "Someone changed this order a moment ago: reload it to see its state.".into(),
+        ));
+    }
+    match (action, &tracking) {
+        (OrderAction::Ship, Some(tracking)) => {
+            repo::set_tracking(&mut tx, order.id, tracking).await?
+        }
+        (OrderAction::Cancel, _) => {
+            stock::give_back_order(
+                &mut tx,
+                order.id,
+                &order.number,
+                StockReason::Cancelled,
+                now,
+            )
+            .await?;
+            coupon_repo::release(&mut tx, &order.number).await?;
+        }
+        _ => {}
+    }
+    let change = Change::new(action.label_for_log(), format!("order {}", order.number))
+        .before(order.status.slug())
+        .after(match &tracking {
+            Some(t) if action == OrderAction::Ship => {
+                format!("{} ({} {})", to.slug(), t.carrier, t.number)
+            }
+            _ => to.slug().to_owned(),
+        });
+    audit::record(&mut tx, staff, change, now).await?;
+    tx.commit().await?;
+    if let (OrderAction::Ship, Some(tracking)) = (action, &tracking) {
+        tell_shipped(state, &order.number, tracking).await;
+    }
+    Ok(())
+}
+
+/// E-mails the shopper that the order shipped. The order is shipped either way: a mail that
+/// could not be sent is logged for staff to follow up, not undone.
+async fn tell_shipped(state: &ServerState, number: &str, tracking: &Tracking) {
+    let detail = match repo::detail(&state.db.pool, number).await {
+        Ok(Some((detail, _))) => detail,
+        Ok(None) => return,
+        Err(err) => {
+            tracing::error!(error = %err, number, "cannot read the shipped order for its e-mail");
+            return;
+        }
+    };
+    let (subject, text, html) = super::email::shipped(&detail, tracking, &state.store);
+    let mail = Email {
+        to: detail.email.clone(),
+        subject,
+        text,
+        html,
+    };
+    if let Err(err) = state.mailer.send(&mail).await {
+        tracing::error!(error = %err, number, "cannot send the shipping e-mail");
+    }
+}
