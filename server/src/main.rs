@@ -170,7 +170,8 @@ async fn create_admin(config: Config, email: &str) -> ExitCode {
 }
 
 /// Settles checkouts the last run left awaiting payment, then keeps settling abandoned ones
-/// (a PayPal approval never given) once a minute.
+/// (a PayPal approval never given) once a minute, and asks again about refunds the payment
+/// provider did not answer.
 async fn settle_interrupted_checkouts(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -179,6 +180,12 @@ async fn settle_interrupted_checkouts(state: ServerState) {
             Ok(0) => {}
             Ok(settled) => tracing::info!(settled, "interrupted checkouts settled"),
             Err(err) => tracing::error!(error = %err, "cannot settle interrupted checkouts"),
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        match app::orders::refunding::retry_pending(&state, now).await {
+            Ok(0) => {}
+            Ok(answered) => tracing::info!(answered, "pending refunds answered"),
+            Err(err) => tracing::error!(error = %err, "cannot retry pending refunds"),
         }
     }
 }

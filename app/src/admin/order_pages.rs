@@ -1,14 +1,16 @@
 //! Staff order pages: the searchable list, and one order with its actions and notes.
 
 use super::orders::{
-    list_orders, order_for_staff, AddOrderNote, MoveOrder, OrderFilter, StaffOrder, StaffOrderList,
+    list_orders, order_for_staff, AddOrderNote, MoveOrder, OrderFilter, RefundOrder, StaffOrder,
+    StaffOrderList,
 };
 use super::pages::{query_value, Pager, StaffFrame};
 use crate::error::AppError;
 use crate::forms::{FormFailure, FormState};
 use crate::layout::{when_loaded, Loading};
-use crate::orders::model::format_time;
+use crate::orders::model::{format_time, OrderLine};
 use crate::orders::pages::OrderPanels;
+use crate::orders::refunds::RefundOptions;
 use crate::orders::status::{OrderAction, OrderStatus};
 use crate::orders::tracking::Carrier;
 use crate::wire;
@@ -133,21 +135,23 @@ pub fn StaffOrderPage() -> impl IntoView {
     let number = move || params.read().get("number").unwrap_or_default();
     let move_order = ServerAction::<MoveOrder>::new();
     let add_note = ServerAction::<AddOrderNote>::new();
+    let refund = ServerAction::<RefundOrder>::new();
     let order = wire::resource(
         move || {
             (
                 number(),
                 move_order.version().get(),
                 add_note.version().get(),
+                refund.version().get(),
             )
         },
-        |(number, _, _)| order_for_staff(number),
+        |(number, _, _, _)| order_for_staff(number),
     );
     view! {
         <StaffFrame title="Order" heading_id="staff-order-title" body=move |_| view! {
             <p><a href="/admin/orders">"All orders"</a></p>
             <Suspense fallback=Loading>
-                {when_loaded(order, move |order| view! { <StaffOrderView order move_order add_note/> })}
+                {when_loaded(order, move |order| view! { <StaffOrderView order move_order add_note refund/> })}
             </Suspense>
         }.into_any()/>
     }
@@ -158,8 +162,12 @@ fn StaffOrderView(
     order: StaffOrder,
     move_order: ServerAction<MoveOrder>,
     add_note: ServerAction<AddOrderNote>,
+    refund: ServerAction<RefundOrder>,
 ) -> impl IntoView {
     let detail = order.detail;
+    let refund_panel = order.refund.map(|options| {
+        view! { <RefundPanel options number=detail.number.clone() lines=detail.lines.clone() refund/> }
+    });
     let number = detail.number.clone();
     let moved = FormState::new(move || move_order.value().get());
     let noted = FormState::new(move || add_note.value().get());
@@ -184,6 +192,7 @@ fn StaffOrderView(
                 }).collect_view().into_any()
             }}
         </div>
+        {refund_panel}
         <OrderPanels order=detail/>
         <div class="panel">
             <h2>"Staff notes"</h2>
@@ -234,5 +243,57 @@ fn ActionPanel(
             })}
             <button type="submit" class="button" disabled=move || move_order.pending().get()>{action.label()}</button>
         </ActionForm>
+    }
+}
+
+/// Refund in full, or chosen items (and the shipping), back to the payment that paid.
+#[component]
+fn RefundPanel(
+    options: RefundOptions,
+    number: String,
+    lines: Vec<OrderLine>,
+    refund: ServerAction<RefundOrder>,
+) -> impl IntoView {
+    let form = FormState::new(move || refund.value().get());
+    view! {
+        <section class="panel" aria-labelledby="refund-title" data-testid="refund-panel">
+            <h2 id="refund-title">"Refund"</h2>
+            <p>{format!("{} can still be refunded, back to the payment that paid.", options.remaining)}</p>
+            <ActionForm action=refund attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="number" value=number/>
+                <fieldset class="refund-lines">
+                    <legend>"Items to refund"</legend>
+                    {lines.into_iter().zip(options.lines_left).enumerate().map(|(index, (line, left))| {
+                        let id = format!("refund-line-{index}");
+                        view! {
+                            <div class="field field--inline">
+                                <label for=id.clone()>{format!("{} ({}), {} left", line.product_name, line.options, left)}</label>
+                                <input id=id name=format!("quantities[{index}]") type="number" min="0" max=left.to_string()
+                                    value="0" inputmode="numeric" disabled=left == 0/>
+                            </div>
+                        }
+                    }).collect_view()}
+                    {options.shipping_left.map(|shipping| view! {
+                        <div class="field field--check">
+                            <input id="refund-shipping" name="shipping" type="checkbox"/>
+                            <label for="refund-shipping">{format!("Shipping ({shipping})")}</label>
+                        </div>
+                    })}
+                </fieldset>
+                <div class="field">
+                    <label for="refund-reason">"Reason (the customer sees it)"</label>
+                    <input id="refund-reason" name="reason" maxlength="500" autocomplete="off"/>
+                    <p class="field-error" role="alert">{move || form.errors.read().get("reason")}</p>
+                </div>
+                <p class="field-error" role="alert" data-testid="refund-error">{move || form.errors.read().get("refund")}</p>
+                <FormFailure form/>
+                <div class="actions">
+                    <button type="submit" name="scope" value="items" class="button" disabled=move || refund.pending().get()>"Refund selected"</button>
+                    <button type="submit" name="scope" value="full" class="button button--ghost" disabled=move || refund.pending().get()>
+                        {format!("Refund everything left ({})", options.remaining)}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::forms::FormResult;
 use crate::money::Money;
 use crate::orders::model::OrderDetail;
+use crate::orders::refunds::RefundOptions;
 use crate::orders::status::{OrderAction, OrderStatus};
 use crate::wire::Postcard;
 use leptos::prelude::*;
@@ -15,7 +16,8 @@ use {
     super::audit::{self, Change},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
-    crate::orders::{fulfilment, repo, tracking::Tracking},
+    crate::orders::refunds::RefundScope,
+    crate::orders::{fulfilment, refunding, repo, tracking::Tracking},
     crate::shop::server_state,
     time::OffsetDateTime,
 };
@@ -73,6 +75,8 @@ pub struct StaffOrder {
     pub notes: Vec<OrderNote>,
     /// What the status machine allows next.
     pub actions: Vec<OrderAction>,
+    /// What can be refunded now, if anything.
+    pub refund: Option<RefundOptions>,
 }
 
 pub const MAX_NOTE_LEN: usize = 2000;
@@ -98,11 +102,13 @@ pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let actions = OrderAction::allowed(detail.status);
+    let refund = refunding::options(pool, &number).await?;
     Ok(StaffOrder {
         detail,
         by_account: customer_id.is_some(),
         notes,
         actions,
+        refund,
     })
 }
 
@@ -142,6 +148,79 @@ pub async fn move_order(
             needs_correcting(FieldErrors::single("action", &why), &typed)
         }
         Err(fulfilment::FulfilmentError::Database(err)) => Err(err.into()),
+    }
+}
+
+pub const MAX_REFUND_REASON_LEN: usize = 500;
+
+/// Refunds order `number` back to the payment that paid: `scope` is "full" (all that is left)
+/// or "items" (`quantities[i]` more units of line `i`, and the shipping if `shipping` is set).
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn refund_order(
+    number: String,
+    scope: String,
+    #[server(default)] quantities: Vec<String>,
+    shipping: Option<String>,
+    reason: String,
+) -> Result<FormResult, AppError> {
+    let staff = require_role(Role::Support).await?;
+    let typed = [("reason", reason.as_str())];
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return needs_correcting(
+            FieldErrors::single("reason", "Say why the order is refunded."),
+            &typed,
+        );
+    }
+    if reason.chars().count() > MAX_REFUND_REASON_LEN {
+        return needs_correcting(
+            FieldErrors::single("reason", "Keep the reason under 500 characters."),
+            &typed,
+        );
+    }
+    let scope = match scope.as_str() {
+        "full" => RefundScope::Full,
+        "items" => {
+            let mut parsed = Vec::with_capacity(quantities.len());
+            for (index, text) in quantities.iter().enumerate() {
+                match text.trim() {
+                    "" => parsed.push(0),
+                    text => match text.parse::<u32>() {
+                        Ok(quantity) => parsed.push(quantity),
+                        Err(_) => {
+                            return needs_correcting(
+                                FieldErrors::single(
+                                    "refund",
+                                    &format!(
+                                        "Enter a whole number of units for item {}.",
+                                        index + 1
+                                    ),
+                                ),
+                                &typed,
+                            )
+                        }
+                    },
+                }
+            }
+            RefundScope::Items {
+                quantities: parsed,
+                shipping: shipping.is_some(),
+            }
+        }
+        _ => {
+            return Err(AppError::InvalidInput(
+                "Choose a full refund or the items to refund.".into(),
+            ))
+        }
+    };
+    let state = server_state()?;
+    match refunding::refund(&state, &staff, &number, &scope, reason, now()).await {
+        Ok(_) => Ok(FormResult::Done),
+        Err(refunding::RefundError::NotFound) => Err(AppError::NotFound),
+        Err(refunding::RefundError::Database(err)) => Err(err.into()),
+        Err(why @ (refunding::RefundError::Refused(_) | refunding::RefundError::Pending(_))) => {
+            needs_correcting(FieldErrors::single("refund", &why.to_string()), &typed)
+        }
     }
 }
 

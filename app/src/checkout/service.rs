@@ -26,7 +26,9 @@ use crate::orders::email::confirmation;
 use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
-use crate::payments::gateway::{ChargeOutcome, DeclineReason, GatewayError, PaymentChoice};
+use crate::payments::gateway::{
+    ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome,
+};
 use crate::pricing::coupon::CouponRejection;
 use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::CouponOutcome;
@@ -542,7 +544,14 @@ async fn settle(
                 reference,
                 "a payment arrived for an order already closed as unpaid; refunding it"
             );
-            state.gateway.refund(&order.number).await?;
+            // The refund's key is the order number: a payment has at most one such refund.
+            if let RefundOutcome::Refused(why) = state
+                .gateway
+                .refund(&order.number, &order.number, order.total)
+                .await?
+            {
+                tracing::error!(number = %order.number, why, "the gateway refused the refund");
+            }
             let reason = if order.paid_by_paypal {
                 DeclineReason::PayPalExpired
             } else {

@@ -4,6 +4,7 @@
 use super::model::OrderDetail;
 use super::tracking::Tracking;
 use crate::mail::escape;
+use crate::money::Money;
 use crate::shop::StoreInfo;
 
 /// Subject, plain text and HTML of the confirmation for `order`.
@@ -148,6 +149,36 @@ pub fn shipped(
     (subject, text, html)
 }
 
+/// Subject, plain text and HTML of the notice that `amount` of `order` was refunded.
+pub fn refunded(order: &OrderDetail, amount: Money, store: &StoreInfo) -> (String, String, String) {
+    let subject = format!("Your {} refund for order {}", store.name, order.number);
+    let order_url = format!("{}/orders/{}", store.public_url, order.number);
+    let help = format!(
+        "Questions? Reply to {} or call {}.",
+        store.support_email, store.support_phone
+    );
+    let timing = "It can take 5-14 working days to appear, depending on your bank or card issuer.";
+    let text = format!(
+        "We've refunded {amount} for order {number} to {payment}.\n{timing}\n\n\
+         See your order: {order_url}\n\n{help}\n",
+        number = order.number,
+        payment = order.payment,
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
+         <h1>Your refund is on its way</h1>\
+         <p>We've refunded <strong>{amount}</strong> for order <strong>{number}</strong> to {payment}.</p>\
+         <p>{timing}</p><p><a href=\"{order_url}\">See your order</a></p><p>{help}</p></body></html>",
+        title = escape(&subject),
+        number = escape(&order.number),
+        payment = escape(&order.payment.to_string()),
+        order_url = escape(&order_url),
+        help = escape(&help),
+    );
+    (subject, text, html)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +233,7 @@ mod tests {
                 latest: date!(2026 - 12 - 10),
             },
             events: vec![],
+            refunds: vec![],
             tracking: None,
         }
     }

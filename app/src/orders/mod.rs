@@ -3,6 +3,7 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+pub mod refunds;
 pub mod status;
 pub mod tracking;
 
@@ -12,5 +13,7 @@ pub mod access;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod fulfilment;
+#[cfg(feature = "ssr")]
+pub mod refunding;
 #[cfg(feature = "ssr")]
 pub mod repo;

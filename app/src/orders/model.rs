@@ -1,5 +1,6 @@
 //! Orders as shoppers see them: numbers, lines, totals, the timeline, and pages of history.
 
+use super::refunds::RefundEntry;
 use super::status::OrderStatus;
 use super::tracking::Tracking;
 use crate::checkout::address::ShippingAddress;
@@ -88,6 +89,8 @@ pub struct OrderDetail {
     pub events: Vec<OrderEvent>,
     /// Set once the order is shipped.
     pub tracking: Option<Tracking>,
+    /// Refunds made or being made, oldest first; failed ones are left out.
+    pub refunds: Vec<RefundEntry>,
 }
 
 /// A row of the order history.

@@ -192,6 +192,21 @@ pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
                 </p>
             })}
         </div>
+        {(!order.refunds.is_empty()).then(|| view! {
+            <div class="panel" data-testid="refunds">
+                <h2>"Refunds"</h2>
+                <ul class="refunds">
+                    {order.refunds.iter().map(|r| view! {
+                        <li>
+                            <strong>{r.amount.to_string()}</strong>" · "{r.state.label()}" · "{format_day(r.at)}
+                            <br/><small>{r.reason.clone()}</small>
+                            {r.reference.clone().map(|reference| view! { <br/><small>"Reference "{reference}</small> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p class="note">"Refunds go back to the payment method you used. They can take 5-14 working days to appear, depending on your bank or card issuer."</p>
+            </div>
+        })}
         <div class="panel">
             <h2>"Timeline"</h2>
             <ol class="timeline">

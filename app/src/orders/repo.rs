@@ -5,6 +5,7 @@ use super::model::{
     OrderDetail, OrderEvent, OrderHistoryPage, OrderLine, OrderSummary, OrderTotals,
     HISTORY_PAGE_SIZE,
 };
+use super::refunds::{RefundEntry, RefundState};
 use super::status::OrderStatus;
 use super::tracking::{Carrier, Tracking};
 use crate::accounts::model::Customer;
@@ -636,6 +637,26 @@ async fn load_detail(
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let refunds = sqlx::query(
+        "SELECT amount_cents, created_at, state, reason, gateway_reference FROM refunds \
+         WHERE order_id = $1 AND state <> $2 ORDER BY created_at, id",
+    )
+    .bind(id)
+    .bind(RefundState::Failed.slug())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(RefundEntry {
+            amount: Money::from_cents(r.try_get("amount_cents")?),
+            at: r.try_get("created_at")?,
+            state: RefundState::from_slug(&r.try_get::<String, _>("state")?)
+                .ok_or_else(|| bad_value("refund state"))?,
+            reason: r.try_get("reason")?,
+            reference: r.try_get("gateway_reference")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let payment = match row.try_get::<String, _>("payment_method")?.as_str() {
         "paypal" => PaymentSummary::PayPal,
         _ => PaymentSummary::Card {
@@ -686,6 +707,7 @@ async fn load_detail(
             }),
             _ => None,
         },
+        refunds,
     };
     Ok(Some((detail, row.try_get("customer_id")?)))
 }

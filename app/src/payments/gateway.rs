@@ -103,6 +103,15 @@ pub enum ChargeOutcome {
     Refunded,
 }
 
+/// The provider's answer to a refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefundOutcome {
+    /// Given back; `reference` is the provider's id for the refund.
+    Refunded { reference: String },
+    /// The provider would not refund, and says why.
+    Refused(String),
+}
+
 /// The provider could not be reached or answered nonsense: the payment's fate is unknown.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the payment provider did not answer: {0}")]
@@ -145,9 +154,15 @@ mod server {
         /// Gives up a payment that was never completed (an abandoned PayPal approval).
         fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
 
-        /// Gives a completed payment back in full (a charge whose order no longer stands).
-        /// Refunding twice refunds once.
-        fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
+        /// Gives `amount` of the completed payment `payment_key` back to the method that paid.
+        /// Idempotent by `refund_key`: asking again answers the first refund's outcome. The
+        /// provider refuses more than remains of the payment.
+        fn refund<'a>(
+            &'a self,
+            payment_key: &'a str,
+            refund_key: &'a str,
+            amount: Money,
+        ) -> GatewayFuture<'a, RefundOutcome>;
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::gateway::{
     CardDetails, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, PaymentGateway,
+    RefundOutcome,
 };
 use super::test_cards::test_card_outcome;
 use crate::accounts::auth::random_hex;
@@ -123,6 +124,61 @@ impl TestGateway {
         Ok(())
     }
 
+    /// A refund as a provider makes one: the refund's record is written first (a repeat of
+    /// `refund_key` finds it and answers the same), then the payment's refunded total grows by
+    /// a conditional update that refuses more than was paid, all in one transaction.
+    async fn give_back(
+        &self,
+        payment_key: &str,
+        refund_key: &str,
+        amount: Money,
+    ) -> Result<RefundOutcome, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let reference = format!("re_{}", random_hex(12));
+        let recorded = sqlx::query(
+            "INSERT INTO gateway_refunds (reference, refund_key, payment_key, amount_cents, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (refund_key) DO NOTHING",
+        )
+        .bind(&reference)
+        .bind(refund_key)
+        .bind(payment_key)
+        .bind(amount.cents())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if recorded == 0 {
+            let earlier: String =
+                sqlx::query("SELECT reference FROM gateway_refunds WHERE refund_key = $1")
+                    .bind(refund_key)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("reference")?;
+            return Ok(RefundOutcome::Refunded { reference: earlier });
+        }
+        if amount.cents() <= 0 {
+            return Ok(RefundOutcome::Refused("amount_invalid".into()));
+        }
+        let taken = sqlx::query(
+            "UPDATE gateway_payments SET refunded_cents = refunded_cents + $1, \
+                 state = CASE WHEN refunded_cents + $1 = amount_cents THEN 'refunded' ELSE state END \
+             WHERE idempotency_key = $2 AND state = 'succeeded' \
+                 AND refunded_cents + $1 <= amount_cents",
+        )
+        .bind(amount.cents())
+        .bind(payment_key)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 0 {
+            return Ok(RefundOutcome::Refused(
+                "charge_already_refunded_or_amount_too_large".into(),
+            ));
+        }
+        tx.commit().await?;
+        Ok(RefundOutcome::Refunded { reference })
+    }
+
     /// The payment behind an approval page, if the reference is real.
     pub async fn approval(&self, reference: &str) -> Result<Option<PayPalApproval>, GatewayError> {
         let row = sqlx::query(
@@ -223,7 +279,16 @@ impl PaymentGateway for TestGateway {
         Box::pin(self.advance(key, &["awaiting_approval", "approved"], "cancelled"))
     }
 
-    fn refund<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        Box::pin(self.advance(key, &["succeeded"], "refunded"))
+    fn refund<'a>(
+        &'a self,
+        payment_key: &'a str,
+        refund_key: &'a str,
+        amount: Money,
+    ) -> GatewayFuture<'a, RefundOutcome> {
+        Box::pin(async move {
+            self.give_back(payment_key, refund_key, amount)
+                .await
+                .map_err(failed)
+        })
     }
 }
