@@ -125,6 +125,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view={Lazy::<split::AuditLog>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view={Lazy::<split::StaffOrders>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:number") view={Lazy::<split::StaffOrder>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products") view={Lazy::<split::StaffProducts>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products/:slug") view={Lazy::<split::StaffProduct>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

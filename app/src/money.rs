@@ -64,6 +64,16 @@ impl Money {
         self.0
     }
 
+    /// An amount typed by staff ("19.99", "$20", "20.5"): not negative, at most two decimals.
+    pub fn parse_typed(text: &str) -> Option<Money> {
+        let text = text.trim().trim_start_matches('$').replace(',', "");
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+        let amount = text.parse::<Decimal>().ok()?;
+        (amount.scale() <= 2 && !amount.is_sign_negative()).then_some(Money(amount))
+    }
+
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }
@@ -122,6 +132,19 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn typed_amounts_are_dollars_with_at_most_cents() {
+        assert_eq!(Money::parse_typed("19.99"), Some(Money::from_cents(1999)));
+        assert_eq!(
+            Money::parse_typed(" $1,020.5 "),
+            Some(Money::from_cents(102_050))
+        );
+        assert_eq!(Money::parse_typed("20"), Some(Money::from_dollars(20)));
+        for bad in ["", "-1", "1.999", "abc", "1e3", "$", "1.2.3"] {
+            assert_eq!(Money::parse_typed(bad), None, "{bad}");
+        }
     }
 
     #[test]

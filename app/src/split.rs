@@ -63,4 +63,8 @@ split_pages! {
     StaffOrders => crate::admin::order_pages::OrdersPage;
     /// `/admin/orders/:number`
     StaffOrder => crate::admin::order_pages::StaffOrderPage;
+    /// `/admin/products`
+    StaffProducts => crate::admin::catalog_pages::ProductsPage;
+    /// `/admin/products/:slug`
+    StaffProduct => crate::admin::catalog_pages::ProductEditPage;
 }

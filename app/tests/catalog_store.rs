@@ -2,9 +2,10 @@
 
 mod support;
 
+use app::catalog::art::Art;
 use app::catalog::demo::demo_catalog;
 use app::catalog::model::{CatalogFilter, Category};
-use app::catalog::repo;
+use app::catalog::{editor, repo, stock};
 use app::db::Db;
 use app::money::Money;
 use sqlx::Row;
@@ -244,7 +245,221 @@ async fn health_check_answers(db: &Db) {
     assert!(db.is_healthy().await);
 }
 
+async fn staff_member(db: &Db) -> i64 {
+    let sign_up =
+        app::accounts::model::SignUp::validate("Sam", "sam@shop.test", "long enough password")
+            .unwrap();
+    app::accounts::repo::create_customer(&db.pool, &sign_up, "not-a-real-hash", 0)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn on_sale(db: &Db, slug: &str, sku: &str) -> (bool, bool, bool) {
+    let listed = repo::product_summaries(&db.pool, &CatalogFilter::default(), false)
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.slug == slug);
+    let page = repo::product_record(&db.pool, slug)
+        .await
+        .unwrap()
+        .is_some();
+    let mut tx = db.pool.begin().await.unwrap();
+    let sellable = stock::take(&mut tx, sku, 1, "CF-TEST0000", 0)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    (listed, page, sellable)
+}
+
+async fn a_hidden_product_is_neither_listed_shown_nor_sold(db: &Db) {
+    seeded(db).await;
+    let product = editor::product(&db.pool, "eco-case")
+        .await
+        .unwrap()
+        .unwrap();
+    let sku = product
+        .variants
+        .iter()
+        .find(|v| v.stock > 0)
+        .unwrap()
+        .sku
+        .clone();
+    assert_eq!(on_sale(db, "eco-case", &sku).await, (true, true, true));
+    let (category, low) = app::admin::catalog::check_product(&product.form).unwrap();
+    let mut tx = db.pool.begin().await.unwrap();
+    editor::update_product(&mut tx, "eco-case", &product.form, category, low, true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(on_sale(db, "eco-case", &sku).await, (false, false, false));
+    let rows = editor::product_rows(&db.pool).await.unwrap();
+    assert!(rows.iter().any(|r| r.slug == "eco-case" && r.hidden));
+
+    let mut tx = db.pool.begin().await.unwrap();
+    editor::update_product(&mut tx, "eco-case", &product.form, category, low, false)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(on_sale(db, "eco-case", &sku).await, (true, true, true));
+}
+
+async fn staff_adjust_stock_with_a_reason_and_never_below_zero(db: &Db) {
+    seeded(db).await;
+    let sam = staff_member(db).await;
+    let eco = editor::product(&db.pool, "eco-case")
+        .await
+        .unwrap()
+        .unwrap()
+        .variants[0]
+        .sku
+        .clone();
+    let level = |db: &Db| {
+        let (pool, eco) = (db.pool.clone(), eco.clone());
+        async move {
+            let mut conn = pool.acquire().await.unwrap();
+            editor::variant(&mut conn, &eco)
+                .await
+                .unwrap()
+                .unwrap()
+                .stock
+        }
+    };
+    let start = level(db).await;
+    let mut tx = db.pool.begin().await.unwrap();
+    assert_eq!(
+        stock::adjust(&mut tx, &eco, 12, "delivery", sam, 10)
+            .await
+            .unwrap(),
+        Some(start + 12)
+    );
+    assert_eq!(
+        stock::adjust(&mut tx, &eco, -(start + 13), "too many", sam, 11)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        stock::adjust(&mut tx, "NO-SUCH-SKU", 1, "x", sam, 12)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        stock::adjust(&mut tx, &eco, -2, "broken in the warehouse", sam, 13)
+            .await
+            .unwrap(),
+        Some(start + 10)
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(level(db).await, start + 10);
+    let history = editor::product(&db.pool, "eco-case")
+        .await
+        .unwrap()
+        .unwrap()
+        .movements;
+    let moves: Vec<(i64, &str, Option<&str>)> = history
+        .iter()
+        .map(|m| (m.change, m.note.as_str(), m.by.as_deref()))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            (-2, "broken in the warehouse", Some("sam@shop.test")),
+            (12, "delivery", Some("sam@shop.test")),
+        ]
+    );
+}
+
+async fn variants_are_added_once_and_priced_for_the_shop(db: &Db) {
+    seeded(db).await;
+    let form = app::admin::catalog::ProductForm {
+        name: "Leather Strap".into(),
+        category: "accessories".into(),
+        tagline: "Soft".into(),
+        description: "A soft strap.".into(),
+        style_label: "Length".into(),
+        low_stock: "3".into(),
+    };
+    let mut tx = db.pool.begin().await.unwrap();
+    assert!(
+        editor::create_product(&mut tx, "leather-strap", &form, Category::Accessory, 3)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !editor::create_product(&mut tx, "leather-strap", &form, Category::Accessory, 3)
+            .await
+            .unwrap()
+    );
+    let new = editor::NewVariant {
+        product: "leather-strap",
+        model: None,
+        style: Some("Long"),
+        colour: Some("Sand"),
+        art: Art::Strap,
+        price: Money::from_cents(1299),
+    };
+    let editor::Added::Sku(sku) = editor::add_variant(&mut tx, &new).await.unwrap() else {
+        panic!("the variant was not added");
+    };
+    assert_eq!(
+        editor::add_variant(&mut tx, &new).await.unwrap(),
+        editor::Added::Duplicate
+    );
+    let unknown_phone = editor::NewVariant {
+        model: Some("nokia-3310"),
+        ..new.clone()
+    };
+    assert_eq!(
+        editor::add_variant(&mut tx, &unknown_phone).await.unwrap(),
+        editor::Added::NoModel
+    );
+    tx.commit().await.unwrap();
+    // New products start hidden.
+    assert!(repo::product_record(&db.pool, "leather-strap")
+        .await
+        .unwrap()
+        .is_none());
+    let product = editor::product(&db.pool, "leather-strap")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(product.hidden);
+    assert_eq!(product.variants[0].image, "/img/strap/sand.svg");
+
+    let mut tx = db.pool.begin().await.unwrap();
+    editor::update_product(
+        &mut tx,
+        "leather-strap",
+        &form,
+        Category::Accessory,
+        3,
+        false,
+    )
+    .await
+    .unwrap();
+    editor::update_variant(&mut tx, &sku, Money::from_cents(1499), true)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let shown = repo::product_record(&db.pool, "leather-strap")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(shown.offers[0].variants[0].price, Money::from_cents(1499));
+    let rows = editor::product_rows(&db.pool).await.unwrap();
+    let row = rows.iter().find(|r| r.slug == "leather-strap").unwrap();
+    // No stock yet: the variant on sale is at or below the threshold of 3.
+    assert_eq!((row.variants, row.stock, row.low_variants), (1, 0, 1));
+}
+
 on_both_backends!(
+    a_hidden_product_is_neither_listed_shown_nor_sold,
+    staff_adjust_stock_with_a_reason_and_never_below_zero,
+    variants_are_added_once_and_priced_for_the_shop,
     demo_catalog_loads_once,
     concurrent_first_starts_load_one_copy,
     listing_filters_by_category_and_model,

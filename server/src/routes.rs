@@ -920,7 +920,13 @@ mod tests {
                 }
                 request.body(Body::empty()).unwrap()
             };
-            for path in ["/admin", "/admin/staff", "/admin/audit?actor=ad&q=role"] {
+            for path in [
+                "/admin",
+                "/admin/staff",
+                "/admin/audit?actor=ad&q=role",
+                "/admin/products",
+                "/admin/products/signature-case",
+            ] {
                 let (status, _, _) = get_with(&shop, page(path, None)).await;
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
                 let (status, _, body) = get_with(&shop, page(path, Some(&shopper))).await;
@@ -934,8 +940,30 @@ mod tests {
                 body.contains("Support") && !body.contains(">Audit log<"),
                 "{body}"
             );
-            let (status, _, _) = get_with(&shop, page("/admin/staff", Some(&support))).await;
-            assert_eq!(status, StatusCode::FORBIDDEN);
+            for path in [
+                "/admin/staff",
+                "/admin/products",
+                "/admin/products/eco-case",
+            ] {
+                let (status, _, _) = get_with(&shop, page(path, Some(&support))).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            }
+            let (status, _, body) = get_with(&shop, page("/admin/products", Some(&admin))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains("product-row") && body.contains("Eco Compostable Case"),
+                "{body}"
+            );
+            let (status, _, body) =
+                get_with(&shop, page("/admin/products/eco-case", Some(&admin))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains("Adjust stock") && body.contains("variant-stock"),
+                "{body}"
+            );
+            let (status, _, _) =
+                get_with(&shop, page("/admin/products/no-such-thing", Some(&admin))).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
             let (status, _, body) = get_with(&shop, page("/admin/staff", Some(&admin))).await;
             assert_eq!(status, StatusCode::OK);
             assert!(body.contains("support@example.com") && body.contains("Send invitation"));

@@ -4,6 +4,8 @@
 //! `/api/admin/`; each checks the caller's role itself.
 
 pub mod audit;
+pub mod catalog;
+pub mod catalog_pages;
 pub mod order_pages;
 pub mod orders;
 pub mod pages;

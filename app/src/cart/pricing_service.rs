@@ -30,7 +30,7 @@ pub async fn cart_items(
                 p.slug, p.name, p.category, m.name AS model_name \
          FROM skus s JOIN products p ON p.id = s.product_id \
          LEFT JOIN phone_models m ON m.id = s.phone_model_id \
-         WHERE s.code IN ({}) AND s.active = 1",
+         WHERE s.code IN ({}) AND s.active = 1 AND p.hidden = 0",
         placeholders.join(", ")
     );
     let mut query = sqlx::query(&sql);

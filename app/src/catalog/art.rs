@@ -41,7 +41,7 @@ pub enum Art {
 }
 
 impl Art {
-    const ALL: [Art; 14] = [
+    pub const ALL: [Art; 14] = [
         Art::CaseClear,
         Art::CaseSlim,
         Art::CaseRugged,

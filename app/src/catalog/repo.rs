@@ -40,7 +40,7 @@ pub async fn product_summaries(
          FROM products p \
          JOIN skus s ON s.product_id = p.id AND s.active = 1 \
          LEFT JOIN phone_models m ON m.id = s.phone_model_id \
-         WHERE (CAST($1 AS TEXT) IS NULL OR p.category = $1) \
+         WHERE p.hidden = 0 AND (CAST($1 AS TEXT) IS NULL OR p.category = $1) \
            AND (CAST($2 AS TEXT) IS NULL OR m.slug = $2 OR s.phone_model_id IS NULL) \
            AND ($3 = 0 OR p.featured = 1) \
          ORDER BY p.sort_order, p.id, s.sort_order, s.id",
@@ -78,14 +78,14 @@ pub async fn product_summaries(
 }
 
 /// A product with all its active variants grouped by phone model, or `None` if there is no
-/// such product.
+/// such product on show.
 pub async fn product_record(
     pool: &AnyPool,
     slug: &str,
 ) -> Result<Option<ProductRecord>, sqlx::Error> {
     let Some(product) = sqlx::query(
         "SELECT id, slug, name, category, tagline, description, style_label \
-         FROM products WHERE slug = $1",
+         FROM products WHERE slug = $1 AND hidden = 0",
     )
     .bind(slug)
     .fetch_optional(pool)

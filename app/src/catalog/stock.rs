@@ -13,7 +13,27 @@ pub enum StockReason {
 }
 
 impl StockReason {
-    fn slug(self) -> &'static str {
+    pub const ALL: [StockReason; 4] = [
+        StockReason::Sale,
+        StockReason::PaymentFailed,
+        StockReason::Cancelled,
+        StockReason::Adjustment,
+    ];
+
+    pub fn from_slug(slug: &str) -> Option<StockReason> {
+        StockReason::ALL.into_iter().find(|r| r.slug() == slug)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StockReason::Sale => "Sold",
+            StockReason::PaymentFailed => "Payment failed, put back",
+            StockReason::Cancelled => "Order cancelled, put back",
+            StockReason::Adjustment => "Adjusted by staff",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
         match self {
             StockReason::Sale => "sale",
             StockReason::PaymentFailed => "payment_failed",
@@ -67,7 +87,8 @@ pub async fn take(
 ) -> Result<bool, sqlx::Error> {
     let quantity = i64::from(quantity);
     let taken = sqlx::query(
-        "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $1",
+        "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $1 \
+         AND product_id IN (SELECT id FROM products WHERE hidden = 0)",
     )
     .bind(quantity)
     .bind(sku)
@@ -122,4 +143,43 @@ pub async fn give_back_order(
         record(conn, &movement, now).await?;
     }
     Ok(())
+}
+
+/// A staff adjustment of `sku`'s stock by `change` (a delivery counted in, breakage, a
+/// recount), with why, on the caller's transaction. Returns the new level, or `None` with
+/// nothing changed if there is no such SKU or the stock would fall below zero.
+pub async fn adjust(
+    conn: &mut AnyConnection,
+    sku: &str,
+    change: i64,
+    note: &str,
+    actor_id: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    use sqlx::Row;
+    let updated =
+        sqlx::query("UPDATE skus SET stock = stock + $1 WHERE code = $2 AND stock + $1 >= 0")
+            .bind(change)
+            .bind(sku)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    if updated != 1 {
+        return Ok(None);
+    }
+    let movement = Movement {
+        sku,
+        change,
+        reason: StockReason::Adjustment,
+        order_number: None,
+        note,
+        actor_id: Some(actor_id),
+    };
+    record(conn, &movement, now).await?;
+    let level: i64 = sqlx::query("SELECT stock FROM skus WHERE code = $1")
+        .bind(sku)
+        .fetch_one(conn)
+        .await?
+        .try_get("stock")?;
+    Ok(Some(level))
 }
