@@ -127,6 +127,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orders/:number") view={Lazy::<split::StaffOrder>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view={Lazy::<split::StaffProducts>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:slug") view={Lazy::<split::StaffProduct>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/coupons") view={Lazy::<split::StaffCoupons>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/coupons/:code") view={Lazy::<split::StaffCoupon>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -67,4 +67,8 @@ split_pages! {
     StaffProducts => crate::admin::catalog_pages::ProductsPage;
     /// `/admin/products/:slug`
     StaffProduct => crate::admin::catalog_pages::ProductEditPage;
+    /// `/admin/coupons`
+    StaffCoupons => crate::admin::coupon_pages::CouponsPage;
+    /// `/admin/coupons/:code`
+    StaffCoupon => crate::admin::coupon_pages::CouponPage;
 }

@@ -6,6 +6,7 @@ mod support;
 
 use app::accounts::model::{Customer, SignUp};
 use app::accounts::repo as accounts;
+use app::admin::coupons::{check_coupon, CouponForm};
 use app::cart::model::{CartLine, CartRequest};
 use app::cart::{coupon_repo, demo_coupons, pricing_service};
 use app::catalog::{demo::demo_catalog, repo as catalog};
@@ -1674,7 +1675,85 @@ async fn a_refund_the_gateway_did_not_answer_is_retried_and_made_once(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_refunds").await, 1);
 }
 
+async fn a_code_made_by_staff_discounts_checkout_until_disabled(db: &Db) {
+    let state = shop(db).await;
+    let form = CouponForm {
+        code: "winter15".into(),
+        kind: "percent".into(),
+        value: "15".into(),
+        cases: Some("on".into()),
+        ..Default::default()
+    };
+    let (offer, terms) = check_coupon(&form).unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let id = coupon_repo::create(&mut conn, &offer, &terms)
+        .await
+        .unwrap();
+    drop(conn);
+    // 15% off the clear case ($19.99) only, not the grip: $3.00 off.
+    let req = request(
+        &state,
+        "ada@example.com",
+        &[(CLEAR, 1), (GRIP, 1)],
+        Some("WINTER15"),
+        card(VISA),
+    )
+    .await;
+    let number = placed(&checkout(&state, &req).await);
+    let (detail, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    assert_eq!(detail.totals.discount, Money::from_cents(300));
+    let mut conn = db.pool.acquire().await.unwrap();
+    let used = coupon_repo::redemptions(&mut conn, id).await.unwrap();
+    assert_eq!(used.len(), 1);
+    assert_eq!(
+        (used[0].order_number.as_str(), used[0].email.as_str()),
+        (number.as_str(), "ada@example.com")
+    );
+    let listed = coupon_repo::staff_list(&db.pool).await.unwrap();
+    let row = listed.iter().find(|r| r.code == "WINTER15").unwrap();
+    assert_eq!(
+        (row.redemptions, row.active, row.offer.as_str()),
+        (1, true, "15% off phone cases")
+    );
+
+    // Disabled, the code is unknown to the cart; the staff still find it.
+    coupon_repo::update(&mut conn, id, &offer, &terms, false)
+        .await
+        .unwrap();
+    let (_, active) = coupon_repo::find_any(&mut conn, &offer.code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!active);
+    drop(conn);
+    let now = OffsetDateTime::now_utc();
+    let cart = CartRequest {
+        lines: vec![CartLine {
+            sku: CLEAR.into(),
+            quantity: 1,
+        }],
+        coupon: Some("WINTER15".into()),
+        method: ShippingMethod::Standard,
+    };
+    let priced = pricing_service::price_cart(
+        &db.pool,
+        &state.store,
+        &cart,
+        now.unix_timestamp(),
+        now.date(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(priced.coupon, Some(Err(CouponRejection::Unknown(_)))),
+        "{:?}",
+        priced.coupon
+    );
+}
+
 on_both_backends!(
+    a_code_made_by_staff_discounts_checkout_until_disabled,
     refunds_per_item_then_in_full_give_back_exactly_what_was_paid,
     two_staff_refunding_at_once_never_give_back_more_than_was_paid,
     a_refund_the_gateway_did_not_answer_is_retried_and_made_once,

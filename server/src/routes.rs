@@ -926,6 +926,8 @@ mod tests {
                 "/admin/audit?actor=ad&q=role",
                 "/admin/products",
                 "/admin/products/signature-case",
+                "/admin/coupons",
+                "/admin/coupons/WELCOME10",
             ] {
                 let (status, _, _) = get_with(&shop, page(path, None)).await;
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
@@ -964,6 +966,12 @@ mod tests {
             let (status, _, _) =
                 get_with(&shop, page("/admin/products/no-such-thing", Some(&admin))).await;
             assert_eq!(status, StatusCode::NOT_FOUND);
+            let (status, _, body) = get_with(&shop, page("/admin/coupons", Some(&admin))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains("No promo codes yet.") && body.contains("Create promo code"),
+                "{body}"
+            );
             let (status, _, body) = get_with(&shop, page("/admin/staff", Some(&admin))).await;
             assert_eq!(status, StatusCode::OK);
             assert!(body.contains("support@example.com") && body.contains("Send invitation"));

@@ -28,6 +28,7 @@ fn AdminNav(role: Role) -> impl IntoView {
             <a href="/admin/orders">"Orders"</a>
             {admin.then(|| view! {
                 <a href="/admin/products">"Products"</a>
+                <a href="/admin/coupons">"Promo codes"</a>
                 <a href="/admin/staff">"Staff"</a>
                 <a href="/admin/audit">"Audit log"</a>
             })}

@@ -1,9 +1,12 @@
-//! Coupon storage: looking codes up, counting redemptions, creating codes.
+//! Coupon storage: looking codes up, counting and listing redemptions, creating and editing
+//! codes.
 
+use crate::admin::coupons::{Redemption, StaffCouponRow};
 use crate::catalog::model::Category;
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponTerms, CouponUsage};
-use sqlx::{AnyConnection, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, Row};
 
 /// A coupon as stored: its offer and its terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,22 +32,11 @@ fn limit(value: Option<i64>) -> Option<u32> {
     value.map(|v| u32::try_from(v).unwrap_or(0))
 }
 
-/// The active coupon with this code, if any.
-pub async fn find(
-    conn: &mut AnyConnection,
-    code: &CouponCode,
-) -> Result<Option<StoredCoupon>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "SELECT id, code, kind, percent_off, amount_off_cents, min_spend_cents, categories, \
-                starts_at, expires_at, usage_limit, per_customer_limit \
-         FROM coupons WHERE code = $1 AND active = 1",
-    )
-    .bind(code.as_str())
-    .fetch_optional(conn)
-    .await?
-    else {
-        return Ok(None);
-    };
+const COUPON_COLUMNS: &str = "id, code, kind, percent_off, amount_off_cents, min_spend_cents, \
+                              categories, starts_at, expires_at, usage_limit, \
+                              per_customer_limit, active";
+
+fn stored(row: &AnyRow) -> Result<StoredCoupon, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
     let kind = match kind.as_str() {
         "percent" => {
@@ -54,11 +46,16 @@ pub async fn find(
         "amount" => CouponKind::AmountOff(Money::from_cents(row.try_get("amount_off_cents")?)),
         _ => CouponKind::FreeShipping,
     };
+    let code: String = row.try_get("code")?;
     let categories: String = row.try_get("categories")?;
-    Ok(Some(StoredCoupon {
+    Ok(StoredCoupon {
         id: row.try_get("id")?,
         offer: Coupon {
-            code: code.clone(),
+            code: CouponCode::parse(&code).map_err(|_| {
+                sqlx::Error::Decode(
+                    format!("unexpected promo code {code:?} in the coupons table").into(),
+                )
+            })?,
             kind,
             min_spend: Money::from_cents(row.try_get("min_spend_cents")?),
             categories: categories_from_text(&categories),
@@ -69,7 +66,120 @@ pub async fn find(
             usage_limit: limit(row.try_get("usage_limit")?),
             per_customer_limit: limit(row.try_get("per_customer_limit")?),
         },
-    }))
+    })
+}
+
+/// The active coupon with this code, if any.
+pub async fn find(
+    conn: &mut AnyConnection,
+    code: &CouponCode,
+) -> Result<Option<StoredCoupon>, sqlx::Error> {
+    Ok(find_any(conn, code)
+        .await?
+        .and_then(|(coupon, active)| active.then_some(coupon)))
+}
+
+/// The coupon with this code, enabled or not, and whether it is enabled.
+pub async fn find_any(
+    conn: &mut AnyConnection,
+    code: &CouponCode,
+) -> Result<Option<(StoredCoupon, bool)>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COUPON_COLUMNS} FROM coupons WHERE code = $1"
+    ))
+    .bind(code.as_str())
+    .fetch_optional(conn)
+    .await?
+    .map(|row| Ok((stored(&row)?, row.try_get::<i64, _>("active")? == 1)))
+    .transpose()
+}
+
+/// Every code with its use count, newest first.
+pub async fn staff_list(pool: &AnyPool) -> Result<Vec<StaffCouponRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {COUPON_COLUMNS}, (SELECT CAST(COUNT(*) AS BIGINT) FROM coupon_redemptions r \
+                                   WHERE r.coupon_id = coupons.id) AS used \
+         FROM coupons ORDER BY id DESC"
+    ))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let coupon = stored(row)?;
+        Ok(StaffCouponRow {
+            code: coupon.offer.code.to_string(),
+            offer: coupon.offer.describe(),
+            active: row.try_get::<i64, _>("active")? == 1,
+            redemptions: u32::try_from(row.try_get::<i64, _>("used")?).unwrap_or(0),
+            usage_limit: coupon.terms.usage_limit,
+            starts_at: coupon.terms.starts_at,
+            expires_at: coupon.terms.expires_at,
+        })
+    })
+    .collect()
+}
+
+/// The orders that used coupon `coupon_id`, newest first.
+pub async fn redemptions(
+    conn: &mut AnyConnection,
+    coupon_id: i64,
+) -> Result<Vec<Redemption>, sqlx::Error> {
+    sqlx::query(
+        "SELECT r.order_number, r.redeemed_at, o.email FROM coupon_redemptions r \
+         JOIN orders o ON o.number = r.order_number \
+         WHERE r.coupon_id = $1 ORDER BY r.redeemed_at DESC, r.id DESC",
+    )
+    .bind(coupon_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Redemption {
+            order_number: row.try_get("order_number")?,
+            email: row.try_get("email")?,
+            at: row.try_get("redeemed_at")?,
+        })
+    })
+    .collect()
+}
+
+/// The columns `create` and `update` write for `offer`.
+fn kind_columns(offer: &Coupon) -> (&'static str, Option<i64>, Option<i64>) {
+    match offer.kind {
+        CouponKind::PercentOff(p) => ("percent", Some(i64::from(p)), None),
+        CouponKind::AmountOff(a) => ("amount", None, Some(a.cents())),
+        CouponKind::FreeShipping => ("free_shipping", None, None),
+    }
+}
+
+/// Replaces the rules of coupon `id` (its code stays) and enables or disables it.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    offer: &Coupon,
+    terms: &CouponTerms,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    let (kind, percent, amount) = kind_columns(offer);
+    sqlx::query(
+        "UPDATE coupons SET kind = $1, percent_off = $2, amount_off_cents = $3, \
+                min_spend_cents = $4, categories = $5, starts_at = $6, expires_at = $7, \
+                usage_limit = $8, per_customer_limit = $9, active = $10 WHERE id = $11",
+    )
+    .bind(kind)
+    .bind(percent)
+    .bind(amount)
+    .bind(offer.min_spend.cents())
+    .bind(categories_to_text(&offer.categories))
+    .bind(terms.starts_at)
+    .bind(terms.expires_at)
+    .bind(terms.usage_limit.map(i64::from))
+    .bind(terms.per_customer_limit.map(i64::from))
+    .bind(i64::from(active))
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Redemptions of a coupon, in all and by one customer (an account or a guest e-mail).
@@ -146,11 +256,7 @@ pub async fn create(
     offer: &Coupon,
     terms: &CouponTerms,
 ) -> Result<i64, sqlx::Error> {
-    let (kind, percent, amount) = match offer.kind {
-        CouponKind::PercentOff(p) => ("percent", Some(i64::from(p)), None),
-        CouponKind::AmountOff(a) => ("amount", None, Some(a.cents())),
-        CouponKind::FreeShipping => ("free_shipping", None, None),
-    };
+    let (kind, percent, amount) = kind_columns(offer);
     sqlx::query(
         "INSERT INTO coupons (code, kind, percent_off, amount_off_cents, min_spend_cents, categories, \
                               starts_at, expires_at, usage_limit, per_customer_limit) \

@@ -495,29 +495,11 @@ impl StaffQuery {
                 .slug()
                 .to_owned(),
         };
-        let day = |text: &str, message: &'static str| -> Result<Option<i64>, &'static str> {
-            let text = text.trim();
-            if text.is_empty() {
-                return Ok(None);
-            }
-            let mut parts = text.splitn(3, '-').map(str::parse::<i32>);
-            let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
-                (parts.next(), parts.next(), parts.next())
-            else {
-                return Err(message);
-            };
-            let month = u8::try_from(month)
-                .ok()
-                .and_then(|m| time::Month::try_from(m).ok())
-                .ok_or(message)?;
-            let day = u8::try_from(day).map_err(|_| message)?;
-            time::Date::from_calendar_date(year, month, day)
-                .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
-                .map_err(|_| message)
-        };
+        let day =
+            |text: &str, message: &'static str| crate::admin::day_start(text).map_err(|_| message);
         let from = day(&filter.from, "Give the first day as YYYY-MM-DD.")?.unwrap_or(i64::MIN);
         let until = day(&filter.to, "Give the last day as YYYY-MM-DD.")?
-            .map_or(i64::MAX, |d| d + 24 * 60 * 60);
+            .map_or(i64::MAX, |d| d + crate::admin::DAY_SECONDS);
         if from >= until {
             return Err("The first day must come before the last.");
         }
