@@ -129,6 +129,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/products/:slug") view={Lazy::<split::StaffProduct>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/coupons") view={Lazy::<split::StaffCoupons>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/coupons/:code") view={Lazy::<split::StaffCoupon>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers") view={Lazy::<split::StaffCustomers>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/customers/:id") view={Lazy::<split::StaffCustomer>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -71,4 +71,8 @@ split_pages! {
     StaffCoupons => crate::admin::coupon_pages::CouponsPage;
     /// `/admin/coupons/:code`
     StaffCoupon => crate::admin::coupon_pages::CouponPage;
+    /// `/admin/customers`
+    StaffCustomers => crate::admin::customer_pages::CustomersPage;
+    /// `/admin/customers/:id`
+    StaffCustomer => crate::admin::customer_pages::CustomerPage;
 }

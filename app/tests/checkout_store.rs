@@ -1752,7 +1752,60 @@ async fn a_code_made_by_staff_discounts_checkout_until_disabled(db: &Db) {
     );
 }
 
+async fn the_export_lists_the_orders_placed_in_its_days(db: &Db) {
+    let state = shop(db).await;
+    let first = placed(
+        &checkout(
+            &state,
+            &request(
+                &state,
+                "ada@example.com",
+                &[(CLEAR, 2), (GRIP, 1)],
+                Some("SAVE5"),
+                card(VISA),
+            )
+            .await,
+        )
+        .await,
+    );
+    let second = placed(
+        &checkout(
+            &state,
+            &request(&state, "bob@example.com", &[(GRIP, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let now = OffsetDateTime::now_utc();
+    let (from, until) =
+        app::admin::export::range(&now.date().to_string(), &now.date().to_string()).unwrap();
+    let rows = orders::export_rows(&db.pool, from, until).await.unwrap();
+    let numbers: Vec<&str> = rows.iter().map(|r| r.number.as_str()).collect();
+    assert_eq!(numbers, vec![first.as_str(), second.as_str()]);
+    assert_eq!(rows[0].item_count, 3);
+    assert_eq!(rows[0].coupon.as_deref(), Some("SAVE5"));
+    assert_eq!(rows[0].total, Money::from_cents(5597 - 500));
+    assert_eq!(rows[0].payment, "Visa ending in 4242");
+    assert!(
+        rows[0].items.contains("2 × Signature Case"),
+        "{}",
+        rows[0].items
+    );
+    let text = String::from_utf8(app::admin::export::write_csv(&rows).unwrap()).unwrap();
+    assert_eq!(
+        csv::Reader::from_reader(text.as_bytes()).records().count(),
+        2
+    );
+    // The day before holds none of them.
+    let yesterday = (now.date() - time::Duration::days(1)).to_string();
+    let (from, until) = app::admin::export::range(&yesterday, &yesterday).unwrap();
+    assert!(orders::export_rows(&db.pool, from, until)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 on_both_backends!(
+    the_export_lists_the_orders_placed_in_its_days,
     a_code_made_by_staff_discounts_checkout_until_disabled,
     refunds_per_item_then_in_full_give_back_exactly_what_was_paid,
     two_staff_refunding_at_once_never_give_back_more_than_was_paid,

@@ -158,7 +158,17 @@ const pages: SplitPage[] = [
       await followLink('Ask for a new password link', 'Forgot your password?')(page);
     },
   },
-  ...['/admin', '/admin/staff', '/admin/audit', '/admin/orders', '/admin/orders/CF-23456789'].map((path) => ({
+  ...[
+    '/admin',
+    '/admin/staff',
+    '/admin/audit',
+    '/admin/orders',
+    '/admin/orders/CF-23456789',
+    '/admin/products',
+    '/admin/products/signature-case',
+    '/admin/coupons',
+    '/admin/coupons/WELCOME10',
+  ].map((path) => ({
     path,
     heading: {
       '/admin': 'Staff dashboard',
@@ -166,6 +176,10 @@ const pages: SplitPage[] = [
       '/admin/audit': 'Audit log',
       '/admin/orders': 'Orders',
       '/admin/orders/CF-23456789': 'Order',
+      '/admin/products': 'Products',
+      '/admin/products/signature-case': 'Product',
+      '/admin/coupons': 'Promo codes',
+      '/admin/coupons/WELCOME10': 'Promo code',
     }[path]!,
     interact: async (page: Page) => {
       await expect(page.getByText('Please sign in to continue.')).toBeVisible();

@@ -68,6 +68,10 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
     Router::new()
         .route("/healthz", get(move || healthz(db.clone())))
         .route("/img/{art}/{file}", get(product_picture))
+        .route(app::admin::export::EXPORT_PATH, {
+            let state = state.clone();
+            get(move |query, headers| export_orders(state.clone(), query, headers))
+        })
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
@@ -142,6 +146,30 @@ async fn healthz(db: app::db::Db) -> Response {
         (StatusCode::OK, "ok").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// The orders of `?from=YYYY-MM-DD&to=YYYY-MM-DD` as a CSV download, for staff.
+async fn export_orders(
+    state: ServerState,
+    axum::extract::Query(range): axum::extract::Query<std::collections::HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let day = |name: &str| range.get(name).map(String::as_str).unwrap_or_default();
+    match app::admin::export::orders_csv(&state, &headers, day("from"), day("to")).await {
+        Ok((name, csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(refusal) => (refusal.status(), refusal.to_string()).into_response(),
     }
 }
 
@@ -906,6 +934,46 @@ mod tests {
     }
 
     #[test]
+    fn the_orders_export_is_a_csv_for_staff_only() {
+        use app::identity::Role;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let shopper = signed_in_as(&shop, "shopper@example.com", Role::Shopper).await;
+            let support = signed_in_as(&shop, "support@example.com", Role::Support).await;
+            let export = |range: &str, cookie: Option<&str>| {
+                let mut request = Request::get(format!("{}?{range}", app::admin::EXPORT_PATH));
+                if let Some(cookie) = cookie {
+                    request = request.header(header::COOKIE, cookie);
+                }
+                request.body(Body::empty()).unwrap()
+            };
+            let days = "from=2026-11-01&to=2026-11-30";
+            let (status, _, _) = get_with(&shop, export(days, None)).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            let (status, _, _) = get_with(&shop, export(days, Some(&shopper))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            let (status, headers, body) = get_with(&shop, export(days, Some(&support))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+            assert!(headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .contains("orders-2026-11-01-to-2026-11-30.csv"));
+            assert!(
+                body.starts_with("order_number,placed_at_utc,status,"),
+                "{body}"
+            );
+            let (status, _, body) = get_with(
+                &shop,
+                export("from=2026-11-30&to=2026-11-01", Some(&support)),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(body, "The first day must come before the last.");
+        });
+    }
+
+    #[test]
     fn staff_pages_render_for_their_role_and_refuse_the_rest() {
         use app::identity::Role;
         on_shared_runtime(async {
@@ -928,6 +996,8 @@ mod tests {
                 "/admin/products/signature-case",
                 "/admin/coupons",
                 "/admin/coupons/WELCOME10",
+                "/admin/customers",
+                "/admin/customers/1",
             ] {
                 let (status, _, _) = get_with(&shop, page(path, None)).await;
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
@@ -966,6 +1036,17 @@ mod tests {
             let (status, _, _) =
                 get_with(&shop, page("/admin/products/no-such-thing", Some(&admin))).await;
             assert_eq!(status, StatusCode::NOT_FOUND);
+            let (status, _, body) =
+                get_with(&shop, page("/admin/customers?q=SUPPORT%40", Some(&support))).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                body.contains("customer-row") && body.contains("support@example.com"),
+                "{body}"
+            );
+            assert!(
+                !body.contains("shopper@example.com") && !body.contains("argon2"),
+                "{body}"
+            );
             let (status, _, body) = get_with(&shop, page("/admin/coupons", Some(&admin))).await;
             assert_eq!(status, StatusCode::OK);
             assert!(

@@ -1,6 +1,7 @@
 //! Account storage: customers, sessions, browsers known to an account, pending sign-ups.
 
 use super::model::{Customer, Email, SignUp};
+use crate::admin::customers::{CustomerList, CustomerRow, CUSTOMERS_PAGE};
 use crate::identity::Role;
 use sqlx::{AnyPool, Row};
 
@@ -317,4 +318,78 @@ pub async fn replace_password(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The query of staff `CustomerRow`s: placed orders and their total less refunds.
+fn customer_rows() -> String {
+    let placed = crate::orders::repo::placed();
+    format!(
+        "SELECT c.id, c.name, c.email, c.role, c.created_at, \
+            (SELECT CAST(COUNT(*) AS BIGINT) FROM orders o \
+             WHERE o.customer_id = c.id AND o.{placed}) AS orders, \
+            (SELECT CAST(COALESCE(SUM(o.total_cents - o.refunded_cents), 0) AS BIGINT) FROM orders o \
+             WHERE o.customer_id = c.id AND o.{placed}) AS spent \
+         FROM customers c"
+    )
+}
+
+fn customer_row_from(row: &sqlx::any::AnyRow) -> Result<CustomerRow, sqlx::Error> {
+    let account = customer(row)?;
+    Ok(CustomerRow {
+        id: account.id,
+        name: account.name,
+        email: account.email,
+        role: account.role,
+        joined_at: row.try_get("created_at")?,
+        orders: u32::try_from(row.try_get::<i64, _>("orders")?).unwrap_or(0),
+        spent: crate::money::Money::from_cents(row.try_get("spent")?),
+    })
+}
+
+/// One page of the accounts whose name or e-mail contains `search`, newest first. `page` is
+/// 1-based and clamped.
+pub async fn customer_list(
+    pool: &AnyPool,
+    search: &str,
+    page: u32,
+) -> Result<CustomerList, sqlx::Error> {
+    let pattern = crate::db::contains_pattern(search);
+    let filter = "WHERE LOWER(c.email) LIKE $1 ESCAPE '\\' OR LOWER(c.name) LIKE $1 ESCAPE '\\'";
+    let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM customers c {filter}"))
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    let pages = count.div_ceil(CUSTOMERS_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = sqlx::query(&format!(
+        "{} {filter} ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3",
+        customer_rows()
+    ))
+    .bind(&pattern)
+    .bind(i64::from(CUSTOMERS_PAGE))
+    .bind(i64::from((page - 1) * CUSTOMERS_PAGE))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(customer_row_from)
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(CustomerList {
+        rows,
+        page,
+        pages,
+        count,
+    })
+}
+
+/// One account as the staff list shows it.
+pub async fn customer_row(pool: &AnyPool, id: i64) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query(&format!("{} WHERE c.id = $1", customer_rows()))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(customer_row_from)
+        .transpose()
 }

@@ -8,6 +8,10 @@ pub mod catalog;
 pub mod catalog_pages;
 pub mod coupon_pages;
 pub mod coupons;
+pub mod customer_pages;
+pub mod customers;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod order_pages;
 pub mod orders;
 pub mod pages;
@@ -17,6 +21,8 @@ use crate::identity::Role;
 
 /// Where server functions any staff member may call answer.
 pub const STAFF_API: &str = "/api/staff/";
+/// Where staff download the orders of a date range as CSV (see `export`).
+pub const EXPORT_PATH: &str = "/api/staff/export/orders.csv";
 /// Where admin-only server functions answer.
 pub const ADMIN_API: &str = "/api/admin/";
 

@@ -82,6 +82,17 @@ fn OrderList(
         <Suspense fallback=Loading>
             {when_loaded(orders, move |list| view! { <OrderTable list filter=filter()/> })}
         </Suspense>
+        <form method="get" action=crate::admin::EXPORT_PATH class="panel form order-filter" data-testid="export">
+            <div class="field">
+                <label for="export-from">"Export from"</label>
+                <input id="export-from" name="from" type="date" required/>
+            </div>
+            <div class="field">
+                <label for="export-to">"Export until"</label>
+                <input id="export-to" name="to" type="date" required/>
+            </div>
+            <button type="submit" class="button button--ghost">"Download CSV"</button>
+        </form>
     }
 }
 

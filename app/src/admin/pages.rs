@@ -26,6 +26,7 @@ fn AdminNav(role: Role) -> impl IntoView {
         <nav class="admin-nav" aria-label="Staff dashboard">
             <a href="/admin">"Dashboard"</a>
             <a href="/admin/orders">"Orders"</a>
+            <a href="/admin/customers">"Customers"</a>
             {admin.then(|| view! {
                 <a href="/admin/products">"Products"</a>
                 <a href="/admin/coupons">"Promo codes"</a>

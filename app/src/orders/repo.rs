@@ -193,7 +193,7 @@ pub async fn set_totals(
 }
 
 /// The orders a shopper placed (see `OrderStatus::is_placed`), as an SQL condition.
-fn placed() -> String {
+pub(crate) fn placed() -> String {
     let unplaced: Vec<String> = OrderStatus::ALL
         .into_iter()
         .filter(|s| !s.is_placed())
@@ -855,4 +855,106 @@ mod tests {
             prop_assert_eq!(date(&date_text(original)).unwrap(), original);
         }
     }
+}
+
+/// One placed order as the CSV export writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportRow {
+    pub number: String,
+    pub placed_at: i64,
+    pub status: OrderStatus,
+    pub email: String,
+    pub ship_name: String,
+    pub country: String,
+    pub method: String,
+    /// "2 × Signature Case (iPhone 17 · Clear)", a line per item.
+    pub items: String,
+    pub item_count: u32,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub coupon: Option<String>,
+    pub shipping: Money,
+    pub total: Money,
+    pub refunded: Money,
+    /// Brand and last four, or PayPal.
+    pub payment: String,
+    pub reference: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking: Option<String>,
+}
+
+/// The orders placed in `[from, until)` (unix seconds), oldest first, with their items.
+pub async fn export_rows(
+    pool: &AnyPool,
+    from: i64,
+    until: i64,
+) -> Result<Vec<ExportRow>, sqlx::Error> {
+    let range = format!("o.placed_at >= $1 AND o.placed_at < $2 AND o.{}", placed());
+    let mut items: std::collections::HashMap<i64, (Vec<String>, u32)> = Default::default();
+    for line in sqlx::query(&format!(
+        "SELECT l.order_id, l.product_name, l.options, l.quantity FROM order_lines l \
+         JOIN orders o ON o.id = l.order_id WHERE {range} ORDER BY l.id"
+    ))
+    .bind(from)
+    .bind(until)
+    .fetch_all(pool)
+    .await?
+    {
+        let quantity = u32::try_from(line.try_get::<i64, _>("quantity")?).unwrap_or(0);
+        let entry = items.entry(line.try_get("order_id")?).or_default();
+        entry.0.push(format!(
+            "{quantity} × {} ({})",
+            line.try_get::<String, _>("product_name")?,
+            line.try_get::<String, _>("options")?
+        ));
+        entry.1 += quantity;
+    }
+    sqlx::query(&format!(
+        "SELECT o.id, o.number, o.placed_at, o.status, o.email, o.ship_name, o.ship_country, \
+                o.shipping_method, o.subtotal_cents, o.discount_cents, o.coupon_code, \
+                o.shipping_cents, o.total_cents, o.refunded_cents, o.payment_method, \
+                o.card_brand, o.card_last4, o.payment_reference, o.carrier, o.tracking_number \
+         FROM orders o WHERE {range} ORDER BY o.placed_at, o.id"
+    ))
+    .bind(from)
+    .bind(until)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let (lines, count) = items
+            .remove(&r.try_get::<i64, _>("id")?)
+            .unwrap_or_default();
+        let payment = match r.try_get::<String, _>("payment_method")?.as_str() {
+            "paypal" => "PayPal".to_owned(),
+            _ => format!(
+                "{} ending in {}",
+                brand_from_slug(&r.try_get::<String, _>("card_brand")?)
+                    .ok_or_else(|| bad_value("card brand"))?,
+                r.try_get::<String, _>("card_last4")?
+            ),
+        };
+        Ok(ExportRow {
+            number: r.try_get("number")?,
+            placed_at: r.try_get("placed_at")?,
+            status: status(r)?,
+            email: r.try_get("email")?,
+            ship_name: r.try_get("ship_name")?,
+            country: r.try_get("ship_country")?,
+            method: r.try_get("shipping_method")?,
+            items: lines.join("\n"),
+            item_count: count,
+            subtotal: Money::from_cents(r.try_get("subtotal_cents")?),
+            discount: Money::from_cents(r.try_get("discount_cents")?),
+            coupon: r.try_get("coupon_code")?,
+            shipping: Money::from_cents(r.try_get("shipping_cents")?),
+            total: Money::from_cents(r.try_get("total_cents")?),
+            refunded: Money::from_cents(r.try_get("refunded_cents")?),
+            payment,
+            reference: r.try_get("payment_reference")?,
+            carrier: r.try_get("carrier")?,
+            tracking: r.try_get("tracking_number")?,
+        })
+    })
+    .collect()
 }

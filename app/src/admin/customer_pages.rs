@@ -1,0 +1,134 @@
+//! Customer pages for staff: the accounts, searchable, and one account with its orders.
+
+use super::customers::{customer_for_staff, list_customers, CustomerList, CustomerProfile};
+use super::pages::{query_value, Pager, StaffFrame};
+use crate::layout::{when_loaded, Loading};
+use crate::orders::model::{format_day, format_time};
+use crate::wire;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn page_of(query: &leptos_router::params::ParamsMap) -> u32 {
+    query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
+}
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let query = use_query_map();
+    let wanted = Signal::derive(move || {
+        let query = query.read();
+        (query.get("q").unwrap_or_default(), page_of(&query))
+    });
+    let customers = wire::resource(
+        move || wanted.get(),
+        |(search, page)| list_customers(search, page),
+    );
+    view! {
+        <StaffFrame title="Customers" heading_id="customers-title" body=move |_| view! {
+            <form method="get" action="/admin/customers" class="panel form order-filter" role="search">
+                <div class="field">
+                    <label for="customers-q">"Name or e-mail contains"</label>
+                    <input id="customers-q" name="q" value=move || wanted.get().0/>
+                </div>
+                <button type="submit" class="button">"Search"</button>
+            </form>
+            <Suspense fallback=Loading>
+                {when_loaded(customers, move |list| view! { <CustomerTable list search=wanted.get_untracked().0/> })}
+            </Suspense>
+        }.into_any()/>
+    }
+}
+
+#[component]
+fn CustomerTable(list: CustomerList, search: String) -> impl IntoView {
+    if list.rows.is_empty() {
+        return view! { <p data-testid="customers-empty">"No customer matches."</p> }.into_any();
+    }
+    let link = move |page: u32| format!("/admin/customers?q={}&page={page}", query_value(&search));
+    let previous = (list.page > 1).then(|| link(list.page - 1));
+    let next = (list.page < list.pages).then(|| link(list.page + 1));
+    view! {
+        <p role="status">{format!("{} customers · page {} of {}", list.count, list.page, list.pages)}</p>
+        <div class="table-scroll">
+            <table class="staff-table">
+                <caption>"Accounts, newest first"</caption>
+                <thead>
+                    <tr><th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Joined"</th><th scope="col">"Orders"</th><th scope="col">"Spent"</th></tr>
+                </thead>
+                <tbody>
+                    {list.rows.into_iter().map(|row| view! {
+                        <tr data-testid="customer-row">
+                            <td><a href=format!("/admin/customers/{}", row.id)>{row.name}</a></td>
+                            <td>{row.email}</td>
+                            <td>{format_day(row.joined_at)}</td>
+                            <td>{row.orders}</td>
+                            <td>{row.spent.to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pager label="Customer pages" previous next/>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let wanted = move || {
+        let id = params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0);
+        (id, page_of(&query.read()))
+    };
+    let customer = wire::resource(wanted, |(id, page)| customer_for_staff(id, page));
+    view! {
+        <StaffFrame title="Customer" heading_id="customer-title" body=move |_| view! {
+            <p><a href="/admin/customers">"All customers"</a></p>
+            <Suspense fallback=Loading>
+                {when_loaded(customer, |profile| view! { <CustomerView profile/> })}
+            </Suspense>
+        }.into_any()/>
+    }
+}
+
+#[component]
+fn CustomerView(profile: CustomerProfile) -> impl IntoView {
+    let who = profile.summary;
+    let history = profile.orders;
+    let link = move |page: u32| format!("/admin/customers/{}?page={page}", who.id);
+    let previous = (history.page > 1).then(|| link(history.page - 1));
+    let next = (history.page < history.pages).then(|| link(history.page + 1));
+    view! {
+        <h2 data-testid="customer-name">{who.name.clone()}</h2>
+        <dl class="facts">
+            <div><dt>"E-mail"</dt><dd>{who.email.clone()}</dd></div>
+            <div><dt>"Account"</dt><dd>{format!("{}, joined {}", who.role, format_time(who.joined_at))}</dd></div>
+            <div><dt>"Orders"</dt><dd>{format!("{}, {} after refunds", who.orders, who.spent)}</dd></div>
+        </dl>
+        <section class="panel" aria-labelledby="customer-orders-title">
+            <h2 id="customer-orders-title">"Orders"</h2>
+            {if history.orders.is_empty() {
+                view! { <p>"No orders yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history" data-testid="customer-orders">
+                        {history.orders.into_iter().map(|o| view! {
+                            <li class="history__order">
+                                <a href=format!("/admin/orders/{}", o.number)><strong>{o.number.clone()}</strong></a>
+                                <span>{format_day(o.placed_at)}</span>
+                                <span class=format!("status status--{}", o.status.slug())>{o.status.label()}</span>
+                                <strong>{o.total.to_string()}</strong>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <Pager label="Order pages" previous next/>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,67 @@
+//! Customers for staff (`/api/staff/`): the accounts, searchable by name or e-mail, and one
+//! account with its orders. Never any password data: the queries do not read it.
+
+use crate::error::AppError;
+use crate::identity::Role;
+use crate::money::Money;
+use crate::orders::model::OrderHistoryPage;
+use crate::wire::Postcard;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    crate::accounts::repo, crate::identity::session::require_role, crate::orders::repo as orders,
+    crate::shop::server_state,
+};
+
+/// Accounts per page of the list.
+pub const CUSTOMERS_PAGE: u32 = 25;
+
+/// An account in the staff list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub joined_at: i64,
+    /// Placed orders, and what they came to less refunds.
+    pub orders: u32,
+    pub spent: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerList {
+    pub rows: Vec<CustomerRow>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub count: u32,
+}
+
+/// One account as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerProfile {
+    pub summary: CustomerRow,
+    pub orders: OrderHistoryPage,
+}
+
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn list_customers(search: String, page: u32) -> Result<CustomerList, AppError> {
+    require_role(Role::Support).await?;
+    Ok(repo::customer_list(&server_state()?.db.pool, search.trim(), page).await?)
+}
+
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn customer_for_staff(id: i64, page: u32) -> Result<CustomerProfile, AppError> {
+    require_role(Role::Support).await?;
+    let pool = &server_state()?.db.pool;
+    let summary = repo::customer_row(pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(CustomerProfile {
+        summary,
+        orders: orders::history(pool, id, page).await?,
+    })
+}
