@@ -13,6 +13,8 @@ export SHOP_PORT="${E2E_PORT:-3100}"
 # rate limits; only this loopback "proxy" is trusted to say so.
 export SHOP_TRUSTED_PROXIES=127.0.0.1
 export LEPTOS_SITE_ROOT="$target/site"
+# The staff overview is tested on the demo orders.
+export SHOP_DEMO_ORDERS=true
 export RUST_LOG="${RUST_LOG:-warn}"
 "$target/release/server" &
 server=$!

@@ -8,5 +8,7 @@ cd "$REPO_ROOT"
 step "building the shop (release)"
 scripts/build.sh
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
+# A few weeks of made-up orders, so the staff dashboard has something to show.
+export SHOP_DEMO_ORDERS="${SHOP_DEMO_ORDERS:-true}"
 step "starting the shop"
 exec "$CARGO_TARGET_DIR/release/server"

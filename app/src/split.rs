@@ -54,7 +54,7 @@ split_pages! {
     /// `/account/set-password`: the page a one-time link opens
     SetPassword => crate::accounts::pages::SetPasswordPage;
     /// `/admin`
-    AdminHome => crate::admin::pages::AdminHomePage;
+    AdminHome => crate::admin::overview_pages::AdminHomePage;
     /// `/admin/staff`
     Staff => crate::admin::pages::StaffPage;
     /// `/admin/audit`

@@ -35,6 +35,8 @@ pub struct Config {
     pub store: StoreInfo,
     /// Load the demo catalog into an empty database.
     pub demo_catalog: bool,
+    /// Load four weeks of made-up orders once, so the staff dashboard has something to show.
+    pub demo_orders: bool,
     /// Where the built site (WASM, JS, CSS, public files) is served from.
     pub site_root: PathBuf,
     pub log_json: bool,
@@ -185,6 +187,10 @@ impl Config {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
             None => true,
         };
+        let demo_orders = match var("SHOP_DEMO_ORDERS") {
+            Some(v) => parse_bool("SHOP_DEMO_ORDERS", v)?,
+            None => false,
+        };
         let mode = match var("SHOP_MODE").as_deref() {
             None | Some("development") => Mode::Development,
             Some("production") => Mode::Production,
@@ -196,6 +202,13 @@ impl Config {
                 ))
             }
         };
+        if demo_orders && mode == Mode::Production {
+            return Err(invalid(
+                "SHOP_DEMO_ORDERS",
+                "false in production (made-up orders would mix with real ones)",
+                "true".into(),
+            ));
+        }
         let payments = match var("SHOP_PAYMENTS").as_deref() {
             None | Some("test") => Payments::Test,
             Some(other) => return Err(invalid("SHOP_PAYMENTS", "test", other.into())),
@@ -234,6 +247,7 @@ impl Config {
             data_dir,
             store,
             demo_catalog,
+            demo_orders,
             site_root,
             log_json,
             mode,
@@ -275,6 +289,7 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_url, "sqlite://data/shop.db");
         assert!(c.demo_catalog);
+        assert!(!c.demo_orders);
         assert_eq!(c.store.support_email, "customer-care@example.com");
         assert_eq!(c.store.support_phone, "+1 000 000 0000");
         assert!(!c.log_json);
@@ -331,6 +346,7 @@ mod tests {
             ("SHOP_NAME", "Acme Cases"),
             ("SHOP_SUPPORT_EMAIL", "help@acme.test"),
             ("SHOP_DEMO_CATALOG", "false"),
+            ("SHOP_DEMO_ORDERS", "yes"),
             ("LOG_FORMAT", "json"),
         ])
         .unwrap();
@@ -339,7 +355,13 @@ mod tests {
         assert_eq!(c.store.name, "Acme Cases");
         assert_eq!(c.store.support_email, "help@acme.test");
         assert!(!c.demo_catalog);
+        assert!(c.demo_orders);
         assert!(c.log_json);
+        let refused = config(&[("SHOP_MODE", "production"), ("SHOP_DEMO_ORDERS", "true")]);
+        assert!(refused
+            .unwrap_err()
+            .to_string()
+            .contains("SHOP_DEMO_ORDERS"));
         let pg = config(&[("DATABASE_URL", "postgres://shop@db/shop")]).unwrap();
         assert_eq!(pg.database_url, "postgres://shop@db/shop");
     }

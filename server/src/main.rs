@@ -112,6 +112,15 @@ async fn run(config: Config) -> Result<(), StartupError> {
             tracing::info!("demo promo codes loaded");
         }
     }
+    if config.demo_orders {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let made = app::orders::demo::seed_once(&db.pool, &config.store, 4, now)
+            .await
+            .map_err(StartupError::Seed)?;
+        if made > 0 {
+            tracing::info!(made, "demo orders loaded");
+        }
+    }
 
     let mailer = match &config.smtp_url {
         Some(url) => Mailer::smtp(&config.mail_from, url)?,

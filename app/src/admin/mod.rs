@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod catalog_pages;
+pub mod charts;
 pub mod coupon_pages;
 pub mod coupons;
 pub mod customer_pages;
@@ -14,6 +15,8 @@ pub mod customers;
 pub mod export;
 pub mod order_pages;
 pub mod orders;
+pub mod overview;
+pub mod overview_pages;
 pub mod pages;
 pub mod staff;
 

@@ -62,15 +62,6 @@ where
     }
 }
 
-#[component]
-pub fn AdminHomePage() -> impl IntoView {
-    view! {
-        <StaffFrame title="Staff dashboard" heading_id="admin-title" body=|me| view! {
-            <p data-testid="staff-member">"Signed in as "{me.name}" ("{me.role.to_string()}")."</p>
-        }.into_any()/>
-    }
-}
-
 /// Options for a role `<select>`, with `selected` chosen.
 fn role_options(roles: &'static [Role], selected: Role) -> impl IntoView {
     roles

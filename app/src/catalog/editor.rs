@@ -8,6 +8,7 @@ use crate::accounts::auth::random_hex;
 use crate::admin::catalog::{
     ProductForm, StaffProduct, StaffProductRow, StaffVariant, StockMovementRow, MOVEMENTS_SHOWN,
 };
+use crate::admin::overview::LowStock;
 use crate::money::Money;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -296,4 +297,40 @@ pub async fn add_variant(
     .execute(&mut *conn)
     .await?;
     Ok(Added::Sku(code))
+}
+
+/// Variants on sale in shown products at or below their product's low-stock level, fewest
+/// first.
+pub async fn low_stock(pool: &AnyPool, limit: u32) -> Result<Vec<LowStock>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.code, s.stock, s.style, s.colour, p.slug, p.name, p.low_stock_threshold, \
+                m.name AS model_name \
+         FROM skus s JOIN products p ON p.id = s.product_id \
+         LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+         WHERE s.active = 1 AND p.hidden = 0 AND s.stock <= p.low_stock_threshold \
+         ORDER BY s.stock, p.sort_order, s.sort_order LIMIT $1",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let options: Vec<String> = [
+            r.try_get::<Option<String>, _>("model_name")?,
+            r.try_get("style")?,
+            r.try_get("colour")?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        Ok(LowStock {
+            sku: r.try_get("code")?,
+            product: r.try_get("name")?,
+            slug: r.try_get("slug")?,
+            options: options.join(" · "),
+            stock: r.try_get("stock")?,
+            threshold: r.try_get("low_stock_threshold")?,
+        })
+    })
+    .collect()
 }

@@ -10,6 +10,8 @@ pub mod tracking;
 #[cfg(feature = "ssr")]
 pub mod access;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod fulfilment;
@@ -17,3 +19,5 @@ pub mod fulfilment;
 pub mod refunding;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod stats;
