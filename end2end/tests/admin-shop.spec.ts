@@ -187,3 +187,28 @@ test('staff cancel an order and refund it an item first, then the rest; the shop
   await expect(refunds).toContainText('5-14 working days');
   await expect.poll(() => mailTo(shopper).filter((m) => m.includes('refund')).length).toBe(2);
 });
+
+test('the overview draws its charts from the demo orders, readable at 360 px', async ({ browser }) => {
+  const admin = await adminPage(browser, 'overview');
+  await hydrated(admin);
+  await expect(admin.getByTestId('kpi-orders')).not.toHaveText('0');
+  const revenue = admin.getByTestId('revenue-chart');
+  const bars = revenue.locator('rect.chart__bar');
+  await expect(bars).toHaveCount(30);
+  const heights = await bars.evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+  expect(heights.filter((h) => h > 0).length).toBeGreaterThan(20);
+  await expect(revenue.locator('svg')).toHaveAttribute('role', 'img');
+  await expect(revenue.getByText(/orders over 30 days/)).toBeVisible();
+  await revenue.getByText('Show the figures').click();
+  await expect(revenue.getByRole('row')).toHaveCount(31);
+  await expect(admin.getByTestId('status-chart').locator('svg')).toHaveAttribute('aria-label', /Delivered: [1-9]/);
+  await expect(admin.getByTestId('top-products').locator('li')).toHaveCount(5);
+  await expect(admin.getByTestId('coupon-use')).toContainText('WELCOME10');
+
+  await admin.getByRole('link', { name: 'Last 7 days' }).click();
+  await expect(admin.getByTestId('revenue-chart').locator('rect.chart__bar')).toHaveCount(7);
+  await admin.setViewportSize({ width: 360, height: 800 });
+  const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await admin.context().close();
+});

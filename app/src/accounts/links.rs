@@ -4,7 +4,7 @@
 
 use super::auth;
 use super::model::{Customer, Email, LinkInfo, LinkPurpose};
-use super::repo::{self, customer};
+use super::repo;
 use crate::admin::audit::{self, Change};
 use crate::identity::Role;
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -42,7 +42,51 @@ pub async fn issue(
     now: i64,
     lifetime_secs: i64,
 ) -> Result<String, sqlx::Error> {
-    let (token, digest) = auth::new_session_token();
+    let link = NewLink::new();
+    link.store(conn, email, purpose, now, lifetime_secs).await?;
+    Ok(link.token)
+}
+
+/// A link made but not stored yet: for a mail that must go out before anything is recorded
+/// (so no database lock is held while the mail server answers).
+pub struct NewLink {
+    pub token: String,
+    digest: String,
+}
+
+impl NewLink {
+    pub fn new() -> NewLink {
+        let (token, digest) = auth::new_session_token();
+        NewLink { token, digest }
+    }
+
+    /// Records the link, on the caller's connection or transaction.
+    pub async fn store(
+        &self,
+        conn: &mut AnyConnection,
+        email: &Email,
+        purpose: LinkPurpose,
+        now: i64,
+        lifetime_secs: i64,
+    ) -> Result<(), sqlx::Error> {
+        store_link(conn, &self.digest, email, purpose, now, lifetime_secs).await
+    }
+}
+
+impl Default for NewLink {
+    fn default() -> Self {
+        NewLink::new()
+    }
+}
+
+async fn store_link(
+    conn: &mut AnyConnection,
+    digest: &str,
+    email: &Email,
+    purpose: LinkPurpose,
+    now: i64,
+    lifetime_secs: i64,
+) -> Result<(), sqlx::Error> {
     let (purpose, role) = purpose_columns(purpose);
     sqlx::query(
         "INSERT INTO one_time_links (token_hash, purpose, email, role, created_at, expires_at) \
@@ -56,7 +100,7 @@ pub async fn issue(
     .bind(now + lifetime_secs)
     .execute(conn)
     .await?;
-    Ok(token)
+    Ok(())
 }
 
 /// What the link with this token is for, if it still works.
@@ -156,18 +200,8 @@ pub async fn redeem(
             let Some(name) = name else {
                 return Ok(Redemption::NameNeeded);
             };
-            let row = sqlx::query(
-                "INSERT INTO customers (email, name, password_hash, created_at, role) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id, name, email, role",
-            )
-            .bind(&email)
-            .bind(name)
-            .bind(password_hash)
-            .bind(now)
-            .bind(role.slug())
-            .fetch_one(&mut *tx)
-            .await?;
-            let account = customer(&row)?;
+            let account =
+                repo::create_staff_account(&mut tx, &email, name, password_hash, role, now).await?;
             audit::record(
                 &mut tx,
                 &account,

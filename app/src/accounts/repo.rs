@@ -38,6 +38,30 @@ pub async fn create_customer(
     inserted.as_ref().map(customer).transpose()
 }
 
+/// Creates the account of someone who accepted a staff invitation, with its role, on the
+/// caller's transaction.
+pub async fn create_staff_account(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+    now: i64,
+) -> Result<Customer, sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO customers (email, name, password_hash, created_at, role) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id, name, email, role",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .bind(now)
+    .bind(role.slug())
+    .fetch_one(conn)
+    .await?;
+    customer(&row)
+}
+
 /// The customer with this address and their password hash.
 pub async fn find_by_email(
     pool: &AnyPool,

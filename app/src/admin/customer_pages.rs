@@ -1,7 +1,7 @@
 //! Customer pages for staff: the accounts, searchable, and one account with its orders.
 
 use super::customers::{customer_for_staff, list_customers, CustomerList, CustomerProfile};
-use super::pages::{query_value, Pager, StaffFrame};
+use super::pages::{query_value, FilterField, Pager, StaffFrame};
 use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_day, format_time};
 use crate::wire;
@@ -26,10 +26,7 @@ pub fn CustomersPage() -> impl IntoView {
     view! {
         <StaffFrame title="Customers" heading_id="customers-title" body=move |_| view! {
             <form method="get" action="/admin/customers" class="panel form order-filter" role="search">
-                <div class="field">
-                    <label for="customers-q">"Name or e-mail contains"</label>
-                    <input id="customers-q" name="q" value=move || wanted.get().0/>
-                </div>
+                <FilterField id="customers-q" name="q" label="Name or e-mail contains" value=Signal::derive(move || wanted.get().0)/>
                 <button type="submit" class="button">"Search"</button>
             </form>
             <Suspense fallback=Loading>

@@ -4,7 +4,7 @@ use super::orders::{
     list_orders, order_for_staff, AddOrderNote, MoveOrder, OrderFilter, RefundOrder, StaffOrder,
     StaffOrderList,
 };
-use super::pages::{query_value, Pager, StaffFrame};
+use super::pages::{query_value, FilterField, Pager, StaffFrame};
 use crate::error::AppError;
 use crate::forms::{FormFailure, FormState};
 use crate::layout::{when_loaded, Loading};
@@ -61,22 +61,10 @@ fn OrderList(
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="orders-from">"Placed from"</label>
-                <input id="orders-from" name="from" type="date" value=move || filter().from/>
-            </div>
-            <div class="field">
-                <label for="orders-to">"Placed until"</label>
-                <input id="orders-to" name="to" type="date" value=move || filter().to/>
-            </div>
-            <div class="field">
-                <label for="orders-email">"Customer e-mail contains"</label>
-                <input id="orders-email" name="email" value=move || filter().email/>
-            </div>
-            <div class="field">
-                <label for="orders-number">"Order number contains"</label>
-                <input id="orders-number" name="number" value=move || filter().number/>
-            </div>
+            <FilterField id="orders-from" name="from" label="Placed from" kind="date" value=Signal::derive(move || filter().from)/>
+            <FilterField id="orders-to" name="to" label="Placed until" kind="date" value=Signal::derive(move || filter().to)/>
+            <FilterField id="orders-email" name="email" label="Customer e-mail contains" value=Signal::derive(move || filter().email)/>
+            <FilterField id="orders-number" name="number" label="Order number contains" value=Signal::derive(move || filter().number)/>
             <button type="submit" class="button">"Search"</button>
         </form>
         <Suspense fallback=Loading>

@@ -177,19 +177,31 @@ fn AuditLog(
     let filter = move || filter.get();
     view! {
         <form method="get" action="/admin/audit" class="panel form audit-filter">
-            <div class="field">
-                <label for="audit-actor">"Staff e-mail contains"</label>
-                <input id="audit-actor" name="actor" value=move || filter().0/>
-            </div>
-            <div class="field">
-                <label for="audit-text">"Action or record contains"</label>
-                <input id="audit-text" name="q" value=move || filter().1/>
-            </div>
+            <FilterField id="audit-actor" name="actor" label="Staff e-mail contains" value=Signal::derive(move || filter().0)/>
+            <FilterField id="audit-text" name="q" label="Action or record contains" value=Signal::derive(move || filter().1)/>
             <button type="submit" class="button">"Filter"</button>
         </form>
         <Suspense fallback=Loading>
             {when_loaded(entries, move |page| view! { <AuditTable page filter=filter()/> })}
         </Suspense>
+    }
+}
+
+/// One field of a list's search form (sent with GET, so a search is a link), showing what the
+/// address asks for now.
+#[component]
+pub(super) fn FilterField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    value: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id name=name type=kind value=move || value.get()/>
+        </div>
     }
 }
 

@@ -62,8 +62,20 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
     };
     let state = server_state()?;
     let now = now();
+    let link = links::NewLink::new();
+    let url = format!(
+        "{}/account/set-password?token={}",
+        state.store.public_url, link.token
+    );
+    let message = email::staff_invitation(address.as_str(), role, &admin.email, &url, &state.store);
+    // Sent before anything is recorded, and outside the transaction: an invitation that could
+    // not be mailed leaves no trace, and no write lock waits on the mail server.
+    if let Err(err) = state.mailer.send(&message).await {
+        tracing::error!(error = %err, "cannot send the staff invitation");
+        return Err(AppError::Unavailable);
+    }
     let mut tx = state.db.pool.begin().await?;
-    let token = links::issue(
+    link.store(
         &mut tx,
         &address,
         LinkPurpose::StaffInvite(role),
@@ -78,17 +90,6 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
         now,
     )
     .await?;
-    let link = format!(
-        "{}/account/set-password?token={token}",
-        state.store.public_url
-    );
-    let message =
-        email::staff_invitation(address.as_str(), role, &admin.email, &link, &state.store);
-    // Sent before the commit: an invitation that could not be mailed is not recorded.
-    if let Err(err) = state.mailer.send(&message).await {
-        tracing::error!(error = %err, "cannot send the staff invitation");
-        return Err(AppError::Unavailable);
-    }
     tx.commit().await?;
     Ok(FormResult::Done)
 }
