@@ -20,6 +20,7 @@ use app::client::ClientAddress;
 use app::db::Db;
 use app::mail::Mailer;
 use app::money::Money;
+use app::orders::cancellation::{self, CancelError, Cancelled};
 use app::orders::fulfilment::{self, FulfilmentError};
 use app::orders::model::HISTORY_PAGE_SIZE;
 use app::orders::refunding::{self, RefundError};
@@ -1804,7 +1805,102 @@ async fn the_export_lists_the_orders_placed_in_its_days(db: &Db) {
         .is_empty());
 }
 
+async fn a_shopper_cancels_once_and_is_refunded_once_even_clicking_twice(db: &Db) {
+    let state = shop(db).await;
+    let (clear, grip) = (stock(db, CLEAR).await, stock(db, GRIP).await);
+    let number = placed(
+        &checkout(
+            &state,
+            &request(
+                &state,
+                "ada@example.com",
+                &[(CLEAR, 2), (GRIP, 1)],
+                Some("SAVE5"),
+                card(VISA),
+            )
+            .await,
+        )
+        .await,
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM coupon_redemptions").await,
+        1
+    );
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let (a, b) = tokio::join!(
+        cancellation::cancel_by_shopper(&state, &number, now),
+        cancellation::cancel_by_shopper(&state, &number, now),
+    );
+    let mut outcomes = vec![a.unwrap(), b.unwrap()];
+    outcomes.sort_by_key(|o| format!("{o:?}"));
+    assert_eq!(
+        outcomes,
+        vec![
+            Cancelled::Already,
+            Cancelled::Refunded(Money::from_cents(5597 - 500))
+        ]
+    );
+    assert_eq!(status_of(db, &number).await, OrderStatus::Refunded);
+    assert_eq!(
+        (stock(db, CLEAR).await, stock(db, GRIP).await),
+        (clear, grip)
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM coupon_redemptions").await,
+        0
+    );
+    assert_eq!(refunded_cents(db, &number).await, (5097, 5097));
+    assert_eq!(count(db, "SELECT COUNT(*) FROM refunds").await, 1);
+    // A third try changes nothing.
+    assert_eq!(
+        cancellation::cancel_by_shopper(&state, &number, now)
+            .await
+            .unwrap(),
+        Cancelled::Already
+    );
+    assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_refunds").await, 1);
+}
+
+async fn once_preparing_starts_the_shopper_cannot_cancel(db: &Db) {
+    let state = shop(db).await;
+    let sid = staff(db, "sid@shop.test", app::identity::Role::Support).await;
+    let number = placed(
+        &checkout(
+            &state,
+            &request(&state, "ada@example.com", &[(CLEAR, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let held = stock(db, CLEAR).await;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    fulfilment::act(
+        &state,
+        &sid,
+        &number,
+        OrderAction::MarkProcessing,
+        None,
+        now,
+    )
+    .await
+    .unwrap();
+    match cancellation::cancel_by_shopper(&state, &number, now).await {
+        Err(CancelError::Refused(why)) => {
+            assert!(why.contains("can no longer be cancelled"), "{why}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(status_of(db, &number).await, OrderStatus::Processing);
+    assert_eq!(stock(db, CLEAR).await, held);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM refunds").await, 0);
+    assert!(matches!(
+        cancellation::cancel_by_shopper(&state, "CF-NOTHERE", now).await,
+        Err(CancelError::NotFound)
+    ));
+}
+
 on_both_backends!(
+    a_shopper_cancels_once_and_is_refunded_once_even_clicking_twice,
+    once_preparing_starts_the_shopper_cannot_cancel,
     the_export_lists_the_orders_placed_in_its_days,
     a_code_made_by_staff_discounts_checkout_until_disabled,
     refunds_per_item_then_in_full_give_back_exactly_what_was_paid,

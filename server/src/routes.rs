@@ -878,6 +878,7 @@ mod tests {
                 path_of::<app::orders::api::GetOrder>(),
                 path_of::<app::orders::api::OrderHistory>(),
                 path_of::<app::orders::api::FindOrder>(),
+                path_of::<app::orders::api::CancelOrder>(),
                 path_of::<app::shop::GetStoreInfo>(),
                 path_of::<app::checkout::api::PlaceOrder>(),
                 path_of::<app::checkout::api::PaypalPayment>(),
@@ -1266,7 +1267,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_shopper_who_checked_out_can_answer_for_the_paypal_payment() {
+    fn only_the_shopper_who_checked_out_can_answer_for_or_cancel_the_paypal_payment() {
         on_shared_runtime(async {
             let shop = shop().await;
             let (outcome, grant) = paypal_checkout(&shop).await;
@@ -1295,7 +1296,24 @@ mod tests {
                 script_post(decide, &body, "192.0.2.71", Some(&grant)),
             )
             .await;
-            assert_eq!(outcome, Ok(CheckoutOutcome::Placed { number }));
+            assert_eq!(
+                outcome,
+                Ok(CheckoutOutcome::Placed {
+                    number: number.clone()
+                })
+            );
+            // Only the shopper's browser may cancel the order, too.
+            let cancel = path_of::<app::orders::api::CancelOrder>();
+            let body = format!("number={number}");
+            let stranger =
+                answer::<FormResult>(&shop, script_post(cancel, &body, "192.0.2.72", None)).await;
+            assert_eq!(stranger, Err(app::error::AppError::NotFound));
+            let own = answer::<FormResult>(
+                &shop,
+                script_post(cancel, &body, "192.0.2.73", Some(&grant)),
+            )
+            .await;
+            assert_eq!(own, Ok(FormResult::Done));
         });
     }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{access, model::parse_order_number, repo},
+    super::{access, cancellation, model::parse_order_number, repo},
     crate::accounts::model::Email,
     crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
@@ -30,6 +30,40 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
         Ok(detail)
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// The shopper cancels their order while the policy allows it (see `cancellation`): whoever
+/// may see the order may cancel it.
+#[server(output = Postcard)]
+pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
+    let number = parse_order_number(&number).ok_or(AppError::NotFound)?;
+    let state = server_state()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, &number)
+        .await?
+        .filter(|o| o.status.is_placed())
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let me = caller().await?.map(|c| c.id);
+    if !access::may_view(&state, &number, order.customer_id, me).await? {
+        return Err(AppError::NotFound);
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    match cancellation::cancel_by_shopper(&state, &number, now).await {
+        Ok(cancellation::Cancelled::RefundFailed) => needs_correcting(
+            FieldErrors::single(
+                "cancel",
+                "Your order is cancelled, but the refund could not be made automatically. Our team has been told and will refund you by e-mail confirmation.",
+            ),
+            &[],
+        ),
+        Ok(_) => Ok(FormResult::Done),
+        Err(cancellation::CancelError::NotFound) => Err(AppError::NotFound),
+        Err(cancellation::CancelError::Refused(why)) => {
+            needs_correcting(FieldErrors::single("cancel", &why), &[])
+        }
+        Err(cancellation::CancelError::Database(err)) => Err(err.into()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Order pages: one order (also the confirmation page), the signed-in shopper's history, and a
 //! guest's lookup by order number and e-mail.
 
-use super::api::{get_order, order_history, FindOrder};
+use super::api::{get_order, order_history, CancelOrder, FindOrder};
 use super::model::{format_day, OrderDetail, OrderHistoryPage};
 use crate::forms::{Field, FormFailure, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
@@ -16,19 +16,28 @@ pub fn OrderPage() -> impl IntoView {
     let query = use_query_map();
     let number = move || params.read().get("number").unwrap_or_default();
     let just_placed = move || query.read().get("placed").as_deref() == Some("1");
-    let order = wire::resource(number, get_order);
+    let cancel = ServerAction::<CancelOrder>::new();
+    let order = wire::resource(
+        move || (number(), cancel.version().get()),
+        |(number, _)| get_order(number),
+    );
     view! {
         <PageTitle text="Your order"/>
         <section class="page narrow" aria-labelledby="order-title">
             <Suspense fallback=Loading>
-                {when_loaded(order, move |order| view! { <OrderView order just_placed=just_placed()/> })}
+                {when_loaded(order, move |order| view! { <OrderView order just_placed=just_placed() cancel/> })}
             </Suspense>
         </section>
     }
 }
 
 #[component]
-fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
+fn OrderView(
+    order: OrderDetail,
+    just_placed: bool,
+    cancel: ServerAction<CancelOrder>,
+) -> impl IntoView {
+    let cancel_panel = view! { <CancelPanel order=order.clone() cancel/> };
     view! {
         {if just_placed {
             view! {
@@ -47,7 +56,53 @@ fn OrderView(order: OrderDetail, just_placed: bool) -> impl IntoView {
             "Placed "{format_day(order.placed_at)}" · "
             <span class=format!("status status--{}", order.status.slug()) data-testid="order-status">{order.status.label()}</span>
         </p>
+        {cancel_panel}
         <OrderPanels order/>
+    }
+}
+
+/// Cancelling while the policy allows it (a second step confirms, without scripts too), or why
+/// it no longer can be.
+#[component]
+fn CancelPanel(order: OrderDetail, cancel: ServerAction<CancelOrder>) -> impl IntoView {
+    let form = FormState::new(move || cancel.value().get());
+    let problem = move || form.errors.read().get("cancel");
+    let status = order.status;
+    let view = if status.shopper_can_cancel() {
+        view! {
+            <details class="panel cancel" data-testid="cancel-panel">
+                <summary>"Cancel this order"</summary>
+                <p>{format!(
+                    "You can cancel until we start preparing it for shipping. The {} you paid goes back to {}; refunds take about 5-14 working days, depending on your bank or card issuer.",
+                    order.totals.total, order.payment
+                )}</p>
+                <ActionForm action=cancel attr:class="form">
+                    <input type="hidden" name="number" value=order.number.clone()/>
+                    <button type="submit" class="button button--danger" disabled=move || cancel.pending().get()>
+                        "Yes, cancel my order"
+                    </button>
+                </ActionForm>
+            </details>
+        }
+        .into_any()
+    } else if matches!(
+        status,
+        super::status::OrderStatus::Processing | super::status::OrderStatus::Shipped
+    ) {
+        view! {
+            <p class="note" data-testid="cannot-cancel">
+                "This order is already being prepared for shipping, so it can no longer be cancelled. "
+                "If something is wrong with it, "<a href="/help">"contact us"</a>"."
+            </p>
+        }
+        .into_any()
+    } else {
+        ().into_any()
+    };
+    view! {
+        {view}
+        <p class="field-error" role="alert" data-testid="cancel-error">{problem}</p>
+        <FormFailure form/>
     }
 }
 

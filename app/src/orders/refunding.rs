@@ -42,7 +42,7 @@ pub enum RefundError {
 
 /// A refund waiting for the gateway.
 #[derive(Clone, Debug)]
-struct PendingRefund {
+pub(crate) struct PendingRefund {
     id: i64,
     order_id: i64,
     number: String,
@@ -60,12 +60,28 @@ pub async fn refund(
     reason: &str,
     now: i64,
 ) -> Result<Money, RefundError> {
-    let pending = reserve(&state.db.pool, staff, number, scope, reason, now).await?;
+    let mut tx = state.db.pool.begin().await?;
+    // Taking the row first makes a second refund of this order wait for the first to commit,
+    // so it plans with what the first refunded.
+    if !repo::lock(&mut tx, number).await? {
+        return Err(RefundError::NotFound);
+    }
+    let pending = reserve(&mut tx, Some(staff), number, scope, reason, now).await?;
+    tx.commit().await?;
+    complete(state, &pending, now).await
+}
+
+/// Step 2 and 3 for a reserved refund: asks the gateway and records its answer.
+pub(crate) async fn complete(
+    state: &ServerState,
+    pending: &PendingRefund,
+    now: i64,
+) -> Result<Money, RefundError> {
     let answer = state
         .gateway
         .refund(&pending.number, &pending.key, pending.amount)
         .await;
-    settle(state, &pending, answer, now).await
+    settle(state, pending, answer, now).await
 }
 
 /// What the refund form offers for order `number`, if it can be refunded now.
@@ -142,27 +158,18 @@ async fn load_basis(
     )))
 }
 
-/// Step 1: plans the refund and reserves its amount on the order, in one transaction.
-async fn reserve(
-    pool: &AnyPool,
-    staff: &Customer,
+/// Step 1: plans the refund and reserves its amount on the order, on the caller's transaction,
+/// which has taken the order's row (`repo::lock`). `staff` is who asked (audited); none for
+/// the shopper's own cancellation.
+pub(crate) async fn reserve(
+    tx: &mut AnyConnection,
+    staff: Option<&Customer>,
     number: &str,
     scope: &RefundScope,
     reason: &str,
     now: i64,
 ) -> Result<PendingRefund, RefundError> {
-    let mut tx = pool.begin().await?;
-    // Taking the row first makes a second refund of this order wait for the first to commit,
-    // so it plans with what the first refunded.
-    let locked = sqlx::query("UPDATE orders SET refunded_cents = refunded_cents WHERE number = $1")
-        .bind(number)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if locked == 0 {
-        return Err(RefundError::NotFound);
-    }
-    let (order_id, basis) = load_basis(&mut tx, number)
+    let (order_id, basis) = load_basis(&mut *tx, number)
         .await?
         .ok_or(RefundError::NotFound)?;
     let plan = basis
@@ -186,21 +193,22 @@ async fn reserve(
         )));
     }
     let key = format!("{number}-re-{}", random_hex(8));
-    let refund_id = insert_refund(&mut tx, order_id, &key, &plan, reason, staff, now).await?;
-    audit::record(
-        &mut tx,
-        staff,
-        Change::new("refund order", format!("order {number}"))
-            .before(format!("{} refunded", basis.refunded))
-            .after(format!(
-                "{} refunded ({} now: {reason})",
-                basis.refunded + plan.amount,
-                plan.amount
-            )),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let refund_id = insert_refund(&mut *tx, order_id, &key, &plan, reason, staff, now).await?;
+    if let Some(staff) = staff {
+        audit::record(
+            &mut *tx,
+            staff,
+            Change::new("refund order", format!("order {number}"))
+                .before(format!("{} refunded", basis.refunded))
+                .after(format!(
+                    "{} refunded ({} now: {reason})",
+                    basis.refunded + plan.amount,
+                    plan.amount
+                )),
+            now,
+        )
+        .await?;
+    }
     Ok(PendingRefund {
         id: refund_id,
         order_id,
@@ -216,7 +224,7 @@ async fn insert_refund(
     key: &str,
     plan: &RefundPlan,
     reason: &str,
-    staff: &Customer,
+    staff: Option<&Customer>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query(
@@ -229,7 +237,7 @@ async fn insert_refund(
     .bind(i64::from(plan.shipping))
     .bind(reason)
     .bind(RefundState::Pending.slug())
-    .bind(staff.id)
+    .bind(staff.map(|s| s.id))
     .bind(now)
     .fetch_one(&mut *conn)
     .await?
@@ -402,11 +410,7 @@ pub async fn retry_pending(state: &ServerState, now: i64) -> Result<u32, sqlx::E
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let mut answered = 0;
     for pending in waiting {
-        let answer = state
-            .gateway
-            .refund(&pending.number, &pending.key, pending.amount)
-            .await;
-        match settle(state, &pending, answer, now).await {
+        match complete(state, &pending, now).await {
             Ok(_) | Err(RefundError::Refused(_)) => answered += 1,
             Err(RefundError::Database(err)) => return Err(err),
             Err(RefundError::Pending(_) | RefundError::NotFound) => {}

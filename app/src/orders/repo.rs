@@ -308,6 +308,18 @@ pub async fn change_status(
     Ok(updated == 1)
 }
 
+/// Takes order `number`'s row for the rest of the caller's transaction (a write that changes
+/// nothing), so that actions on one order run one after the other and each reads what the
+/// previous one committed, on SQLite and PostgreSQL alike. False if there is no such order.
+pub async fn lock(conn: &mut AnyConnection, number: &str) -> Result<bool, sqlx::Error> {
+    let locked = sqlx::query("UPDATE orders SET refunded_cents = refunded_cents WHERE number = $1")
+        .bind(number)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(locked == 1)
+}
+
 /// Records how a shipped order is tracked, on the caller's transaction.
 pub async fn set_tracking(
     conn: &mut AnyConnection,
