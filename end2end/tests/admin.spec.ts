@@ -135,6 +135,7 @@ test('support prepares and ships an order; the shopper sees the carrier and trac
     'href',
     'https://www.ups.com/track?tracknum=1Z999AA10123456784',
   );
+  await expect(page.getByTestId('tracking-hint')).toHaveText('Tracking can take 24-48 hours to update after shipping.');
   await expect(page.getByText('Gift wrapped')).toHaveCount(0);
   await expect.poll(() => mailTo(shopper).some((m) => m.includes('on its way') && m.includes('1Z999AA10123456784'))).toBe(true);
 });

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{access, cancellation, model::parse_order_number, repo},
+    super::{access, cancellation, model::parse_order_number, repo, tracking::tracking_hint},
     crate::accounts::model::Email,
     crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
@@ -27,7 +27,12 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     };
     let me = caller().await?.map(|c| c.id);
     if access::may_view(&state, &number, owner, me).await? {
-        Ok(detail)
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let tracking_hint = tracking_hint(detail.status, detail.shipped_at(), now);
+        Ok(OrderDetail {
+            tracking_hint,
+            ..detail
+        })
     } else {
         Err(AppError::NotFound)
     }

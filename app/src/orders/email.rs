@@ -234,6 +234,7 @@ mod tests {
             },
             events: vec![],
             refunds: vec![],
+            tracking_hint: None,
             tracking: None,
         }
     }

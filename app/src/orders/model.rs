@@ -2,7 +2,7 @@
 
 use super::refunds::RefundEntry;
 use super::status::OrderStatus;
-use super::tracking::Tracking;
+use super::tracking::{Tracking, TrackingHint};
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
 use crate::money::Money;
@@ -91,6 +91,19 @@ pub struct OrderDetail {
     pub tracking: Option<Tracking>,
     /// Refunds made or being made, oldest first; failed ones are left out.
     pub refunds: Vec<RefundEntry>,
+    /// For the shopper's page of a shipped order (set when it is read for them).
+    pub tracking_hint: Option<TrackingHint>,
+}
+
+impl OrderDetail {
+    /// When the order was shipped, from its timeline.
+    pub fn shipped_at(&self) -> Option<i64> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.status == OrderStatus::Shipped)
+            .map(|e| e.at)
+    }
 }
 
 /// A row of the order history.

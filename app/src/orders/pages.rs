@@ -3,6 +3,7 @@
 
 use super::api::{get_order, order_history, CancelOrder, FindOrder};
 use super::model::{format_day, OrderDetail, OrderHistoryPage};
+use super::tracking::TrackingHint;
 use crate::forms::{Field, FormFailure, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::wire;
@@ -245,6 +246,17 @@ pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
                     "Shipped with "{tracking.carrier.to_string()}", tracking number "<strong>{tracking.number.clone()}</strong>". "
                     <a href=tracking.url() rel="noopener noreferrer">"Track your parcel"</a>
                 </p>
+            })}
+            {order.tracking_hint.map(|hint| match hint {
+                TrackingHint::UpdatesSoon => view! {
+                    <p class="note" data-testid="tracking-hint">"Tracking can take 24-48 hours to update after shipping."</p>
+                }.into_any(),
+                TrackingHint::AskUs => view! {
+                    <p class="notice notice--info" data-testid="tracking-hint">
+                        "No news of your parcel 48 hours after shipping? "
+                        <a href="/help">"Contact us"</a>" with your order number "<strong>{order.number.clone()}</strong>" and we'll look into it."
+                    </p>
+                }.into_any(),
             })}
         </div>
         {(!order.refunds.is_empty()).then(|| view! {

@@ -702,6 +702,7 @@ async fn load_detail(
             _ => None,
         },
         refunds,
+        tracking_hint: None,
     };
     Ok(Some((detail, row.try_get("customer_id")?)))
 }

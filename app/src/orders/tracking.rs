@@ -84,6 +84,35 @@ impl Tracking {
     }
 }
 
+/// Carriers' tracking can take this long after shipping to show the parcel.
+pub const TRACKING_UPDATE_HOURS: i64 = 48;
+
+/// What the order page says about tracking a shipped order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TrackingHint {
+    /// Within 48 hours of shipping: tracking can take 24-48 hours to update.
+    UpdatesSoon,
+    /// Still not delivered 48 hours after shipping: the shopper is invited to contact us.
+    AskUs,
+}
+
+/// The hint for an order that is `status`, shipped at `shipped_at` (unix seconds), at `now`.
+pub fn tracking_hint(
+    status: super::status::OrderStatus,
+    shipped_at: Option<i64>,
+    now: i64,
+) -> Option<TrackingHint> {
+    if status != super::status::OrderStatus::Shipped {
+        return None;
+    }
+    let shipped_at = shipped_at?;
+    Some(if now - shipped_at < TRACKING_UPDATE_HOURS * 3600 {
+        TrackingHint::UpdatesSoon
+    } else {
+        TrackingHint::AskUs
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +144,24 @@ mod tests {
         for carrier in Carrier::ALL {
             assert_eq!(Carrier::from_slug(carrier.slug()), Some(carrier));
         }
+    }
+
+    #[test]
+    fn tracking_may_lag_for_48_hours_then_we_ask_to_hear_from_the_shopper() {
+        use crate::orders::status::OrderStatus;
+        let shipped = 1_795_780_800;
+        let hint = |at: i64| tracking_hint(OrderStatus::Shipped, Some(shipped), at);
+        assert_eq!(hint(shipped), Some(TrackingHint::UpdatesSoon));
+        assert_eq!(
+            hint(shipped + 48 * 3600 - 1),
+            Some(TrackingHint::UpdatesSoon)
+        );
+        assert_eq!(hint(shipped + 48 * 3600), Some(TrackingHint::AskUs));
+        assert_eq!(hint(shipped + 10 * 24 * 3600), Some(TrackingHint::AskUs));
+        assert_eq!(
+            tracking_hint(OrderStatus::Delivered, Some(shipped), shipped + 72 * 3600),
+            None
+        );
+        assert_eq!(tracking_hint(OrderStatus::Shipped, None, shipped), None);
     }
 }
