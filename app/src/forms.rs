@@ -78,6 +78,19 @@ pub fn needs_correcting(
     }
 }
 
+/// `needs_correcting` for messages gathered as (field, message) pairs.
+#[cfg(feature = "ssr")]
+pub fn correct_fields(
+    errors: Vec<(&str, String)>,
+    typed: &[(&str, &str)],
+) -> Result<FormResult, AppError> {
+    let mut fields = FieldErrors::default();
+    for (field, message) in errors {
+        fields.add(field, &message);
+    }
+    needs_correcting(fields, typed)
+}
+
 /// A form's state after its last submission, whichever way it came back.
 #[derive(Clone, Copy)]
 pub struct FormState {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::audit::{self, Change},
     crate::catalog::{editor, stock},
-    crate::forms::{needs_correcting, FieldErrors},
+    crate::forms::correct_fields,
     crate::identity::{session::require_role, Role},
     crate::shop::server_state,
 };
@@ -173,18 +173,6 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-#[cfg(feature = "ssr")]
-fn corrections(
-    errors: Vec<(&'static str, String)>,
-    typed: &[(&str, &str)],
-) -> Result<FormResult, AppError> {
-    let mut fields = FieldErrors::default();
-    for (field, message) in errors {
-        fields.add(field, &message);
-    }
-    needs_correcting(fields, typed)
-}
-
 /// After a change: the storefront must not serve what this server cached before it.
 #[cfg(feature = "ssr")]
 fn catalog_changed() -> Result<(), AppError> {
@@ -227,7 +215,7 @@ pub async fn save_product(
     ];
     let (category, low_stock) = match check_product(&form) {
         Ok(checked) => checked,
-        Err(errors) => return corrections(errors, &typed),
+        Err(errors) => return correct_fields(errors, &typed),
     };
     let state = server_state()?;
     let mut tx = state.db.pool.begin().await?;
@@ -235,13 +223,13 @@ pub async fn save_product(
     if slug.is_empty() {
         let new_slug = slug_from_name(&form.name);
         if new_slug.is_empty() {
-            return corrections(
+            return correct_fields(
                 vec![("name", "Use letters or digits in the name.".into())],
                 &typed,
             );
         }
         if !editor::create_product(&mut tx, &new_slug, &form, category, low_stock).await? {
-            return corrections(
+            return correct_fields(
                 vec![(
                     "name",
                     "A product with this name exists: choose another name.".into(),
@@ -302,7 +290,7 @@ pub async fn save_variant(
     let typed = [("price", price.as_str())];
     let price = match check_price(&price) {
         Ok(price) => price,
-        Err(message) => return corrections(vec![("price", message)], &typed),
+        Err(message) => return correct_fields(vec![("price", message)], &typed),
     };
     let state = server_state()?;
     let mut tx = state.db.pool.begin().await?;
@@ -376,10 +364,10 @@ pub async fn add_variant(
         errors.push(("style", "Keep the style under 40 characters.".into()));
     }
     let (Some(price), Some(opening), Some(art)) = (price_checked, opening, art) else {
-        return corrections(errors, &typed);
+        return correct_fields(errors, &typed);
     };
     if !errors.is_empty() {
-        return corrections(errors, &typed);
+        return correct_fields(errors, &typed);
     }
     let state = server_state()?;
     let mut tx = state.db.pool.begin().await?;
@@ -395,13 +383,13 @@ pub async fn add_variant(
         editor::Added::Sku(sku) => sku,
         editor::Added::NoProduct => return Err(AppError::NotFound),
         editor::Added::NoModel => {
-            return corrections(
+            return correct_fields(
                 vec![("model", "Choose one of the phone models.".into())],
                 &typed,
             )
         }
         editor::Added::Duplicate => {
-            return corrections(
+            return correct_fields(
                 vec![(
                     "style",
                     "This product already has a variant for this phone, style and colour.".into(),
@@ -455,7 +443,7 @@ pub async fn adjust_stock(
         errors.push(("reason", "Keep the reason under 200 characters.".into()));
     }
     let Some(amount) = amount.filter(|_| errors.is_empty()) else {
-        return corrections(errors, &typed);
+        return correct_fields(errors, &typed);
     };
     let state = server_state()?;
     let mut tx = state.db.pool.begin().await?;
@@ -464,7 +452,7 @@ pub async fn adjust_stock(
         .ok_or(AppError::NotFound)?;
     let now = now();
     let Some(level) = stock::adjust(&mut tx, &sku, amount, reason, staff.id, now).await? else {
-        return corrections(
+        return correct_fields(
             vec![(
                 "change",
                 format!("Only {} in stock: it cannot go below zero.", before.stock),

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::audit::{self, Change},
     crate::cart::coupon_repo,
-    crate::forms::{needs_correcting, FieldErrors},
+    crate::forms::correct_fields,
     crate::identity::{session::require_role, Role},
     crate::shop::server_state,
 };
@@ -235,12 +235,8 @@ fn corrections(
     errors: Vec<(&'static str, String)>,
     typed: &CouponForm,
 ) -> Result<FormResult, AppError> {
-    let mut fields = FieldErrors::default();
-    for (field, message) in errors {
-        fields.add(field, &message);
-    }
-    needs_correcting(
-        fields,
+    correct_fields(
+        errors,
         &[
             ("code", typed.code.as_str()),
             ("value", typed.value.as_str()),

@@ -10,7 +10,6 @@ use crate::accounts::model::Customer;
 use crate::admin::audit::{self, Change};
 use crate::cart::coupon_repo;
 use crate::catalog::stock::{self, StockReason};
-use crate::mail::Email;
 use crate::shop::ServerState;
 use thiserror::Error;
 
@@ -105,30 +104,10 @@ pub async fn act(
     audit::record(&mut tx, staff, change, now).await?;
     tx.commit().await?;
     if let (OrderAction::Ship, Some(tracking)) = (action, &tracking) {
-        tell_shipped(state, &order.number, tracking).await;
+        super::notify::tell_shopper(state, &order.number, "shipping", |detail, store| {
+            super::email::shipped(detail, tracking, store)
+        })
+        .await;
     }
     Ok(())
-}
-
-/// E-mails the shopper that the order shipped. The order is shipped either way: a mail that
-/// could not be sent is logged for staff to follow up, not undone.
-async fn tell_shipped(state: &ServerState, number: &str, tracking: &Tracking) {
-    let detail = match repo::detail(&state.db.pool, number).await {
-        Ok(Some((detail, _))) => detail,
-        Ok(None) => return,
-        Err(err) => {
-            tracing::error!(error = %err, number, "cannot read the shipped order for its e-mail");
-            return;
-        }
-    };
-    let (subject, text, html) = super::email::shipped(&detail, tracking, &state.store);
-    let mail = Email {
-        to: detail.email.clone(),
-        subject,
-        text,
-        html,
-    };
-    if let Err(err) = state.mailer.send(&mail).await {
-        tracing::error!(error = %err, number, "cannot send the shipping e-mail");
-    }
 }

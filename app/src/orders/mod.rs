@@ -18,6 +18,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod fulfilment;
 #[cfg(feature = "ssr")]
+pub mod notify;
+#[cfg(feature = "ssr")]
 pub mod refunding;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -16,7 +16,6 @@ use super::status::OrderStatus;
 use crate::accounts::auth::random_hex;
 use crate::accounts::model::Customer;
 use crate::admin::audit::{self, Change};
-use crate::mail::Email;
 use crate::money::Money;
 use crate::payments::gateway::{GatewayError, RefundOutcome};
 use crate::shop::ServerState;
@@ -299,7 +298,10 @@ async fn settle(
             }
             tx.commit().await?;
             if recorded == 1 {
-                tell_refunded(state, &pending.number, pending.amount).await;
+                super::notify::tell_shopper(state, &pending.number, "refund", |detail, store| {
+                    super::email::refunded(detail, pending.amount, store)
+                })
+                .await;
             }
             Ok(pending.amount)
         }
@@ -417,27 +419,4 @@ pub async fn retry_pending(state: &ServerState, now: i64) -> Result<u32, sqlx::E
         }
     }
     Ok(answered)
-}
-
-/// E-mails the shopper about the refund. The refund stands either way: a mail that could not
-/// be sent is logged for staff to follow up.
-async fn tell_refunded(state: &ServerState, number: &str, amount: Money) {
-    let detail = match repo::detail(&state.db.pool, number).await {
-        Ok(Some((detail, _))) => detail,
-        Ok(None) => return,
-        Err(err) => {
-            tracing::error!(error = %err, number, "cannot read the refunded order for its e-mail");
-            return;
-        }
-    };
-    let (subject, text, html) = super::email::refunded(&detail, amount, &state.store);
-    let mail = Email {
-        to: detail.email.clone(),
-        subject,
-        text,
-        html,
-    };
-    if let Err(err) = state.mailer.send(&mail).await {
-        tracing::error!(error = %err, number, "cannot send the refund e-mail");
-    }
 }
