@@ -1,13 +1,15 @@
 // Running the shop from the dashboards: the catalog and its prices, promo codes, and refunds,
 // each seen from the storefront or by the shopper as well.
+import { readFileSync } from 'node:fs';
 import { expect, type Browser, type Page } from '@playwright/test';
 import {
   createAdminLink,
-  fillContactAndAddress,
   hydrated,
   mailTo,
   openCheckout,
+  payByCard,
   savedCart,
+  signUp,
   test,
   uniqueEmail,
   useOneTimeLink,
@@ -32,16 +34,6 @@ async function section(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
   await hydrated(page);
-}
-
-async function payByCard(page: Page, email: string): Promise<string> {
-  await fillContactAndAddress(page, email);
-  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
-  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
-  await page.getByLabel('Security code').fill('123');
-  await page.getByRole('button', { name: /^Pay \$/ }).click();
-  await expect(page).toHaveURL(/\/orders\/CF-[A-Z0-9]{8}\?placed=1$/);
-  return (await page.getByTestId('order-number').textContent())!.trim();
 }
 
 test('an admin adds a product, shows it and changes its price; the shop follows at once', async ({ page, browser }) => {
@@ -212,5 +204,38 @@ test('the overview draws its charts from the demo orders, readable at 360 px', a
   await admin.setViewportSize({ width: 360, height: 800 });
   const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  await admin.context().close();
+});
+
+test("staff find a customer with their orders, and download the day's orders as CSV", async ({ page, browser }) => {
+  test.slow();
+  const shopper = uniqueEmail('customer');
+  await signUp(page, 'Cora Customer', shopper);
+  await savedCart(page, [[GRIP, 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, shopper);
+
+  const admin = await adminPage(browser, 'customers');
+  await section(admin, 'Customers');
+  await admin.getByLabel('Name or e-mail contains').fill(shopper.toUpperCase());
+  await admin.getByRole('button', { name: 'Search' }).click();
+  await expect(admin.getByTestId('customer-row')).toHaveCount(1);
+  await admin.getByRole('link', { name: 'Cora Customer' }).click();
+  await expect(admin.getByTestId('customer-name')).toHaveText('Cora Customer');
+  await expect(admin.getByTestId('customer-orders')).toContainText(number);
+
+  await section(admin, 'Orders');
+  const today = new Date().toISOString().slice(0, 10);
+  await admin.getByLabel('Export from').fill(today);
+  await admin.getByLabel('Export until').fill(today);
+  const [download] = await Promise.all([
+    admin.waitForEvent('download'),
+    admin.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`orders-${today}-to-${today}.csv`);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv.split('\n')[0]).toMatch(/^order_number,placed_at_utc,status,email,/);
+  expect(csv).toContain(`${number},`);
+  expect(csv).toContain(shopper);
   await admin.context().close();
 });

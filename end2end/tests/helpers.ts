@@ -119,6 +119,17 @@ export async function fillContactAndAddress(page: Page, email: string) {
   await page.getByLabel('Postcode / ZIP').fill('22201');
 }
 
+/** Pays the open checkout with the test Visa card as `email`; returns the placed order's number. */
+export async function payByCard(page: Page, email: string): Promise<string> {
+  await fillContactAndAddress(page, email);
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByLabel('Expiry (MM/YY)').fill('12/34');
+  await page.getByLabel('Security code').fill('123');
+  await page.getByRole('button', { name: /^Pay \$/ }).click();
+  await expect(page).toHaveURL(/\/orders\/CF-[A-Z0-9]{8}\?placed=1$/);
+  return (await page.getByTestId('order-number').textContent())!.trim();
+}
+
 /**
  * Makes `email` an admin the documented way (`server create-admin EMAIL`, on the test server's
  * database) and returns the path of the one-time link it prints.

@@ -39,19 +39,11 @@ pub async fn cart_items(
     }
     let mut items = HashMap::new();
     for row in query.fetch_all(conn).await? {
-        let options: Vec<String> = [
-            row.try_get::<Option<String>, _>("model_name")?,
-            row.try_get("style")?,
-            row.try_get("colour")?,
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
         let item = CartItem {
             sku: row.try_get("code")?,
             product_slug: row.try_get("slug")?,
             product_name: row.try_get("name")?,
-            options: options.join(" · "),
+            options: crate::catalog::repo::variant_options(&row)?,
             category: category(&row)?,
             unit_price: Money::from_cents(row.try_get("price_cents")?),
             stock: u32::try_from(row.try_get::<i64, _>("stock")?).unwrap_or(0),

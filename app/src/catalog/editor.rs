@@ -315,19 +315,11 @@ pub async fn low_stock(pool: &AnyPool, limit: u32) -> Result<Vec<LowStock>, sqlx
     .await?
     .iter()
     .map(|r| {
-        let options: Vec<String> = [
-            r.try_get::<Option<String>, _>("model_name")?,
-            r.try_get("style")?,
-            r.try_get("colour")?,
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
         Ok(LowStock {
             sku: r.try_get("code")?,
             product: r.try_get("name")?,
             slug: r.try_get("slug")?,
-            options: options.join(" · "),
+            options: super::repo::variant_options(r)?,
             stock: r.try_get("stock")?,
             threshold: r.try_get("low_stock_threshold")?,
         })

@@ -148,6 +148,20 @@ pub async fn product_record(
     }))
 }
 
+/// A variant's options as shoppers read them ("iPhone 17 · Slim · Ocean Blue"), from a row
+/// with its `model_name`, `style` and `colour` columns.
+pub(crate) fn variant_options(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
+    let options: Vec<String> = [
+        row.try_get::<Option<String>, _>("model_name")?,
+        row.try_get("style")?,
+        row.try_get("colour")?,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok(options.join(" · "))
+}
+
 /// The category column of a row, refusing a value the catalog does not know.
 pub(crate) fn category(row: &sqlx::any::AnyRow) -> Result<Category, sqlx::Error> {
     let slug: String = row.try_get("category")?;

@@ -57,19 +57,11 @@ async fn sellables(pool: &AnyPool) -> Result<Vec<Sellable>, sqlx::Error> {
     .await?
     .iter()
     .map(|r| {
-        let options: Vec<String> = [
-            r.try_get::<Option<String>, _>("model_name")?,
-            r.try_get("style")?,
-            r.try_get("colour")?,
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
         Ok(Sellable {
             line: OrderLine {
                 sku: r.try_get("code")?,
                 product_name: r.try_get("name")?,
-                options: options.join(" · "),
+                options: crate::catalog::repo::variant_options(r)?,
                 image: r.try_get("image_path")?,
                 unit_price: Money::from_cents(r.try_get("price_cents")?),
                 quantity: 1,
