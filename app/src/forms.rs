@@ -141,12 +141,21 @@ pub fn Field(
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
+    /// Shown until something typed comes back with the form.
+    #[prop(default = None, into)]
+    value: Option<String>,
+    #[prop(default = true)] required: bool,
     form: FormState,
 ) -> impl IntoView {
     let error = move || form.errors.read().get(name);
     let error_id = format!("{id}-error");
     let described = error_id.clone();
-    let typed = move || (kind != "password").then(|| form.typed(name)).flatten();
+    let typed = move || {
+        (kind != "password")
+            .then(|| form.typed(name))
+            .flatten()
+            .or_else(|| value.clone())
+    };
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -156,10 +165,40 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 value=typed
-                required
+                required=required
                 aria-invalid=move || error().is_some().to_string()
                 aria-describedby=described
             />
+            <p class="field-error" id=error_id role="alert">{error}</p>
+        </div>
+    }
+}
+
+/// A labelled multi-line field with its error message, keeping what was typed.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = 5)] rows: u32,
+    #[prop(default = 5000)] max: usize,
+    form: FormState,
+) -> impl IntoView {
+    let error = move || form.errors.read().get(name);
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                maxlength=max
+                required
+                aria-invalid=move || error().is_some().to_string()
+                aria-describedby=described
+            >{move || form.typed(name)}</textarea>
             <p class="field-error" id=error_id role="alert">{error}</p>
         </div>
     }
@@ -173,4 +212,17 @@ pub fn FormFailure(form: FormState) -> impl IntoView {
             .get()
             .map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })
     }
+}
+
+/// `value` percent-encoded for a link's query string.
+pub fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

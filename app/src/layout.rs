@@ -88,6 +88,11 @@ pub fn SiteHeader() -> impl IntoView {
                         <li><A href="/help">"Help"</A></li>
                     </ul>
                 </nav>
+                <form class="site-search" method="get" action="/search" role="search">
+                    <label for="site-q" class="visually-hidden">"Search products and help"</label>
+                    <input id="site-q" name="q" type="search" maxlength="100" placeholder="Search products and help"/>
+                    <button type="submit" class="button button--ghost">"Search"</button>
+                </form>
                 <div class="header-actions">
                     <AccountLink/>
                     <CartLink/>

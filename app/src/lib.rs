@@ -14,12 +14,15 @@ pub mod forms;
 pub mod help;
 pub mod identity;
 pub mod layout;
+pub mod mail;
 pub mod money;
 pub mod orders;
 pub mod payments;
 pub mod pricing;
+pub mod search;
 pub mod shop;
 pub mod split;
+pub mod support;
 pub mod throttle;
 pub mod wire;
 
@@ -27,8 +30,6 @@ pub mod wire;
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
-pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
 
@@ -108,6 +109,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/help") view={Lazy::<split::Help>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/help/:slug") view={Lazy::<split::HelpAnswer>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view={Lazy::<split::Search>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support/new") view={Lazy::<split::NewTicket>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support/tickets/:number") view={Lazy::<split::Ticket>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/tickets") view={Lazy::<split::MyTickets>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account") view={Lazy::<split::Account>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-in") view={Lazy::<split::SignIn>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/sign-up") view={Lazy::<split::SignUp>::new()} ssr=SsrMode::Async/>
@@ -131,6 +137,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/coupons/:code") view={Lazy::<split::StaffCoupon>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers") view={Lazy::<split::StaffCustomers>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers/:id") view={Lazy::<split::StaffCustomer>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/mail") view={Lazy::<split::StaffMail>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tickets") view={Lazy::<split::StaffTickets>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/tickets/:number") view={Lazy::<split::StaffTicket>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

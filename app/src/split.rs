@@ -28,7 +28,17 @@ macro_rules! split_pages {
 
 split_pages! {
     /// `/help`
-    Help => crate::help::HelpPage;
+    Help => crate::help::pages::HelpPage;
+    /// `/help/:slug`
+    HelpAnswer => crate::help::pages::HelpAnswerPage;
+    /// `/search`
+    Search => crate::search::pages::SearchPage;
+    /// `/support/new`
+    NewTicket => crate::support::pages::NewTicketPage;
+    /// `/support/tickets/:number`
+    Ticket => crate::support::pages::TicketPage;
+    /// `/account/tickets`
+    MyTickets => crate::support::pages::MyTicketsPage;
     /// `/account`
     Account => crate::accounts::pages::AccountPage;
     /// `/account/sign-in`
@@ -75,4 +85,10 @@ split_pages! {
     StaffCustomers => crate::admin::customer_pages::CustomersPage;
     /// `/admin/customers/:id`
     StaffCustomer => crate::admin::customer_pages::CustomerPage;
+    /// `/admin/mail`
+    StaffMail => crate::admin::mail_pages::MailQueuePage;
+    /// `/admin/tickets`
+    StaffTickets => crate::admin::ticket_pages::TicketsPage;
+    /// `/admin/tickets/:number`
+    StaffTicket => crate::admin::ticket_pages::StaffTicketPage;
 }

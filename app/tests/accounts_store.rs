@@ -156,15 +156,30 @@ fn pending(email: &str) -> repo::PendingSignUp {
 }
 
 async fn sign_up_links_work_once_and_expire(db: &Db) {
-    repo::save_pending_sign_up(&db.pool, "link-1", &pending("ann@example.com"), NOW + 100)
-        .await
-        .unwrap();
-    repo::save_pending_sign_up(&db.pool, "link-2", &pending("ann@example.com"), NOW + 100)
-        .await
-        .unwrap();
-    repo::save_pending_sign_up(&db.pool, "old", &pending("old@example.com"), NOW - 1)
-        .await
-        .unwrap();
+    repo::save_pending_sign_up(
+        &mut db.pool.acquire().await.unwrap(),
+        "link-1",
+        &pending("ann@example.com"),
+        NOW + 100,
+    )
+    .await
+    .unwrap();
+    repo::save_pending_sign_up(
+        &mut db.pool.acquire().await.unwrap(),
+        "link-2",
+        &pending("ann@example.com"),
+        NOW + 100,
+    )
+    .await
+    .unwrap();
+    repo::save_pending_sign_up(
+        &mut db.pool.acquire().await.unwrap(),
+        "old",
+        &pending("old@example.com"),
+        NOW - 1,
+    )
+    .await
+    .unwrap();
     let created = repo::complete_sign_up(&db.pool, "link-1", NOW)
         .await
         .unwrap();
@@ -239,9 +254,14 @@ async fn expired_records_are_purged(db: &Db) {
     repo::remember_browser(&db.pool, "old-browser", ann.id, NOW - 1)
         .await
         .unwrap();
-    repo::save_pending_sign_up(&db.pool, "old-link", &pending("x@example.com"), NOW - 1)
-        .await
-        .unwrap();
+    repo::save_pending_sign_up(
+        &mut db.pool.acquire().await.unwrap(),
+        "old-link",
+        &pending("x@example.com"),
+        NOW - 1,
+    )
+    .await
+    .unwrap();
     let now = OffsetDateTime::from_unix_timestamp(NOW).unwrap();
     assert_eq!(app::maintenance::purge_expired(db, now).await.unwrap(), 3);
     assert!(repo::session_customer(&db.pool, "live-session", NOW)

@@ -71,6 +71,18 @@ async fn shop(db: &Db) -> ServerState {
     shop_mailing_to(db, new_outbox()).await
 }
 
+/// Runs the mail queue once, and returns every message in `outbox`.
+async fn delivered(state: &ServerState, outbox: &std::path::Path) -> Vec<String> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    app::mail::queue::deliver_due(&state.db, &state.mailer, now)
+        .await
+        .unwrap();
+    std::fs::read_dir(outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect()
+}
+
 /// The demo shop, writing its e-mail to `outbox`.
 async fn shop_mailing_to(db: &Db, outbox: std::path::PathBuf) -> ServerState {
     catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
@@ -217,7 +229,10 @@ async fn a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock(db: &Db
     let number = placed(&checkout(&state, &req).await);
     assert_eq!(stock(db, CLEAR).await, before - 2);
 
-    let (order, owner) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (order, owner) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(owner, None);
     assert_eq!(order.status, OrderStatus::Paid);
     assert_eq!(order.email, "ada@example.com");
@@ -235,18 +250,8 @@ async fn a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock(db: &Db
         1
     );
 
-    // The confirmation waits in the outbox (sent just after the answer), with both bodies.
-    let mut mail: Vec<String> = Vec::new();
-    for _ in 0..100 {
-        mail = std::fs::read_dir(&outbox)
-            .unwrap()
-            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
-            .collect();
-        if !mail.is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    // The confirmation was queued with the order, and the mail queue sends it with both bodies.
+    let mail = delivered(&state, &outbox).await;
     assert_eq!(mail.len(), 1);
     assert!(
         mail[0].contains(&number)
@@ -307,7 +312,10 @@ async fn tampered_prices_and_totals_are_never_charged(db: &Db) {
 
     // Confirming the real figures pays the database price, whatever else was sent.
     let number = placed(&checkout(&state, &honest).await);
-    let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (order, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(order.totals.total, honest.seen.total);
     assert_eq!(order.lines[0].unit_price, Money::from_cents(1999));
     let charged: i64 = count(db, "SELECT amount_cents FROM gateway_payments").await;
@@ -731,7 +739,10 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
         .await
         .unwrap();
     assert_eq!(placed(&outcome), number);
-    let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (order, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     assert_eq!(order.payment.to_string(), "PayPal");
     // A second answer on the page changes nothing.
@@ -1080,7 +1091,10 @@ async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
             .is_err()
     );
     let number = placed(&checkout(&state, &req).await);
-    let (order, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (order, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
 }
@@ -1123,7 +1137,7 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
 
     let theirs = orders::history(&db.pool, sam.id, 1).await.unwrap();
     assert!(theirs.orders.is_empty());
-    let (_, owner) = orders::detail(&db.pool, &numbers[0])
+    let (_, owner) = orders::detail(&mut db.pool.acquire().await.unwrap(), &numbers[0])
         .await
         .unwrap()
         .unwrap();
@@ -1246,16 +1260,16 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
     .await
     .unwrap();
     assert_eq!(status_of(db, &number).await, OrderStatus::Shipped);
-    let (detail, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (detail, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.tracking, Some(tracking.clone()));
     assert!(detail
         .events
         .iter()
         .any(|e| e.note.contains("1Z999AA10123456784")));
-    let mail: Vec<String> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
+    let mail = delivered(&state, &outbox).await;
     assert!(mail
         .iter()
         .any(|m| m.contains("on its way") && m.contains("ups.com/track")));
@@ -1483,7 +1497,10 @@ async fn refunded_cents(db: &Db, number: &str) -> (i64, i64) {
 
 /// A refund of `quantities` of each (clear case, grip) of an order from `cancelled_order`.
 async fn items(db: &Db, number: &str, (clear, grip): (u32, u32)) -> RefundScope {
-    let (detail, _) = orders::detail(&db.pool, number).await.unwrap().unwrap();
+    let (detail, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), number)
+        .await
+        .unwrap()
+        .unwrap();
     RefundScope::Items {
         quantities: detail
             .lines
@@ -1551,7 +1568,10 @@ async fn refunds_per_item_then_in_full_give_back_exactly_what_was_paid(db: &Db) 
     ));
 
     // The shopper's order shows both refunds with the gateway's references, and got e-mails.
-    let (detail, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (detail, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     let refunds: Vec<(Money, RefundState, bool)> = detail
         .refunds
         .iter()
@@ -1570,10 +1590,7 @@ async fn refunds_per_item_then_in_full_give_back_exactly_what_was_paid(db: &Db) 
             (Money::from_cents(3598), RefundState::Succeeded, true),
         ]
     );
-    let mail: Vec<String> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
+    let mail = delivered(&state, &outbox).await;
     assert_eq!(
         mail.iter()
             .filter(|m| m.contains("5-14 working days"))
@@ -1701,7 +1718,10 @@ async fn a_code_made_by_staff_discounts_checkout_until_disabled(db: &Db) {
     )
     .await;
     let number = placed(&checkout(&state, &req).await);
-    let (detail, _) = orders::detail(&db.pool, &number).await.unwrap().unwrap();
+    let (detail, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(detail.totals.discount, Money::from_cents(300));
     let mut conn = db.pool.acquire().await.unwrap();
     let used = coupon_repo::redemptions(&mut conn, id).await.unwrap();

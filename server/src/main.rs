@@ -133,6 +133,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
     };
     tokio::spawn(settle_interrupted_checkouts(state.clone()));
     tokio::spawn(purge_expired_records(state.clone()));
+    tokio::spawn(deliver_mail(state.clone()));
     let http = routes::Http {
         guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()),
         request_timeout: config.request_timeout,
@@ -195,6 +196,22 @@ async fn settle_interrupted_checkouts(state: ServerState) {
             Ok(0) => {}
             Ok(answered) => tracing::info!(answered, "pending refunds answered"),
             Err(err) => tracing::error!(error = %err, "cannot retry pending refunds"),
+        }
+    }
+}
+
+/// Sends queued e-mail: every second, whatever is due (new messages, and retries whose wait
+/// is over). Any number of servers may run this on one database.
+async fn deliver_mail(state: ServerState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        match app::mail::queue::deliver_due(&state.db, &state.mailer, now).await {
+            Ok(delivery) if delivery.is_empty() => {}
+            Ok(delivery) => tracing::info!(?delivery, "e-mail delivered"),
+            Err(err) => tracing::error!(error = %err, "cannot read the mail queue"),
         }
     }
 }

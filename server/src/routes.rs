@@ -228,7 +228,22 @@ mod tests {
     struct TestShop {
         router: Router,
         db: Db,
+        mailer: Mailer,
         dir: std::path::PathBuf,
+    }
+
+    impl TestShop {
+        /// Runs the mail queue once, and returns every message the shop has sent.
+        async fn sent_mail(&self) -> Vec<String> {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            app::mail::queue::deliver_due(&self.db, &self.mailer, now)
+                .await
+                .unwrap();
+            std::fs::read_dir(self.dir.join("outbox"))
+                .unwrap()
+                .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                .collect()
+        }
     }
 
     impl Drop for TestShop {
@@ -285,7 +300,7 @@ mod tests {
             test_payments: true,
         };
         let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
-        let state = ServerState::in_test_mode(db.clone(), store, mailer);
+        let state = ServerState::in_test_mode(db.clone(), store, mailer.clone());
         // Requests in these tests come from no socket (0.0.0.0), which stands for a proxy
         // here: a test names its client in X-Forwarded-For.
         let http = Http {
@@ -295,6 +310,7 @@ mod tests {
         TestShop {
             router: router(options, state, http),
             db,
+            mailer,
             dir,
         }
     }
@@ -829,10 +845,7 @@ mod tests {
             }
             assert_eq!(answers[0], answers[1]);
             assert_eq!(answers[0].1, "/account/check-email");
-            let mail: Vec<String> = std::fs::read_dir(shop.dir.join("outbox"))
-                .unwrap()
-                .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-                .collect();
+            let mail = shop.sent_mail().await;
             assert_eq!(mail.len(), 2);
             assert!(mail
                 .iter()

@@ -14,6 +14,7 @@ use {
     crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{self, caller, request_cookie, request_token, require_customer},
+    crate::mail::queue,
     crate::shop::{server_state, ServerState},
     crate::throttle::{self, minutes_to_wait, store as limits, Limit},
     time::OffsetDateTime,
@@ -103,9 +104,12 @@ pub async fn sign_up(
     }
     // Hashed whether or not the address is taken: both answers take the same time.
     let password_hash = hash(sign_up.password.clone()).await?;
-    let pool = &state.db.pool;
+    let registered = repo::find_by_email(&state.db.pool, &sign_up.email)
+        .await?
+        .is_some();
+    let mut tx = state.db.pool.begin().await?;
     let public = &state.store.public_url;
-    let message = if repo::find_by_email(pool, &sign_up.email).await?.is_some() {
+    let message = if registered {
         email::already_registered(
             sign_up.email.as_str(),
             &format!("{public}/account/sign-in"),
@@ -119,8 +123,13 @@ pub async fn sign_up(
             password_hash,
             return_to: return_path(next.as_deref()),
         };
-        repo::save_pending_sign_up(pool, &digest, &pending, now() + SIGN_UP_LINK_LIFETIME_SECS)
-            .await?;
+        repo::save_pending_sign_up(
+            &mut tx,
+            &digest,
+            &pending,
+            now() + SIGN_UP_LINK_LIFETIME_SECS,
+        )
+        .await?;
         email::confirm_sign_up(
             sign_up.email.as_str(),
             &sign_up.name,
@@ -128,10 +137,8 @@ pub async fn sign_up(
             &state.store,
         )
     };
-    if let Err(err) = state.mailer.send(&message).await {
-        tracing::error!(error = %err, "cannot send the sign-up e-mail");
-        return Err(AppError::Unavailable);
-    }
+    queue::enqueue(&mut tx, &message, now()).await?;
+    tx.commit().await?;
     leptos_axum::redirect("/account/check-email");
     Ok(FormResult::Done)
 }
@@ -320,28 +327,27 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
     {
         return needs_correcting(FieldErrors::single("email", &message), &typed);
     }
-    let pool = &state.db.pool;
-    if repo::find_by_email(pool, &address).await?.is_some() {
-        let mut conn = pool.acquire().await?;
+    let registered = repo::find_by_email(&state.db.pool, &address)
+        .await?
+        .is_some();
+    let mut tx = state.db.pool.begin().await?;
+    if registered {
         let token = links::issue(
-            &mut conn,
+            &mut tx,
             &address,
             model::LinkPurpose::ResetPassword,
             now(),
             links::RESET_LIFETIME_SECS,
         )
         .await?;
-        drop(conn);
         let link = format!(
             "{}/account/set-password?token={token}",
             state.store.public_url
         );
         let message = email::reset_password(address.as_str(), &link, &state.store);
-        if let Err(err) = state.mailer.send(&message).await {
-            tracing::error!(error = %err, "cannot send the password-reset e-mail");
-            return Err(AppError::Unavailable);
-        }
+        queue::enqueue(&mut tx, &message, now()).await?;
     }
+    tx.commit().await?;
     leptos_axum::redirect("/account/check-email?for=reset");
     Ok(FormResult::Done)
 }

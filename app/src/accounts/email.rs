@@ -2,44 +2,8 @@
 //! address that already has one, a note to its owner. Pure formatting; sending is `mail`'s job.
 
 use crate::identity::Role;
-use crate::mail::{escape, Email};
+use crate::mail::{letter, Email};
 use crate::shop::StoreInfo;
-
-/// A short letter: one paragraph, a link, a word on ignoring it, and how to reach support; in
-/// plain text and in HTML (everything a shopper typed escaped).
-fn letter(
-    to: &str,
-    subject: String,
-    lead: &str,
-    link: (&str, &str),
-    ignore: &str,
-    store: &StoreInfo,
-) -> Email {
-    let (label, href) = link;
-    let support = format!(
-        "Questions? Write to {} or call {}.",
-        store.support_email, store.support_phone
-    );
-    let text = format!("{lead}\n\n{label}:\n{href}\n\n{ignore}\n\n{support}\n");
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
-         <h1>{title}</h1><p>{lead}</p><p><a href=\"{href}\">{label}</a></p><p>{ignore}</p>\
-         <p>{support}</p></body></html>",
-        title = escape(&subject),
-        lead = escape(lead),
-        href = escape(href),
-        label = escape(label),
-        ignore = escape(ignore),
-        support = escape(&support),
-    );
-    Email {
-        to: to.to_owned(),
-        subject,
-        text,
-        html,
-    }
-}
 
 /// The link that turns a sign-up into an account.
 pub fn confirm_sign_up(to: &str, name: &str, link: &str, store: &StoreInfo) -> Email {

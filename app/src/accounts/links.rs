@@ -34,7 +34,8 @@ fn purpose_of(row: &sqlx::any::AnyRow) -> Result<LinkPurpose, sqlx::Error> {
     }
 }
 
-/// Stores a new link for `email` and returns its token, which only the e-mail carries.
+/// Stores a new link for `email` on the caller's transaction and returns its token, which only
+/// the e-mail carries.
 pub async fn issue(
     conn: &mut AnyConnection,
     email: &Email,
@@ -42,51 +43,7 @@ pub async fn issue(
     now: i64,
     lifetime_secs: i64,
 ) -> Result<String, sqlx::Error> {
-    let link = NewLink::new();
-    link.store(conn, email, purpose, now, lifetime_secs).await?;
-    Ok(link.token)
-}
-
-/// A link made but not stored yet: for a mail that must go out before anything is recorded
-/// (so no database lock is held while the mail server answers).
-pub struct NewLink {
-    pub token: String,
-    digest: String,
-}
-
-impl NewLink {
-    pub fn new() -> NewLink {
-        let (token, digest) = auth::new_session_token();
-        NewLink { token, digest }
-    }
-
-    /// Records the link, on the caller's connection or transaction.
-    pub async fn store(
-        &self,
-        conn: &mut AnyConnection,
-        email: &Email,
-        purpose: LinkPurpose,
-        now: i64,
-        lifetime_secs: i64,
-    ) -> Result<(), sqlx::Error> {
-        store_link(conn, &self.digest, email, purpose, now, lifetime_secs).await
-    }
-}
-
-impl Default for NewLink {
-    fn default() -> Self {
-        NewLink::new()
-    }
-}
-
-async fn store_link(
-    conn: &mut AnyConnection,
-    digest: &str,
-    email: &Email,
-    purpose: LinkPurpose,
-    now: i64,
-    lifetime_secs: i64,
-) -> Result<(), sqlx::Error> {
+    let (token, digest) = auth::new_session_token();
     let (purpose, role) = purpose_columns(purpose);
     sqlx::query(
         "INSERT INTO one_time_links (token_hash, purpose, email, role, created_at, expires_at) \
@@ -100,7 +57,7 @@ async fn store_link(
     .bind(now + lifetime_secs)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(token)
 }
 
 /// What the link with this token is for, if it still works.

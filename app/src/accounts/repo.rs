@@ -3,7 +3,7 @@
 use super::model::{Customer, Email, SignUp};
 use crate::admin::customers::{CustomerList, CustomerRow, CUSTOMERS_PAGE};
 use crate::identity::Role;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
 pub(crate) fn customer(row: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
     let role: String = row.try_get("role")?;
@@ -199,7 +199,7 @@ pub struct PendingSignUp {
 }
 
 pub async fn save_pending_sign_up(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     token_hash: &str,
     pending: &PendingSignUp,
     expires_at: i64,
@@ -214,7 +214,7 @@ pub async fn save_pending_sign_up(
     .bind(&pending.password_hash)
     .bind(&pending.return_to)
     .bind(expires_at)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }

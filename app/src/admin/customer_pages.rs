@@ -1,7 +1,8 @@
 //! Customer pages for staff: the accounts, searchable, and one account with its orders.
 
 use super::customers::{customer_for_staff, list_customers, CustomerList, CustomerProfile};
-use super::pages::{query_value, FilterField, Pager, StaffFrame};
+use super::pages::{FilterField, Pager, StaffFrame};
+use crate::forms::query_value;
 use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_day, format_time};
 use crate::wire;

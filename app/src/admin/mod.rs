@@ -13,12 +13,16 @@ pub mod customer_pages;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod mail_pages;
 pub mod order_pages;
 pub mod orders;
+pub mod outgoing_mail;
 pub mod overview;
 pub mod overview_pages;
 pub mod pages;
 pub mod staff;
+pub mod ticket_pages;
+pub mod tickets;
 
 use crate::identity::Role;
 

@@ -4,8 +4,9 @@ use super::orders::{
     list_orders, order_for_staff, AddOrderNote, MoveOrder, OrderFilter, RefundOrder, StaffOrder,
     StaffOrderList,
 };
-use super::pages::{query_value, FilterField, Pager, StaffFrame};
+use super::pages::{FilterField, Pager, StaffFrame};
 use crate::error::AppError;
+use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState};
 use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_time, OrderLine};

@@ -5,7 +5,7 @@ use super::audit::{AuditEntry, AuditPage};
 use super::staff::{audit_log, list_staff, staff_session, ChangeRole, InviteStaff};
 use crate::accounts::model::Customer;
 use crate::error::AppError;
-use crate::forms::{Field, FormFailure, FormResult, FormState};
+use crate::forms::{query_value, Field, FormFailure, FormResult, FormState};
 use crate::identity::Role;
 use crate::layout::{when_loaded, Loading, PageTitle};
 use crate::orders::model::format_time;
@@ -26,7 +26,9 @@ fn AdminNav(role: Role) -> impl IntoView {
         <nav class="admin-nav" aria-label="Staff dashboard">
             <a href="/admin">"Dashboard"</a>
             <a href="/admin/orders">"Orders"</a>
+            <a href="/admin/tickets">"Tickets"</a>
             <a href="/admin/customers">"Customers"</a>
+            <a href="/admin/mail">"E-mail"</a>
             {admin.then(|| view! {
                 <a href="/admin/products">"Products"</a>
                 <a href="/admin/coupons">"Promo codes"</a>
@@ -218,19 +220,6 @@ pub(super) fn Pager(
             {next.map(|href| view! { <a href=href>"Older"</a> })}
         </nav>
     }
-}
-
-/// `value` percent-encoded for a link's query string.
-pub(super) fn query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

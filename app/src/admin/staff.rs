@@ -18,6 +18,7 @@ use {
     },
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
+    crate::mail::queue,
     crate::shop::server_state,
     time::OffsetDateTime,
 };
@@ -62,20 +63,8 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
     };
     let state = server_state()?;
     let now = now();
-    let link = links::NewLink::new();
-    let url = format!(
-        "{}/account/set-password?token={}",
-        state.store.public_url, link.token
-    );
-    let message = email::staff_invitation(address.as_str(), role, &admin.email, &url, &state.store);
-    // Sent before anything is recorded, and outside the transaction: an invitation that could
-    // not be mailed leaves no trace, and no write lock waits on the mail server.
-    if let Err(err) = state.mailer.send(&message).await {
-        tracing::error!(error = %err, "cannot send the staff invitation");
-        return Err(AppError::Unavailable);
-    }
     let mut tx = state.db.pool.begin().await?;
-    link.store(
+    let token = links::issue(
         &mut tx,
         &address,
         LinkPurpose::StaffInvite(role),
@@ -83,6 +72,12 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
         links::INVITE_LIFETIME_SECS,
     )
     .await?;
+    let url = format!(
+        "{}/account/set-password?token={token}",
+        state.store.public_url
+    );
+    let message = email::staff_invitation(address.as_str(), role, &admin.email, &url, &state.store);
+    queue::enqueue(&mut tx, &message, now).await?;
     audit::record(
         &mut tx,
         &admin,

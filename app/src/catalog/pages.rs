@@ -58,7 +58,7 @@ fn ProductCard(
 }
 
 #[component]
-fn ProductGrid(
+pub fn ProductGrid(
     products: Vec<ProductSummary>,
     /// The phone the shopper filtered by, carried to the product pages.
     #[prop(optional, into)]

@@ -5,7 +5,9 @@ use super::model::{
     CatalogFilter, Category, ModelOffer, PhoneModel, ProductInfo, ProductRecord, ProductSummary,
     Variant,
 };
+use crate::db::contains_pattern;
 use crate::money::Money;
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 /// The `store_meta` key recording that the demo catalog was loaded, so it never loads twice.
@@ -51,8 +53,14 @@ pub async fn product_summaries(
     .fetch_all(pool)
     .await?;
 
+    fold_summaries(&rows)
+}
+
+/// Folds rows of one SKU each (product columns, price, stock and picture; in product order)
+/// into one summary per product.
+fn fold_summaries(rows: &[AnyRow]) -> Result<Vec<ProductSummary>, sqlx::Error> {
     let mut summaries: Vec<ProductSummary> = Vec::new();
-    for row in &rows {
+    for row in rows {
         let slug: String = row.try_get("slug")?;
         let price = Money::from_cents(row.try_get("price_cents")?);
         let in_stock = row.try_get::<i64, _>("stock")? > 0;
@@ -75,6 +83,50 @@ pub async fn product_summaries(
         }
     }
     Ok(summaries)
+}
+
+/// Products on show with a variant matching every one of `terms` (lower-cased) in the
+/// product's name, tagline or category, the phone's brand or name, or the variant's type or
+/// colour; in catalog order, priced from the matching variants.
+pub async fn search_products(
+    pool: &AnyPool,
+    terms: &[String],
+) -> Result<Vec<ProductSummary>, sqlx::Error> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fields = [
+        "p.name",
+        "p.tagline",
+        "p.category",
+        "COALESCE(m.brand, '')",
+        "COALESCE(m.name, '')",
+        "COALESCE(s.style, '')",
+        "COALESCE(s.colour, '')",
+    ];
+    let conditions: Vec<String> = (1..=terms.len())
+        .map(|n| {
+            let any: Vec<String> = fields
+                .iter()
+                .map(|f| format!("LOWER({f}) LIKE ${n} ESCAPE '\\'"))
+                .collect();
+            format!("({})", any.join(" OR "))
+        })
+        .collect();
+    let sql = format!(
+        "SELECT p.slug, p.name, p.category, p.tagline, s.price_cents, s.stock, s.image_path \
+         FROM products p \
+         JOIN skus s ON s.product_id = p.id AND s.active = 1 \
+         LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+         WHERE p.hidden = 0 AND {} \
+         ORDER BY p.sort_order, p.id, s.sort_order, s.id",
+        conditions.join(" AND ")
+    );
+    let mut query = sqlx::query(&sql);
+    for term in terms {
+        query = query.bind(contains_pattern(term));
+    }
+    fold_summaries(&query.fetch_all(pool).await?)
 }
 
 /// A product with all its active variants grouped by phone model, or `None` if there is no
@@ -160,6 +212,46 @@ pub(crate) fn variant_options(row: &sqlx::any::AnyRow) -> Result<String, sqlx::E
     .flatten()
     .collect();
     Ok(options.join(" · "))
+}
+
+/// A variant an ordered item may be swapped for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternative {
+    pub sku: String,
+    pub options: String,
+    pub image: String,
+}
+
+/// The other on-sale variants of `sku`'s product at `price_cents` with at least `quantity` in
+/// stock, in catalog order: what an ordered item of `sku` may be changed to.
+pub async fn alternatives(
+    conn: &mut sqlx::AnyConnection,
+    sku: &str,
+    price_cents: i64,
+    quantity: i64,
+) -> Result<Vec<Alternative>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.code, s.style, s.colour, s.image_path, m.name AS model_name \
+         FROM skus s JOIN products p ON p.id = s.product_id \
+         LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+         WHERE p.hidden = 0 AND s.active = 1 AND s.code <> $1 AND s.price_cents = $2 \
+           AND s.stock >= $3 AND s.product_id = (SELECT product_id FROM skus WHERE code = $1) \
+         ORDER BY m.sort_order, s.sort_order, s.id",
+    )
+    .bind(sku)
+    .bind(price_cents)
+    .bind(quantity)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Alternative {
+            sku: row.try_get("code")?,
+            options: variant_options(row)?,
+            image: row.try_get("image_path")?,
+        })
+    })
+    .collect()
 }
 
 /// The category column of a row, refusing a value the catalog does not know.

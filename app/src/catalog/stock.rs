@@ -10,14 +10,17 @@ pub enum StockReason {
     PaymentFailed,
     Cancelled,
     Adjustment,
+    /// The shopper swapped an item for another variant within the change window.
+    OrderChanged,
 }
 
 impl StockReason {
-    pub const ALL: [StockReason; 4] = [
+    pub const ALL: [StockReason; 5] = [
         StockReason::Sale,
         StockReason::PaymentFailed,
         StockReason::Cancelled,
         StockReason::Adjustment,
+        StockReason::OrderChanged,
     ];
 
     pub fn from_slug(slug: &str) -> Option<StockReason> {
@@ -30,6 +33,7 @@ impl StockReason {
             StockReason::PaymentFailed => "Payment failed, put back",
             StockReason::Cancelled => "Order cancelled, put back",
             StockReason::Adjustment => "Adjusted by staff",
+            StockReason::OrderChanged => "Order changed by the shopper",
         }
     }
 
@@ -39,6 +43,7 @@ impl StockReason {
             StockReason::PaymentFailed => "payment_failed",
             StockReason::Cancelled => "cancelled",
             StockReason::Adjustment => "adjustment",
+            StockReason::OrderChanged => "order_changed",
         }
     }
 }
@@ -75,9 +80,23 @@ async fn record(
     Ok(())
 }
 
-/// Takes `quantity` units of an active SKU for order `order_number`, on the caller's
-/// transaction. False, with nothing changed, when fewer are left: the conditional update is
+/// Lowers an on-sale SKU's stock by `units` if that many are left. The conditional update is
 /// the check, so two buyers can never take the same last unit.
+async fn take_units(conn: &mut AnyConnection, sku: &str, units: i64) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query(
+        "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $1 \
+         AND product_id IN (SELECT id FROM products WHERE hidden = 0)",
+    )
+    .bind(units)
+    .bind(sku)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
+}
+
+/// Takes `quantity` units of an active SKU for order `order_number`, on the caller's
+/// transaction. False, with nothing changed, when fewer are left.
 pub async fn take(
     conn: &mut AnyConnection,
     sku: &str,
@@ -86,16 +105,7 @@ pub async fn take(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let quantity = i64::from(quantity);
-    let taken = sqlx::query(
-        "UPDATE skus SET stock = stock - $1 WHERE code = $2 AND active = 1 AND stock >= $1 \
-         AND product_id IN (SELECT id FROM products WHERE hidden = 0)",
-    )
-    .bind(quantity)
-    .bind(sku)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if taken != 1 {
+    if !take_units(conn, sku, quantity).await? {
         return Ok(false);
     }
     let movement = Movement {
@@ -143,6 +153,40 @@ pub async fn give_back_order(
         record(conn, &movement, now).await?;
     }
     Ok(())
+}
+
+/// Swaps `quantity` units of order `order_number` from SKU `from` to SKU `to` (a shopper's
+/// change), on the caller's transaction: `to` is taken as a sale would be, `from` put back.
+/// False, with nothing changed, when `to` has fewer left (or is not on sale).
+pub async fn swap(
+    conn: &mut AnyConnection,
+    from: &str,
+    to: &str,
+    quantity: u32,
+    order_number: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let units = i64::from(quantity);
+    if !take_units(conn, to, units).await? {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE skus SET stock = stock + $1 WHERE code = $2")
+        .bind(units)
+        .bind(from)
+        .execute(&mut *conn)
+        .await?;
+    for (sku, change) in [(to, -units), (from, units)] {
+        let movement = Movement {
+            sku,
+            change,
+            reason: StockReason::OrderChanged,
+            order_number: Some(order_number),
+            note: "",
+            actor_id: None,
+        };
+        record(conn, &movement, now).await?;
+    }
+    Ok(true)
 }
 
 /// A staff adjustment of `sku`'s stock by `change` (a delivery counted in, breakage, a

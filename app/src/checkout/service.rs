@@ -21,7 +21,6 @@ use crate::cart::{coupon_repo, pricing_service};
 use crate::catalog::stock;
 use crate::client::ClientAddress;
 use crate::error::AppError;
-use crate::mail::Email;
 use crate::orders::email::confirmation;
 use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
@@ -523,10 +522,7 @@ async fn settle(
     let pool = &state.db.pool;
     match outcome {
         ChargeOutcome::Succeeded { reference } => {
-            if repo::mark_paid(pool, order.id, &reference, now.unix_timestamp()).await? {
-                // Sent after answering: the shopper need not wait for the mail server.
-                let (state, number) = (state.clone(), order.number.clone());
-                tokio::spawn(async move { send_confirmation(&state, &number).await });
+            if place(state, order, &reference, now.unix_timestamp()).await? {
                 return Ok(CheckoutOutcome::Placed {
                     number: order.number.clone(),
                 });
@@ -575,28 +571,29 @@ async fn settle(
     }
 }
 
-/// Sends the confirmation e-mail. A mail failure is logged, never undoes the order: the order
-/// is safe and visible, and support can resend.
-pub async fn send_confirmation(state: &ServerState, number: &str) {
-    let detail = match repo::detail(&state.db.pool, number).await {
-        Ok(Some((detail, _))) => detail,
-        Ok(None) => return,
-        Err(err) => {
-            tracing::error!(error = %err, number, "cannot read the order to confirm it");
-            return;
-        }
-    };
-    let (subject, text, html) = confirmation(&detail, &state.store);
-    let email = Email {
-        to: detail.email.clone(),
-        subject,
-        text,
-        html,
-    };
-    match state.mailer.send(&email).await {
-        Ok(()) => tracing::info!(number, "confirmation e-mail sent"),
-        Err(err) => tracing::error!(error = %err, number, "cannot send the confirmation e-mail"),
+/// Marks a paid order placed and queues its confirmation e-mail, in one transaction: the
+/// mail queue sends it after the answer, so the shopper never waits for the mail server, and
+/// an outage of the mail server only delays it. False if a racing settlement got there first.
+async fn place(
+    state: &ServerState,
+    order: &OrderState,
+    reference: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = state.db.pool.begin().await?;
+    if !repo::mark_paid(&mut tx, order.id, reference, now).await? {
+        return Ok(false);
     }
+    crate::orders::notify::queue_for_shopper(
+        &mut tx,
+        &state.store,
+        &order.number,
+        now,
+        confirmation,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Settles checkouts left awaiting payment for longer than `PAYMENT_TIMEOUT_SECS` (the server

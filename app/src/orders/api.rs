@@ -1,6 +1,7 @@
 //! Order server functions: one order, the history, and a guest's lookup. Each checks who is
 //! asking; another shopper's order is "not found".
 
+use super::changes::ChangeOffer;
 use super::model::{OrderDetail, OrderHistoryPage};
 use crate::error::AppError;
 use crate::forms::FormResult;
@@ -9,12 +10,14 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{access, cancellation, model::parse_order_number, repo, tracking::tracking_hint},
+    super::{
+        access, cancellation, changes, model::parse_order_number, repo, tracking::tracking_hint,
+    },
     crate::accounts::model::Email,
     crate::client::client_address,
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{caller, require_customer},
-    crate::shop::server_state,
+    crate::shop::{server_state, ServerState},
     crate::throttle::{self, minutes_to_wait},
 };
 
@@ -22,7 +25,8 @@ use {
 pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     let number = parse_order_number(&number).ok_or(AppError::NotFound)?;
     let state = server_state()?;
-    let Some((detail, owner)) = repo::detail(&state.db.pool, &number).await? else {
+    let Some((detail, owner)) = repo::detail(&mut *state.db.pool.acquire().await?, &number).await?
+    else {
         return Err(AppError::NotFound);
     };
     let me = caller().await?.map(|c| c.id);
@@ -38,12 +42,11 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     }
 }
 
-/// The shopper cancels their order while the policy allows it (see `cancellation`): whoever
-/// may see the order may cancel it.
-#[server(output = Postcard)]
-pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
-    let number = parse_order_number(&number).ok_or(AppError::NotFound)?;
-    let state = server_state()?;
+/// The number of placed order `number` if the asker may see it (and so act on it); anyone
+/// else is told it does not exist.
+#[cfg(feature = "ssr")]
+async fn shoppers_order(state: &ServerState, number: &str) -> Result<String, AppError> {
+    let number = parse_order_number(number).ok_or(AppError::NotFound)?;
     let mut conn = state.db.pool.acquire().await?;
     let order = repo::find_by_number(&mut conn, &number)
         .await?
@@ -51,9 +54,51 @@ pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
         .ok_or(AppError::NotFound)?;
     drop(conn);
     let me = caller().await?.map(|c| c.id);
-    if !access::may_view(&state, &number, order.customer_id, me).await? {
-        return Err(AppError::NotFound);
+    if access::may_view(state, &number, order.customer_id, me).await? {
+        Ok(number)
+    } else {
+        Err(AppError::NotFound)
     }
+}
+
+/// Whether the shopper may still change order `number`, and to what.
+#[server(output = Postcard)]
+pub async fn order_change_offer(number: String) -> Result<ChangeOffer, AppError> {
+    let state = server_state()?;
+    let number = shoppers_order(&state, &number).await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    match changes::offer(&state, &number, now).await {
+        Ok(offer) => Ok(offer),
+        Err(changes::ChangeError::Refused(why)) => Ok(ChangeOffer::Closed(why)),
+        Err(changes::ChangeError::Database(err)) => Err(err.into()),
+    }
+}
+
+/// The shopper swaps item `sku` of their order for variant `to` (see `changes`).
+#[server(output = Postcard)]
+pub async fn change_order_item(
+    number: String,
+    sku: String,
+    to: String,
+) -> Result<FormResult, AppError> {
+    let state = server_state()?;
+    let number = shoppers_order(&state, &number).await?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    match changes::change_item(&state, &number, &sku, &to, now).await {
+        Ok(()) => Ok(FormResult::Done),
+        Err(changes::ChangeError::Refused(why)) => {
+            needs_correcting(FieldErrors::single("to", &why), &[])
+        }
+        Err(changes::ChangeError::Database(err)) => Err(err.into()),
+    }
+}
+
+/// The shopper cancels their order while the policy allows it (see `cancellation`): whoever
+/// may see the order may cancel it.
+#[server(output = Postcard)]
+pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
+    let state = server_state()?;
+    let number = shoppers_order(&state, &number).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     match cancellation::cancel_by_shopper(&state, &number, now).await {
         Ok(cancellation::Cancelled::RefundFailed) => needs_correcting(

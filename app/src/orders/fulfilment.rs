@@ -1,7 +1,8 @@
 //! What staff do to an order (server only): mark it as being prepared, ship it (with its
 //! carrier and tracking number, e-mailing the shopper the tracking link), mark it delivered,
 //! or cancel it (its stock and promo-code use given back). Each is one transaction through the
-//! status machine, recorded in the audit log; a state that forbids it is refused with why.
+//! status machine, recorded in the audit log (the shipping e-mail queued with it); a state
+//! that forbids it is refused with why.
 
 use super::repo;
 use super::status::OrderAction;
@@ -102,12 +103,16 @@ pub async fn act(
             _ => to.slug().to_owned(),
         });
     audit::record(&mut tx, staff, change, now).await?;
-    tx.commit().await?;
     if let (OrderAction::Ship, Some(tracking)) = (action, &tracking) {
-        super::notify::tell_shopper(state, &order.number, "shipping", |detail, store| {
-            super::email::shipped(detail, tracking, store)
-        })
-        .await;
+        super::notify::queue_for_shopper(
+            &mut tx,
+            &state.store,
+            &order.number,
+            now,
+            |detail, store| super::email::shipped(detail, tracking, store),
+        )
+        .await?;
     }
+    tx.commit().await?;
     Ok(())
 }

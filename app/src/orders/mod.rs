@@ -1,11 +1,13 @@
 //! Orders: their life cycle, storage, history, access rules and confirmation e-mail.
 
 pub mod api;
+pub mod changes;
 pub mod model;
 pub mod pages;
 pub mod refunds;
 pub mod status;
 pub mod tracking;
+pub mod windows;
 
 #[cfg(feature = "ssr")]
 pub mod access;

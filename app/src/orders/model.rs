@@ -98,10 +98,19 @@ pub struct OrderDetail {
 impl OrderDetail {
     /// When the order was shipped, from its timeline.
     pub fn shipped_at(&self) -> Option<i64> {
+        self.reached(OrderStatus::Shipped)
+    }
+
+    /// When the order was delivered, from its timeline.
+    pub fn delivered_at(&self) -> Option<i64> {
+        self.reached(OrderStatus::Delivered)
+    }
+
+    fn reached(&self, status: OrderStatus) -> Option<i64> {
         self.events
             .iter()
             .rev()
-            .find(|e| e.status == OrderStatus::Shipped)
+            .find(|e| e.status == status)
             .map(|e| e.at)
     }
 }

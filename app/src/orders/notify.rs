@@ -1,36 +1,31 @@
-//! E-mail to an order's shopper about something that happened to it (server only). The
-//! change already stands: a mail that could not be sent is logged for staff to follow up,
-//! never undone.
+//! E-mail to an order's shopper about something that happened to it (server only), queued on
+//! the transaction of the change it reports: the message exists exactly when the change does,
+//! and the mail queue sends it.
 
 use super::model::OrderDetail;
 use super::repo;
-use crate::mail::Email;
-use crate::shop::{ServerState, StoreInfo};
+use crate::mail::{queue, Email};
+use crate::shop::StoreInfo;
+use sqlx::AnyConnection;
 
-/// Reads order `number` and sends its shopper the message `compose` writes (subject, text,
-/// HTML); `what` names the message in the log.
-pub async fn tell_shopper(
-    state: &ServerState,
+/// Reads order `number` on `tx` and queues for its shopper the message `compose` writes
+/// (subject, text, HTML). Nothing is queued for an order shoppers do not see.
+pub async fn queue_for_shopper(
+    tx: &mut AnyConnection,
+    store: &StoreInfo,
     number: &str,
-    what: &'static str,
+    now: i64,
     compose: impl FnOnce(&OrderDetail, &StoreInfo) -> (String, String, String),
-) {
-    let detail = match repo::detail(&state.db.pool, number).await {
-        Ok(Some((detail, _))) => detail,
-        Ok(None) => return,
-        Err(err) => {
-            tracing::error!(error = %err, number, what, "cannot read the order for its e-mail");
-            return;
-        }
+) -> Result<(), sqlx::Error> {
+    let Some((detail, _)) = repo::detail(tx, number).await? else {
+        return Ok(());
     };
-    let (subject, text, html) = compose(&detail, &state.store);
+    let (subject, text, html) = compose(&detail, store);
     let mail = Email {
         to: detail.email.clone(),
         subject,
         text,
         html,
     };
-    if let Err(err) = state.mailer.send(&mail).await {
-        tracing::error!(error = %err, number, what, "cannot send the e-mail");
-    }
+    queue::enqueue(tx, &mail, now).await
 }

@@ -1,11 +1,18 @@
 //! Order pages: one order (also the confirmation page), the signed-in shopper's history, and a
 //! guest's lookup by order number and e-mail.
 
-use super::api::{get_order, order_history, CancelOrder, FindOrder};
-use super::model::{format_day, OrderDetail, OrderHistoryPage};
+use super::api::{
+    get_order, order_change_offer, order_history, CancelOrder, ChangeOrderItem, FindOrder,
+};
+use super::changes::{ChangeChoice, ChangeOffer};
+use super::model::{format_day, format_time, OrderDetail, OrderHistoryPage};
+use super::status::OrderStatus;
 use super::tracking::TrackingHint;
-use crate::forms::{Field, FormFailure, FormState};
+use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
+use crate::forms::{Field, FormFailure, FormState, TextArea};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::support::api::ReportDeliveryProblem;
+use crate::support::{DeliveryProblem, MESSAGE_MAX};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,15 +25,25 @@ pub fn OrderPage() -> impl IntoView {
     let number = move || params.read().get("number").unwrap_or_default();
     let just_placed = move || query.read().get("placed").as_deref() == Some("1");
     let cancel = ServerAction::<CancelOrder>::new();
+    let change = ServerAction::<ChangeOrderItem>::new();
     let order = wire::resource(
-        move || (number(), cancel.version().get()),
-        |(number, _)| get_order(number),
+        move || (number(), cancel.version().get(), change.version().get()),
+        |(number, _, _)| get_order(number),
+    );
+    let offer = wire::resource(
+        move || (number(), cancel.version().get(), change.version().get()),
+        |(number, _, _)| order_change_offer(number),
     );
     view! {
         <PageTitle text="Your order"/>
         <section class="page narrow" aria-labelledby="order-title">
             <Suspense fallback=Loading>
                 {when_loaded(order, move |order| view! { <OrderView order just_placed=just_placed() cancel/> })}
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        offer.await.ok().map(|offer| view! { <ChangePanel number=number() offer change/> })
+                    })}
+                </Suspense>
             </Suspense>
         </section>
     }
@@ -58,8 +75,112 @@ fn OrderView(
             <span class=format!("status status--{}", order.status.slug()) data-testid="order-status">{order.status.label()}</span>
         </p>
         {cancel_panel}
+        <ProblemPanel order=order.clone()/>
         <OrderPanels order/>
     }
+}
+
+/// The address of a new ticket about order `number`.
+fn ticket_about(number: &str, topic: &str) -> String {
+    format!("/support/new?topic={topic}&order={number}")
+}
+
+/// Swapping an item for another variant while the policy allows it, or why it no longer can.
+#[component]
+fn ChangePanel(
+    number: String,
+    offer: ChangeOffer,
+    change: ServerAction<ChangeOrderItem>,
+) -> impl IntoView {
+    let form = FormState::new(move || change.value().get());
+    let (until, choices) = match offer {
+        ChangeOffer::Closed(why) => {
+            return view! {
+                <p class="note" data-testid="cannot-change">
+                    {why}" "<a href=ticket_about(&number, "order")>"Send us a message"</a>" if you need something changed."
+                </p>
+            }
+            .into_any()
+        }
+        ChangeOffer::Open { until, choices } => (until, choices),
+    };
+    let changeable: Vec<ChangeChoice> = choices
+        .into_iter()
+        .filter(|c| !c.alternatives.is_empty())
+        .collect();
+    view! {
+        <details class="panel" data-testid="change-panel">
+            <summary>"Change an item"</summary>
+            <p>{format!("Until {} UTC you can change an item's phone model, type or colour to another in stock at the same price. The shipping method cannot be changed.", format_time(until))}</p>
+            {if changeable.is_empty() {
+                view! { <p>"No other variant is in stock at the same price right now."</p> }.into_any()
+            } else {
+                changeable.into_iter().enumerate().map(|(i, choice)| {
+                    let select_id = format!("change-to-{i}");
+                    let number = number.clone();
+                    view! {
+                        <ActionForm action=change attr:class="form change-item">
+                            <input type="hidden" name="number" value=number/>
+                            <input type="hidden" name="sku" value=choice.sku.clone()/>
+                            <p><strong>{choice.product_name}</strong>" · "{choice.options}" × "{choice.quantity}</p>
+                            <div class="field">
+                                <label for=select_id.clone()>"Change to"</label>
+                                <select id=select_id name="to">
+                                    {choice.alternatives.into_iter().map(|(sku, label)| view! { <option value=sku>{label}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button button--ghost" disabled=move || change.pending().get()>"Change this item"</button>
+                        </ActionForm>
+                    }
+                }).collect_view().into_any()
+            }}
+            <p class="field-error" role="alert" data-testid="change-error">{move || form.errors.read().get("to")}</p>
+            <FormFailure form/>
+        </details>
+    }
+    .into_any()
+}
+
+/// Reporting a lost or late package (shipped), or a problem after delivery (within the
+/// report window; the server refuses later reports and says why).
+#[component]
+fn ProblemPanel(order: OrderDetail) -> impl IntoView {
+    let report = ServerAction::<ReportDeliveryProblem>::new();
+    let form = FormState::new(move || report.value().get());
+    let (kinds, note) = match (order.status, order.delivered_at()) {
+        (OrderStatus::Shipped, _) => (
+            vec![DeliveryProblem::LostOrDelayed],
+            "Tell us if your package seems lost or is late; we look into it with the carrier.".to_owned(),
+        ),
+        (OrderStatus::Delivered, Some(delivered)) => (
+            DeliveryProblem::ALL.into_iter().filter(|k| k.after_delivery()).collect(),
+            format!(
+                "Report a damaged item, wrong or missing items, or a package you did not receive within {PROBLEM_REPORT_BUSINESS_DAYS} business days of delivery (until {} UTC).",
+                format_time(problem_report_deadline(delivered))
+            ),
+        ),
+        _ => return ().into_any(),
+    };
+    view! {
+        <details class="panel" data-testid="problem-panel">
+            <summary>"Report a problem with this delivery"</summary>
+            <p>{note}</p>
+            <ActionForm action=report attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="number" value=order.number.clone()/>
+                <div class="field">
+                    <label for="problem-kind">"What happened"</label>
+                    <select id="problem-kind" name="problem">
+                        {kinds.into_iter().map(|k| view! { <option value=k.slug()>{k.label()}</option> }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert" data-testid="problem-error">{move || form.errors.read().get("problem")}</p>
+                </div>
+                <TextArea id="problem-description" name="description" label="Describe the problem" rows=4 max=MESSAGE_MAX form/>
+                <FormFailure form/>
+                <button type="submit" class="button" disabled=move || report.pending().get()>"Send report"</button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
 }
 
 /// Cancelling while the policy allows it (a second step confirms, without scripts too), or why
@@ -93,7 +214,7 @@ fn CancelPanel(order: OrderDetail, cancel: ServerAction<CancelOrder>) -> impl In
         view! {
             <p class="note" data-testid="cannot-cancel">
                 "This order is already being prepared for shipping, so it can no longer be cancelled. "
-                "If something is wrong with it, "<a href="/help">"contact us"</a>"."
+                "If something is wrong with it, "<a href=ticket_about(&order.number, "order")>"send us a message"</a>"."
             </p>
         }
         .into_any()
@@ -254,7 +375,7 @@ pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
                 TrackingHint::AskUs => view! {
                     <p class="notice notice--info" data-testid="tracking-hint">
                         "No news of your parcel 48 hours after shipping? "
-                        <a href="/help">"Contact us"</a>" with your order number "<strong>{order.number.clone()}</strong>" and we'll look into it."
+                        <a href=ticket_about(&order.number, "lost-package")>"Send us a message"</a>" about order "<strong>{order.number.clone()}</strong>" and we'll look into it."
                     </p>
                 }.into_any(),
             })}

@@ -295,14 +295,16 @@ async fn settle(
             .rows_affected();
             if recorded == 1 {
                 close_if_fully_refunded(&mut tx, pending, &reference, now).await?;
+                super::notify::queue_for_shopper(
+                    &mut tx,
+                    &state.store,
+                    &pending.number,
+                    now,
+                    |detail, store| super::email::refunded(detail, pending.amount, store),
+                )
+                .await?;
             }
             tx.commit().await?;
-            if recorded == 1 {
-                super::notify::tell_shopper(state, &pending.number, "refund", |detail, store| {
-                    super::email::refunded(detail, pending.amount, store)
-                })
-                .await;
-            }
             Ok(pending.amount)
         }
         RefundOutcome::Refused(why) => {

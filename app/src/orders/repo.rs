@@ -354,17 +354,16 @@ impl From<StatusChangeError> for sqlx::Error {
     }
 }
 
-/// Marks an order awaiting payment as paid, in one transaction with its timeline entry.
-/// False if it was not awaiting payment (already settled by a racing request).
+/// Marks an order awaiting payment as paid, with its timeline entry, on the caller's
+/// transaction. False if it was not awaiting payment (already settled by a racing request).
 pub async fn mark_paid(
-    pool: &AnyPool,
+    tx: &mut AnyConnection,
     order_id: i64,
     reference: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
     let paid = change_status(
-        &mut tx,
+        tx,
         order_id,
         OrderStatus::AwaitingPayment,
         OrderStatus::Paid,
@@ -380,7 +379,6 @@ pub async fn mark_paid(
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(paid)
 }
 
@@ -434,10 +432,10 @@ pub async fn state(pool: &AnyPool, order_id: i64) -> Result<Option<OrderState>, 
 /// The whole order, and whose it is. Orders awaiting or refused payment are not shown to
 /// shoppers.
 pub async fn detail(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     number: &str,
 ) -> Result<Option<(OrderDetail, Option<i64>)>, sqlx::Error> {
-    load_detail(pool, number, &placed()).await
+    load_detail(conn, number, &placed()).await
 }
 
 /// Any order, as staff see it: its details, whose it is, and the staff's notes.
@@ -445,7 +443,9 @@ pub async fn staff_detail(
     pool: &AnyPool,
     number: &str,
 ) -> Result<Option<(OrderDetail, Option<i64>, Vec<OrderNote>)>, sqlx::Error> {
-    let Some((detail, customer)) = load_detail(pool, number, "1 = 1").await? else {
+    let Some((detail, customer)) =
+        load_detail(&mut *pool.acquire().await?, number, "1 = 1").await?
+    else {
         return Ok(None);
     };
     let notes = sqlx::query(
@@ -583,7 +583,7 @@ pub async fn staff_list(
 }
 
 async fn load_detail(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     number: &str,
     condition: &str,
 ) -> Result<Option<(OrderDetail, Option<i64>)>, sqlx::Error> {
@@ -591,7 +591,7 @@ async fn load_detail(
         "SELECT * FROM orders WHERE number = $1 AND {condition}"
     ))
     .bind(number)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
@@ -602,7 +602,7 @@ async fn load_detail(
          FROM order_lines WHERE order_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|l| {
@@ -620,7 +620,7 @@ async fn load_detail(
         "SELECT status, note, at FROM order_events WHERE order_id = $1 ORDER BY at, id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|e| {
@@ -637,7 +637,7 @@ async fn load_detail(
     )
     .bind(id)
     .bind(RefundState::Failed.slug())
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(|r| {

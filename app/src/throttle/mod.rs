@@ -87,3 +87,21 @@ pub const DECLINES_PER_EMAIL: Limit = Limit {
     burst: 3,
     every: Duration::from_secs(20 * 60),
 };
+/// New tickets (and delivery-problem reports) per client address: each costs an e-mail.
+pub const TICKETS_PER_CLIENT: Limit = Limit {
+    name: "tickets-client",
+    burst: 5,
+    every: Duration::from_secs(10 * 60),
+};
+/// New tickets per e-mail address, so nobody can flood a stranger's inbox or the queue.
+pub const TICKETS_PER_EMAIL: Limit = Limit {
+    name: "tickets-email",
+    burst: 5,
+    every: Duration::from_secs(30 * 60),
+};
+/// Replies to tickets per client address.
+pub const TICKET_REPLIES_PER_CLIENT: Limit = Limit {
+    name: "ticket-replies-client",
+    burst: 10,
+    every: MINUTE,
+};

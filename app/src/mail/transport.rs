@@ -1,4 +1,4 @@
-//! Outgoing e-mail (server only), through lettre: SMTP when `SMTP_URL` is set, otherwise each
+//! How e-mail leaves the shop, through lettre: SMTP when `SMTP_URL` is set, otherwise each
 //! message is written as an .eml file to an outbox folder, so a fresh machine needs no mail
 //! server and a developer can open what a shopper would receive.
 
@@ -7,14 +7,7 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use std::path::PathBuf;
 use thiserror::Error;
 
-/// A message ready to send: both an HTML and a plain-text body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Email {
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-}
+use super::Email;
 
 #[derive(Debug, Error)]
 pub enum MailError {
@@ -98,22 +91,6 @@ fn parse(address: &str) -> Result<Mailbox, MailError> {
     address
         .parse()
         .map_err(|_| MailError::Address(address.to_owned()))
-}
-
-/// Escapes text for HTML: names and addresses are typed by shoppers.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,176 @@
+//! Ticket pages for shoppers: writing to us, one ticket's conversation (with a reply form),
+//! and the list of a signed-in shopper's tickets.
+
+use super::api::{get_ticket, my_tickets, ReplyToTicket, SubmitTicket};
+use super::{TicketStatus, TicketSummary, TicketTopic, TicketView, MESSAGE_MAX};
+use crate::accounts::pages::AuthState;
+use crate::forms::{Field, FormFailure, FormState, TextArea};
+use crate::layout::{when_loaded, ContactDetails, Loading, PageTitle};
+use crate::orders::model::{format_day, format_time};
+use crate::wire;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn NewTicketPage() -> impl IntoView {
+    let submit = ServerAction::<SubmitTicket>::new();
+    let form = FormState::new(move || submit.value().get());
+    let query = use_query_map();
+    let wanted_topic = query.read_untracked().get("topic").unwrap_or_default();
+    let order = query.read_untracked().get("order");
+    let auth = AuthState::expect();
+    view! {
+        <PageTitle text="Contact us" description="Send our customer care team a message; we answer by e-mail, usually within one business day."/>
+        <section class="page narrow" aria-labelledby="ticket-new-title">
+            <h1 id="ticket-new-title">"Send us a message"</h1>
+            <p>"We answer by e-mail, usually within one business day. You can follow the conversation in your account, or through the private link we e-mail you."</p>
+            <ActionForm action=submit attr:class="panel form" attr:novalidate=true>
+                <Transition fallback=|| ()>
+                    {move || {
+                        let me = auth.signed_in();
+                        view! {
+                            <Field id="ticket-name" name="name" label="Your name" autocomplete="name" value=me.as_ref().map(|c| c.name.clone()) form/>
+                            <Field id="ticket-email" name="email" label="E-mail" kind="email" autocomplete="email" value=me.map(|c| c.email) form/>
+                        }
+                    }}
+                </Transition>
+                <div class="field">
+                    <label for="ticket-topic">"About"</label>
+                    <select id="ticket-topic" name="topic" required>
+                        <option value="" selected=wanted_topic.is_empty()>"Choose a topic"</option>
+                        {TicketTopic::ALL.into_iter().map(|topic| view! {
+                            <option value=topic.slug() selected=wanted_topic == topic.slug()>{topic.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{move || form.errors.read().get("topic")}</p>
+                </div>
+                <Field id="ticket-order" name="order" label="Order number (optional)" autocomplete="off" value=order required=false form/>
+                <TextArea id="ticket-message" name="message" label="Your message" rows=6 max=MESSAGE_MAX form/>
+                <FormFailure form/>
+                <button type="submit" class="button" disabled=move || submit.pending().get()>"Send"</button>
+            </ActionForm>
+            <section class="panel" aria-labelledby="ticket-contact">
+                <h2 id="ticket-contact">"Or reach us directly"</h2>
+                <ContactDetails/>
+            </section>
+        </section>
+    }
+}
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let reply = ServerAction::<ReplyToTicket>::new();
+    let wanted = move || {
+        (
+            params.read().get("number").unwrap_or_default(),
+            query.read().get("key"),
+        )
+    };
+    let ticket = wire::resource(
+        move || (wanted(), reply.version().get()),
+        |((number, key), _)| get_ticket(number, key),
+    );
+    view! {
+        <PageTitle text="Your ticket"/>
+        <section class="page narrow" aria-labelledby="ticket-title">
+            <Suspense fallback=Loading>
+                {when_loaded(ticket, move |ticket| view! { <Conversation ticket reply key=wanted().1/> })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A ticket's messages, oldest first, for the shopper or for staff.
+#[component]
+pub fn Messages(messages: Vec<super::TicketMessage>) -> impl IntoView {
+    view! {
+        <ol class="conversation" data-testid="conversation">
+            {messages.into_iter().map(|m| {
+                let class = if m.from_staff { "message message--staff" } else { "message" };
+                view! {
+                    <li class=class>
+                        <p class="message__meta"><strong>{m.author}</strong>" · "{format_time(m.at)}</p>
+                        <p class="message__body">{m.body}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn Conversation(
+    ticket: TicketView,
+    reply: ServerAction<ReplyToTicket>,
+    key: Option<String>,
+) -> impl IntoView {
+    let form = FormState::new(move || reply.value().get());
+    let number = ticket.number.clone();
+    let status = ticket.status;
+    view! {
+        <h1 id="ticket-title">{format!("Ticket {}", ticket.number)}</h1>
+        <dl class="facts">
+            <div><dt>"About"</dt><dd>{ticket.topic.label()}</dd></div>
+            <div><dt>"Status"</dt><dd class=format!("status status--{}", status.slug()) data-testid="ticket-status">{status.label()}</dd></div>
+            {ticket.order.map(|order| view! {
+                <div><dt>"Order"</dt><dd><a href=format!("/orders/{order}")>{order.clone()}</a></dd></div>
+            })}
+            <div><dt>"Opened"</dt><dd>{format_day(ticket.created_at)}</dd></div>
+        </dl>
+        <Messages messages=ticket.messages/>
+        <section class="panel" aria-labelledby="reply-title">
+            <h2 id="reply-title">{if status == TicketStatus::Resolved { "Write again" } else { "Reply" }}</h2>
+            {move || {
+                // Drawn afresh after each reply, so the box is empty again.
+                reply.version().get();
+                let (number, key) = (number.clone(), key.clone());
+                view! {
+                    <ActionForm action=reply attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="number" value=number/>
+                        {key.map(|key| view! { <input type="hidden" name="key" value=key/> })}
+                        <TextArea id="reply-message" name="message" label="Your message" rows=4 max=MESSAGE_MAX form/>
+                        <FormFailure form/>
+                        <button type="submit" class="button" disabled=move || reply.pending().get()>"Send reply"</button>
+                    </ActionForm>
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn MyTicketsPage() -> impl IntoView {
+    let tickets = wire::resource(|| (), |_| my_tickets());
+    view! {
+        <PageTitle text="Your messages"/>
+        <section class="page narrow" aria-labelledby="my-tickets-title">
+            <h1 id="my-tickets-title">"Your messages to us"</h1>
+            <p><a class="button" href="/support/new">"Send us a message"</a></p>
+            <Suspense fallback=Loading>
+                {when_loaded(tickets, |tickets| view! { <TicketList tickets/> })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TicketList(tickets: Vec<TicketSummary>) -> impl IntoView {
+    if tickets.is_empty() {
+        return view! { <p>"No messages yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="history" data-testid="my-tickets">
+            {tickets.into_iter().map(|t| view! {
+                <li class="history__order">
+                    <a href=format!("/support/tickets/{}", t.number)><strong>{t.number.clone()}</strong></a>
+                    <span>{t.topic.label()}</span>
+                    <span class=format!("status status--{}", t.status.slug())>{t.status.label()}</span>
+                    <span>{format_day(t.updated_at)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
