@@ -456,7 +456,53 @@ async fn variants_are_added_once_and_priced_for_the_shop(db: &Db) {
     assert_eq!((row.variants, row.stock, row.low_variants), (1, 0, 1));
 }
 
+async fn search_finds_products_by_name_phone_colour_and_type(db: &Db) {
+    seeded(db).await;
+    let search = |q: &'static str| {
+        let pool = db.pool.clone();
+        async move {
+            let terms = app::search::terms(q);
+            repo::search_products(&pool, &terms)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.slug)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(search("signature")
+        .await
+        .contains(&"signature-case".to_owned()));
+    // Type and colour of one variant: the price is that variant's.
+    let clear = repo::search_products(&db.pool, &app::search::terms("CLEAR crystal"))
+        .await
+        .unwrap();
+    let signature = clear.iter().find(|p| p.slug == "signature-case").unwrap();
+    assert_eq!(signature.from_price, Money::from_cents(1999));
+    assert!(signature.single_price);
+    // The phone model narrows to products made for it.
+    let pixel = search("pixel").await;
+    assert!(!pixel.is_empty());
+    assert!(search("pixel clear")
+        .await
+        .iter()
+        .all(|slug| pixel.contains(slug)));
+    // Every word must match; wildcards typed are plain text.
+    assert!(search("signature zeppelin").await.is_empty());
+    assert!(search("%").await.is_empty());
+    assert!(search("_").await.is_empty());
+    // A hidden product is not found.
+    sqlx::query("UPDATE products SET hidden = 1 WHERE slug = 'signature-case'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(!search("signature")
+        .await
+        .contains(&"signature-case".to_owned()));
+}
+
 on_both_backends!(
+    search_finds_products_by_name_phone_colour_and_type,
     a_hidden_product_is_neither_listed_shown_nor_sold,
     staff_adjust_stock_with_a_reason_and_never_below_zero,
     variants_are_added_once_and_priced_for_the_shop,

@@ -907,6 +907,16 @@ mod tests {
                 path_of::<app::accounts::api::RequestPasswordReset>(),
                 path_of::<app::accounts::api::OneTimeLink>(),
                 path_of::<app::accounts::api::UseOneTimeLink>(),
+                path_of::<app::orders::api::OrderChangeOffer>(),
+                path_of::<app::orders::api::ChangeOrderItem>(),
+                path_of::<app::help::HelpIndex>(),
+                path_of::<app::help::ReadHelpAnswer>(),
+                path_of::<app::search::Search>(),
+                path_of::<app::support::api::SubmitTicket>(),
+                path_of::<app::support::api::GetTicket>(),
+                path_of::<app::support::api::ReplyToTicket>(),
+                path_of::<app::support::api::MyTickets>(),
+                path_of::<app::support::api::ReportDeliveryProblem>(),
             ];
             let mut staff = Vec::new();
             for (path, _) in server_fn_paths() {
@@ -1327,6 +1337,98 @@ mod tests {
             )
             .await;
             assert_eq!(own, Ok(FormResult::Done));
+        });
+    }
+
+    #[test]
+    fn a_guest_ticket_is_read_with_its_private_key_only_and_replies_are_limited() {
+        use app::support::{TicketStatus, TicketView};
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let submit = path_of::<app::support::api::SubmitTicket>();
+            let body = "name=Gil&email=gil%40example.com&topic=shipping&order=\
+                        &message=Do+you+ship+to+Norway%3F+%3Cscript%3Ex%3C%2Fscript%3E";
+            let (status, headers, _) =
+                get_with(&shop, form_post(submit, body, SHOP, "192.0.2.80")).await;
+            assert_eq!(status, StatusCode::FOUND);
+            let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+            let (number, key) = location
+                .strip_prefix("/support/tickets/")
+                .and_then(|rest| rest.split_once("?key="))
+                .map(|(n, k)| (n.to_owned(), k.to_owned()))
+                .expect("sent to the ticket's private page");
+            // The e-mail with the private link went out.
+            let mail = shop.sent_mail().await;
+            assert!(mail
+                .iter()
+                .any(|m| m.contains("To: gil@example.com") && m.contains(&number)));
+
+            let read = path_of::<app::support::api::GetTicket>();
+            let with_key = format!("number={number}&key={key}");
+            let ticket =
+                answer::<TicketView>(&shop, script_post(read, &with_key, "192.0.2.81", None))
+                    .await
+                    .unwrap();
+            assert_eq!(ticket.status, TicketStatus::Open);
+            assert_eq!(ticket.messages.len(), 1);
+            // Kept as typed: the page shows it as text.
+            assert!(ticket.messages[0].body.contains("<script>"));
+            for probe in [
+                format!("number={number}"),
+                format!("number={number}&key=wrong"),
+                format!("number=T-23456789&key={key}"),
+            ] {
+                let refused =
+                    answer::<TicketView>(&shop, script_post(read, &probe, "192.0.2.82", None))
+                        .await;
+                assert_eq!(refused, Err(app::error::AppError::NotFound), "{probe}");
+            }
+            let other =
+                signed_in_as(&shop, "other@example.com", app::identity::Role::Shopper).await;
+            let refused = answer::<TicketView>(
+                &shop,
+                script_post(
+                    read,
+                    &format!("number={number}"),
+                    "192.0.2.83",
+                    Some(&other),
+                ),
+            )
+            .await;
+            assert_eq!(refused, Err(app::error::AppError::NotFound));
+
+            // The page renders the conversation for the key's holder, with the script as text.
+            let (status, _, page) =
+                get(&shop, &format!("/support/tickets/{number}?key={key}")).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(page.contains("Do you ship to Norway?"));
+            assert!(!page.contains("<script>x</script>"));
+
+            // Replies from one network are limited.
+            let reply = path_of::<app::support::api::ReplyToTicket>();
+            let body = format!("number={number}&key={key}&message=Any+news+on+this%3F");
+            let mut answers = Vec::new();
+            for _ in 0..12 {
+                answers.push(
+                    answer::<FormResult>(&shop, script_post(reply, &body, "192.0.2.84", None))
+                        .await
+                        .unwrap(),
+                );
+            }
+            assert!(answers[..10].iter().all(|a| *a == FormResult::Done));
+            let FormResult::Invalid(errors) = &answers[11] else {
+                panic!("the twelfth reply within a minute is refused: {answers:?}");
+            };
+            assert!(errors.get("message").unwrap().contains("Try again in"));
+            let ticket =
+                answer::<TicketView>(&shop, script_post(read, &with_key, "192.0.2.85", None))
+                    .await
+                    .unwrap();
+            assert_eq!(
+                ticket.messages.len(),
+                11,
+                "the refused replies are not stored"
+            );
         });
     }
 

@@ -459,6 +459,19 @@ mod tests {
     }
 
     #[test]
+    fn searching_the_help_center_finds_the_answer_with_the_words_in_its_question_first() {
+        let answers = all(&store());
+        let found =
+            crate::search::matching_answers(&answers, &crate::search::terms("shipping cost"));
+        assert_eq!(found[0].slug, "shipping-costs");
+        let found = crate::search::matching_answers(&answers, &crate::search::terms("cancel"));
+        assert!(found.iter().any(|a| a.slug == "cancel-an-order"));
+        assert!(
+            crate::search::matching_answers(&answers, &crate::search::terms("zeppelin")).is_empty()
+        );
+    }
+
+    #[test]
     fn windows_are_quoted_from_the_rules() {
         let answers = all(&store());
         let change = text(
