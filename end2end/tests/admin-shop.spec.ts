@@ -1,9 +1,9 @@
 // Running the shop from the dashboards: the catalog and its prices, promo codes, and refunds,
 // each seen from the storefront or by the shopper as well.
 import { readFileSync } from 'node:fs';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import {
-  createAdminLink,
+  adminPage,
   hydrated,
   mailTo,
   openCheckout,
@@ -12,23 +12,10 @@ import {
   signUp,
   test,
   uniqueEmail,
-  useOneTimeLink,
 } from './helpers';
 
 const CLEAR = 'SIG-IP17PM-CLR-CRYCLE';
 const GRIP = 'GRP-MIDBLA';
-
-let nextAddress = 20;
-
-/// A new admin, signed in in a browser of their own.
-async function adminPage(browser: Browser, tag: string): Promise<Page> {
-  nextAddress += 1;
-  const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': `198.19.1.${nextAddress}` } });
-  const page = await context.newPage();
-  await useOneTimeLink(page, createAdminLink(uniqueEmail(tag)), 'admin password 123', 'Ada Admin');
-  await expect(page).toHaveURL(/\/admin$/);
-  return page;
-}
 
 async function section(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name }).click();

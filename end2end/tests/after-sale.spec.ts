@@ -1,7 +1,19 @@
-// After the sale, as the shopper does it: cancelling an order while the policy allows, and
-// seeing the refund.
+// After the sale, as the shopper does it: cancelling or changing an order while the policy
+// allows, reporting a delivery problem, writing to support and reading the answer, and finding
+// answers in the help center. Each runs at desktop size and at 360 px (the mobile project).
 import { expect } from '@playwright/test';
-import { hydrated, mailTo, openCheckout, payByCard, savedCart, test, uniqueEmail } from './helpers';
+import {
+  adminPage,
+  expectSameDocument,
+  hydrated,
+  mailTo,
+  markDocument,
+  openCheckout,
+  payByCard,
+  savedCart,
+  test,
+  uniqueEmail,
+} from './helpers';
 
 test('a guest cancels a paid order and sees the refund on its way', async ({ page }) => {
   test.slow();
@@ -23,4 +35,164 @@ test('a guest cancels a paid order and sees the refund on its way', async ({ pag
   await expect(refunds).toContainText('5-14 working days');
   await expect(page.getByText('Cancelled at your request')).toBeVisible();
   await expect.poll(() => mailTo(shopper).filter((m) => m.includes('refund for order')).length).toBe(1);
+});
+
+test('a guest changes the colour of an item within 12 hours; the shipping method stays', async ({ page }) => {
+  test.slow();
+  await savedCart(page, [['SIG-PX10XL-SLM-MIDBLA', 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, uniqueEmail('changes'));
+
+  await page.goto(`/orders/${number}`);
+  await hydrated(page);
+  const panel = page.getByTestId('change-panel');
+  await panel.getByText('Change an item').click();
+  await expect(panel).toContainText('The shipping method cannot be changed.');
+  const item = (await panel.locator('.change-item p').first().textContent())!;
+  const model = item.split(' · ')[1];
+  await panel.getByLabel('Change to').selectOption({ label: `${model} · Slim · Ocean Blue` });
+  await panel.getByRole('button', { name: 'Change this item' }).click();
+  await expect(page.getByText(`Changed Signature Case from ${model} · Slim · Midnight Black to ${model} · Slim · Ocean Blue.`)).toBeVisible();
+  await expect(page.locator('.order-line')).toContainText('Ocean Blue');
+  await expect(page.locator('.order-line')).not.toContainText('Midnight Black');
+  await expect(page.getByTestId('order-status')).toHaveText('Placed and paid');
+});
+
+test('a shopper reports a damaged item after delivery, and support finds it in the queue', async ({ page, browser }) => {
+  test.slow();
+  await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, uniqueEmail('damaged'));
+
+  // Staff prepare, ship and deliver it.
+  const staff = await adminPage(browser, 'deliverer');
+  await staff.goto(`/admin/orders/${number}`);
+  await hydrated(staff);
+  await staff.getByRole('button', { name: 'Mark as being prepared' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Being prepared');
+  await staff.getByLabel('Carrier').selectOption('dhl');
+  await staff.getByLabel('Tracking number').fill('JD014600003828');
+  await staff.getByRole('button', { name: 'Ship' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Shipped');
+  await staff.getByRole('button', { name: 'Mark as delivered' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Delivered');
+
+  // The shopper reports it; a description that says nothing is refused first.
+  await page.goto(`/orders/${number}`);
+  await hydrated(page);
+  const panel = page.getByTestId('problem-panel');
+  await panel.getByText('Report a problem with this delivery').click();
+  await expect(panel).toContainText('within 3 business days of delivery');
+  await panel.getByLabel('What happened').selectOption('damaged');
+  await panel.getByLabel('Describe the problem').fill('Cracked');
+  await panel.getByRole('button', { name: 'Send report' }).click();
+  await expect(panel.getByText('Tell us a little more: at least 10 characters.')).toBeVisible();
+  await panel.getByLabel('Describe the problem').fill('The case arrived with a crack along the left edge.');
+  await panel.getByRole('button', { name: 'Send report' }).click();
+  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
+  await expect(page.getByTestId('ticket-status')).toHaveText('Open');
+  await expect(page.getByTestId('conversation')).toContainText('An item arrived damaged');
+  await expect(page.getByTestId('conversation')).toContainText('crack along the left edge');
+  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+
+  // Support sees it in the open queue, linked to the order.
+  await staff.goto('/admin/tickets');
+  await hydrated(staff);
+  await staff.getByLabel('Number, name, e-mail or order').fill(number);
+  await staff.getByRole('button', { name: 'Search' }).click();
+  await expect(staff.getByTestId('ticket-row')).toHaveCount(1);
+  await staff.getByRole('link', { name: ticket }).click();
+  await expect(staff.getByTestId('ticket-order')).toHaveText(number);
+  await expect(staff.getByText('A problem with a delivery: An item arrived damaged')).toBeVisible();
+  await staff.context().close();
+});
+
+test('a guest writes to us, support answers, and the guest reads it through the e-mailed link', async ({ page, browser }) => {
+  test.slow();
+  const guest = uniqueEmail('asks');
+  await page.goto('/help');
+  await hydrated(page);
+  await page.getByRole('main').getByRole('link', { name: 'Send us a ticket' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Send us a message');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Grace');
+  await page.getByLabel('E-mail').fill(guest);
+  await page.getByLabel('About').selectOption('product');
+  await page.getByLabel('Order number (optional)').fill('not a number');
+  await page.getByLabel('Your message').fill('Does the Slim case fit with a <b>screen protector</b>?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  // A wrong order number is refused; everything typed stays.
+  await expect(page.getByText('Enter the order number from your confirmation', { exact: false })).toBeVisible();
+  await expect(page.getByLabel('Your message')).toHaveValue('Does the Slim case fit with a <b>screen protector</b>?');
+  await page.getByLabel('Order number (optional)').fill('');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
+  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  await expect(page.getByTestId('conversation')).toContainText('with a <b>screen protector</b>?');
+  await expect.poll(() => mailTo(guest).some((m) => m.includes(`We received your message (${ticket})`))).toBe(true);
+
+  // Support answers from the queue.
+  const staff = await adminPage(browser, 'answers');
+  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Tickets' }).click();
+  await hydrated(staff);
+  await staff.getByRole('link', { name: ticket }).click();
+  await expect(staff.getByTestId('ticket-number')).toHaveText(ticket);
+  await hydrated(staff);
+  await staff.getByLabel('Your answer (e-mailed to the customer)').fill('Yes: every Slim case leaves room for our screen protectors.');
+  await staff.getByRole('button', { name: 'Send answer' }).click();
+  await expect(staff.getByTestId('staff-ticket-status')).toHaveText('Waiting on customer');
+  await expect(staff.getByTestId('conversation')).toContainText('leaves room for our screen protectors');
+  await staff.context().close();
+
+  // The answer arrives by e-mail; its link opens the conversation in a fresh browser.
+  let link: string | undefined;
+  await expect
+    .poll(() => {
+      link = mailTo(guest)
+        .filter((m) => m.includes(`New answer on your ticket ${ticket}`))
+        .map((m) => m.match(/https?:\/\/[^\s"<>]+\/support\/tickets\/T-[A-Z0-9]{8}\?key=[0-9a-f]+/)?.[0])
+        .find(Boolean);
+      return link;
+    })
+    .toBeTruthy();
+  const fresh = await browser.newContext();
+  const reader = await fresh.newPage();
+  const url = new URL(link!);
+  await reader.goto(url.pathname + url.search);
+  await hydrated(reader);
+  await expect(reader.getByTestId('conversation')).toContainText('leaves room for our screen protectors');
+  await expect(reader.getByTestId('ticket-status')).toHaveText('Waiting on customer');
+  await reader.getByLabel('Your message').fill('Thank you, ordering now!');
+  await reader.getByRole('button', { name: 'Send reply' }).click();
+  await expect(reader.getByTestId('ticket-status')).toHaveText('Open');
+  await expect(reader.getByTestId('conversation')).toContainText('Thank you, ordering now!');
+  await expect(reader.getByLabel('Your message')).toHaveValue('');
+  // Without the key, the ticket is not there.
+  await reader.goto(url.pathname);
+  await expect(reader.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  await fresh.close();
+});
+
+test('the shipping cost is found by searching the help center, and the answer has its own address', async ({ page }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByRole('search').first().getByLabel('Search products and help').fill('shipping cost');
+  await page.getByRole('search').first().getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/\/search\?q=shipping(\+|%20)cost$/);
+  await hydrated(page);
+  const answers = page.getByTestId('search-answers');
+  await expect(answers.getByRole('link').first()).toHaveText('How much does shipping cost?');
+  // Typing in the results page's box updates the results without a page load.
+  await markDocument(page);
+  await page.getByLabel('Products and help').fill('ocean blue');
+  await expect(page).toHaveURL(/\/search\?q=ocean%20blue$/);
+  await expect(page.getByTestId('search-products')).toContainText('Signature Case');
+  await expectSameDocument(page);
+  await page.getByLabel('Products and help').fill('shipping cost');
+  await answers.getByRole('link', { name: 'How much does shipping cost?' }).click();
+  await expect(page).toHaveURL(/\/help\/shipping-costs$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How much does shipping cost?');
+  await expect(page.getByRole('main')).toContainText('Standard shipping: $5.00 when your merchandise total (after any promo code) is under $30.00; free from $30.00.');
+  await expect(page.getByRole('main')).toContainText('Express by DHL: $15.00.');
+  await expect(page.getByRole('main').locator('.contact')).toContainText('customer-care@example.com');
 });

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -167,4 +167,14 @@ export async function useOneTimeLink(page: Page, link: string, password: string,
   if (name) await page.getByLabel('Your name').fill(name);
   await page.getByLabel(/^New password/).fill(password);
   await page.getByRole('button', { name: 'Save password' }).click();
+}
+
+/** A new admin, signed in in a browser of their own (with a client address of its own). */
+export async function adminPage(browser: Browser, tag: string): Promise<Page> {
+  const octet = () => Math.floor(Math.random() * 254) + 1;
+  const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': `198.19.${octet()}.${octet()}` } });
+  const page = await context.newPage();
+  await useOneTimeLink(page, createAdminLink(uniqueEmail(tag)), 'admin password 123', 'Ada Admin');
+  await expect(page).toHaveURL(/\/admin$/);
+  return page;
 }

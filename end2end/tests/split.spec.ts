@@ -82,7 +82,36 @@ const followLink = (name: string, heading: string) => async (page: Page) => {
 };
 
 const pages: SplitPage[] = [
-  { path: '/help', heading: 'Help center', interact: followLink('Find your order', 'Find your order') },
+  { path: '/help', heading: 'Help center', interact: followLink('Which countries do you ship to?', 'Which countries do you ship to?') },
+  { path: '/help/cancel-an-order', heading: 'How do I cancel my order?', interact: followLink('Find an order placed as a guest', 'Find your order') },
+  {
+    path: '/search?q=clear',
+    heading: 'Search',
+    interact: async (page) => {
+      await page.getByLabel('Products and help').fill('warranty');
+      await expect(page.getByTestId('search-answers')).toContainText('What does the warranty cover?');
+    },
+  },
+  {
+    path: '/support/new?topic=order',
+    heading: 'Send us a message',
+    interact: async (page) => {
+      await expect(page.getByLabel('About')).toHaveValue('order');
+      await page.getByLabel('Your message').fill('Too short');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect(page.getByText('Tell us a little more: at least 10 characters.')).toBeVisible();
+      await expect(page.getByLabel('Your message')).toHaveValue('Too short');
+    },
+  },
+  { path: '/support/tickets/T-23456789', heading: 'Page not found', interact: followLink('Find it with its number and e-mail', 'Find your order') },
+  {
+    path: '/account/tickets',
+    heading: 'Your messages to us',
+    interact: async (page) => {
+      await expect(page.getByText('Please sign in to continue.')).toBeVisible();
+      await followLink('Sign in', 'Sign in')(page);
+    },
+  },
   {
     path: '/account/sign-in',
     heading: 'Sign in',
@@ -168,6 +197,9 @@ const pages: SplitPage[] = [
     '/admin/products/signature-case',
     '/admin/coupons',
     '/admin/coupons/WELCOME10',
+    '/admin/tickets',
+    '/admin/tickets/T-23456789',
+    '/admin/mail',
   ].map((path) => ({
     path,
     heading: {
@@ -180,6 +212,9 @@ const pages: SplitPage[] = [
       '/admin/products/signature-case': 'Product',
       '/admin/coupons': 'Promo codes',
       '/admin/coupons/WELCOME10': 'Promo code',
+      '/admin/tickets': 'Tickets',
+      '/admin/tickets/T-23456789': 'Ticket',
+      '/admin/mail': 'E-mail',
     }[path]!,
     interact: async (page: Page) => {
       await expect(page.getByText('Please sign in to continue.')).toBeVisible();

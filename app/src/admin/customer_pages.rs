@@ -98,6 +98,7 @@ pub fn CustomerPage() -> impl IntoView {
 fn CustomerView(profile: CustomerProfile) -> impl IntoView {
     let who = profile.summary;
     let history = profile.orders;
+    let tickets = profile.tickets;
     let link = move |page: u32| format!("/admin/customers/{}?page={page}", who.id);
     let previous = (history.page > 1).then(|| link(history.page - 1));
     let next = (history.page < history.pages).then(|| link(history.page + 1));
@@ -125,6 +126,25 @@ fn CustomerView(profile: CustomerProfile) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <Pager label="Order pages" previous next/>
+                }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="customer-tickets-title">
+            <h2 id="customer-tickets-title">"Tickets"</h2>
+            {if tickets.is_empty() {
+                view! { <p>"No tickets."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history" data-testid="customer-tickets">
+                        {tickets.into_iter().map(|t| view! {
+                            <li class="history__order">
+                                <a href=format!("/admin/tickets/{}", t.number)><strong>{t.number.clone()}</strong></a>
+                                <span>{t.topic.label()}</span>
+                                <span class=format!("status status--{}", t.status.slug())>{t.status.label()}</span>
+                                <span>{format_day(t.updated_at)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 }.into_any()
             }}
         </section>

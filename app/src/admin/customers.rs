@@ -45,6 +45,7 @@ pub struct CustomerList {
 pub struct CustomerProfile {
     pub summary: CustomerRow,
     pub orders: OrderHistoryPage,
+    pub tickets: Vec<crate::support::TicketSummary>,
 }
 
 #[server(prefix = "/api/staff", output = Postcard)]
@@ -63,5 +64,6 @@ pub async fn customer_for_staff(id: i64, page: u32) -> Result<CustomerProfile, A
     Ok(CustomerProfile {
         summary,
         orders: orders::history(pool, id, page).await?,
+        tickets: crate::support::repo::for_customer(pool, id).await?,
     })
 }

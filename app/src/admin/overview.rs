@@ -60,6 +60,10 @@ pub struct Overview {
     pub top_products: Vec<TopProduct>,
     pub coupons: Vec<CouponUse>,
     pub low_stock: Vec<LowStock>,
+    /// Tickets waiting for support, whatever the period.
+    pub open_tickets: u32,
+    /// E-mail that could not be sent after every retry.
+    pub failed_mail: u32,
 }
 
 impl Overview {
@@ -102,6 +106,8 @@ pub async fn shop_overview(days: u32) -> Result<Overview, AppError> {
         top_products: stats::top_products(pool, first_day, until, TOP_PRODUCTS).await?,
         coupons: stats::coupon_use(pool, first_day, until).await?,
         low_stock: editor::low_stock(pool, LOW_STOCK_SHOWN).await?,
+        open_tickets: u32::try_from(crate::support::repo::open_count(pool).await?).unwrap_or(0),
+        failed_mail: u32::try_from(crate::mail::queue::failed_count(pool).await?).unwrap_or(0),
     })
 }
 
@@ -166,6 +172,8 @@ mod tests {
             top_products: vec![],
             coupons: vec![],
             low_stock: vec![],
+            open_tickets: 0,
+            failed_mail: 0,
         };
         assert_eq!(overview.orders(), 3);
         assert_eq!(overview.revenue(), Money::from_cents(6001));

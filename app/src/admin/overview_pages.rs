@@ -62,7 +62,14 @@ fn OverviewView(figures: Overview) -> impl IntoView {
             <div><dt>"Revenue"</dt><dd data-testid="kpi-revenue">{figures.revenue().to_string()}</dd></div>
             <div><dt>"Orders"</dt><dd data-testid="kpi-orders">{figures.orders()}</dd></div>
             <div><dt>"Average order"</dt><dd>{figures.average().to_string()}</dd></div>
+            <div><dt>"Open tickets"</dt><dd data-testid="kpi-tickets"><a href="/admin/tickets">{figures.open_tickets}</a></dd></div>
         </dl>
+        {(figures.failed_mail > 0).then(|| view! {
+            <p class="notice notice--error" role="alert">
+                {format!("{} e-mail(s) could not be sent. ", figures.failed_mail)}
+                <a href="/admin/mail?state=failed">"See and send them again"</a>
+            </p>
+        })}
         <div class="charts">
             <BarChart
                 id="revenue-chart"
