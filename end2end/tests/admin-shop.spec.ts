@@ -205,7 +205,7 @@ test("staff find a customer with their orders, and download the day's orders as 
   const admin = await adminPage(browser, 'customers');
   await section(admin, 'Customers');
   await admin.getByLabel('Name or e-mail contains').fill(shopper.toUpperCase());
-  await admin.getByRole('button', { name: 'Search' }).click();
+  await admin.getByRole('main').getByRole('button', { name: 'Search' }).click();
   await expect(admin.getByTestId('customer-row')).toHaveCount(1);
   await admin.getByRole('link', { name: 'Cora Customer' }).click();
   await expect(admin.getByTestId('customer-name')).toHaveText('Cora Customer');

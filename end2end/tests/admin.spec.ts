@@ -96,7 +96,7 @@ test('support prepares and ships an order; the shopper sees the carrier and trac
   await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Orders' }).click();
   await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Orders');
   await staff.getByLabel('Order number contains').fill(number.slice(3).toLowerCase());
-  await staff.getByRole('button', { name: 'Search' }).click();
+  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
   await expect(staff.getByTestId('order-row')).toHaveCount(1);
   await staff.getByRole('link', { name: number }).click();
   await expect(staff.getByTestId('staff-order-number')).toHaveText(number);

@@ -46,7 +46,7 @@ test('a guest changes the colour of an item within 12 hours; the shipping method
   await page.goto(`/orders/${number}`);
   await hydrated(page);
   const panel = page.getByTestId('change-panel');
-  await panel.getByText('Change an item').click();
+  await panel.getByText('Change an item', { exact: true }).click();
   await expect(panel).toContainText('The shipping method cannot be changed.');
   const item = (await panel.locator('.change-item p').first().textContent())!;
   const model = item.split(' · ')[1];
@@ -93,17 +93,21 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await expect(page.getByTestId('ticket-status')).toHaveText('Open');
   await expect(page.getByTestId('conversation')).toContainText('An item arrived damaged');
   await expect(page.getByTestId('conversation')).toContainText('crack along the left edge');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
   const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
 
   // Support sees it in the open queue, linked to the order.
   await staff.goto('/admin/tickets');
   await hydrated(staff);
   await staff.getByLabel('Number, name, e-mail or order').fill(number);
-  await staff.getByRole('button', { name: 'Search' }).click();
+  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
   await expect(staff.getByTestId('ticket-row')).toHaveCount(1);
   await staff.getByRole('link', { name: ticket }).click();
   await expect(staff.getByTestId('ticket-order')).toHaveText(number);
   await expect(staff.getByText('A problem with a delivery: An item arrived damaged')).toBeVisible();
+  // And the order's page lists it.
+  await staff.getByTestId('ticket-order').click();
+  await expect(staff.getByTestId('order-tickets')).toContainText(ticket);
   await staff.context().close();
 });
 
@@ -127,6 +131,7 @@ test('a guest writes to us, support answers, and the guest reads it through the 
   await page.getByLabel('Order number (optional)').fill('');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
   const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
   await expect(page.getByTestId('conversation')).toContainText('with a <b>screen protector</b>?');
   await expect.poll(() => mailTo(guest).some((m) => m.includes(`We received your message (${ticket})`))).toBe(true);
@@ -142,6 +147,10 @@ test('a guest writes to us, support answers, and the guest reads it through the 
   await staff.getByRole('button', { name: 'Send answer' }).click();
   await expect(staff.getByTestId('staff-ticket-status')).toHaveText('Waiting on customer');
   await expect(staff.getByTestId('conversation')).toContainText('leaves room for our screen protectors');
+  // The answer is in the shop's mail queue, which staff can read.
+  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'E-mail' }).click();
+  await expect(staff.getByRole('heading', { level: 1 })).toHaveText('E-mail');
+  await expect(staff.getByTestId('mail-row').filter({ hasText: `New answer on your ticket ${ticket}` })).toHaveCount(1);
   await staff.context().close();
 
   // The answer arrives by e-mail; its link opens the conversation in a fresh browser.
@@ -184,11 +193,11 @@ test('the shipping cost is found by searching the help center, and the answer ha
   await expect(answers.getByRole('link').first()).toHaveText('How much does shipping cost?');
   // Typing in the results page's box updates the results without a page load.
   await markDocument(page);
-  await page.getByLabel('Products and help').fill('ocean blue');
+  await page.getByLabel('Products and help', { exact: true }).fill('ocean blue');
   await expect(page).toHaveURL(/\/search\?q=ocean%20blue$/);
   await expect(page.getByTestId('search-products')).toContainText('Signature Case');
   await expectSameDocument(page);
-  await page.getByLabel('Products and help').fill('shipping cost');
+  await page.getByLabel('Products and help', { exact: true }).fill('shipping cost');
   await answers.getByRole('link', { name: 'How much does shipping cost?' }).click();
   await expect(page).toHaveURL(/\/help\/shipping-costs$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('How much does shipping cost?');

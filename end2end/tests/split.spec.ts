@@ -88,7 +88,7 @@ const pages: SplitPage[] = [
     path: '/search?q=clear',
     heading: 'Search',
     interact: async (page) => {
-      await page.getByLabel('Products and help').fill('warranty');
+      await page.getByLabel('Products and help', { exact: true }).fill('warranty');
       await expect(page.getByTestId('search-answers')).toContainText('What does the warranty cover?');
     },
   },

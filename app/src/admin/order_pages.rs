@@ -193,6 +193,20 @@ fn StaffOrderView(
             }}
         </div>
         {refund_panel}
+        {(!order.tickets.is_empty()).then(|| view! {
+            <div class="panel">
+                <h2>"Tickets about this order"</h2>
+                <ul class="history" data-testid="order-tickets">
+                    {order.tickets.into_iter().map(|t| view! {
+                        <li class="history__order">
+                            <a href=format!("/admin/tickets/{}", t.number)>{t.number.clone()}</a>
+                            <span>{t.topic.label()}</span>
+                            <span class=format!("status status--{}", t.status.slug())>{t.status.label()}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        })}
         <OrderPanels order=detail/>
         <div class="panel">
             <h2>"Staff notes"</h2>

@@ -77,6 +77,8 @@ pub struct StaffOrder {
     pub actions: Vec<OrderAction>,
     /// What can be refunded now, if anything.
     pub refund: Option<RefundOptions>,
+    /// Tickets and problem reports about the order.
+    pub tickets: Vec<crate::support::TicketSummary>,
 }
 
 pub const MAX_NOTE_LEN: usize = 2000;
@@ -109,6 +111,7 @@ pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
         notes,
         actions,
         refund,
+        tickets: crate::support::repo::for_order(pool, &number).await?,
     })
 }
 
