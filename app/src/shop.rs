@@ -24,6 +24,20 @@ pub struct StoreInfo {
 }
 
 impl StoreInfo {
+    /// A shop with the policy's default terms, for unit tests.
+    #[cfg(test)]
+    pub fn for_tests() -> StoreInfo {
+        StoreInfo {
+            name: "Test Cases".into(),
+            public_url: "https://shop.test".into(),
+            support_email: "care@shop.test".into(),
+            support_phone: "+1 555 0100".into(),
+            shipping: Default::default(),
+            delivery: Default::default(),
+            test_payments: true,
+        }
+    }
+
     /// Served over HTTPS: cookies are then `Secure` (and `__Host-` prefixed).
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")

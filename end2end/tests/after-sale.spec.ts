@@ -107,7 +107,7 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await expect(staff.getByText('A problem with a delivery: An item arrived damaged')).toBeVisible();
   // And the order's page lists it.
   await staff.getByTestId('ticket-order').click();
-  await expect(staff.getByTestId('order-tickets')).toContainText(ticket);
+  await expect(staff.getByTestId('ticket-history')).toContainText(ticket);
   await staff.context().close();
 });
 

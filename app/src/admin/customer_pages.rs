@@ -5,6 +5,7 @@ use super::pages::{FilterField, Pager, StaffFrame};
 use crate::forms::query_value;
 use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_day, format_time};
+use crate::support::pages::TicketHistory;
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -134,18 +135,7 @@ fn CustomerView(profile: CustomerProfile) -> impl IntoView {
             {if tickets.is_empty() {
                 view! { <p>"No tickets."</p> }.into_any()
             } else {
-                view! {
-                    <ul class="history" data-testid="customer-tickets">
-                        {tickets.into_iter().map(|t| view! {
-                            <li class="history__order">
-                                <a href=format!("/admin/tickets/{}", t.number)><strong>{t.number.clone()}</strong></a>
-                                <span>{t.topic.label()}</span>
-                                <span class=format!("status status--{}", t.status.slug())>{t.status.label()}</span>
-                                <span>{format_day(t.updated_at)}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
+                view! { <TicketHistory tickets href_base="/admin/tickets/"/> }.into_any()
             }}
         </section>
     }

@@ -14,6 +14,7 @@ use crate::orders::pages::OrderPanels;
 use crate::orders::refunds::RefundOptions;
 use crate::orders::status::{OrderAction, OrderStatus};
 use crate::orders::tracking::Carrier;
+use crate::support::pages::TicketHistory;
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -196,15 +197,7 @@ fn StaffOrderView(
         {(!order.tickets.is_empty()).then(|| view! {
             <div class="panel">
                 <h2>"Tickets about this order"</h2>
-                <ul class="history" data-testid="order-tickets">
-                    {order.tickets.into_iter().map(|t| view! {
-                        <li class="history__order">
-                            <a href=format!("/admin/tickets/{}", t.number)>{t.number.clone()}</a>
-                            <span>{t.topic.label()}</span>
-                            <span class=format!("status status--{}", t.status.slug())>{t.status.label()}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <TicketHistory tickets=order.tickets href_base="/admin/tickets/"/>
             </div>
         })}
         <OrderPanels order=detail/>

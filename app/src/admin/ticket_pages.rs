@@ -8,8 +8,8 @@ use super::tickets::{
 use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState, TextArea};
 use crate::layout::{when_loaded, Loading};
-use crate::orders::model::{format_day, format_time};
-use crate::support::pages::Messages;
+use crate::orders::model::format_time;
+use crate::support::pages::{Messages, TicketHistory};
 use crate::support::{TicketStatus, MESSAGE_MAX};
 use crate::wire;
 use leptos::prelude::*;
@@ -196,16 +196,7 @@ fn TicketDesk(
         {(!ticket.earlier.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="earlier-title">
                 <h2 id="earlier-title">"This customer's other tickets"</h2>
-                <ul class="history">
-                    {ticket.earlier.into_iter().map(|e| view! {
-                        <li class="history__order">
-                            <a href=format!("/admin/tickets/{}", e.number)>{e.number.clone()}</a>
-                            <span>{e.topic.label()}</span>
-                            <span>{e.status.label()}</span>
-                            <span>{format_day(e.updated_at)}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <TicketHistory tickets=ticket.earlier href_base="/admin/tickets/"/>
             </section>
         })}
     }

@@ -78,6 +78,50 @@ pub async fn ticket_for_staff(number: String) -> Result<StaffTicket, AppError> {
     })
 }
 
+/// Sets ticket `number`'s status for `staff`, with `answer` added and e-mailed to the shopper
+/// (with a fresh private link) when there is one, in one transaction with its audit entry.
+#[cfg(feature = "ssr")]
+async fn update_ticket(
+    staff: &crate::accounts::model::Customer,
+    number: &str,
+    status: TicketStatus,
+    answer: Option<&str>,
+) -> Result<(), AppError> {
+    let state = server_state()?;
+    let number = parse_ticket_number(number).ok_or(AppError::NotFound)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut tx = state.db.pool.begin().await?;
+    let found = repo::find(&mut tx, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(body) = answer {
+        repo::add_message(&mut tx, found.id, Some(staff.id), &staff.name, body, now).await?;
+        let key = repo::issue_key(&mut tx, found.id, now).await?;
+        let link = email::ticket_link(&state.store, &number, &key);
+        let mail = email::answered(
+            &found.view.email,
+            &number,
+            &staff.name,
+            body,
+            &link,
+            &state.store,
+        );
+        queue::enqueue(&mut tx, &mail, now).await?;
+    }
+    let before = repo::set_status(&mut tx, found.id, status, now).await?;
+    let action = if answer.is_some() {
+        "answer ticket"
+    } else {
+        "change ticket status"
+    };
+    let change = Change::new(action, format!("ticket {number}"))
+        .before(before.map_or("", TicketStatus::slug))
+        .after(status.slug());
+    audit::record(&mut tx, staff, change, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Answers ticket `number` and sets its status (waiting on the customer unless staff choose
 /// otherwise); the shopper is e-mailed the answer with a fresh private link.
 #[server(prefix = "/api/staff", output = Postcard)]
@@ -99,31 +143,7 @@ pub async fn answer_ticket(
     let (Some(body), Some(status)) = (body, status) else {
         return needs_correcting(errors, &typed);
     };
-    let state = server_state()?;
-    let number = parse_ticket_number(&number).ok_or(AppError::NotFound)?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut tx = state.db.pool.begin().await?;
-    let found = repo::find(&mut tx, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    repo::add_message(&mut tx, found.id, Some(staff.id), &staff.name, &body, now).await?;
-    let before = repo::set_status(&mut tx, found.id, status, now).await?;
-    let key = repo::issue_key(&mut tx, found.id, now).await?;
-    let link = email::ticket_link(&state.store, &number, &key);
-    let mail = email::answered(
-        &found.view.email,
-        &number,
-        &staff.name,
-        &body,
-        &link,
-        &state.store,
-    );
-    queue::enqueue(&mut tx, &mail, now).await?;
-    let change = Change::new("answer ticket", format!("ticket {number}"))
-        .before(before.map_or("", TicketStatus::slug))
-        .after(status.slug());
-    audit::record(&mut tx, &staff, change, now).await?;
-    tx.commit().await?;
+    update_ticket(&staff, &number, status, Some(&body)).await?;
     Ok(FormResult::Done)
 }
 
@@ -137,18 +157,6 @@ pub async fn set_ticket_status(number: String, status: String) -> Result<FormRes
             &[("status", status.as_str())],
         );
     };
-    let state = server_state()?;
-    let number = parse_ticket_number(&number).ok_or(AppError::NotFound)?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut tx = state.db.pool.begin().await?;
-    let found = repo::find(&mut tx, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let before = repo::set_status(&mut tx, found.id, status, now).await?;
-    let change = Change::new("change ticket status", format!("ticket {number}"))
-        .before(before.map_or("", TicketStatus::slug))
-        .after(status.slug());
-    audit::record(&mut tx, &staff, change, now).await?;
-    tx.commit().await?;
+    update_ticket(&staff, &number, status, None).await?;
     Ok(FormResult::Done)
 }

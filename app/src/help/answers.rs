@@ -388,15 +388,7 @@ mod tests {
     use crate::money::Money;
 
     fn store() -> StoreInfo {
-        StoreInfo {
-            name: "Test Cases".into(),
-            public_url: "http://shop.test".into(),
-            support_email: "care@shop.test".into(),
-            support_phone: "+1 555 0100".into(),
-            shipping: Default::default(),
-            delivery: Default::default(),
-            test_payments: true,
-        }
+        StoreInfo::for_tests()
     }
 
     fn text(answer: &HelpAnswer) -> String {

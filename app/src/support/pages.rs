@@ -149,22 +149,25 @@ pub fn MyTicketsPage() -> impl IntoView {
             <h1 id="my-tickets-title">"Your messages to us"</h1>
             <p><a class="button" href="/support/new">"Send us a message"</a></p>
             <Suspense fallback=Loading>
-                {when_loaded(tickets, |tickets| view! { <TicketList tickets/> })}
+                {when_loaded(tickets, |tickets| if tickets.is_empty() {
+                    view! { <p>"No messages yet."</p> }.into_any()
+                } else {
+                    view! { <TicketHistory tickets href_base="/support/tickets/"/> }.into_any()
+                })}
             </Suspense>
         </section>
     }
 }
 
+/// Tickets as a list: the number (a link to `href_base` followed by it), the topic, the status
+/// and the last activity. For the shopper's own list and the staff pages alike.
 #[component]
-fn TicketList(tickets: Vec<TicketSummary>) -> impl IntoView {
-    if tickets.is_empty() {
-        return view! { <p>"No messages yet."</p> }.into_any();
-    }
+pub fn TicketHistory(tickets: Vec<TicketSummary>, href_base: &'static str) -> impl IntoView {
     view! {
-        <ul class="history" data-testid="my-tickets">
+        <ul class="history" data-testid="ticket-history">
             {tickets.into_iter().map(|t| view! {
                 <li class="history__order">
-                    <a href=format!("/support/tickets/{}", t.number)><strong>{t.number.clone()}</strong></a>
+                    <a href=format!("{href_base}{}", t.number)><strong>{t.number.clone()}</strong></a>
                     <span>{t.topic.label()}</span>
                     <span class=format!("status status--{}", t.status.slug())>{t.status.label()}</span>
                     <span>{format_day(t.updated_at)}</span>
@@ -172,5 +175,4 @@ fn TicketList(tickets: Vec<TicketSummary>) -> impl IntoView {
             }).collect_view()}
         </ul>
     }
-    .into_any()
 }
