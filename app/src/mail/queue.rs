@@ -16,10 +16,11 @@ use sqlx::{AnyConnection, AnyPool, Row};
 /// Tries before a message is left for staff: with `retry_delay`, about five and a half hours
 /// of mail-server outage are ridden out.
 pub const MAX_ATTEMPTS: i64 = 12;
-/// How long a claim keeps other workers off a message: longer than the transport's timeouts.
-const LEASE_SECS: i64 = 5 * 60;
-/// Messages claimed at a time.
-const BATCH: i64 = 20;
+/// How long a claim keeps other workers off a message: longer than a whole batch can take
+/// with every send running into the transport's timeout.
+const LEASE_SECS: i64 = 10 * 60;
+/// Messages claimed at a time: few, so a slow mail server cannot outlast the lease.
+const BATCH: i64 = 5;
 /// How long the envelope of a sent message is kept for staff to look up.
 const KEEP_SENT_SECS: i64 = 90 * 24 * 60 * 60;
 
