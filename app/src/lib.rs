@@ -24,6 +24,7 @@ pub mod shop;
 pub mod split;
 pub mod support;
 pub mod throttle;
+pub mod warranty;
 pub mod wire;
 
 #[cfg(feature = "ssr")]

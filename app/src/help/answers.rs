@@ -10,6 +10,7 @@ use crate::orders::windows::{
 use crate::pricing::shipping::Country;
 use crate::shop::StoreInfo;
 use crate::support::TicketTopic;
+use crate::warranty::Exclusion;
 
 fn p(text: impl Into<String>) -> HelpBlock {
     HelpBlock::Paragraph(text.into())
@@ -299,23 +300,6 @@ fn tracking_and_problems(store: &StoreInfo) -> Vec<HelpAnswer> {
     ]
 }
 
-/// What the warranty does not cover, as the claim form and the help center list it.
-pub fn warranty_exclusions() -> Vec<String> {
-    [
-        "drops;",
-        "installation failures, such as applying a screen protector;",
-        "normal wear and tear;",
-        "intentional or unauthorised modification;",
-        "misuse, abuse, accident or mishandling;",
-        "acts of nature and other external causes;",
-        "items not made or not sold by us or our authorised resellers;",
-        "theft or loss.",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect()
-}
-
 fn warranty(_store: &StoreInfo) -> Vec<HelpAnswer> {
     vec![
         answer(
@@ -338,7 +322,12 @@ fn warranty(_store: &StoreInfo) -> Vec<HelpAnswer> {
             "Drops, installation failures, wear and tear, modification, misuse, external causes, items not sold by us, theft or loss.".into(),
             vec![
                 p("The warranty does not cover:"),
-                bullets(warranty_exclusions()),
+                bullets(
+                    Exclusion::ALL
+                        .iter()
+                        .map(|e| e.label().to_owned())
+                        .collect(),
+                ),
             ],
             vec![link("What the warranty covers", "/help/warranty")],
         ),
@@ -461,6 +450,20 @@ mod tests {
         assert!(
             crate::search::matching_answers(&answers, &crate::search::terms("zeppelin")).is_empty()
         );
+    }
+
+    #[test]
+    fn every_exclusion_is_listed() {
+        let answers = all(&store());
+        let exclusions = text(
+            answers
+                .iter()
+                .find(|a| a.slug == "warranty-exclusions")
+                .unwrap(),
+        );
+        for exclusion in Exclusion::ALL {
+            assert!(exclusions.contains(exclusion.label()), "{exclusion:?}");
+        }
     }
 
     #[test]
