@@ -11,6 +11,7 @@ import {
   openCheckout,
   payByCard,
   savedCart,
+  signUp,
   test,
   uniqueEmail,
 } from './helpers';
@@ -204,4 +205,42 @@ test('the shipping cost is found by searching the help center, and the answer ha
   await expect(page.getByRole('main')).toContainText('Standard shipping: $5.00 when your merchandise total (after any promo code) is under $30.00; free from $30.00.');
   await expect(page.getByRole('main')).toContainText('Express by DHL: $15.00.');
   await expect(page.getByRole('main').locator('.contact')).toContainText('customer-care@example.com');
+});
+
+test('a signed-in shopper writes to us and finds the ticket in the account; staff resolve it', async ({ page, browser }) => {
+  test.slow();
+  const shopper = uniqueEmail('member-asks');
+  await signUp(page, 'Ada Member', shopper);
+  await page.getByRole('link', { name: 'Your messages to us' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your messages to us');
+  await expect(page.getByText('No messages yet.')).toBeVisible();
+  await page.getByRole('main').getByRole('link', { name: 'Send us a message' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Send us a message');
+  await hydrated(page);
+  // The account's name and address are filled in.
+  await expect(page.getByLabel('Your name')).toHaveValue('Ada Member');
+  await expect(page.getByLabel('E-mail')).toHaveValue(shopper);
+  await page.getByLabel('About').selectOption('shipping');
+  await page.getByLabel('Your message').fill('Can you ship to a parcel locker in Germany?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  // An account's ticket needs no private key: the account opens it.
+  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
+  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  await page.goto('/account/tickets');
+  await hydrated(page);
+  await expect(page.getByTestId('ticket-history')).toContainText(ticket);
+
+  // Staff mark it resolved without answering.
+  const staff = await adminPage(browser, 'resolves');
+  await staff.goto(`/admin/tickets/${ticket}`);
+  await hydrated(staff);
+  await staff.getByLabel('Status', { exact: true }).selectOption('resolved');
+  await staff.getByRole('button', { name: 'Change status' }).click();
+  await expect(staff.getByTestId('staff-ticket-status')).toHaveText('Resolved');
+  await staff.context().close();
+
+  await page.getByTestId('ticket-history').getByRole('link', { name: ticket }).click();
+  await expect(page.getByTestId('ticket-status')).toHaveText('Resolved');
+  await expect(page.getByRole('heading', { name: 'Write again' })).toBeVisible();
 });

@@ -15,8 +15,8 @@ use {
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{self, caller, request_cookie, request_token, require_customer},
     crate::mail::queue,
-    crate::shop::{server_state, ServerState},
-    crate::throttle::{self, minutes_to_wait, store as limits, Limit},
+    crate::shop::server_state,
+    crate::throttle::{self, store as limits},
     time::OffsetDateTime,
 };
 
@@ -45,21 +45,6 @@ async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError
         .map_err(|_| AppError::Unavailable)
 }
 
-/// Takes one try under `limit`; a refusal is the message to show.
-#[cfg(feature = "ssr")]
-async fn take(
-    state: &ServerState,
-    limit: &Limit,
-    subject: &str,
-    refusal: impl FnOnce(u64) -> String,
-) -> Result<Result<(), String>, AppError> {
-    Ok(
-        limits::take(&state.db.pool, limit, subject, OffsetDateTime::now_utc())
-            .await?
-            .map_err(|wait| refusal(minutes_to_wait(wait))),
-    )
-}
-
 #[server(output = Postcard)]
 pub async fn current_customer() -> Result<Option<Customer>, AppError> {
     caller().await
@@ -86,14 +71,21 @@ pub async fn sign_up(
             "Too many sign-ups from your network. Try again in {minutes} minutes, or contact us."
         )
     };
-    if let Err(message) = take(&state, &throttle::SIGN_UP_PER_CLIENT, &client, too_many).await? {
+    if let Err(message) = limits::take_or_explain(
+        &state.db.pool,
+        &throttle::SIGN_UP_PER_CLIENT,
+        &client,
+        too_many,
+    )
+    .await?
+    {
         return needs_correcting(FieldErrors::single("email", &message), &typed);
     }
     let flooded = |minutes| {
         format!("We have already sent several messages to this address. Check your inbox (and spam folder), or try again in {minutes} minutes.")
     };
-    if let Err(message) = take(
-        &state,
+    if let Err(message) = limits::take_or_explain(
+        &state.db.pool,
         &throttle::SIGN_UP_PER_EMAIL,
         sign_up.email.as_str(),
         flooded,
@@ -197,7 +189,14 @@ pub async fn sign_in(
     // Each try is counted before the password is checked, so concurrent guesses cannot slip
     // past a limit; a sign-in that succeeds gives its tries back.
     let client = client_address().subject();
-    if let Err(message) = take(&state, &throttle::SIGN_IN_PER_CLIENT, &client, slow_down).await? {
+    if let Err(message) = limits::take_or_explain(
+        &state.db.pool,
+        &throttle::SIGN_IN_PER_CLIENT,
+        &client,
+        slow_down,
+    )
+    .await?
+    {
         return needs_correcting(FieldErrors::single("password", &message), &typed);
     }
     let browser = match request_cookie(auth::KNOWN_BROWSER_COOKIE) {
@@ -216,7 +215,9 @@ pub async fn sign_in(
         ),
         None => (&throttle::SIGN_IN_PER_ACCOUNT, email.to_string()),
     };
-    if let Err(message) = take(&state, account_limit, &account_subject, slow_down).await? {
+    if let Err(message) =
+        limits::take_or_explain(&state.db.pool, account_limit, &account_subject, slow_down).await?
+    {
         return needs_correcting(FieldErrors::single("password", &message), &typed);
     }
     let found = repo::find_by_email(pool, &email).await?;
@@ -255,8 +256,8 @@ pub async fn change_password(
     let client = client_address().subject();
     let slow_down =
         |minutes| format!("Too many tries. Try again in {minutes} minutes, or contact us.");
-    if let Err(message) = take(
-        &state,
+    if let Err(message) = limits::take_or_explain(
+        &state.db.pool,
         &throttle::PASSWORD_CHANGE_PER_CLIENT,
         &client,
         slow_down,
@@ -304,8 +305,8 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
             "Too many requests from your network. Try again in {minutes} minutes, or contact us."
         )
     };
-    if let Err(message) = take(
-        &state,
+    if let Err(message) = limits::take_or_explain(
+        &state.db.pool,
         &throttle::PASSWORD_RESET_PER_CLIENT,
         &client,
         too_many,
@@ -317,8 +318,8 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
     let flooded = |minutes| {
         format!("We have already sent several links to this address. Check your inbox (and spam folder), or try again in {minutes} minutes.")
     };
-    if let Err(message) = take(
-        &state,
+    if let Err(message) = limits::take_or_explain(
+        &state.db.pool,
         &throttle::PASSWORD_RESET_PER_EMAIL,
         address.as_str(),
         flooded,

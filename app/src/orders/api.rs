@@ -18,7 +18,7 @@ use {
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{caller, require_customer},
     crate::shop::{server_state, ServerState},
-    crate::throttle::{self, minutes_to_wait},
+    crate::throttle,
 };
 
 #[server(output = Postcard)]
@@ -144,18 +144,17 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
         return needs_correcting(errors, &typed);
     };
     let state = server_state()?;
-    let now = time::OffsetDateTime::now_utc();
     let client = client_address().subject();
     let limit = &throttle::ORDER_LOOKUP_PER_CLIENT;
-    if let Err(wait) = throttle::store::take(&state.db.pool, limit, &client, now).await? {
-        let minutes = minutes_to_wait(wait);
-        return needs_correcting(
-            FieldErrors::single(
-                "number",
-                &format!("Too many look-ups from your network. Try again in {minutes} minutes, or contact us."),
-            ),
-            &typed,
-        );
+    let too_many = |minutes| {
+        format!(
+            "Too many look-ups from your network. Try again in {minutes} minutes, or contact us."
+        )
+    };
+    if let Err(message) =
+        throttle::store::take_or_explain(&state.db.pool, limit, &client, too_many).await?
+    {
+        return needs_correcting(FieldErrors::single("number", &message), &typed);
     }
     if repo::find_for_guest(&state.db.pool, &number, email.as_str())
         .await?
@@ -169,7 +168,12 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
             &typed,
         );
     };
-    access::grant_to_this_browser(&state, &number, now.unix_timestamp()).await?;
+    access::grant_to_this_browser(
+        &state,
+        &number,
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/orders/{number}"));
     Ok(FormResult::Done)
 }

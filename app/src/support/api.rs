@@ -21,7 +21,7 @@ use {
         access, model::parse_order_number, repo as orders, status::OrderStatus, windows,
     },
     crate::shop::{server_state, ServerState},
-    crate::throttle::{self, minutes_to_wait, Limit},
+    crate::throttle::{self, Limit},
     time::OffsetDateTime,
 };
 
@@ -38,14 +38,10 @@ async fn within_limit(
     subject: &str,
 ) -> Result<Result<(), String>, AppError> {
     Ok(
-        throttle::store::take(&state.db.pool, limit, subject, OffsetDateTime::now_utc())
-            .await?
-            .map_err(|wait| {
-                format!(
-                    "You have sent us several messages just now. Try again in {} minutes, or call us.",
-                    minutes_to_wait(wait)
-                )
-            }),
+        throttle::store::take_or_explain(&state.db.pool, limit, subject, |minutes| {
+            format!("You have sent us several messages just now. Try again in {minutes} minutes, or call us.")
+        })
+        .await?,
     )
 }
 
@@ -104,28 +100,28 @@ pub async fn submit_ticket(
             return needs_correcting(FieldErrors::single("message", &message), &typed);
         }
     }
-    let mut order_id = None;
+    let mut mine = false;
     if let Some(number) = &ticket.order_number {
         let mut conn = state.db.pool.acquire().await?;
         if let Some(order) = orders::find_by_number(&mut conn, number).await? {
-            let mine = match (order.customer_id, &me) {
+            mine = match (order.customer_id, &me) {
                 (Some(owner), Some(me)) => owner == me.id,
                 (Some(_), None) => false,
                 (None, _) => order.email == ticket.email.as_str(),
             };
-            order_id = mine.then_some(order.id);
         }
     }
+    let (order, order_given) = match ticket.order_number.as_deref() {
+        Some(number) if mine => (Some(number), None),
+        given => (None, given),
+    };
     let draft = repo::TicketDraft {
         customer_id: me.as_ref().map(|c| c.id),
         name: &ticket.name,
         email: ticket.email.as_str(),
         topic: ticket.topic,
-        order_id,
-        order_given: ticket
-            .order_number
-            .as_deref()
-            .filter(|_| order_id.is_none()),
+        order,
+        order_given,
         problem: None,
         message: &ticket.message,
     };
@@ -249,18 +245,13 @@ pub async fn report_delivery_problem(
     {
         return needs_correcting(FieldErrors::single("description", &why), &typed);
     }
-    let mut conn = state.db.pool.acquire().await?;
-    let order_id = orders::find_by_number(&mut conn, &number)
-        .await?
-        .map(|o| o.id);
-    drop(conn);
     let message = format!("{}\n\n{body}", kind.label());
     let draft = repo::TicketDraft {
         customer_id: owner,
         name: &order.address.name,
         email: &order.email,
         topic: kind.topic(),
-        order_id,
+        order: Some(&number),
         order_given: None,
         problem: Some(kind),
         message: &message,

@@ -21,7 +21,9 @@ pub struct TicketDraft<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub topic: TicketTopic,
-    pub order_id: Option<i64>,
+    /// The number of the writer's own order it is about.
+    pub order: Option<&'a str>,
+    /// An order number given that is not the writer's, kept for staff.
     pub order_given: Option<&'a str>,
     pub problem: Option<DeliveryProblem>,
     pub message: &'a str,
@@ -46,7 +48,8 @@ pub async fn create(
     let id: i64 = sqlx::query(
         "INSERT INTO tickets (number, customer_id, name, email, topic, status, order_id, \
          order_given, problem, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT id FROM orders WHERE number = $7), $8, $9, \
+         $10, $10) RETURNING id",
     )
     .bind(&number)
     .bind(draft.customer_id)
@@ -54,7 +57,7 @@ pub async fn create(
     .bind(draft.email)
     .bind(draft.topic.slug())
     .bind(TicketStatus::Open.slug())
-    .bind(draft.order_id)
+    .bind(draft.order)
     .bind(draft.order_given)
     .bind(draft.problem.map(DeliveryProblem::slug))
     .bind(now)

@@ -15,6 +15,19 @@ fn key(limit: &Limit, subject: &str) -> String {
     format!("{}:{subject}", limit.name)
 }
 
+/// Takes one action under `limit` for `subject` now; a refusal is the message `refusal` writes
+/// for the minutes to wait, ready to show next to the form field it concerns.
+pub async fn take_or_explain(
+    pool: &AnyPool,
+    limit: &Limit,
+    subject: &str,
+    refusal: impl FnOnce(u64) -> String,
+) -> Result<Result<(), String>, sqlx::Error> {
+    Ok(take(pool, limit, subject, OffsetDateTime::now_utc())
+        .await?
+        .map_err(|wait| refusal(super::minutes_to_wait(wait))))
+}
+
 /// Takes one action under `limit` for `subject` at `now`: `Ok(())`, or how long the subject
 /// must wait.
 pub async fn take(
