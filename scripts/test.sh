@@ -41,6 +41,14 @@ psql -h 127.0.0.1 -U postgres -d postgres -Atc \
   "SELECT datname FROM pg_database WHERE datname LIKE 'shop\_test\_%'" |
   while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 
+step "S3-compatible storage for the photo tests (s3rver, which checks request signatures)"
+s3_data="$(mktemp -d)"
+s3rver -d "$s3_data" -a 127.0.0.1 -p 4568 --silent --configure-bucket casefront-test >"$s3_data.log" 2>&1 &
+s3_pid=$!
+trap 'kill "$s3_pid" 2>/dev/null; rm -rf "$s3_data" "$s3_data.log"' EXIT
+export TEST_S3_URL=http://127.0.0.1:4568 TEST_S3_BUCKET=casefront-test
+for _ in $(seq 100); do curl -s -o /dev/null "$TEST_S3_URL" && break; sleep 0.2; done
+
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr
 

@@ -59,6 +59,8 @@ pub struct ServerState {
     pub mailer: crate::mail::Mailer,
     /// What the catalog pages show, read at most once every couple of seconds.
     pub catalog_cache: std::sync::Arc<crate::catalog::cache::CatalogCache>,
+    /// Where warranty photos are kept, and the limits uploads follow.
+    pub photos: crate::warranty::storage::PhotoStore,
 }
 
 #[cfg(feature = "ssr")]
@@ -68,6 +70,7 @@ impl ServerState {
         db: crate::db::Db,
         store: StoreInfo,
         mailer: crate::mail::Mailer,
+        photos: crate::warranty::storage::PhotoStore,
     ) -> ServerState {
         let gateway = crate::payments::test_gateway::TestGateway::new(db.pool.clone());
         ServerState {
@@ -81,6 +84,7 @@ impl ServerState {
             test_gateway: Some(gateway),
             mailer,
             catalog_cache: Default::default(),
+            photos,
         }
     }
 }

@@ -4,21 +4,19 @@
 
 mod support;
 
-use app::accounts::model::{Customer, SignUp};
-use app::accounts::repo as accounts;
+use support::shop::*;
+
+use app::accounts::model::Customer;
 use app::admin::coupons::{check_coupon, CouponForm};
 use app::cart::model::{CartLine, CartRequest};
-use app::cart::{coupon_repo, demo_coupons, pricing_service};
-use app::catalog::{demo::demo_catalog, repo as catalog};
-use app::checkout::address::Address;
-use app::checkout::model::{CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
+use app::cart::{coupon_repo, pricing_service};
+use app::checkout::model::{CartChange, CheckoutOutcome};
 use app::checkout::service::{
     answer_paypal, finish_paypal, place_order, settle_interrupted, CheckoutError,
     PAYMENT_TIMEOUT_SECS,
 };
 use app::client::ClientAddress;
 use app::db::Db;
-use app::mail::Mailer;
 use app::money::Money;
 use app::orders::cancellation::{self, CancelError, Cancelled};
 use app::orders::changes::{self, ChangeError, ChangeOffer};
@@ -37,40 +35,10 @@ use app::payments::test_cards::TEST_CARDS;
 use app::payments::test_gateway::TestGateway;
 use app::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponRejection, CouponTerms};
 use app::pricing::shipping::ShippingMethod;
-use app::shop::{ServerState, StoreInfo};
+use app::shop::ServerState;
 use sqlx::Row;
 use std::sync::Arc;
 use time::OffsetDateTime;
-
-/// Clear case $19.99 (24 in stock); grip $15.99.
-const CLEAR: &str = "SIG-IP17PM-CLR-CRYCLE";
-const GRIP: &str = "GRP-MIDBLA";
-const VISA: &str = "4242 4242 4242 4242";
-
-fn store() -> StoreInfo {
-    StoreInfo {
-        name: "Test Cases".into(),
-        public_url: "http://shop.test".into(),
-        support_email: "care@shop.test".into(),
-        support_phone: "+1 555 0100".into(),
-        shipping: Default::default(),
-        delivery: Default::default(),
-        test_payments: true,
-    }
-}
-
-/// A fresh outbox folder for one test's e-mail.
-fn new_outbox() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!(
-        "shop-outbox-{}-{}",
-        std::process::id(),
-        app::accounts::auth::random_hex(6)
-    ))
-}
-
-async fn shop(db: &Db) -> ServerState {
-    shop_mailing_to(db, new_outbox()).await
-}
 
 /// Runs the mail queue once, and returns every message in `outbox`.
 async fn delivered(state: &ServerState, outbox: &std::path::Path) -> Vec<String> {
@@ -82,102 +50,6 @@ async fn delivered(state: &ServerState, outbox: &std::path::Path) -> Vec<String>
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect()
-}
-
-/// The demo shop, writing its e-mail to `outbox`.
-async fn shop_mailing_to(db: &Db, outbox: std::path::PathBuf) -> ServerState {
-    catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
-    demo_coupons::seed_once(&db.pool).await.unwrap();
-    let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox).unwrap();
-    ServerState::in_test_mode(db.clone(), store(), mailer)
-}
-
-fn card(number: &str) -> PaymentChoice {
-    PaymentChoice::Card(CardDetails {
-        number: number.into(),
-        expiry: "12/35".into(),
-        cvc: if number.starts_with('3') {
-            "1234"
-        } else {
-            "123"
-        }
-        .into(),
-    })
-}
-
-/// A client address of its own for each checkout, unless a test means to share one.
-fn client() -> ClientAddress {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    ClientAddress(std::net::IpAddr::V4(std::net::Ipv4Addr::from(
-        0x0a00_0000 + n,
-    )))
-}
-
-fn key() -> String {
-    format!("key-{}", app::accounts::auth::random_hex(12))
-}
-
-/// A checkout as the browser sends it, with the prices the server quotes right now.
-async fn request(
-    state: &ServerState,
-    email: &str,
-    items: &[(&str, u32)],
-    coupon: Option<&str>,
-    payment: PaymentChoice,
-) -> CheckoutRequest {
-    let cart = CartRequest {
-        lines: items
-            .iter()
-            .map(|(sku, quantity)| CartLine {
-                sku: (*sku).into(),
-                quantity: *quantity,
-            })
-            .collect(),
-        coupon: coupon.map(Into::into),
-        method: ShippingMethod::Standard,
-    };
-    let now = OffsetDateTime::now_utc();
-    let priced = pricing_service::price_cart(
-        &state.db.pool,
-        &state.store,
-        &cart,
-        now.unix_timestamp(),
-        now.date(),
-        None,
-    )
-    .await
-    .unwrap();
-    CheckoutRequest {
-        idempotency_key: key(),
-        email: email.into(),
-        address: Address {
-            name: "Ada Lovelace".into(),
-            line1: "1 Main Street".into(),
-            line2: String::new(),
-            city: "Springfield".into(),
-            region: "IL".into(),
-            postcode: "62701".into(),
-            country: "US".into(),
-            phone: String::new(),
-        },
-        cart,
-        seen: SeenPrices {
-            unit_prices: priced
-                .items
-                .iter()
-                .map(|i| (i.sku.clone(), i.unit_price))
-                .collect(),
-            total: priced.quote.total,
-        },
-        payment,
-    }
-}
-
-async fn checkout(state: &ServerState, request: &CheckoutRequest) -> CheckoutOutcome {
-    place_order(state, request, None, &client(), OffsetDateTime::now_utc())
-        .await
-        .unwrap()
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
@@ -206,13 +78,6 @@ async fn set_stock(db: &Db, sku: &str, stock: i64) {
         .execute(&db.pool)
         .await
         .unwrap();
-}
-
-fn placed(outcome: &CheckoutOutcome) -> String {
-    match outcome {
-        CheckoutOutcome::Placed { number } => number.clone(),
-        other => panic!("expected a placed order, got {other:?}"),
-    }
 }
 
 async fn a_card_checkout_places_a_paid_order_confirms_it_and_takes_stock(db: &Db) {
@@ -1100,14 +965,6 @@ async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
 }
 
-async fn customer(db: &Db, email: &str) -> Customer {
-    let sign_up = SignUp::validate("Pat", email, "long enough password").unwrap();
-    accounts::create_customer(&db.pool, &sign_up, "not-a-real-hash", 0)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
     let state = shop(db).await;
     let pat = customer(db, "pat@example.com").await;
@@ -1176,16 +1033,6 @@ async fn the_server_checks_card_details_itself(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 0);
     assert_eq!(stock(db, CLEAR).await, before);
-}
-
-/// A staff member with `role`, as the fulfilment actions see them.
-async fn staff(db: &Db, email: &str, role: app::identity::Role) -> Customer {
-    let account = customer(db, email).await;
-    let mut conn = db.pool.acquire().await.unwrap();
-    accounts::set_role(&mut conn, account.id, role)
-        .await
-        .unwrap();
-    Customer { role, ..account }
 }
 
 async fn status_of(db: &Db, number: &str) -> OrderStatus {

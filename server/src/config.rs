@@ -5,6 +5,7 @@ use app::money::Money;
 use app::pricing::delivery::{BusinessDays, DeliveryTimes};
 use app::pricing::shipping::ShippingRates;
 use app::shop::StoreInfo;
+use app::warranty::photos::PhotoLimits;
 use ipnet::IpNet;
 use rust_decimal::Decimal;
 use std::net::{IpAddr, SocketAddr};
@@ -52,6 +53,11 @@ pub struct Config {
     pub mail_from: String,
     /// Send mail through this SMTP server; without it, mail goes to `<data dir>/outbox`.
     pub smtp_url: Option<String>,
+    /// Keep warranty photos in this S3-compatible bucket (reached with the `AWS_*` settings);
+    /// without it, in `<data dir>/photos`.
+    pub photo_bucket: Option<String>,
+    /// How large one warranty photo, and one claim's photos together, may be.
+    pub photo_limits: PhotoLimits,
 }
 
 #[derive(Debug, Error, PartialEq)]
@@ -238,6 +244,21 @@ impl Config {
         let mail_from = var("SHOP_MAIL_FROM")
             .unwrap_or_else(|| format!("{} <{}>", store.name, store.support_email));
         let smtp_url = var("SMTP_URL");
+        let megabytes = |name: &'static str, default: u64| match var(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|mb| (1..=1024).contains(mb))
+                .map(|mb| mb * 1024 * 1024)
+                .ok_or_else(|| invalid(name, "a number of megabytes from 1 to 1024", v)),
+        };
+        let default_limits = PhotoLimits::default();
+        let photo_limits = PhotoLimits {
+            per_file: megabytes("SHOP_PHOTO_MAX_MB", default_limits.per_file)?,
+            per_claim: megabytes("SHOP_CLAIM_PHOTOS_MAX_MB", default_limits.per_claim)?,
+        };
         let site_root = var("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(default_site_root);
@@ -257,6 +278,8 @@ impl Config {
             request_timeout: seconds("SHOP_REQUEST_TIMEOUT_SECS", 30)?,
             mail_from,
             smtp_url,
+            photo_bucket: var("SHOP_PHOTO_BUCKET"),
+            photo_limits,
         })
     }
 }

@@ -13,6 +13,7 @@ use app::checkout::service::settle_interrupted;
 use app::db::{Db, DbError};
 use app::mail::{MailError, Mailer};
 use app::shop::ServerState;
+use app::warranty::storage::PhotoStore;
 use config::{Config, Payments};
 use leptos::prelude::LeptosOptions;
 use security::Guard;
@@ -33,6 +34,8 @@ enum StartupError {
     },
     #[error("cannot set up e-mail: {0}")]
     Mail(#[from] MailError),
+    #[error("cannot set up photo storage: {0}")]
+    Photos(String),
 }
 
 // glibc's malloc serialises the runtime's worker threads on its arena locks under load (a
@@ -127,9 +130,17 @@ async fn run(config: Config) -> Result<(), StartupError> {
         None => Mailer::outbox(&config.mail_from, config.data_dir.join("outbox"))?,
     };
     tracing::info!(mail = ?mailer, "mail ready");
+    let photos = match &config.photo_bucket {
+        Some(bucket) => PhotoStore::in_s3_bucket(bucket, config.photo_limits)
+            .map_err(|e| StartupError::Photos(e.to_string()))?,
+        None => PhotoStore::in_folder(&config.data_dir.join("photos"), config.photo_limits)
+            .map_err(|e| StartupError::Photos(e.to_string()))?,
+    };
     let options = leptos_options(&config);
     let state = match config.payments {
-        Payments::Test => ServerState::in_test_mode(db.clone(), config.store.clone(), mailer),
+        Payments::Test => {
+            ServerState::in_test_mode(db.clone(), config.store.clone(), mailer, photos)
+        }
     };
     tokio::spawn(settle_interrupted_checkouts(state.clone()));
     tokio::spawn(purge_expired_records(state.clone()));
@@ -217,7 +228,7 @@ async fn deliver_mail(state: ServerState) {
 }
 
 /// Deletes what has expired (sessions, sign-up links, guest order grants, spent rate-limit
-/// counters) once an hour.
+/// counters, photos uploaded for a claim never filed) once an hour.
 async fn purge_expired_records(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
@@ -226,6 +237,12 @@ async fn purge_expired_records(state: ServerState) {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired records deleted"),
             Err(err) => tracing::error!(error = %err, "cannot delete expired records"),
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        match app::warranty::uploads::remove_unclaimed(&state.db.pool, &state.photos, now).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "photos no claim took were removed"),
+            Err(err) => tracing::error!(error = %err, "cannot remove unclaimed photos"),
         }
     }
 }

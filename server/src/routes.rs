@@ -72,6 +72,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             let state = state.clone();
             get(move |query, headers| export_orders(state.clone(), query, headers))
         })
+        .merge(app::warranty::http::routes(state.clone()))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
@@ -300,7 +301,12 @@ mod tests {
             test_payments: true,
         };
         let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
-        let state = ServerState::in_test_mode(db.clone(), store, mailer.clone());
+        let photos = app::warranty::storage::PhotoStore::in_folder(
+            &dir.join("photos"),
+            app::warranty::photos::PhotoLimits::default(),
+        )
+        .unwrap();
+        let state = ServerState::in_test_mode(db.clone(), store, mailer.clone(), photos);
         // Requests in these tests come from no socket (0.0.0.0), which stands for a proxy
         // here: a test names its client in X-Forwarded-For.
         let http = Http {

@@ -99,6 +99,13 @@ pub const TICKETS_PER_EMAIL: Limit = Limit {
     burst: 5,
     every: Duration::from_secs(30 * 60),
 };
+/// Warranty photos uploaded per client address: each is decoded and stored. A claim takes up
+/// to eight, and a shopper may retry a few.
+pub const PHOTOS_PER_CLIENT: Limit = Limit {
+    name: "photos-client",
+    burst: 40,
+    every: MINUTE,
+};
 /// Replies to tickets per client address.
 pub const TICKET_REPLIES_PER_CLIENT: Limit = Limit {
     name: "ticket-replies-client",

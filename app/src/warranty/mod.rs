@@ -1,10 +1,20 @@
-//! Warranty claims (limited lifetime): what the warranty does not cover, and the rules a
-//! claim's photos must meet. The claim form, its storage and the staff review build on these
-//! (issue 13).
+//! Warranty claims (limited lifetime) and quality concerns about a new delivery: what the
+//! warranty does not cover, a claim's kinds and statuses, the rules its photos meet, and, on
+//! the server, how photos are cleaned and stored and how a claim is filed.
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod claims;
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
+pub mod images;
 pub mod photos;
+#[cfg(feature = "ssr")]
+pub mod storage;
+#[cfg(feature = "ssr")]
+pub mod uploads;
 
 /// What the warranty does not cover: the help center lists these, the claim form asks the
 /// shopper to confirm the defect is none of them, and staff decline a claim naming one.
@@ -45,5 +55,130 @@ impl Exclusion {
             }
             Exclusion::TheftOrLoss => "theft or loss",
         }
+    }
+}
+
+impl Exclusion {
+    pub fn slug(self) -> &'static str {
+        match self {
+            Exclusion::Drop => "drop",
+            Exclusion::Installation => "installation",
+            Exclusion::WearAndTear => "wear",
+            Exclusion::Modification => "modification",
+            Exclusion::Misuse => "misuse",
+            Exclusion::ExternalCause => "external",
+            Exclusion::NotSoldByUs => "not-sold-by-us",
+            Exclusion::TheftOrLoss => "theft-or-loss",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Exclusion> {
+        Exclusion::ALL.into_iter().find(|e| e.slug() == slug)
+    }
+}
+
+/// What a claim is about: a defect, covered for the item's life, or a concern about a new
+/// delivery's quality, accepted within 30 days of receiving it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimKind {
+    Defect,
+    Quality,
+}
+
+impl ClaimKind {
+    pub const ALL: [ClaimKind; 2] = [ClaimKind::Defect, ClaimKind::Quality];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ClaimKind::Defect => "warranty",
+            ClaimKind::Quality => "quality",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ClaimKind> {
+        ClaimKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimKind::Defect => "A defect in material or workmanship",
+            ClaimKind::Quality => "A quality concern about a new delivery",
+        }
+    }
+}
+
+/// Where a claim stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimStatus {
+    /// Waiting for staff to review it.
+    Submitted,
+    /// Staff asked the shopper for more photos or details.
+    NeedsInfo,
+    /// Settled by a free replacement.
+    Approved,
+    /// Refused, naming the exclusion.
+    Declined,
+}
+
+impl ClaimStatus {
+    pub const ALL: [ClaimStatus; 4] = [
+        ClaimStatus::Submitted,
+        ClaimStatus::NeedsInfo,
+        ClaimStatus::Approved,
+        ClaimStatus::Declined,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            ClaimStatus::Submitted => "submitted",
+            ClaimStatus::NeedsInfo => "needs_info",
+            ClaimStatus::Approved => "approved",
+            ClaimStatus::Declined => "declined",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ClaimStatus> {
+        ClaimStatus::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimStatus::Submitted => "Waiting for review",
+            ClaimStatus::NeedsInfo => "We need more from you",
+            ClaimStatus::Approved => "Approved: replacement on its way",
+            ClaimStatus::Declined => "Declined",
+        }
+    }
+
+    /// Whether staff may still decide (approve, decline, ask for more).
+    pub fn is_open(self) -> bool {
+        matches!(self, ClaimStatus::Submitted | ClaimStatus::NeedsInfo)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_read_back() {
+        for e in Exclusion::ALL {
+            assert_eq!(Exclusion::from_slug(e.slug()), Some(e));
+        }
+        for k in ClaimKind::ALL {
+            assert_eq!(ClaimKind::from_slug(k.slug()), Some(k));
+        }
+        for s in ClaimStatus::ALL {
+            assert_eq!(ClaimStatus::from_slug(s.slug()), Some(s));
+        }
+        assert_eq!(ClaimStatus::from_slug("open"), None);
+    }
+
+    #[test]
+    fn only_undecided_claims_can_be_decided() {
+        assert!(ClaimStatus::Submitted.is_open());
+        assert!(ClaimStatus::NeedsInfo.is_open());
+        assert!(!ClaimStatus::Approved.is_open());
+        assert!(!ClaimStatus::Declined.is_open());
     }
 }

@@ -80,6 +80,10 @@ pub enum PhotoRefusal {
     TooFew,
     #[error("A claim takes at most {MAX_PHOTOS} photos. Remove one.")]
     TooMany,
+    #[error("{name} could not be read as a picture: it may be damaged or cut short. Choose it again, or take a new photo.")]
+    Unreadable { name: String },
+    #[error("{name} has more than {max_side} pixels along one side. Take it again at a lower resolution.")]
+    TooManyPixels { name: String, max_side: u32 },
 }
 
 fn megabytes(bytes: u64) -> u64 {

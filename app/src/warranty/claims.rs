@@ -1,0 +1,231 @@
+//! Filing a claim (server only), in one transaction: the order must be the asker's and
+//! delivered, the item on it, a quality concern within its 30 days, and the draft's photos
+//! (two to eight, already checked and stored) are taken by the claim. Any refusal leaves
+//! nothing behind: the photos stay in the draft for the shopper to try again.
+
+use super::photos::{check_count, PhotoRefusal};
+use super::uploads::DraftKey;
+use super::ClaimKind;
+use super::ClaimStatus;
+use crate::accounts::auth::{new_session_token, random_bytes};
+use crate::mail::{letter, queue, Email};
+use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
+use crate::orders::status::OrderStatus;
+use crate::orders::windows::{is_open, quality_concern_deadline, QUALITY_CONCERN_DAYS};
+use crate::shop::StoreInfo;
+use sqlx::{AnyConnection, AnyPool, Row};
+use thiserror::Error;
+
+/// Who files the claim: a signed-in shopper (the order must be their account's), or a guest
+/// (the order must have been placed as a guest with this e-mail address).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claimant {
+    Customer { id: i64, email: String },
+    Guest { email: String },
+}
+
+impl Claimant {
+    fn email(&self) -> &str {
+        match self {
+            Claimant::Customer { email, .. } | Claimant::Guest { email } => email,
+        }
+    }
+}
+
+/// A claim as the form sends it, after its fields were checked.
+#[derive(Clone, Debug)]
+pub struct ClaimRequest<'a> {
+    pub claimant: Claimant,
+    pub order_number: &'a str,
+    pub line_id: i64,
+    pub kind: ClaimKind,
+    pub description: &'a str,
+    pub draft: &'a DraftKey,
+}
+
+/// Why a claim was not filed, in words for the shopper.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ClaimRefusal {
+    #[error("We could not find that order for you. Check the order number and the e-mail address you ordered with; if you ordered with an account, sign in first.")]
+    NoSuchOrder,
+    #[error("Choose the item from this order that the claim is about.")]
+    NoSuchItem,
+    #[error("This order has not been delivered yet. If it is late or lost, report it from the order's page.")]
+    NotDelivered,
+    #[error("Quality concerns about a new delivery are accepted within {QUALITY_CONCERN_DAYS} days of receiving it, and this order arrived longer ago. A defect in material or workmanship is still covered by the warranty: choose that instead.")]
+    QualityWindowClosed,
+    #[error(transparent)]
+    Photos(#[from] PhotoRefusal),
+}
+
+/// A filed claim: its number, and the key of the private link its e-mail carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filed {
+    pub id: i64,
+    pub number: String,
+    pub key: String,
+}
+
+/// Files `request`. The outer error is a failure of the shop; the inner one, a refusal.
+pub async fn file(
+    pool: &AnyPool,
+    store: &StoreInfo,
+    request: &ClaimRequest<'_>,
+    now: i64,
+) -> Result<Result<Filed, ClaimRefusal>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let filed = match file_in(&mut tx, store, request, now).await? {
+        Ok(filed) => filed,
+        Err(refusal) => {
+            tx.rollback().await?;
+            return Ok(Err(refusal));
+        }
+    };
+    tx.commit().await?;
+    Ok(Ok(filed))
+}
+
+async fn file_in(
+    tx: &mut AnyConnection,
+    store: &StoreInfo,
+    request: &ClaimRequest<'_>,
+    now: i64,
+) -> Result<Result<Filed, ClaimRefusal>, sqlx::Error> {
+    let order = sqlx::query("SELECT id, customer_id, email, status FROM orders WHERE number = $1")
+        .bind(request.order_number)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(order) = order else {
+        return Ok(Err(ClaimRefusal::NoSuchOrder));
+    };
+    let order_id: i64 = order.try_get("id")?;
+    let owner: Option<i64> = order.try_get("customer_id")?;
+    let order_email: String = order.try_get("email")?;
+    let mine = match &request.claimant {
+        Claimant::Customer { id, .. } => owner == Some(*id),
+        Claimant::Guest { email } => owner.is_none() && order_email.eq_ignore_ascii_case(email),
+    };
+    if !mine {
+        return Ok(Err(ClaimRefusal::NoSuchOrder));
+    }
+    let on_order = sqlx::query("SELECT 1 AS one FROM order_lines WHERE id = $1 AND order_id = $2")
+        .bind(request.line_id)
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if on_order.is_none() {
+        return Ok(Err(ClaimRefusal::NoSuchItem));
+    }
+    let status: String = order.try_get("status")?;
+    let delivered_at: Option<i64> = sqlx::query(
+        "SELECT CAST(MAX(at) AS BIGINT) AS at FROM order_events WHERE order_id = $1 AND status = $2",
+    )
+    .bind(order_id)
+    .bind(OrderStatus::Delivered.slug())
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("at")?;
+    let Some(delivered_at) = delivered_at.filter(|_| status == OrderStatus::Delivered.slug())
+    else {
+        return Ok(Err(ClaimRefusal::NotDelivered));
+    };
+    if request.kind == ClaimKind::Quality && !is_open(quality_concern_deadline(delivered_at), now) {
+        return Ok(Err(ClaimRefusal::QualityWindowClosed));
+    }
+
+    let number = format!(
+        "W-{}",
+        &order_number_from(&random_bytes(8))[ORDER_NUMBER_PREFIX.len()..]
+    );
+    let customer_id = match request.claimant {
+        Claimant::Customer { id, .. } => Some(id),
+        Claimant::Guest { .. } => None,
+    };
+    let id: i64 = sqlx::query(
+        "INSERT INTO warranty_claims (number, order_id, line_id, customer_id, email, kind, \
+         status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(&number)
+    .bind(order_id)
+    .bind(request.line_id)
+    .bind(customer_id)
+    .bind(request.claimant.email())
+    .bind(request.kind.slug())
+    .bind(ClaimStatus::Submitted.slug())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    let photos = sqlx::query(
+        "UPDATE claim_photos SET claim_id = $1 WHERE draft_hash = $2 AND claim_id IS NULL",
+    )
+    .bind(id)
+    .bind(request.draft.digest())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if let Err(refusal) = check_count(photos as usize) {
+        return Ok(Err(refusal.into()));
+    }
+    add_message(tx, id, None, "You", request.description, now).await?;
+    let (key, digest) = new_session_token();
+    sqlx::query("INSERT INTO claim_keys (key_hash, claim_id, created_at) VALUES ($1, $2, $3)")
+        .bind(digest)
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let mail = received(
+        request.claimant.email(),
+        &number,
+        &claim_link(store, &number, &key),
+        store,
+    );
+    queue::enqueue(tx, &mail, now).await?;
+    Ok(Ok(Filed { id, number, key }))
+}
+
+/// Adds a message to claim `id`, from the shopper when `staff` is `None`.
+pub async fn add_message(
+    tx: &mut AnyConnection,
+    id: i64,
+    staff: Option<i64>,
+    author: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO claim_messages (claim_id, from_staff, staff_id, author_name, body, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(i64::from(staff.is_some()))
+    .bind(staff)
+    .bind(author)
+    .bind(body)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE warranty_claims SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The private address of claim `number`, opened by `key`.
+pub fn claim_link(store: &StoreInfo, number: &str, key: &str) -> String {
+    format!("{}/warranty/claims/{number}?key={key}", store.public_url)
+}
+
+fn received(to: &str, number: &str, link: &str, store: &StoreInfo) -> Email {
+    letter(
+        to,
+        format!("We received your warranty claim ({number})"),
+        &format!("Thank you: your claim {number} and its photos reached {}. We review every claim by hand and write to you when it is decided, usually within two business days. Please keep the item: nothing is accepted back without an approved claim.", store.name),
+        ("See your claim", link),
+        "Keep this e-mail: the link opens your claim without an account. Please do not forward it.",
+        store,
+    )
+}

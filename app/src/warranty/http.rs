@@ -1,0 +1,241 @@
+//! The HTTP side of claim photos (server only). Uploads are plain requests rather than server
+//! functions so that the body streams (and the browser can report its progress): one photo
+//! per request, its bytes as the body. Photos are served only to their claim's shopper and to
+//! staff, and never to a shared cache.
+
+use super::storage::Size;
+use super::uploads::{self, DraftKey, UploadError};
+use crate::accounts::auth::token_digest;
+use crate::client::ClientAddress;
+use crate::identity::session::account_from_headers;
+use crate::identity::Role;
+use crate::shop::ServerState;
+use crate::throttle;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// Where the claim form sends each photo (POST) and removes one (DELETE `…/{id}`).
+pub const UPLOAD_PATH: &str = "/uploads/claim-photos";
+/// The header naming the form's draft key.
+pub const DRAFT_HEADER: &str = "x-claim-draft";
+/// The header carrying the file's name (percent-encoded), for messages about it.
+pub const NAME_HEADER: &str = "x-photo-name";
+/// A stored photo; `/thumb` after it for its thumbnail.
+pub const PHOTO_PATH: &str = "/warranty/photos";
+
+/// Staff and the claim's shopper may keep a photo for a day, and only in their own browser.
+const PRIVATE_PICTURE: &str = "private, max-age=86400";
+
+pub fn routes<S: Clone + Send + Sync + 'static>(state: ServerState) -> Router<S> {
+    Router::new()
+        .route(UPLOAD_PATH, post(upload))
+        .route(&format!("{UPLOAD_PATH}/{{id}}"), delete(discard))
+        .route(&format!("{PHOTO_PATH}/{{id}}"), get(full))
+        .route(&format!("{PHOTO_PATH}/{{id}}/thumb"), get(thumb))
+        .with_state(state)
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = serde_json::json!({ "error": message.into() });
+    (status, Json(body)).into_response()
+}
+
+fn draft_of(headers: &HeaderMap) -> Option<DraftKey> {
+    headers
+        .get(DRAFT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(DraftKey::parse)
+}
+
+/// The file's name as the browser gave it, kept short; "The photo" if none.
+fn name_of(headers: &HeaderMap) -> String {
+    let raw = headers
+        .get(NAME_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let name: String = percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(80)
+        .collect();
+    if name.trim().is_empty() {
+        "The photo".into()
+    } else {
+        name
+    }
+}
+
+async fn upload(State(state): State<ServerState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(draft) = draft_of(&parts.headers) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Reload the claim form and add the photo again.",
+        );
+    };
+    let name = name_of(&parts.headers);
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if let Some(size) = declared.filter(|size| *size > state.photos.limits.per_file) {
+        let refusal = state.photos.limits.check_file(&name, b"", size, 0);
+        let message = refusal.err().map(|r| r.to_string()).unwrap_or_default();
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, message);
+    }
+    let client = parts
+        .extensions
+        .get::<ClientAddress>()
+        .copied()
+        .unwrap_or(ClientAddress(std::net::Ipv4Addr::UNSPECIFIED.into()));
+    let allowed = throttle::store::take_or_explain(
+        &state.db.pool,
+        &throttle::PHOTOS_PER_CLIENT,
+        &client.subject(),
+        |minutes| format!("You have sent many photos just now. Try again in {minutes} minutes."),
+    )
+    .await;
+    match allowed {
+        Ok(Ok(())) => {}
+        Ok(Err(message)) => return refuse(StatusCode::TOO_MANY_REQUESTS, message),
+        Err(error) => return failed(error.into()),
+    }
+    let stream = body.into_data_stream();
+    match uploads::receive(&state.db.pool, &state.photos, &draft, &name, stream, now()).await {
+        Ok(uploaded) => (StatusCode::CREATED, Json(uploaded)).into_response(),
+        Err(UploadError::Refused(refusal)) => {
+            let status = match refusal {
+                super::photos::PhotoRefusal::TooLarge { .. }
+                | super::photos::PhotoRefusal::ClaimTooLarge { .. } => {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                }
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            refuse(status, refusal.to_string())
+        }
+        Err(UploadError::Interrupted) => refuse(
+            StatusCode::BAD_REQUEST,
+            UploadError::Interrupted.to_string(),
+        ),
+        Err(error) => failed(error),
+    }
+}
+
+fn failed(error: UploadError) -> Response {
+    tracing::error!(%error, "a claim photo could not be kept");
+    refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The shop could not keep this photo just now. Try it again in a moment.",
+    )
+}
+
+async fn discard(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(draft) = draft_of(&headers) else {
+        return refuse(StatusCode::BAD_REQUEST, "Reload the claim form.");
+    };
+    match uploads::discard(&state.db.pool, &state.photos, &draft, &id).await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => refuse(StatusCode::NOT_FOUND, "That photo is not in this form."),
+        Err(error) => failed(error),
+    }
+}
+
+async fn full(
+    state: State<ServerState>,
+    id: Path<String>,
+    key: Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    serve(state, id, key, headers, Size::Full).await
+}
+
+async fn thumb(
+    state: State<ServerState>,
+    id: Path<String>,
+    key: Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    serve(state, id, key, headers, Size::Thumb).await
+}
+
+async fn serve(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    size: Size,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "no such photo").into_response();
+    match may_see(&state, &headers, &id, query.get("key").map(String::as_str)).await {
+        Ok(true) => {}
+        Ok(false) => return not_found(),
+        Err(error) => {
+            tracing::error!(%error, "cannot check who may see a claim photo");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    }
+    match state.photos.get(&id, size).await {
+        Ok(Some(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, PRIVATE_PICTURE),
+                (header::VARY, "Cookie"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => not_found(),
+        Err(error) => failed(error.into()),
+    }
+}
+
+/// Whether the asker may see photo `id`: staff, the claim's account, or whoever holds one of
+/// the claim's private keys. A photo no claim has taken is nobody's to see.
+async fn may_see(
+    state: &ServerState,
+    headers: &HeaderMap,
+    id: &str,
+    key: Option<&str>,
+) -> Result<bool, crate::error::AppError> {
+    let claim = sqlx::query(
+        "SELECT c.id, c.customer_id FROM claim_photos p \
+         JOIN warranty_claims c ON c.id = p.claim_id WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(claim) = claim else {
+        return Ok(false);
+    };
+    let claim_id: i64 = claim.try_get("id")?;
+    let owner: Option<i64> = claim.try_get("customer_id")?;
+    if let Some(account) = account_from_headers(state, headers).await? {
+        if account.role.includes(Role::Support) || owner == Some(account.id) {
+            return Ok(true);
+        }
+    }
+    let Some(key) = key else {
+        return Ok(false);
+    };
+    let opens =
+        sqlx::query("SELECT 1 AS one FROM claim_keys WHERE key_hash = $1 AND claim_id = $2")
+            .bind(token_digest(key))
+            .bind(claim_id)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    Ok(opens.is_some())
+}

@@ -1,0 +1,235 @@
+//! Receiving one claim photo. The body streams into a scratch file (never whole into memory),
+//! refused as soon as its first bytes are not a picture or its size passes a limit; then it
+//! is decoded, cleaned and stored (`images`, `storage`). A photo belongs to the shopper's
+//! draft (a random key the claim form holds) until a claim takes it. Its row is written
+//! before its files, so no failure leaves a file the cleanup cannot find.
+
+use super::images;
+use super::photos::{PhotoFormat, PhotoRefusal, MAX_PHOTOS};
+use super::storage::{PhotoStore, Size, StorageError};
+use crate::accounts::auth::{random_hex, token_digest};
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyPool, Row};
+use std::io::Write;
+use thiserror::Error;
+
+/// The draft key a claim form makes for its photos: 32 hex digits (128 random bits), kept
+/// only as a digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftKey(String);
+
+impl DraftKey {
+    pub fn parse(raw: &str) -> Option<DraftKey> {
+        let raw = raw.trim();
+        (raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| DraftKey(raw.to_ascii_lowercase()))
+    }
+
+    pub fn digest(&self) -> String {
+        token_digest(&self.0)
+    }
+}
+
+/// A photo taken into a draft, as the form shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    pub id: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Error)]
+pub enum UploadError {
+    #[error(transparent)]
+    Refused(#[from] PhotoRefusal),
+    #[error("The photo did not arrive whole. Try it again.")]
+    Interrupted,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("scratch file: {0}")]
+    Scratch(#[from] std::io::Error),
+}
+
+/// A scratch file, removed when dropped whatever happened.
+struct Scratch {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+}
+
+impl Scratch {
+    fn create() -> std::io::Result<Scratch> {
+        let path = std::env::temp_dir().join(format!("claim-upload-{}", random_hex(16)));
+        let file = std::fs::File::create_new(&path)?;
+        Ok(Scratch { path, file })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// How many photos the draft holds, and their bytes as uploaded.
+async fn draft_usage(pool: &AnyPool, draft: &DraftKey) -> Result<(usize, u64), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS photos, CAST(COALESCE(SUM(upload_size), 0) AS BIGINT) AS bytes \
+         FROM claim_photos WHERE draft_hash = $1 AND claim_id IS NULL",
+    )
+    .bind(draft.digest())
+    .fetch_one(pool)
+    .await?;
+    let photos: i64 = row.try_get("photos")?;
+    let bytes: i64 = row.try_get("bytes")?;
+    Ok((photos as usize, bytes as u64))
+}
+
+/// Takes the photo `name` streaming in as `body` into `draft`.
+pub async fn receive<E>(
+    pool: &AnyPool,
+    photos: &PhotoStore,
+    draft: &DraftKey,
+    name: &str,
+    body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+    now: i64,
+) -> Result<Uploaded, UploadError> {
+    let (count, so_far) = draft_usage(pool, draft).await?;
+    if count >= MAX_PHOTOS {
+        return Err(PhotoRefusal::TooMany.into());
+    }
+    let (scratch, format, size) = stream_to_scratch(photos, name, body, so_far).await?;
+
+    let permit = photos.decodes.clone().acquire_owned().await;
+    let named = name.to_owned();
+    let processed = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let file = std::fs::File::open(&scratch.path)?;
+        Ok::<_, std::io::Error>(images::process(
+            &named,
+            format,
+            std::io::BufReader::new(file),
+        ))
+    })
+    .await
+    .map_err(|_| UploadError::Interrupted)???;
+
+    let id = random_hex(16);
+    sqlx::query(
+        "INSERT INTO claim_photos (id, draft_hash, file_name, upload_size, stored_size, width, height, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(draft.digest())
+    .bind(name)
+    .bind(size as i64)
+    .bind((processed.photo.len() + processed.thumb.len()) as i64)
+    .bind(i64::from(processed.width))
+    .bind(i64::from(processed.height))
+    .bind(now)
+    .execute(pool)
+    .await?;
+    let stored = async {
+        photos.put(&id, Size::Full, processed.photo).await?;
+        photos.put(&id, Size::Thumb, processed.thumb).await
+    };
+    if let Err(error) = stored.await {
+        // The cleanup would find the row later; tidy up at once.
+        let _ = forget(pool, photos, &id).await;
+        return Err(error.into());
+    }
+    Ok(Uploaded {
+        id,
+        width: processed.width,
+        height: processed.height,
+    })
+}
+
+/// Streams `body` into a scratch file, checking the picture's first bytes and the limits as
+/// it comes.
+async fn stream_to_scratch<E>(
+    photos: &PhotoStore,
+    name: &str,
+    mut body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+    claim_so_far: u64,
+) -> Result<(Scratch, PhotoFormat, u64), UploadError> {
+    const HEAD: usize = 12;
+    let mut scratch = Scratch::create()?;
+    let mut head = Vec::with_capacity(HEAD);
+    let mut size = 0u64;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| UploadError::Interrupted)?;
+        size += chunk.len() as u64;
+        if head.len() < HEAD {
+            let wanted = (HEAD - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..wanted]);
+        }
+        if head.len() == HEAD {
+            photos.limits.check_file(name, &head, size, claim_so_far)?;
+        }
+        scratch.file.write_all(&chunk)?;
+    }
+    // A file shorter than the head is checked once whole (and refused: no picture is that small).
+    let format = photos.limits.check_file(name, &head, size, claim_so_far)?;
+    scratch.file.flush()?;
+    Ok((scratch, format, size))
+}
+
+/// Removes photo `id`'s row and files.
+async fn forget(pool: &AnyPool, photos: &PhotoStore, id: &str) -> Result<(), UploadError> {
+    photos.remove(id).await?;
+    sqlx::query("DELETE FROM claim_photos WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Removes photo `id` from `draft`, if it is there and no claim has taken it. True if it was.
+pub async fn discard(
+    pool: &AnyPool,
+    photos: &PhotoStore,
+    draft: &DraftKey,
+    id: &str,
+) -> Result<bool, UploadError> {
+    let mine = sqlx::query(
+        "SELECT 1 AS one FROM claim_photos WHERE id = $1 AND draft_hash = $2 AND claim_id IS NULL",
+    )
+    .bind(id)
+    .bind(draft.digest())
+    .fetch_optional(pool)
+    .await?;
+    if mine.is_none() {
+        return Ok(false);
+    }
+    forget(pool, photos, id).await?;
+    Ok(true)
+}
+
+/// How long an upload waits for its claim before the cleanup removes it.
+pub const UNCLAIMED_FOR: i64 = 24 * 60 * 60;
+
+/// Removes the photos no claim took within `UNCLAIMED_FOR` of their upload, files first so
+/// that a failure leaves the row for the next round. Returns how many went.
+pub async fn remove_unclaimed(
+    pool: &AnyPool,
+    photos: &PhotoStore,
+    now: i64,
+) -> Result<usize, UploadError> {
+    let stale: Vec<String> = sqlx::query(
+        "SELECT id FROM claim_photos WHERE claim_id IS NULL AND created_at < $1 LIMIT 500",
+    )
+    .bind(now - UNCLAIMED_FOR)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| row.try_get("id"))
+    .collect::<Result<_, _>>()?;
+    for id in &stale {
+        forget(pool, photos, id).await?;
+    }
+    Ok(stale.len())
+}

@@ -1,0 +1,207 @@
+//! A demo shop for integration tests that need orders: its settings, a checkout as the
+//! browser sends it, and accounts for shoppers and staff. Each test crate uses a part.
+#![allow(dead_code)]
+
+use app::accounts::model::{Customer, SignUp};
+use app::accounts::repo as accounts;
+use app::cart::model::{CartLine, CartRequest};
+use app::cart::{demo_coupons, pricing_service};
+use app::catalog::{demo::demo_catalog, repo as catalog};
+use app::checkout::address::Address;
+use app::checkout::model::{CheckoutOutcome, CheckoutRequest, SeenPrices};
+use app::checkout::service::place_order;
+use app::client::ClientAddress;
+use app::db::Db;
+use app::mail::Mailer;
+use app::payments::gateway::{CardDetails, PaymentChoice};
+use app::pricing::shipping::ShippingMethod;
+use app::shop::{ServerState, StoreInfo};
+use app::warranty::photos::PhotoLimits;
+use app::warranty::storage::PhotoStore;
+use time::OffsetDateTime;
+
+/// Clear case $19.99 (24 in stock); grip $15.99.
+pub const CLEAR: &str = "SIG-IP17PM-CLR-CRYCLE";
+pub const GRIP: &str = "GRP-MIDBLA";
+pub const VISA: &str = "4242 4242 4242 4242";
+
+pub fn store() -> StoreInfo {
+    StoreInfo {
+        name: "Test Cases".into(),
+        public_url: "http://shop.test".into(),
+        support_email: "care@shop.test".into(),
+        support_phone: "+1 555 0100".into(),
+        shipping: Default::default(),
+        delivery: Default::default(),
+        test_payments: true,
+    }
+}
+
+/// A fresh outbox folder for one test's e-mail.
+pub fn new_outbox() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "shop-outbox-{}-{}",
+        std::process::id(),
+        app::accounts::auth::random_hex(6)
+    ))
+}
+
+pub async fn shop(db: &Db) -> ServerState {
+    shop_mailing_to(db, new_outbox()).await
+}
+
+/// The demo shop, writing its e-mail to `outbox`.
+pub async fn shop_mailing_to(db: &Db, outbox: std::path::PathBuf) -> ServerState {
+    catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
+    demo_coupons::seed_once(&db.pool).await.unwrap();
+    let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox.clone()).unwrap();
+    let photos =
+        PhotoStore::in_folder(&outbox.with_extension("photos"), PhotoLimits::default()).unwrap();
+    ServerState::in_test_mode(db.clone(), store(), mailer, photos)
+}
+
+pub fn card(number: &str) -> PaymentChoice {
+    PaymentChoice::Card(CardDetails {
+        number: number.into(),
+        expiry: "12/35".into(),
+        cvc: if number.starts_with('3') {
+            "1234"
+        } else {
+            "123"
+        }
+        .into(),
+    })
+}
+
+/// A client address of its own for each checkout, unless a test means to share one.
+pub fn client() -> ClientAddress {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ClientAddress(std::net::IpAddr::V4(std::net::Ipv4Addr::from(
+        0x0a00_0000 + n,
+    )))
+}
+
+pub fn key() -> String {
+    format!("key-{}", app::accounts::auth::random_hex(12))
+}
+
+/// A checkout as the browser sends it, with the prices the server quotes right now.
+pub async fn request(
+    state: &ServerState,
+    email: &str,
+    items: &[(&str, u32)],
+    coupon: Option<&str>,
+    payment: PaymentChoice,
+) -> CheckoutRequest {
+    let cart = CartRequest {
+        lines: items
+            .iter()
+            .map(|(sku, quantity)| CartLine {
+                sku: (*sku).into(),
+                quantity: *quantity,
+            })
+            .collect(),
+        coupon: coupon.map(Into::into),
+        method: ShippingMethod::Standard,
+    };
+    let now = OffsetDateTime::now_utc();
+    let priced = pricing_service::price_cart(
+        &state.db.pool,
+        &state.store,
+        &cart,
+        now.unix_timestamp(),
+        now.date(),
+        None,
+    )
+    .await
+    .unwrap();
+    CheckoutRequest {
+        idempotency_key: key(),
+        email: email.into(),
+        address: Address {
+            name: "Ada Lovelace".into(),
+            line1: "1 Main Street".into(),
+            line2: String::new(),
+            city: "Springfield".into(),
+            region: "IL".into(),
+            postcode: "62701".into(),
+            country: "US".into(),
+            phone: String::new(),
+        },
+        cart,
+        seen: SeenPrices {
+            unit_prices: priced
+                .items
+                .iter()
+                .map(|i| (i.sku.clone(), i.unit_price))
+                .collect(),
+            total: priced.quote.total,
+        },
+        payment,
+    }
+}
+
+pub async fn checkout(state: &ServerState, request: &CheckoutRequest) -> CheckoutOutcome {
+    place_order(state, request, None, &client(), OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+}
+
+pub fn placed(outcome: &CheckoutOutcome) -> String {
+    match outcome {
+        CheckoutOutcome::Placed { number } => number.clone(),
+        other => panic!("expected a placed order, got {other:?}"),
+    }
+}
+
+pub async fn customer(db: &Db, email: &str) -> Customer {
+    let sign_up = SignUp::validate("Pat", email, "long enough password").unwrap();
+    accounts::create_customer(&db.pool, &sign_up, "not-a-real-hash", 0)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// A staff member with `role`, as the fulfilment actions see them.
+pub async fn staff(db: &Db, email: &str, role: app::identity::Role) -> Customer {
+    let account = customer(db, email).await;
+    let mut conn = db.pool.acquire().await.unwrap();
+    accounts::set_role(&mut conn, account.id, role)
+        .await
+        .unwrap();
+    Customer { role, ..account }
+}
+
+/// A guest order of one clear case paid by card, then prepared, shipped and delivered by
+/// support at `delivered_at`; its number.
+pub async fn delivered_order(state: &ServerState, email: &str, delivered_at: i64) -> String {
+    use app::orders::fulfilment::act;
+    use app::orders::status::OrderAction;
+    use app::orders::tracking::Tracking;
+    let number = placed(
+        &checkout(
+            state,
+            &request(state, email, &[(CLEAR, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let support = staff(
+        &state.db,
+        &format!("support-{}@shop.test", app::accounts::auth::random_hex(4)),
+        app::identity::Role::Support,
+    )
+    .await;
+    let tracking = Tracking::parse("ups", "1Z999AA10123456784").unwrap();
+    for action in [
+        OrderAction::MarkProcessing,
+        OrderAction::Ship,
+        OrderAction::MarkDelivered,
+    ] {
+        let tracked = (action == OrderAction::Ship).then(|| tracking.clone());
+        act(state, &support, &number, action, tracked, delivered_at)
+            .await
+            .unwrap();
+    }
+    number
+}
