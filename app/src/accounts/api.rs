@@ -99,7 +99,7 @@ pub async fn sign_up(
     let registered = repo::find_by_email(&state.db.pool, &sign_up.email)
         .await?
         .is_some();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let public = &state.store.public_url;
     let message = if registered {
         email::already_registered(
@@ -331,7 +331,7 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
     let registered = repo::find_by_email(&state.db.pool, &address)
         .await?
         .is_some();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     if registered {
         let token = links::issue(
             &mut tx,

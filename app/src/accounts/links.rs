@@ -106,7 +106,7 @@ pub async fn redeem(
     password_hash: &str,
     now: i64,
 ) -> Result<Redemption, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     let row = sqlx::query(
         "UPDATE one_time_links SET used_at = $1 \
          WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \

@@ -94,7 +94,7 @@ pub async fn change_password(
     password_hash: &str,
     keep_token_hash: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     sqlx::query("UPDATE customers SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(customer_id)
@@ -226,7 +226,7 @@ pub async fn complete_sign_up(
     token_hash: &str,
     now: i64,
 ) -> Result<SignUpCompletion, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     let row = sqlx::query(
         "DELETE FROM pending_sign_ups WHERE token_hash = $1 AND expires_at > $2 \
          RETURNING email, name, password_hash, return_to",

@@ -218,7 +218,7 @@ pub async fn save_product(
         Err(errors) => return correct_fields(errors, &typed),
     };
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let now = now();
     if slug.is_empty() {
         let new_slug = slug_from_name(&form.name);
@@ -293,7 +293,7 @@ pub async fn save_variant(
         Err(message) => return correct_fields(vec![("price", message)], &typed),
     };
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let before = editor::variant(&mut tx, &sku)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -370,7 +370,7 @@ pub async fn add_variant(
         return correct_fields(errors, &typed);
     }
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let new = editor::NewVariant {
         product: &product,
         model: (!model.is_empty()).then_some(model.as_str()),
@@ -446,7 +446,7 @@ pub async fn adjust_stock(
         return correct_fields(errors, &typed);
     };
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let before = editor::variant(&mut tx, &sku)
         .await?
         .ok_or(AppError::NotFound)?;

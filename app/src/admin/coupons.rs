@@ -289,7 +289,7 @@ pub async fn save_coupon(
         Err(errors) => return corrections(errors, &form),
     };
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let record = format!("promo code {}", offer.code);
     if original.is_empty() {

@@ -242,7 +242,7 @@ pub async fn add_order_note(number: String, body: String) -> Result<FormResult, 
         );
     }
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let order = repo::find_by_number(&mut tx, &number)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -53,7 +53,7 @@ pub async fn send_mail_again(id: i64) -> Result<FormResult, AppError> {
     let staff = require_role(Role::Support).await?;
     let state = server_state()?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     if !queue::send_again(&mut tx, id, now).await? {
         return Err(AppError::InvalidInput(
             "This message is not waiting to be sent again: reload the list to see where it stands."

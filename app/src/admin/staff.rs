@@ -63,7 +63,7 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
     };
     let state = server_state()?;
     let now = now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let token = links::issue(
         &mut tx,
         &address,
@@ -107,7 +107,7 @@ pub async fn change_role(email: String, role: String) -> Result<FormResult, AppE
         );
     };
     let state = server_state()?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let Some(account) = repo::account_by_email(&mut tx, &address).await? else {
         return needs_correcting(
             FieldErrors::single("email", "No account has this address. Invite them instead."),

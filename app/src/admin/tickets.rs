@@ -90,7 +90,7 @@ async fn update_ticket(
     let state = server_state()?;
     let number = parse_ticket_number(number).ok_or(AppError::NotFound)?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let found = repo::find(&mut tx, &number)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -83,7 +83,7 @@ pub fn demo_coupons() -> Vec<(Coupon, CouponTerms)> {
 
 /// Loads the demo codes the first time it runs on a database, never again.
 pub async fn seed_once(pool: &AnyPool) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     if !crate::db::claim_once(&mut tx, DEMO_COUPONS_KEY).await? {
         return Ok(false);
     }

@@ -266,7 +266,7 @@ pub(crate) fn category(row: &sqlx::any::AnyRow) -> Result<Category, sqlx::Error>
 /// Loads `catalog` in one transaction the first time it is called on a database, and never
 /// again (even if the products are later removed). Returns whether it loaded.
 pub async fn seed_once(pool: &AnyPool, catalog: &DemoCatalog) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     if !crate::db::claim_once(&mut tx, DEMO_SEEDED_KEY).await? {
         return Ok(false);
     }

@@ -178,7 +178,7 @@ async fn reserve(
     let unix = now.unix_timestamp();
     let number = order_number_from(&random_bytes(8));
     let customer_key = customer_key(valid, customer);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let new_order = NewOrder {
         number: &number,
         idempotency_key: request.idempotency_key.trim(),
@@ -580,7 +580,7 @@ async fn place(
     reference: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     if !repo::mark_paid(&mut tx, order.id, reference, now).await? {
         return Ok(false);
     }

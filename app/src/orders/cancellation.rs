@@ -57,7 +57,7 @@ pub async fn cancel_by_shopper(
     number: &str,
     now: i64,
 ) -> Result<Cancelled, CancelError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     // Taken first, so that of two clicks the second waits and then finds the order cancelled.
     if !repo::lock(&mut tx, number).await? {
         return Err(CancelError::NotFound);

@@ -153,7 +153,7 @@ mod service {
         now: i64,
     ) -> Result<(), ChangeError> {
         let refused = |why: &str| ChangeError::Refused(why.to_owned());
-        let mut tx = state.db.pool.begin().await?;
+        let mut tx = crate::db::begin(&state.db.pool).await?;
         if !repo::lock(&mut tx, number).await? {
             return Err(refused("No order has this number."));
         }

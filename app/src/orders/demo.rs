@@ -119,7 +119,7 @@ pub async fn seed_once(
     if items.is_empty() {
         return Ok(0);
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     if !crate::db::claim_once(&mut tx, SEEDED_KEY).await? {
         return Ok(0);
     }

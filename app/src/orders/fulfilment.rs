@@ -63,7 +63,7 @@ pub async fn act(
             "Enter the carrier and tracking number to ship.".into(),
         ));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let order = repo::find_by_number(&mut tx, number)
         .await?
         .ok_or(FulfilmentError::NotFound)?;

@@ -59,7 +59,7 @@ pub async fn refund(
     reason: &str,
     now: i64,
 ) -> Result<Money, RefundError> {
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     // Taking the row first makes a second refund of this order wait for the first to commit,
     // so it plans with what the first refunded.
     if !repo::lock(&mut tx, number).await? {
@@ -278,7 +278,7 @@ async fn settle(
             return Err(RefundError::Pending(pending.amount));
         }
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     match outcome {
         RefundOutcome::Refunded { reference } => {
             let recorded = sqlx::query(

@@ -391,7 +391,7 @@ pub async fn fail_payment(
     why: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     // Written first: the conditional update is the row lock (and SQLite's write lock), so of
     // two settlements racing, one closes the order and the other finds it closed.
     let closed = change_status(
@@ -783,7 +783,7 @@ pub async fn grant(
         insert.execute(pool).await?;
         return Ok(());
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     sqlx::query(
         "UPDATE order_grants SET token_hash = $1, expires_at = $2 \
          WHERE token_hash = $3 AND expires_at > $4",

@@ -133,7 +133,7 @@ impl TestGateway {
         refund_key: &str,
         amount: Money,
     ) -> Result<RefundOutcome, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::db::begin(&self.pool).await?;
         let reference = format!("re_{}", random_hex(12));
         let recorded = sqlx::query(
             "INSERT INTO gateway_refunds (reference, refund_key, payment_key, amount_cents, created_at) \

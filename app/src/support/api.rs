@@ -53,7 +53,7 @@ async fn open_ticket(
     draft: &repo::TicketDraft<'_>,
 ) -> Result<(String, String), AppError> {
     let now = now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     let created = repo::create(&mut tx, draft, now).await?;
     let key = repo::issue_key(&mut tx, created.id, now).await?;
     let link = email::ticket_link(&state.store, &created.number, &key);
@@ -184,7 +184,7 @@ pub async fn reply_to_ticket(
         return needs_correcting(FieldErrors::single("message", &why), &typed);
     }
     let now = now();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
     repo::add_message(&mut tx, found.id, None, &found.view.name, &body, now).await?;
     repo::set_status(&mut tx, found.id, TicketStatus::Open, now).await?;
     tx.commit().await?;

@@ -73,7 +73,7 @@ pub async fn file(
     request: &ClaimRequest<'_>,
     now: i64,
 ) -> Result<Result<Filed, ClaimRefusal>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::db::begin(pool).await?;
     let filed = match file_in(&mut tx, store, request, now).await? {
         Ok(filed) => filed,
         Err(refusal) => {
