@@ -244,13 +244,37 @@ pub async fn alternatives(
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|row| {
-        Ok(Alternative {
-            sku: row.try_get("code")?,
-            options: variant_options(row)?,
-            image: row.try_get("image_path")?,
-        })
+    .map(alternative)
+    .collect()
+}
+
+fn alternative(row: &sqlx::any::AnyRow) -> Result<Alternative, sqlx::Error> {
+    Ok(Alternative {
+        sku: row.try_get("code")?,
+        options: variant_options(row)?,
+        image: row.try_get("image_path")?,
     })
+}
+
+/// The variants of `sku`'s product with a unit in stock, `sku` itself first if it has one:
+/// what staff may send as a warranty replacement (hidden products included, since the item
+/// is owed whatever the storefront shows).
+pub async fn replacement_choices(
+    conn: &mut sqlx::AnyConnection,
+    sku: &str,
+) -> Result<Vec<Alternative>, sqlx::Error> {
+    sqlx::query(
+        "SELECT s.code, s.style, s.colour, s.image_path, m.name AS model_name \
+         FROM skus s LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+         WHERE s.active = 1 AND s.stock >= 1 \
+           AND s.product_id = (SELECT product_id FROM skus WHERE code = $1) \
+         ORDER BY CASE WHEN s.code = $1 THEN 0 ELSE 1 END, m.sort_order, s.sort_order, s.id",
+    )
+    .bind(sku)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(alternative)
     .collect()
 }
 

@@ -35,8 +35,13 @@ pub struct CheckoutRequest {
 /// How the order is paid, as stored and shown: never more than brand and last four digits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaymentSummary {
-    Card { brand: CardBrand, last4: String },
+    Card {
+        brand: CardBrand,
+        last4: String,
+    },
     PayPal,
+    /// Nothing was paid: a free replacement under the warranty.
+    NothingToPay,
 }
 
 impl fmt::Display for PaymentSummary {
@@ -44,6 +49,7 @@ impl fmt::Display for PaymentSummary {
         match self {
             PaymentSummary::Card { brand, last4 } => write!(f, "{brand} ending in {last4}"),
             PaymentSummary::PayPal => f.write_str("PayPal"),
+            PaymentSummary::NothingToPay => f.write_str("Nothing to pay (free replacement)"),
         }
     }
 }

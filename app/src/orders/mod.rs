@@ -24,6 +24,8 @@ pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod refunding;
 #[cfg(feature = "ssr")]
+pub mod replacement;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod stats;

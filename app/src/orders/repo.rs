@@ -94,6 +94,7 @@ pub async fn insert_order(
             ("card", Some(brand_slug(*brand)), Some(last4.as_str()))
         }
         PaymentSummary::PayPal => ("paypal", None, None),
+        PaymentSummary::NothingToPay => ("none", None, None),
     };
     sqlx::query(
         "INSERT INTO orders (number, idempotency_key, customer_id, email, status, ship_name, \
@@ -653,6 +654,7 @@ async fn load_detail(
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let payment = match row.try_get::<String, _>("payment_method")?.as_str() {
         "paypal" => PaymentSummary::PayPal,
+        "none" => PaymentSummary::NothingToPay,
         _ => PaymentSummary::Card {
             brand: brand_from_slug(&row.try_get::<String, _>("card_brand")?)
                 .ok_or_else(|| bad_value("card brand"))?,
@@ -939,7 +941,8 @@ pub async fn export_rows(
             .remove(&r.try_get::<i64, _>("id")?)
             .unwrap_or_default();
         let payment = match r.try_get::<String, _>("payment_method")?.as_str() {
-            "paypal" => "PayPal".to_owned(),
+            "paypal" => PaymentSummary::PayPal.to_string(),
+            "none" => PaymentSummary::NothingToPay.to_string(),
             _ => format!(
                 "{} ending in {}",
                 brand_from_slug(&r.try_get::<String, _>("card_brand")?)

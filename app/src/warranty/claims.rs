@@ -7,14 +7,18 @@ use super::photos::{check_count, PhotoRefusal};
 use super::uploads::DraftKey;
 use super::ClaimKind;
 use super::ClaimStatus;
-use crate::accounts::auth::{new_session_token, random_bytes};
-use crate::mail::{letter, queue, Email};
+use super::{email, repo, ClaimableItem};
+use crate::accounts::auth::random_bytes;
+use crate::mail::queue;
 use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
 use crate::orders::status::OrderStatus;
 use crate::orders::windows::{is_open, quality_concern_deadline, QUALITY_CONCERN_DAYS};
 use crate::shop::StoreInfo;
 use sqlx::{AnyConnection, AnyPool, Row};
 use thiserror::Error;
+
+/// How the conversation names the shopper's messages.
+pub const CUSTOMER: &str = "Customer";
 
 /// Who files the claim: a signed-in shopper (the order must be their account's), or a guest
 /// (the order must have been placed as a guest with this e-mail address).
@@ -85,53 +89,109 @@ pub async fn file(
     Ok(Ok(filed))
 }
 
-async fn file_in(
-    tx: &mut AnyConnection,
-    store: &StoreInfo,
-    request: &ClaimRequest<'_>,
-    now: i64,
-) -> Result<Result<Filed, ClaimRefusal>, sqlx::Error> {
+/// The asker's own order `number`: its id and when it was delivered (`None` if it has not
+/// been).
+pub struct OwnOrder {
+    pub id: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// Order `number` if it is `claimant`'s; anyone else is told it was not found.
+pub async fn own_order(
+    conn: &mut AnyConnection,
+    claimant: &Claimant,
+    number: &str,
+) -> Result<Result<OwnOrder, ClaimRefusal>, sqlx::Error> {
     let order = sqlx::query("SELECT id, customer_id, email, status FROM orders WHERE number = $1")
-        .bind(request.order_number)
-        .fetch_optional(&mut *tx)
+        .bind(number)
+        .fetch_optional(&mut *conn)
         .await?;
     let Some(order) = order else {
         return Ok(Err(ClaimRefusal::NoSuchOrder));
     };
-    let order_id: i64 = order.try_get("id")?;
+    let id: i64 = order.try_get("id")?;
     let owner: Option<i64> = order.try_get("customer_id")?;
     let order_email: String = order.try_get("email")?;
-    let mine = match &request.claimant {
+    let mine = match claimant {
         Claimant::Customer { id, .. } => owner == Some(*id),
         Claimant::Guest { email } => owner.is_none() && order_email.eq_ignore_ascii_case(email),
     };
     if !mine {
         return Ok(Err(ClaimRefusal::NoSuchOrder));
     }
+    let status: String = order.try_get("status")?;
+    let delivered_at: Option<i64> = sqlx::query(
+        "SELECT CAST(MAX(at) AS BIGINT) AS at FROM order_events WHERE order_id = $1 AND status = $2",
+    )
+    .bind(id)
+    .bind(OrderStatus::Delivered.slug())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("at")?;
+    Ok(Ok(OwnOrder {
+        id,
+        delivered_at: delivered_at.filter(|_| status == OrderStatus::Delivered.slug()),
+    }))
+}
+
+/// The items of `claimant`'s delivered order `number` that a claim may be about.
+pub async fn claimable_items(
+    pool: &AnyPool,
+    claimant: &Claimant,
+    number: &str,
+) -> Result<Result<Vec<ClaimableItem>, ClaimRefusal>, sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let order = match own_order(&mut conn, claimant, number).await? {
+        Ok(order) if order.delivered_at.is_some() => order,
+        Ok(_) => return Ok(Err(ClaimRefusal::NotDelivered)),
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let items = sqlx::query(
+        "SELECT id, product_name, options FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(ClaimableItem {
+            line_id: row.try_get("id")?,
+            item: format!(
+                "{} ({})",
+                row.try_get::<String, _>("product_name")?,
+                row.try_get::<String, _>("options")?
+            ),
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    Ok(Ok(items))
+}
+
+async fn file_in(
+    tx: &mut AnyConnection,
+    store: &StoreInfo,
+    request: &ClaimRequest<'_>,
+    now: i64,
+) -> Result<Result<Filed, ClaimRefusal>, sqlx::Error> {
+    let order = match own_order(tx, &request.claimant, request.order_number).await? {
+        Ok(order) => order,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     let on_order = sqlx::query("SELECT 1 AS one FROM order_lines WHERE id = $1 AND order_id = $2")
         .bind(request.line_id)
-        .bind(order_id)
+        .bind(order.id)
         .fetch_optional(&mut *tx)
         .await?;
     if on_order.is_none() {
         return Ok(Err(ClaimRefusal::NoSuchItem));
     }
-    let status: String = order.try_get("status")?;
-    let delivered_at: Option<i64> = sqlx::query(
-        "SELECT CAST(MAX(at) AS BIGINT) AS at FROM order_events WHERE order_id = $1 AND status = $2",
-    )
-    .bind(order_id)
-    .bind(OrderStatus::Delivered.slug())
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get("at")?;
-    let Some(delivered_at) = delivered_at.filter(|_| status == OrderStatus::Delivered.slug())
-    else {
+    let Some(delivered_at) = order.delivered_at else {
         return Ok(Err(ClaimRefusal::NotDelivered));
     };
     if request.kind == ClaimKind::Quality && !is_open(quality_concern_deadline(delivered_at), now) {
         return Ok(Err(ClaimRefusal::QualityWindowClosed));
     }
+    let order_id = order.id;
 
     let number = format!(
         "W-{}",
@@ -167,65 +227,10 @@ async fn file_in(
     if let Err(refusal) = check_count(photos as usize) {
         return Ok(Err(refusal.into()));
     }
-    add_message(tx, id, None, "You", request.description, now).await?;
-    let (key, digest) = new_session_token();
-    sqlx::query("INSERT INTO claim_keys (key_hash, claim_id, created_at) VALUES ($1, $2, $3)")
-        .bind(digest)
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    let mail = received(
-        request.claimant.email(),
-        &number,
-        &claim_link(store, &number, &key),
-        store,
-    );
+    repo::add_message(tx, id, None, CUSTOMER, request.description, now).await?;
+    let key = repo::issue_key(tx, id, now).await?;
+    let link = email::claim_link(store, &number, &key);
+    let mail = email::received(request.claimant.email(), &number, &link, store);
     queue::enqueue(tx, &mail, now).await?;
     Ok(Ok(Filed { id, number, key }))
-}
-
-/// Adds a message to claim `id`, from the shopper when `staff` is `None`.
-pub async fn add_message(
-    tx: &mut AnyConnection,
-    id: i64,
-    staff: Option<i64>,
-    author: &str,
-    body: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO claim_messages (claim_id, from_staff, staff_id, author_name, body, at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(i64::from(staff.is_some()))
-    .bind(staff)
-    .bind(author)
-    .bind(body)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE warranty_claims SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
-}
-
-/// The private address of claim `number`, opened by `key`.
-pub fn claim_link(store: &StoreInfo, number: &str, key: &str) -> String {
-    format!("{}/warranty/claims/{number}?key={key}", store.public_url)
-}
-
-fn received(to: &str, number: &str, link: &str, store: &StoreInfo) -> Email {
-    letter(
-        to,
-        format!("We received your warranty claim ({number})"),
-        &format!("Thank you: your claim {number} and its photos reached {}. We review every claim by hand and write to you when it is decided, usually within two business days. Please keep the item: nothing is accepted back without an approved claim.", store.name),
-        ("See your claim", link),
-        "Keep this e-mail: the link opens your claim without an account. Please do not forward it.",
-        store,
-    )
 }

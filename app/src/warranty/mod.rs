@@ -7,10 +7,16 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod claims;
 #[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
 pub mod http;
 #[cfg(feature = "ssr")]
 pub mod images;
 pub mod photos;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod review;
 #[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "ssr")]
@@ -156,6 +162,64 @@ impl ClaimStatus {
     }
 }
 
+/// A claim as its shopper and staff read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimView {
+    pub number: String,
+    pub kind: ClaimKind,
+    pub status: ClaimStatus,
+    pub order: String,
+    /// The claimed item: product name and options.
+    pub item: String,
+    pub sku: String,
+    pub email: String,
+    pub created_at: i64,
+    pub decline_reason: Option<Exclusion>,
+    /// The free replacement order, once approved.
+    pub replacement: Option<String>,
+    /// The ids of its photos, oldest first.
+    pub photos: Vec<String>,
+    pub messages: Vec<crate::support::TicketMessage>,
+}
+
+/// A claim in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimSummary {
+    pub number: String,
+    pub status: ClaimStatus,
+    pub order: String,
+    pub item: String,
+    pub email: String,
+    pub created_at: i64,
+    /// Its first photo's id, for a thumbnail.
+    pub first_photo: Option<String>,
+}
+
+/// An item of an order a claim may be about, as the claim form offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimableItem {
+    pub line_id: i64,
+    pub item: String,
+}
+
+/// The address of photo `id` (its thumbnail if `thumb`), opened by the claim's private `key`
+/// for a guest.
+pub fn photo_url(id: &str, thumb: bool, key: Option<&str>) -> String {
+    let size = if thumb { "/thumb" } else { "" };
+    match key {
+        Some(key) => format!("/warranty/photos/{id}{size}?key={key}"),
+        None => format!("/warranty/photos/{id}{size}"),
+    }
+}
+
+/// Claim numbers look like `W-7KQ4XN2M`.
+pub fn parse_claim_number(input: &str) -> Option<String> {
+    let compact = input.trim().to_ascii_uppercase();
+    let body = compact.strip_prefix("W-")?;
+    (body.len() == 8 && body.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then(|| format!("W-{body}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +236,21 @@ mod tests {
             assert_eq!(ClaimStatus::from_slug(s.slug()), Some(s));
         }
         assert_eq!(ClaimStatus::from_slug("open"), None);
+    }
+
+    #[test]
+    fn claim_numbers_and_photo_addresses() {
+        assert_eq!(
+            parse_claim_number(" w-ab12cd34 "),
+            Some("W-AB12CD34".into())
+        );
+        assert_eq!(parse_claim_number("T-AB12CD34"), None);
+        assert_eq!(parse_claim_number("W-AB12"), None);
+        assert_eq!(photo_url("abc", true, None), "/warranty/photos/abc/thumb");
+        assert_eq!(
+            photo_url("abc", false, Some("k")),
+            "/warranty/photos/abc?key=k"
+        );
     }
 
     #[test]

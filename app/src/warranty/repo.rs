@@ -1,0 +1,251 @@
+//! Reading claims (server only): one claim with its photos and conversation, a shopper's
+//! claims, the staff queue, and the private keys that open a claim for a guest.
+
+use super::{ClaimKind, ClaimStatus, ClaimSummary, ClaimView, Exclusion};
+use crate::accounts::auth::{new_session_token, token_digest};
+use crate::support::TicketMessage;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+/// A claim and who owns it.
+pub struct Found {
+    pub id: i64,
+    pub customer_id: Option<i64>,
+    /// The claimed item's product, as ordered.
+    pub product_name: String,
+    pub view: ClaimView,
+}
+
+fn bad(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unexpected {what} in the claims table").into())
+}
+
+fn status(row: &AnyRow) -> Result<ClaimStatus, sqlx::Error> {
+    ClaimStatus::from_slug(&row.try_get::<String, _>("status")?).ok_or_else(|| bad("status"))
+}
+
+const SUMMARY_COLUMNS: &str = "c.number, c.status, c.email, c.created_at, o.number AS order_number, \
+     l.product_name, l.options, \
+     (SELECT p.id FROM claim_photos p WHERE p.claim_id = c.id ORDER BY p.created_at, p.id LIMIT 1) AS first_photo";
+const SUMMARY_JOINS: &str = "warranty_claims c JOIN orders o ON o.id = c.order_id \
+     JOIN order_lines l ON l.id = c.line_id";
+
+fn item(row: &AnyRow) -> Result<String, sqlx::Error> {
+    Ok(format!(
+        "{} ({})",
+        row.try_get::<String, _>("product_name")?,
+        row.try_get::<String, _>("options")?
+    ))
+}
+
+fn summary(row: &AnyRow) -> Result<ClaimSummary, sqlx::Error> {
+    Ok(ClaimSummary {
+        number: row.try_get("number")?,
+        status: status(row)?,
+        order: row.try_get("order_number")?,
+        item: item(row)?,
+        email: row.try_get("email")?,
+        created_at: row.try_get("created_at")?,
+        first_photo: row.try_get("first_photo")?,
+    })
+}
+
+/// Claim `number` with its photos and messages.
+pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT c.id, c.customer_id, c.number, c.kind, c.status, c.email, c.created_at, \
+         c.decline_reason, o.number AS order_number, l.product_name, l.options, l.sku, \
+         r.number AS replacement \
+         FROM warranty_claims c JOIN orders o ON o.id = c.order_id \
+         JOIN order_lines l ON l.id = c.line_id \
+         LEFT JOIN orders r ON r.id = c.replacement_order_id WHERE c.number = $1",
+    )
+    .bind(number)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get("id")?;
+    let photos =
+        sqlx::query("SELECT id FROM claim_photos WHERE claim_id = $1 ORDER BY created_at, id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+    let messages = sqlx::query(
+        "SELECT from_staff, author_name, body, at FROM claim_messages WHERE claim_id = $1 \
+         ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(TicketMessage {
+            from_staff: r.try_get::<i64, _>("from_staff")? == 1,
+            author: r.try_get("author_name")?,
+            body: r.try_get("body")?,
+            at: r.try_get("at")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let decline_reason = match row.try_get::<Option<String>, _>("decline_reason")? {
+        Some(slug) => Some(Exclusion::from_slug(&slug).ok_or_else(|| bad("decline reason"))?),
+        None => None,
+    };
+    Ok(Some(Found {
+        id,
+        customer_id: row.try_get("customer_id")?,
+        product_name: row.try_get("product_name")?,
+        view: ClaimView {
+            number: row.try_get("number")?,
+            kind: ClaimKind::from_slug(&row.try_get::<String, _>("kind")?)
+                .ok_or_else(|| bad("kind"))?,
+            status: status(&row)?,
+            order: row.try_get("order_number")?,
+            item: item(&row)?,
+            sku: row.try_get("sku")?,
+            email: row.try_get("email")?,
+            created_at: row.try_get("created_at")?,
+            decline_reason,
+            replacement: row.try_get("replacement")?,
+            photos,
+            messages,
+        },
+    }))
+}
+
+/// The claims of account `customer_id`, newest first.
+pub async fn for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+) -> Result<Vec<ClaimSummary>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_JOINS} WHERE c.customer_id = $1 \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT 100"
+    ))
+    .bind(customer_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(summary)
+    .collect()
+}
+
+/// The other claims made with `email`'s address (any case), newest first: staff weigh a
+/// claim against the customer's history.
+pub async fn others_by(
+    pool: &AnyPool,
+    email: &str,
+    except: &str,
+) -> Result<Vec<ClaimSummary>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_JOINS} \
+         WHERE LOWER(c.email) = LOWER($1) AND c.number <> $2 \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT 50"
+    ))
+    .bind(email)
+    .bind(except)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(summary)
+    .collect()
+}
+
+/// Claims with `status` (all if `None`), oldest waiting first, `limit` from `offset`; and how
+/// many there are.
+pub async fn queue(
+    pool: &AnyPool,
+    status: Option<ClaimStatus>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ClaimSummary>, i64), sqlx::Error> {
+    let slug = status.map(ClaimStatus::slug).unwrap_or("");
+    let condition = "($1 = '' OR c.status = $1)";
+    let rows = sqlx::query(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_JOINS} WHERE {condition} \
+         ORDER BY c.updated_at, c.id LIMIT $2 OFFSET $3"
+    ))
+    .bind(slug)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(summary)
+    .collect::<Result<_, _>>()?;
+    let count: i64 = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM warranty_claims c WHERE {condition}"
+    ))
+    .bind(slug)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
+    Ok((rows, count))
+}
+
+/// How many claims wait for staff.
+pub async fn waiting(pool: &AnyPool) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM warranty_claims WHERE status = $1")
+        .bind(ClaimStatus::Submitted.slug())
+        .fetch_one(pool)
+        .await?
+        .try_get("n")
+}
+
+/// Makes a new private key for claim `id` and returns it: only the e-mail carrying it knows it.
+pub async fn issue_key(tx: &mut AnyConnection, id: i64, now: i64) -> Result<String, sqlx::Error> {
+    let (key, digest) = new_session_token();
+    sqlx::query("INSERT INTO claim_keys (key_hash, claim_id, created_at) VALUES ($1, $2, $3)")
+        .bind(digest)
+        .bind(id)
+        .bind(now)
+        .execute(tx)
+        .await?;
+    Ok(key)
+}
+
+/// Whether `key` opens claim `id`.
+pub async fn key_opens(pool: &AnyPool, id: i64, key: &str) -> Result<bool, sqlx::Error> {
+    let found =
+        sqlx::query("SELECT 1 AS one FROM claim_keys WHERE key_hash = $1 AND claim_id = $2")
+            .bind(token_digest(key))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Adds a message to claim `id`, from the shopper when `staff` is `None`; the claim's time
+/// moves on.
+pub async fn add_message(
+    tx: &mut AnyConnection,
+    id: i64,
+    staff: Option<i64>,
+    author: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO claim_messages (claim_id, from_staff, staff_id, author_name, body, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(i64::from(staff.is_some()))
+    .bind(staff)
+    .bind(author)
+    .bind(body)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE warranty_claims SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
