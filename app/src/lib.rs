@@ -141,6 +141,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/mail") view={Lazy::<split::StaffMail>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets") view={Lazy::<split::StaffTickets>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets/:number") view={Lazy::<split::StaffTicket>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/claims") view={Lazy::<split::StaffClaims>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/claims/:number") view={Lazy::<split::StaffClaim>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/warranty/claim") view={Lazy::<split::ClaimForm>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/warranty/claims/:number") view={Lazy::<split::Claim>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account/claims") view={Lazy::<split::MyClaims>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

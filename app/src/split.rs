@@ -91,4 +91,14 @@ split_pages! {
     StaffTickets => crate::admin::ticket_pages::TicketsPage;
     /// `/admin/tickets/:number`
     StaffTicket => crate::admin::ticket_pages::StaffTicketPage;
+    /// `/warranty/claim`
+    ClaimForm => crate::warranty::pages::ClaimFormPage;
+    /// `/warranty/claims/:number`
+    Claim => crate::warranty::pages::ClaimPage;
+    /// `/account/claims`
+    MyClaims => crate::warranty::pages::MyClaimsPage;
+    /// `/admin/claims`
+    StaffClaims => crate::admin::claim_pages::ClaimsPage;
+    /// `/admin/claims/:number`
+    StaffClaim => crate::admin::claim_pages::StaffClaimPage;
 }

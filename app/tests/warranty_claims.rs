@@ -568,11 +568,11 @@ async fn claims_are_only_for_the_askers_delivered_items(db: &Db) {
             2
         );
     }
-    // A signed-in shopper cannot claim on a guest order, even with its address.
-    let account = customer(db, "lin@example.com").await;
+    // Nor is a guest order another account's.
+    let account = customer(db, "max@example.com").await;
     let signed_in = Claimant::Customer {
         id: account.id,
-        email: "lin@example.com".into(),
+        email: "max@example.com".into(),
     };
     assert_eq!(
         file(&state, signed_in, &recent, line, ClaimKind::Quality, &draft).await,

@@ -43,7 +43,9 @@ CREATE TABLE claim_keys (
 );
 
 CREATE TABLE claim_photos (
-    id          TEXT    PRIMARY KEY,
+    -- The order photos were added in.
+    seq         BIGSERIAL PRIMARY KEY,
+    id          TEXT    NOT NULL UNIQUE,
     draft_hash  TEXT    NOT NULL,
     claim_id    BIGINT  REFERENCES warranty_claims (id) ON DELETE CASCADE,
     file_name   TEXT    NOT NULL,
@@ -55,4 +57,4 @@ CREATE TABLE claim_photos (
 );
 
 CREATE INDEX claim_photos_by_draft ON claim_photos (draft_hash, created_at);
-CREATE INDEX claim_photos_by_claim ON claim_photos (claim_id, created_at);
+CREATE INDEX claim_photos_by_claim ON claim_photos (claim_id, seq);

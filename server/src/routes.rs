@@ -923,6 +923,11 @@ mod tests {
                 path_of::<app::support::api::ReplyToTicket>(),
                 path_of::<app::support::api::MyTickets>(),
                 path_of::<app::support::api::ReportDeliveryProblem>(),
+                path_of::<app::warranty::api::ClaimableOrder>(),
+                path_of::<app::warranty::api::FileClaim>(),
+                path_of::<app::warranty::api::GetClaim>(),
+                path_of::<app::warranty::api::MyClaims>(),
+                path_of::<app::warranty::api::AddToClaim>(),
             ];
             let mut staff = Vec::new();
             for (path, _) in server_fn_paths() {
@@ -1435,6 +1440,159 @@ mod tests {
                 11,
                 "the refused replies are not stored"
             );
+        });
+    }
+
+    /// A photo upload as the claim form's script sends it.
+    fn photo_upload(draft: &str, name: &str, bytes: Vec<u8>, origin: &str) -> Request<Body> {
+        Request::post(app::warranty::UPLOAD_PATH)
+            .header(header::ORIGIN, origin)
+            .header("x-forwarded-for", "192.0.2.95")
+            .header(app::warranty::DRAFT_HEADER, draft)
+            .header(app::warranty::NAME_HEADER, name)
+            .header(header::CONTENT_LENGTH, bytes.len())
+            .body(Body::from(bytes))
+            .unwrap()
+    }
+
+    fn small_jpeg() -> Vec<u8> {
+        let picture =
+            image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, 90]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        picture
+            .write_to(&mut out, image::ImageFormat::Jpeg)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn claim_photos_are_shown_only_to_their_claims_shopper_and_staff() {
+        use app::identity::Role;
+        use sqlx::Row;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let draft = app::accounts::auth::random_hex(16);
+            // Refused uploads say which file and why; another site cannot upload at all.
+            let (status, _, body) = get_with(
+                &shop,
+                photo_upload(&draft, "notes.jpg", b"just some notes".to_vec(), SHOP),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                body.contains("notes.jpg is not a JPEG, PNG or WebP picture"),
+                "{body}"
+            );
+            let (status, _, _) = get_with(
+                &shop,
+                photo_upload(&draft, "a.jpg", small_jpeg(), "https://evil.example"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN);
+            let (status, _, body) = get_with(
+                &shop,
+                photo_upload("not-a-key", "a.jpg", small_jpeg(), SHOP),
+            )
+            .await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            let mut ids = Vec::new();
+            for name in ["front.jpg", "back.jpg"] {
+                let (status, _, body) =
+                    get_with(&shop, photo_upload(&draft, name, small_jpeg(), SHOP)).await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let uploaded: serde_json::Value = serde_json::from_str(&body).unwrap();
+                ids.push(uploaded["id"].as_str().unwrap().to_owned());
+            }
+            // Not yet part of a claim: nobody sees it, not even whoever uploaded it.
+            let (status, _, _) = get(&shop, &format!("/warranty/photos/{}", ids[0])).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+
+            let owner = signed_in_as(&shop, "owner@example.com", Role::Shopper).await;
+            let other = signed_in_as(&shop, "other@example.com", Role::Shopper).await;
+            let support = signed_in_as(&shop, "support@example.com", Role::Support).await;
+            let (checkout, _) = paypal_checkout(&shop).await;
+            let CheckoutOutcome::ApprovePayPal { number, .. } = checkout else {
+                panic!("{checkout:?}");
+            };
+            let pool = &shop.db.pool;
+            let owner_id: i64 = sqlx::query("SELECT id FROM customers WHERE email = $1")
+                .bind("owner@example.com")
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .try_get("id")
+                .unwrap();
+            let claim_id: i64 = sqlx::query(
+                "INSERT INTO warranty_claims (number, order_id, line_id, customer_id, email, kind, \
+                 status, created_at, updated_at) SELECT 'W-AB23CD45', o.id, l.id, $1, \
+                 'owner@example.com', 'warranty', 'submitted', 0, 0 FROM orders o \
+                 JOIN order_lines l ON l.order_id = o.id WHERE o.number = $2 RETURNING id",
+            )
+            .bind(owner_id)
+            .bind(&number)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .try_get("id")
+            .unwrap();
+            sqlx::query("UPDATE claim_photos SET claim_id = $1")
+                .bind(claim_id)
+                .execute(pool)
+                .await
+                .unwrap();
+            let mut conn = pool.acquire().await.unwrap();
+            let key = app::warranty::repo::issue_key(&mut conn, claim_id, 0)
+                .await
+                .unwrap();
+            drop(conn);
+
+            let photo = |id: &str, size: &str, key: Option<&str>, cookie: Option<&str>| {
+                let query = key.map(|k| format!("?key={k}")).unwrap_or_default();
+                let mut request = Request::get(format!("/warranty/photos/{id}{size}{query}"));
+                if let Some(cookie) = cookie {
+                    request = request.header(header::COOKIE, cookie);
+                }
+                request.body(Body::empty()).unwrap()
+            };
+            for size in ["", "/thumb"] {
+                for (who, key, cookie) in [
+                    ("a visitor", None, None),
+                    ("another shopper", None, Some(other.as_str())),
+                    ("a wrong key", Some("0123abcd"), Some(other.as_str())),
+                ] {
+                    let (status, _, _) = get_with(&shop, photo(&ids[0], size, key, cookie)).await;
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{who} {size}");
+                }
+                for (who, key, cookie) in [
+                    ("the owner", None, Some(owner.as_str())),
+                    ("the e-mailed key", Some(key.as_str()), None),
+                    ("support", None, Some(support.as_str())),
+                ] {
+                    let (status, headers, _) =
+                        get_with(&shop, photo(&ids[1], size, key, cookie)).await;
+                    assert_eq!(status, StatusCode::OK, "{who} {size}");
+                    assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+                    assert!(headers[header::CACHE_CONTROL]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("private"));
+                }
+            }
+            // And the claim itself, through its server function.
+            let read = path_of::<app::warranty::api::GetClaim>();
+            let as_other: Result<app::warranty::ClaimView, AppError> = answer(
+                &shop,
+                script_post(read, "number=W-AB23CD45", "192.0.2.96", Some(&other)),
+            )
+            .await;
+            assert_eq!(as_other, Err(AppError::NotFound));
+            let as_owner: app::warranty::ClaimView = answer(
+                &shop,
+                script_post(read, "number=W-AB23CD45", "192.0.2.96", Some(&owner)),
+            )
+            .await
+            .unwrap();
+            assert_eq!(as_owner.photos, ids);
         });
     }
 

@@ -113,7 +113,7 @@ pub fn body_limit(path: &str) -> usize {
     const CART_ENDPOINTS: [&str; 3] = ["/api/place_order", "/api/price_cart", "/api/apply_coupon"];
     if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
         64 * 1024
-    } else if path == app::warranty::http::UPLOAD_PATH {
+    } else if path == app::warranty::UPLOAD_PATH {
         // The upload streams and enforces the shop's configured photo limits itself, with a
         // message that names the file.
         usize::MAX
@@ -144,11 +144,12 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
 }
 
 /// The policy for pages: scripts only from the shop (the inline hydration script carries the
-/// page's nonce), WebAssembly allowed to compile, everything else from the shop alone.
+/// page's nonce), WebAssembly allowed to compile, everything else from the shop alone, but for
+/// the previews of photos chosen for a warranty claim, drawn from the files themselves (blob:).
 pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; img-src 'self' blob:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -234,7 +234,7 @@ fn AccountDetails(customer: Customer) -> impl IntoView {
             <h2>"Signed in"</h2>
             <p data-testid="account-name">{customer.name}</p>
             <p>{customer.email}</p>
-            <p><a class="button" href="/account/orders">"Your orders"</a>" "<a class="button button--ghost" href="/account/tickets">"Your messages to us"</a></p>
+            <p><a class="button" href="/account/orders">"Your orders"</a>" "<a class="button button--ghost" href="/account/tickets">"Your messages to us"</a>" "<a class="button button--ghost" href="/account/claims">"Your warranty claims"</a></p>
             <ActionForm action=auth.sign_out>
                 <button type="submit" class="button button--ghost">"Sign out"</button>
             </ActionForm>

@@ -7,6 +7,8 @@ pub mod audit;
 pub mod catalog;
 pub mod catalog_pages;
 pub mod charts;
+pub mod claim_pages;
+pub mod claims;
 pub mod coupon_pages;
 pub mod coupons;
 pub mod customer_pages;

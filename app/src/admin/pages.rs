@@ -27,6 +27,7 @@ fn AdminNav(role: Role) -> impl IntoView {
             <a href="/admin">"Dashboard"</a>
             <a href="/admin/orders">"Orders"</a>
             <a href="/admin/tickets">"Tickets"</a>
+            <a href="/admin/claims">"Claims"</a>
             <a href="/admin/customers">"Customers"</a>
             <a href="/admin/mail">"E-mail"</a>
             {admin.then(|| view! {

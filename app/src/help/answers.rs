@@ -313,7 +313,7 @@ fn warranty(_store: &StoreInfo) -> Vec<HelpAnswer> {
                 p("An approved claim is settled with a new item of the same model, free of charge. Nothing is accepted back without an approved claim first, so please do not send anything before we approve it."),
                 p("We have the final word on these terms."),
             ],
-            vec![ticket("Make a warranty claim", TicketTopic::Warranty)],
+            vec![link("Make a warranty claim", "/warranty/claim")],
         ),
         answer(
             "warranty-exclusions",
@@ -337,9 +337,9 @@ fn warranty(_store: &StoreInfo) -> Vec<HelpAnswer> {
             "How do I make a warranty claim?",
             "Send your order number and at least 2 photos showing the defect.".into(),
             vec![
-                p("A claim needs your order number and at least 2 photos that show the defect. We review it and answer by e-mail; if we approve it, we send you a new item of the same model, free of charge."),
+                p("A claim needs your order number and at least 2 photos that show the defect: take them with your phone on the claim form, or choose them from your gallery or computer. We review it and answer by e-mail; if we approve it, we send you a new item of the same model, free of charge."),
             ],
-            vec![ticket("Make a warranty claim", TicketTopic::Warranty)],
+            vec![link("Make a warranty claim", "/warranty/claim")],
         ),
     ]
 }

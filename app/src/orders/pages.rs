@@ -9,7 +9,7 @@ use super::model::{format_day, format_time, OrderDetail, OrderHistoryPage};
 use super::status::OrderStatus;
 use super::tracking::TrackingHint;
 use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
-use crate::forms::{Field, FormFailure, FormState, TextArea};
+use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::support::api::ReportDeliveryProblem;
 use crate::support::{DeliveryProblem, MESSAGE_MAX};
@@ -76,6 +76,13 @@ fn OrderView(
         </p>
         {cancel_panel}
         <ProblemPanel order=order.clone()/>
+        {(order.status == OrderStatus::Delivered).then(|| view! {
+            <p class="note" data-testid="warranty-link">
+                "A defect, or a quality problem with this delivery? "
+                <a href=format!("/warranty/claim?order={}&email={}", order.number, query_value(&order.email))>"Claim under the warranty"</a>
+                ": we replace a faulty item free of charge."
+            </p>
+        })}
         <OrderPanels order/>
     }
 }

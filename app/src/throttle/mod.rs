@@ -106,6 +106,12 @@ pub const PHOTOS_PER_CLIENT: Limit = Limit {
     burst: 40,
     every: MINUTE,
 };
+/// Warranty claims filed per client address: each costs an e-mail and a review.
+pub const CLAIMS_PER_CLIENT: Limit = Limit {
+    name: "claims-client",
+    burst: 5,
+    every: Duration::from_secs(10 * 60),
+};
 /// Replies to tickets per client address.
 pub const TICKET_REPLIES_PER_CLIENT: Limit = Limit {
     name: "ticket-replies-client",

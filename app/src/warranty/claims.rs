@@ -20,8 +20,9 @@ use thiserror::Error;
 /// How the conversation names the shopper's messages.
 pub const CUSTOMER: &str = "Customer";
 
-/// Who files the claim: a signed-in shopper (the order must be their account's), or a guest
-/// (the order must have been placed as a guest with this e-mail address).
+/// Who files the claim: a signed-in shopper (the order must be their account's, or a guest
+/// order with their account's address), or a guest (the order must have been placed as a
+/// guest with this e-mail address).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Claimant {
     Customer { id: i64, email: String },
@@ -112,8 +113,11 @@ pub async fn own_order(
     let id: i64 = order.try_get("id")?;
     let owner: Option<i64> = order.try_get("customer_id")?;
     let order_email: String = order.try_get("email")?;
+    // A guest order is also the shopper's whose account has its (confirmed) address.
     let mine = match claimant {
-        Claimant::Customer { id, .. } => owner == Some(*id),
+        Claimant::Customer { id, email } => {
+            owner == Some(*id) || (owner.is_none() && order_email.eq_ignore_ascii_case(email))
+        }
         Claimant::Guest { email } => owner.is_none() && order_email.eq_ignore_ascii_case(email),
     };
     if !mine {

@@ -5,6 +5,7 @@
 
 use super::storage::Size;
 use super::uploads::{self, DraftKey, UploadError};
+use super::{DRAFT_HEADER, NAME_HEADER, PHOTO_PATH, UPLOAD_PATH};
 use crate::accounts::auth::token_digest;
 use crate::client::ClientAddress;
 use crate::identity::session::account_from_headers;
@@ -18,15 +19,6 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use sqlx::Row;
 use std::collections::HashMap;
-
-/// Where the claim form sends each photo (POST) and removes one (DELETE `…/{id}`).
-pub const UPLOAD_PATH: &str = "/uploads/claim-photos";
-/// The header naming the form's draft key.
-pub const DRAFT_HEADER: &str = "x-claim-draft";
-/// The header carrying the file's name (percent-encoded), for messages about it.
-pub const NAME_HEADER: &str = "x-photo-name";
-/// A stored photo; `/thumb` after it for its thumbnail.
-pub const PHOTO_PATH: &str = "/warranty/photos";
 
 /// Staff and the claim's shopper may keep a photo for a day, and only in their own browser.
 const PRIVATE_PICTURE: &str = "private, max-age=86400";

@@ -4,6 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod api;
+pub mod pages;
+pub mod photos;
+#[cfg(feature = "hydrate")]
+mod upload_client;
+
 #[cfg(feature = "ssr")]
 pub mod claims;
 #[cfg(feature = "ssr")]
@@ -12,7 +18,6 @@ pub mod email;
 pub mod http;
 #[cfg(feature = "ssr")]
 pub mod images;
-pub mod photos;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
@@ -21,6 +26,15 @@ pub mod review;
 pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod uploads;
+
+/// Where the claim form sends each photo (POST) and removes one (DELETE `…/{id}`).
+pub const UPLOAD_PATH: &str = "/uploads/claim-photos";
+/// The header naming the form's draft key.
+pub const DRAFT_HEADER: &str = "x-claim-draft";
+/// The header carrying the file's name (percent-encoded), for messages about it.
+pub const NAME_HEADER: &str = "x-photo-name";
+/// A stored photo; `/thumb` after it for its thumbnail.
+pub const PHOTO_PATH: &str = "/warranty/photos";
 
 /// What the warranty does not cover: the help center lists these, the claim form asks the
 /// shopper to confirm the defect is none of them, and staff decline a claim naming one.
@@ -207,8 +221,8 @@ pub struct ClaimableItem {
 pub fn photo_url(id: &str, thumb: bool, key: Option<&str>) -> String {
     let size = if thumb { "/thumb" } else { "" };
     match key {
-        Some(key) => format!("/warranty/photos/{id}{size}?key={key}"),
-        None => format!("/warranty/photos/{id}{size}"),
+        Some(key) => format!("{PHOTO_PATH}/{id}{size}?key={key}"),
+        None => format!("{PHOTO_PATH}/{id}{size}"),
     }
 }
 

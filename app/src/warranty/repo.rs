@@ -26,7 +26,7 @@ fn status(row: &AnyRow) -> Result<ClaimStatus, sqlx::Error> {
 
 const SUMMARY_COLUMNS: &str = "c.number, c.status, c.email, c.created_at, o.number AS order_number, \
      l.product_name, l.options, \
-     (SELECT p.id FROM claim_photos p WHERE p.claim_id = c.id ORDER BY p.created_at, p.id LIMIT 1) AS first_photo";
+     (SELECT p.id FROM claim_photos p WHERE p.claim_id = c.id ORDER BY p.seq LIMIT 1) AS first_photo";
 const SUMMARY_JOINS: &str = "warranty_claims c JOIN orders o ON o.id = c.order_id \
      JOIN order_lines l ON l.id = c.line_id";
 
@@ -67,14 +67,13 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
         return Ok(None);
     };
     let id: i64 = row.try_get("id")?;
-    let photos =
-        sqlx::query("SELECT id FROM claim_photos WHERE claim_id = $1 ORDER BY created_at, id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()?;
+    let photos = sqlx::query("SELECT id FROM claim_photos WHERE claim_id = $1 ORDER BY seq")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
     let messages = sqlx::query(
         "SELECT from_staff, author_name, body, at FROM claim_messages WHERE claim_id = $1 \
          ORDER BY at, id",

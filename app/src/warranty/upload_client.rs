@@ -1,0 +1,124 @@
+//! The browser's side of a photo upload (hydrate only): one request per photo with the file
+//! as its body, so the browser reports progress as it sends, and a preview drawn from the file
+//! itself before anything leaves the phone.
+
+use super::{DRAFT_HEADER, NAME_HEADER, UPLOAD_PATH};
+use leptos::wasm_bindgen::closure::Closure;
+use leptos::wasm_bindgen::JsCast;
+use web_sys::{File, HtmlInputElement, ProgressEvent, Url, XmlHttpRequest};
+
+/// The files chosen in the `<input type="file">` that fired `event`, which is then emptied so
+/// choosing the same photo again fires once more.
+pub fn chosen_files(event: &leptos::ev::Event) -> Vec<File> {
+    let Some(input) = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let files = input
+        .files()
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default();
+    input.set_value("");
+    files
+}
+
+/// A local address showing `file`, for its preview.
+pub fn preview(file: &File) -> String {
+    Url::create_object_url_with_blob(file).unwrap_or_default()
+}
+
+pub fn forget_preview(url: &str) {
+    let _ = Url::revoke_object_url(url);
+}
+
+/// What the shop answered to an upload.
+#[derive(serde::Deserialize)]
+struct Answer {
+    id: Option<String>,
+    error: Option<String>,
+}
+
+/// Sends `file` into `draft`, reporting progress in percent, then the stored photo's id or why
+/// it was refused.
+pub fn send(
+    file: &File,
+    draft: &str,
+    on_progress: impl Fn(u32) + 'static,
+    on_done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let lost = || "The connection dropped before the photo arrived. Try it again.".to_owned();
+    let Ok(xhr) = XmlHttpRequest::new() else {
+        on_done(Err(lost()));
+        return;
+    };
+    let name = js_sys::encode_uri_component(&file.name())
+        .as_string()
+        .unwrap_or_default();
+    let opened = xhr.open("POST", UPLOAD_PATH).is_ok()
+        && xhr.set_request_header(DRAFT_HEADER, draft).is_ok()
+        && xhr.set_request_header(NAME_HEADER, &name).is_ok();
+    if !opened {
+        on_done(Err(lost()));
+        return;
+    }
+    if let Ok(upload) = xhr.upload() {
+        let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
+            if event.length_computable() && event.total() > 0.0 {
+                on_progress((event.loaded() / event.total() * 100.0).round() as u32);
+            }
+        });
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+        progress.forget();
+    }
+    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(on_done)));
+    let finish = {
+        let done = done.clone();
+        move |outcome: Result<String, String>| {
+            if let Some(on_done) = done.borrow_mut().take() {
+                on_done(outcome);
+            }
+        }
+    };
+    let answered = {
+        let xhr = xhr.clone();
+        let finish = finish.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let body = xhr.response_text().ok().flatten().unwrap_or_default();
+            let answer: Option<Answer> = serde_json::from_str(&body).ok();
+            let outcome = match (xhr.status().unwrap_or(0), answer) {
+                (201, Some(Answer { id: Some(id), .. })) => Ok(id),
+                (
+                    _,
+                    Some(Answer {
+                        error: Some(why), ..
+                    }),
+                ) => Err(why),
+                _ => Err(lost()),
+            };
+            finish(outcome);
+        })
+    };
+    xhr.set_onload(Some(answered.as_ref().unchecked_ref()));
+    answered.forget();
+    let failed = Closure::<dyn Fn()>::new(move || finish(Err(lost())));
+    xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
+    failed.forget();
+    if xhr.send_with_opt_blob(Some(file)).is_err() {
+        if let Some(on_done) = done.borrow_mut().take() {
+            on_done(Err(lost()));
+        }
+    }
+}
+
+/// Takes photo `id` out of `draft` on the shop (removed from the form).
+pub fn discard(id: &str, draft: &str) {
+    if let Ok(xhr) = XmlHttpRequest::new() {
+        let path = format!("{UPLOAD_PATH}/{id}");
+        if xhr.open("DELETE", &path).is_ok() && xhr.set_request_header(DRAFT_HEADER, draft).is_ok()
+        {
+            let _ = xhr.send();
+        }
+    }
+}
