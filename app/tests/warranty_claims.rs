@@ -622,6 +622,8 @@ async fn staff_ask_then_approve_once_with_a_free_replacement(db: &Db) {
     let state = shop_with(db, in_folder(PhotoLimits::default())).await;
     let support = staff(db, "sam@shop.test", app::identity::Role::Support).await;
     let claim = filed_claim(&state, "ida@example.com").await;
+    // The staff overview counts the claims waiting for a decision.
+    assert_eq!(app::warranty::repo::waiting(&db.pool).await.unwrap(), 1);
     let ask = Decision::AskForMore {
         message: "Please add a photo of the whole case from the back.".into(),
     };
@@ -704,6 +706,7 @@ async fn staff_ask_then_approve_once_with_a_free_replacement(db: &Db) {
         .status;
     drop(conn);
     assert_eq!(status, app::orders::status::OrderStatus::Paid);
+    assert_eq!(app::warranty::repo::waiting(&db.pool).await.unwrap(), 0);
     assert_eq!(
         count(
             db,

@@ -4,6 +4,7 @@
 import { expect } from '@playwright/test';
 import {
   adminPage,
+  deliverOrder,
   expectSameDocument,
   hydrated,
   mailTo,
@@ -67,16 +68,7 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
 
   // Staff prepare, ship and deliver it.
   const staff = await adminPage(browser, 'deliverer');
-  await staff.goto(`/admin/orders/${number}`);
-  await hydrated(staff);
-  await staff.getByRole('button', { name: 'Mark as being prepared' }).click();
-  await expect(staff.getByTestId('staff-order-status')).toHaveText('Being prepared');
-  await staff.getByLabel('Carrier').selectOption('dhl');
-  await staff.getByLabel('Tracking number').fill('JD014600003828');
-  await staff.getByRole('button', { name: 'Ship' }).click();
-  await expect(staff.getByTestId('staff-order-status')).toHaveText('Shipped');
-  await staff.getByRole('button', { name: 'Mark as delivered' }).click();
-  await expect(staff.getByTestId('staff-order-status')).toHaveText('Delivered');
+  await deliverOrder(staff, number);
 
   // The shopper reports it; a description that says nothing is refused first.
   await page.goto(`/orders/${number}`);

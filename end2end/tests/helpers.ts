@@ -2,6 +2,7 @@ import { test as base, expect, type Browser, type Page } from '@playwright/test'
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import * as zlib from 'node:zlib';
 
 /** Waits until the WASM has hydrated the page: clicks before that would be lost. */
 export async function hydrated(page: Page): Promise<void> {
@@ -177,4 +178,55 @@ export async function adminPage(browser: Browser, tag: string): Promise<Page> {
   await useOneTimeLink(page, createAdminLink(uniqueEmail(tag)), 'admin password 123', 'Ada Admin');
   await expect(page).toHaveURL(/\/admin$/);
   return page;
+}
+
+/** Staff (`staff`, an admin's page) prepare, ship and deliver order `number`. */
+export async function deliverOrder(staff: Page, number: string) {
+  await staff.goto(`/admin/orders/${number}`);
+  await hydrated(staff);
+  await staff.getByRole('button', { name: 'Mark as being prepared' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Being prepared');
+  await staff.getByLabel('Carrier').selectOption('dhl');
+  await staff.getByLabel('Tracking number').fill('JD014600003828');
+  await staff.getByRole('button', { name: 'Ship' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Shipped');
+  await staff.getByRole('button', { name: 'Mark as delivered' }).click();
+  await expect(staff.getByTestId('staff-order-status')).toHaveText('Delivered');
+}
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A real PNG photo, `width` × `height`, in a colour of its own: what a test uploads. */
+export function pngPhoto(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (kind: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(kind, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([(r + x) & 0xff, g, (b + x * 2) & 0xff], 1 + x * 3);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

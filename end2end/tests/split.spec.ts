@@ -113,6 +113,26 @@ const pages: SplitPage[] = [
     },
   },
   {
+    path: '/warranty/claim',
+    heading: 'Claim under the warranty',
+    interact: async (page) => {
+      await page.getByLabel('Order number').fill('CF-23456789');
+      await page.getByLabel('E-mail used for the order').fill('nobody@example.com');
+      await page.getByRole('button', { name: 'Find my order' }).click();
+      await expect(page.getByTestId('claim-order-error')).toContainText('We could not find that order for you.');
+      await expect(page.getByLabel('Order number')).toHaveValue('CF-23456789');
+    },
+  },
+  { path: '/warranty/claims/W-23456789', heading: 'Page not found', interact: followLink('Find it with its number and e-mail', 'Find your order') },
+  {
+    path: '/account/claims',
+    heading: 'Your warranty claims',
+    interact: async (page) => {
+      await expect(page.getByText('Please sign in to continue.')).toBeVisible();
+      await followLink('Sign in', 'Sign in')(page);
+    },
+  },
+  {
     path: '/account/sign-in',
     heading: 'Sign in',
     interact: async (page) => {
@@ -200,6 +220,8 @@ const pages: SplitPage[] = [
     '/admin/tickets',
     '/admin/tickets/T-23456789',
     '/admin/mail',
+    '/admin/claims',
+    '/admin/claims/W-23456789',
   ].map((path) => ({
     path,
     heading: {
@@ -215,6 +237,8 @@ const pages: SplitPage[] = [
       '/admin/tickets': 'Tickets',
       '/admin/tickets/T-23456789': 'Ticket',
       '/admin/mail': 'E-mail',
+      '/admin/claims': 'Warranty claims',
+      '/admin/claims/W-23456789': 'Warranty claim',
     }[path]!,
     interact: async (page: Page) => {
       await expect(page.getByText('Please sign in to continue.')).toBeVisible();

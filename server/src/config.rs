@@ -49,6 +49,8 @@ pub struct Config {
     pub header_timeout: Duration,
     /// How long a whole request may take, body and answer included.
     pub request_timeout: Duration,
+    /// How long a warranty photo's upload may take.
+    pub upload_timeout: Duration,
     /// The sender of the shop's e-mail.
     pub mail_from: String,
     /// Send mail through this SMTP server; without it, mail goes to `<data dir>/outbox`.
@@ -276,6 +278,7 @@ impl Config {
             trusted_proxies,
             header_timeout: seconds("SHOP_HEADER_TIMEOUT_SECS", 10)?,
             request_timeout: seconds("SHOP_REQUEST_TIMEOUT_SECS", 30)?,
+            upload_timeout: seconds("SHOP_UPLOAD_TIMEOUT_SECS", 600)?,
             mail_from,
             smtp_url,
             photo_bucket: var("SHOP_PHOTO_BUCKET"),
@@ -416,6 +419,7 @@ mod tests {
         assert!(c.trusted_proxies[1].contains(&"192.0.2.7".parse::<IpAddr>().unwrap()));
         assert_eq!(c.header_timeout, Duration::from_secs(5));
         assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert_eq!(c.upload_timeout, Duration::from_secs(600));
         assert!(config(&[]).unwrap().trusted_proxies.is_empty());
         assert!(config(&[("SHOP_TRUSTED_PROXIES", "the load balancer")]).is_err());
         assert!(config(&[("SHOP_HEADER_TIMEOUT_SECS", "0")]).is_err());

@@ -148,6 +148,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
     let http = routes::Http {
         guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()),
         request_timeout: config.request_timeout,
+        upload_timeout: config.upload_timeout,
     };
     let app = routes::router(options, state, http);
     let listener = tokio::net::TcpListener::bind(config.addr)

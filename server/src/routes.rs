@@ -16,7 +16,6 @@ use leptos_axum::{file_and_error_handler_with_context, generate_route_list, Lept
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Hashed file names change with their content, so browsers may keep them forever.
@@ -31,6 +30,8 @@ pub struct Http {
     pub guard: Guard,
     /// How long a whole request may take.
     pub request_timeout: std::time::Duration,
+    /// How long a warranty photo's upload may take: a phone on a slow network needs minutes.
+    pub upload_timeout: std::time::Duration,
 }
 
 pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router {
@@ -92,12 +93,38 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             http.guard.clone(),
             security::client_address,
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            http.request_timeout,
+        .layer(from_fn_with_state(
+            TimeLimits {
+                request: http.request_timeout,
+                upload: http.upload_timeout,
+            },
+            time_limit,
         ))
         .layer(from_fn_with_state(http.guard, security::security_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+#[derive(Clone, Copy)]
+struct TimeLimits {
+    request: std::time::Duration,
+    upload: std::time::Duration,
+}
+
+/// Cuts off a request that outlives its time (408): a photo upload gets its own, longer one.
+async fn time_limit(
+    axum::extract::State(limits): axum::extract::State<TimeLimits>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limit = if request.uri().path() == app::warranty::UPLOAD_PATH {
+        limits.upload
+    } else {
+        limits.request
+    };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// Staff server functions (`/api/staff/`, `/api/admin/`) are refused here, before they run,
@@ -312,6 +339,7 @@ mod tests {
         let http = Http {
             guard: Guard::new(public_url, vec!["0.0.0.0/32".parse().unwrap()]),
             request_timeout,
+            upload_timeout: std::time::Duration::from_secs(600),
         };
         TestShop {
             router: router(options, state, http),
@@ -1604,6 +1632,11 @@ mod tests {
             let (status, headers, _) = get(&shop, "/shop").await;
             assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
             assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+            // A photo upload has a time of its own.
+            let draft = app::accounts::auth::random_hex(16);
+            let (status, _, body) =
+                get_with(&shop, photo_upload(&draft, "a.jpg", small_jpeg(), SHOP)).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
         });
     }
 

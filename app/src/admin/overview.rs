@@ -62,6 +62,8 @@ pub struct Overview {
     pub low_stock: Vec<LowStock>,
     /// Tickets waiting for support, whatever the period.
     pub open_tickets: u32,
+    /// Warranty claims waiting for a decision.
+    pub waiting_claims: u32,
     /// E-mail that could not be sent after every retry.
     pub failed_mail: u32,
 }
@@ -107,6 +109,7 @@ pub async fn shop_overview(days: u32) -> Result<Overview, AppError> {
         coupons: stats::coupon_use(pool, first_day, until).await?,
         low_stock: editor::low_stock(pool, LOW_STOCK_SHOWN).await?,
         open_tickets: u32::try_from(crate::support::repo::open_count(pool).await?).unwrap_or(0),
+        waiting_claims: u32::try_from(crate::warranty::repo::waiting(pool).await?).unwrap_or(0),
         failed_mail: u32::try_from(crate::mail::queue::failed_count(pool).await?).unwrap_or(0),
     })
 }
@@ -173,6 +176,7 @@ mod tests {
             coupons: vec![],
             low_stock: vec![],
             open_tickets: 0,
+            waiting_claims: 0,
             failed_mail: 0,
         };
         assert_eq!(overview.orders(), 3);

@@ -63,6 +63,7 @@ fn OverviewView(figures: Overview) -> impl IntoView {
             <div><dt>"Orders"</dt><dd data-testid="kpi-orders">{figures.orders()}</dd></div>
             <div><dt>"Average order"</dt><dd>{figures.average().to_string()}</dd></div>
             <div><dt>"Open tickets"</dt><dd data-testid="kpi-tickets"><a href="/admin/tickets">{figures.open_tickets}</a></dd></div>
+            <div><dt>"Claims to review"</dt><dd data-testid="kpi-claims"><a href="/admin/claims">{figures.waiting_claims}</a></dd></div>
         </dl>
         {(figures.failed_mail > 0).then(|| view! {
             <p class="notice notice--error" role="alert">

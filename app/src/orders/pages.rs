@@ -9,6 +9,7 @@ use super::model::{format_day, format_time, OrderDetail, OrderHistoryPage};
 use super::status::OrderStatus;
 use super::tracking::TrackingHint;
 use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
+use crate::checkout::model::PaymentSummary;
 use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::support::api::ReportDeliveryProblem;
@@ -201,10 +202,14 @@ fn CancelPanel(order: OrderDetail, cancel: ServerAction<CancelOrder>) -> impl In
         view! {
             <details class="panel cancel" data-testid="cancel-panel">
                 <summary>"Cancel this order"</summary>
-                <p>{format!(
-                    "You can cancel until we start preparing it for shipping. The {} you paid goes back to {}; refunds take about 5-14 working days, depending on your bank or card issuer.",
-                    order.totals.total, order.payment
-                )}</p>
+                <p>{if order.payment == PaymentSummary::NothingToPay {
+                    "You can cancel until we start preparing it for shipping.".to_owned()
+                } else {
+                    format!(
+                        "You can cancel until we start preparing it for shipping. The {} you paid goes back to {}; refunds take about 5-14 working days, depending on your bank or card issuer.",
+                        order.totals.total, order.payment
+                    )
+                }}</p>
                 <ActionForm action=cancel attr:class="form">
                     <input type="hidden" name="number" value=order.number.clone()/>
                     <button type="submit" class="button button--danger" disabled=move || cancel.pending().get()>
@@ -360,7 +365,10 @@ pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
                 <div class="totals__row"><dt>{order.method.label()}</dt><dd>{shipping}</dd></div>
                 <div class="totals__row totals__row--total"><dt>"Total"</dt><dd data-testid="order-total">{t.total.to_string()}</dd></div>
             </dl>
-            <p class="note">"Paid with "{order.payment.to_string()}"."</p>
+            <p class="note">{match order.payment {
+                PaymentSummary::NothingToPay => "Nothing to pay: this is a free replacement.".to_owned(),
+                ref paid => format!("Paid with {paid}."),
+            }}</p>
         </div>
         <div class="panel">
             <h2>"Delivery"</h2>

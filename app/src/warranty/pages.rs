@@ -13,6 +13,7 @@ use crate::support::pages::Messages;
 use crate::support::MESSAGE_MAX;
 use crate::wire;
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A draft key for this form's photos, made in the browser once the page is live (the server
@@ -51,7 +52,7 @@ pub fn ClaimFormPage() -> impl IntoView {
         <section class="page narrow" aria-labelledby="claim-title">
             <h1 id="claim-title">"Claim under the warranty"</h1>
             <p>"Our cases, screen protectors and accessories are covered for life against defects in material or workmanship. A quality concern about a new delivery is accepted within 30 days of receiving it. Please keep the item: nothing is accepted back without an approved claim."</p>
-            <form method="get" action="/warranty/claim" class="panel form" aria-labelledby="claim-order-title">
+            <Form method="get" action="/warranty/claim" attr:class="panel form" attr:aria-labelledby="claim-order-title">
                 <h2 id="claim-order-title">"1. Your order"</h2>
                 <div class="field">
                     <label for="claim-find-order">"Order number"</label>
@@ -69,7 +70,7 @@ pub fn ClaimFormPage() -> impl IntoView {
                     })}
                 </Transition>
                 <button type="submit" class="button button--ghost">"Find my order"</button>
-            </form>
+            </Form>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match order.await {

@@ -1,0 +1,140 @@
+// Warranty claims as a shopper files them from a phone or a computer (the mobile project runs
+// each at 360 px): photos chosen, previewed, uploaded with progress, removed and added again;
+// staff approve the claim and the free replacement order appears for the shopper; a claim
+// with one photo, or with a file that is not a picture, is refused and keeps what was typed.
+import { expect, type Page } from '@playwright/test';
+import {
+  adminPage,
+  deliverOrder,
+  hydrated,
+  mailTo,
+  openCheckout,
+  payByCard,
+  pngPhoto,
+  savedCart,
+  signUp,
+  test,
+  uniqueEmail,
+} from './helpers';
+
+const front = { name: 'front.png', mimeType: 'image/png', buffer: pngPhoto(120, 90, [200, 40, 40]) };
+const back = { name: 'back.png', mimeType: 'image/png', buffer: pngPhoto(90, 120, [40, 40, 200]) };
+const description = 'The clear back has yellowed and a crack runs along the camera cut-out.';
+
+/** Opens the claim form from the order's page and fills in everything but the photos. */
+async function startClaim(page: Page, number: string) {
+  await page.goto(`/orders/${number}`);
+  await hydrated(page);
+  await page.getByTestId('warranty-link').getByRole('link', { name: 'Claim under the warranty' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: `2. Your claim about order ${number}` })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByLabel('Item', { exact: true })).toHaveValue(/\d+/);
+  await page.getByLabel('What is wrong, and when did it start?').fill(description);
+  await expect(page.getByText('Theft or loss')).toBeVisible();
+  await page.getByLabel('The problem is none of these').check();
+}
+
+/** The photo in the form named `name`, once the shop has kept it. */
+async function expectAdded(page: Page, name: string) {
+  const item = page.getByTestId('photo-item').filter({ hasText: name });
+  await expect(item.getByRole('status')).toHaveText('Added');
+  await expect(item.getByRole('progressbar', { name: `Upload of ${name}` })).toHaveJSProperty('value', 100);
+  await expect(item.getByRole('img', { name: `Preview of ${name}` })).toBeVisible();
+}
+
+test('a shopper files a claim with two photos, staff approve it, and the free replacement appears', async ({ page, browser }) => {
+  test.slow();
+  const shopper = uniqueEmail('claims');
+  await signUp(page, 'Wanda Warranty', shopper);
+  await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, shopper);
+  const staff = await adminPage(browser, 'reviewer');
+  await deliverOrder(staff, number);
+
+  await startClaim(page, number);
+  await page.getByLabel('Choose photos').setInputFiles([front, back]);
+  await expectAdded(page, 'front.png');
+  await expectAdded(page, 'back.png');
+  // One removed and added again: the other photo and the text stay.
+  await page.getByRole('button', { name: 'Remove front.png' }).click();
+  await expect(page.getByTestId('photo-item')).toHaveCount(1);
+  await page.getByLabel('Choose photos').setInputFiles([front]);
+  await expectAdded(page, 'front.png');
+  await expect(page.getByTestId('photo-item')).toHaveCount(2);
+  await expect(page.getByLabel('What is wrong, and when did it start?')).toHaveValue(description);
+  await page.getByRole('button', { name: 'Send claim' }).click();
+
+  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}$/);
+  await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
+  const claim = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Warranty claim ', '').trim();
+  const photos = page.getByTestId('claim-photos').getByRole('img');
+  await expect(photos).toHaveCount(2);
+  await expect(photos.first()).toHaveJSProperty('complete', true);
+  expect(await photos.first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.getByTestId('conversation')).toContainText(description);
+  await expect.poll(() => mailTo(shopper).some((m) => m.includes(`We received your warranty claim (${claim})`))).toBe(true);
+
+  // Support finds it in the queue with its thumbnail, and approves it.
+  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Claims' }).click();
+  await hydrated(staff);
+  const row = staff.getByTestId('claim-row').filter({ hasText: claim });
+  await expect(row.getByRole('img', { name: `First photo of ${claim}` })).toBeVisible();
+  await row.getByRole('link', { name: claim }).click();
+  await expect(staff.getByTestId('claim-number')).toHaveText(claim);
+  await expect(staff.getByTestId('claim-photos').getByRole('img')).toHaveCount(2);
+  await staff.getByRole('button', { name: 'Approve and send replacement' }).click();
+  await expect(staff.getByTestId('staff-claim-status')).toHaveText('Approved: replacement on its way');
+  const replacement = (await staff.getByTestId('staff-claim-replacement').textContent())!.trim();
+  await staff.context().close();
+
+  // The shopper sees the decision and the free replacement order, which ships like any order.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('claim-status')).toHaveText('Approved: replacement on its way');
+  await expect(page.getByTestId('conversation')).toContainText(`order ${replacement}`);
+  await page.getByTestId('claim-replacement').click();
+  await expect(page.getByTestId('order-number')).toHaveText(replacement);
+  await expect(page.getByTestId('order-status')).toHaveText('Placed and paid');
+  await expect(page.getByText('Nothing to pay: this is a free replacement.')).toBeVisible();
+  await expect(page.getByText(`Free replacement under the warranty (claim ${claim}).`)).toBeVisible();
+  await page.goto('/account/claims');
+  await expect(page.getByTestId('claim-history')).toContainText(claim);
+  await expect.poll(() => mailTo(shopper).some((m) => m.includes(`Your warranty claim ${claim}: approved`))).toBe(true);
+});
+
+test('a claim with one photo is refused and keeps what was typed; a file that is not a picture is refused by name', async ({ page, browser }) => {
+  test.slow();
+  const guest = uniqueEmail('one-photo');
+  await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, guest);
+  const staff = await adminPage(browser, 'delivers');
+  await deliverOrder(staff, number);
+  await staff.context().close();
+
+  await startClaim(page, number);
+  await page.getByLabel('Choose photos').setInputFiles([
+    front,
+    { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('These are my notes, not a photo.') },
+  ]);
+  await expectAdded(page, 'front.png');
+  const notes = page.getByTestId('photo-item').filter({ hasText: 'notes.jpg' });
+  await expect(notes.getByRole('status')).toHaveText(/^notes\.jpg is not a JPEG, PNG or WebP picture/);
+  await page.getByRole('button', { name: 'Remove notes.jpg' }).click();
+
+  await page.getByRole('button', { name: 'Send claim' }).click();
+  await expect(page.getByTestId('photos-error')).toHaveText('Add at least 2 photos that show the defect.');
+  await expect(page).toHaveURL(/\/warranty\/claim\?/);
+  await expect(page.getByLabel('What is wrong, and when did it start?')).toHaveValue(description);
+  await expect(page.getByLabel('The problem is none of these')).toBeChecked();
+  await expect(page.getByTestId('photo-item')).toHaveCount(1);
+
+  // A second photo, and the same form goes through.
+  await page.getByLabel('Take a photo').setInputFiles([back]);
+  await expectAdded(page, 'back.png');
+  await page.getByRole('button', { name: 'Send claim' }).click();
+  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+$/);
+  await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
+  await expect(page.getByTestId('claim-photos').getByRole('img')).toHaveCount(2);
+});
