@@ -30,6 +30,8 @@ pub mod wire;
 #[cfg(feature = "ssr")]
 pub mod client;
 #[cfg(feature = "ssr")]
+pub mod conversations;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
@@ -67,6 +69,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Marks the page as hydrated for the browser tests. Effects run once the WASM has hydrated
+/// the page; suspended parts finish hydrating in microtasks, so the marker waits for the next
+/// task.
+pub fn mark_hydrated() {
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -75,18 +91,17 @@ pub fn App() -> impl IntoView {
     CartStore::provide();
     AuthState::provide();
 
-    // Browser tests wait for this marker before interacting. Effects run once the WASM has
-    // hydrated the page; suspended parts finish hydrating in microtasks, so the marker waits
-    // for the next task.
+    // Browser tests wait for the hydration marker before interacting. A split page on screen
+    // hydrates later, when its chunk arrives, and marks the page itself (see `split`).
     Effect::new(|_| {
-        set_timeout(
-            || {
-                if let Some(body) = document().body() {
-                    let _ = body.set_attribute("data-hydrated", "true");
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+        let split_page = document()
+            .query_selector("[data-split-page]")
+            .ok()
+            .flatten()
+            .is_some();
+        if !split_page {
+            mark_hydrated();
+        }
     });
 
     // The router would treat "#main" as a navigation; move focus itself so keyboard and

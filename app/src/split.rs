@@ -7,7 +7,10 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// Declares a route type per page whose view function is a split point of its own.
+/// Declares a route type per page whose view function is a split point of its own. Each page
+/// carries a hidden `data-split-page` mark: a first load of a split page is hydrated only
+/// once its chunk has arrived, so the browser tests' marker (see `App`) waits for the page's
+/// own effect rather than the main bundle's.
 macro_rules! split_pages {
     ($($(#[$doc:meta])* $route:ident => $page:path;)*) => {$(
         $(#[$doc])*
@@ -20,7 +23,12 @@ macro_rules! split_pages {
             }
 
             fn view(_route: Self) -> AnyView {
-                $page().into_any()
+                Effect::new(|_| crate::mark_hydrated());
+                view! {
+                    <span hidden data-split-page></span>
+                    {$page()}
+                }
+                .into_any()
             }
         }
     )*};

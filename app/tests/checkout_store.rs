@@ -52,15 +52,6 @@ async fn delivered(state: &ServerState, outbox: &std::path::Path) -> Vec<String>
         .collect()
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
-}
-
 async fn stock(db: &Db, sku: &str) -> i64 {
     sqlx::query("SELECT stock FROM skus WHERE code = $1")
         .bind(sku)

@@ -184,15 +184,6 @@ fn png_bomb() -> Vec<u8> {
     out
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
-}
-
 async fn first_line(db: &Db, number: &str) -> i64 {
     sqlx::query(
         "SELECT l.id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.number = $1",

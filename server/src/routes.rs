@@ -1569,9 +1569,14 @@ mod tests {
                 .await
                 .unwrap();
             let mut conn = pool.acquire().await.unwrap();
-            let key = app::warranty::repo::issue_key(&mut conn, claim_id, 0)
-                .await
-                .unwrap();
+            let key = app::conversations::issue_key(
+                &mut conn,
+                app::conversations::Thread::Claim,
+                claim_id,
+                0,
+            )
+            .await
+            .unwrap();
             drop(conn);
 
             let photo = |id: &str, size: &str, key: Option<&str>, cookie: Option<&str>| {

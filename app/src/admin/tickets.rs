@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::audit::{self, Change},
+    crate::conversations::{self, Thread},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
     crate::mail::queue,
@@ -95,8 +96,17 @@ async fn update_ticket(
         .await?
         .ok_or(AppError::NotFound)?;
     if let Some(body) = answer {
-        repo::add_message(&mut tx, found.id, Some(staff.id), &staff.name, body, now).await?;
-        let key = repo::issue_key(&mut tx, found.id, now).await?;
+        conversations::add_message(
+            &mut tx,
+            Thread::Ticket,
+            found.id,
+            Some(staff.id),
+            &staff.name,
+            body,
+            now,
+        )
+        .await?;
+        let key = conversations::issue_key(&mut tx, Thread::Ticket, found.id, now).await?;
         let link = email::ticket_link(&state.store, &number, &key);
         let mail = email::answered(
             &found.view.email,

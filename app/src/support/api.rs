@@ -14,6 +14,7 @@ use {
         check_message, email, parse_ticket_number, repo, DeliveryProblem, NewTicket, TicketStatus,
     },
     crate::client::client_address,
+    crate::conversations::{self, Thread},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{caller, require_customer},
     crate::mail::queue,
@@ -55,7 +56,7 @@ async fn open_ticket(
     let now = now();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let created = repo::create(&mut tx, draft, now).await?;
-    let key = repo::issue_key(&mut tx, created.id, now).await?;
+    let key = conversations::issue_key(&mut tx, Thread::Ticket, created.id, now).await?;
     let link = email::ticket_link(&state.store, &created.number, &key);
     let mail = email::received(
         draft.email,
@@ -149,7 +150,9 @@ async fn readable(
     let me = caller().await?.map(|c| c.id);
     let by_account = found.customer_id.is_some() && found.customer_id == me;
     let by_key = match key.filter(|k| !k.is_empty()) {
-        Some(key) => repo::key_opens(&state.db.pool, &number, key).await?,
+        Some(key) => {
+            conversations::key_opens(&state.db.pool, Thread::Ticket, found.id, key).await?
+        }
         None => false,
     };
     if by_account || by_key {
@@ -185,7 +188,16 @@ pub async fn reply_to_ticket(
     }
     let now = now();
     let mut tx = crate::db::begin(&state.db.pool).await?;
-    repo::add_message(&mut tx, found.id, None, &found.view.name, &body, now).await?;
+    conversations::add_message(
+        &mut tx,
+        Thread::Ticket,
+        found.id,
+        None,
+        &found.view.name,
+        &body,
+        now,
+    )
+    .await?;
     repo::set_status(&mut tx, found.id, TicketStatus::Open, now).await?;
     tx.commit().await?;
     Ok(FormResult::Done)

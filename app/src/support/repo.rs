@@ -1,8 +1,9 @@
-//! Tickets in the database (server only): the `tickets`, `ticket_messages` and `ticket_keys`
-//! tables are read and written here and nowhere else.
+//! Tickets in the database (server only): the `tickets` table is read and written here and
+//! nowhere else; a ticket's messages and private keys go through `conversations`.
 
-use super::{DeliveryProblem, TicketMessage, TicketStatus, TicketSummary, TicketTopic, TicketView};
-use crate::accounts::auth::{new_session_token, random_bytes, token_digest};
+use super::{DeliveryProblem, TicketStatus, TicketSummary, TicketTopic, TicketView};
+use crate::accounts::auth::random_bytes;
+use crate::conversations::{self, Thread};
 use crate::db::contains_pattern;
 use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
 use sqlx::any::AnyRow;
@@ -64,63 +65,9 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    add_message(tx, id, None, draft.name, draft.message, now).await?;
+    conversations::add_message(tx, Thread::Ticket, id, None, draft.name, draft.message, now)
+        .await?;
     Ok(Created { id, number })
-}
-
-/// Makes a new private key for ticket `id` and returns it: only the e-mail carrying it knows it.
-pub async fn issue_key(tx: &mut AnyConnection, id: i64, now: i64) -> Result<String, sqlx::Error> {
-    let (key, digest) = new_session_token();
-    sqlx::query("INSERT INTO ticket_keys (key_hash, ticket_id, created_at) VALUES ($1, $2, $3)")
-        .bind(digest)
-        .bind(id)
-        .bind(now)
-        .execute(tx)
-        .await?;
-    Ok(key)
-}
-
-/// Whether `key` opens ticket `number`.
-pub async fn key_opens(pool: &AnyPool, number: &str, key: &str) -> Result<bool, sqlx::Error> {
-    let found = sqlx::query(
-        "SELECT 1 AS one FROM ticket_keys k JOIN tickets t ON t.id = k.ticket_id \
-         WHERE k.key_hash = $1 AND t.number = $2",
-    )
-    .bind(token_digest(key))
-    .bind(number)
-    .fetch_optional(pool)
-    .await?;
-    Ok(found.is_some())
-}
-
-/// Adds a message to ticket `id`: from the shopper when `staff` is `None`, otherwise from that
-/// staff member's account. The ticket's time moves on.
-pub async fn add_message(
-    tx: &mut AnyConnection,
-    id: i64,
-    staff: Option<i64>,
-    author: &str,
-    body: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO ticket_messages (ticket_id, from_staff, staff_id, author_name, body, at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(i64::from(staff.is_some()))
-    .bind(staff)
-    .bind(author)
-    .bind(body)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(tx)
-        .await?;
-    Ok(())
 }
 
 /// Sets ticket `id`'s status; returns the one it had.
@@ -188,23 +135,7 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
         return Ok(None);
     };
     let id: i64 = row.try_get("id")?;
-    let messages = sqlx::query(
-        "SELECT from_staff, author_name, body, at FROM ticket_messages \
-         WHERE ticket_id = $1 ORDER BY at, id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|m| {
-        Ok(TicketMessage {
-            from_staff: m.try_get::<i64, _>("from_staff")? == 1,
-            author: m.try_get("author_name")?,
-            body: m.try_get("body")?,
-            at: m.try_get("at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let messages = conversations::messages(conn, Thread::Ticket, id).await?;
     let head = summary(&row)?;
     let problem = row
         .try_get::<Option<String>, _>("problem")?

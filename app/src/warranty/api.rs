@@ -17,6 +17,7 @@ use {
     super::{parse_claim_number, repo, ClaimKind},
     crate::accounts::model::Email,
     crate::client::client_address,
+    crate::conversations::{self, Thread},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{caller, require_customer},
     crate::orders::model::parse_order_number,
@@ -185,7 +186,11 @@ async fn readable(
         return Ok(found);
     }
     match key.filter(|k| !k.is_empty()) {
-        Some(key) if repo::key_opens(&state.db.pool, found.id, key).await? => Ok(found),
+        Some(key)
+            if conversations::key_opens(&state.db.pool, Thread::Claim, found.id, key).await? =>
+        {
+            Ok(found)
+        }
         _ => Err(AppError::NotFound),
     }
 }

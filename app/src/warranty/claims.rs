@@ -7,8 +7,9 @@ use super::photos::{check_count, PhotoRefusal};
 use super::uploads::DraftKey;
 use super::ClaimKind;
 use super::ClaimStatus;
-use super::{email, repo, ClaimableItem};
+use super::{email, ClaimableItem};
 use crate::accounts::auth::random_bytes;
+use crate::conversations::{self, Thread};
 use crate::mail::queue;
 use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
 use crate::orders::status::OrderStatus;
@@ -231,8 +232,17 @@ async fn file_in(
     if let Err(refusal) = check_count(photos as usize) {
         return Ok(Err(refusal.into()));
     }
-    repo::add_message(tx, id, None, CUSTOMER, request.description, now).await?;
-    let key = repo::issue_key(tx, id, now).await?;
+    conversations::add_message(
+        tx,
+        Thread::Claim,
+        id,
+        None,
+        CUSTOMER,
+        request.description,
+        now,
+    )
+    .await?;
+    let key = conversations::issue_key(tx, Thread::Claim, id, now).await?;
     let link = email::claim_link(store, &number, &key);
     let mail = email::received(request.claimant.email(), &number, &link, store);
     queue::enqueue(tx, &mail, now).await?;

@@ -6,8 +6,8 @@
 use super::storage::Size;
 use super::uploads::{self, DraftKey, UploadError};
 use super::{DRAFT_HEADER, NAME_HEADER, PHOTO_PATH, UPLOAD_PATH};
-use crate::accounts::auth::token_digest;
 use crate::client::ClientAddress;
+use crate::conversations::{self, Thread};
 use crate::identity::session::account_from_headers;
 use crate::identity::Role;
 use crate::shop::ServerState;
@@ -223,11 +223,5 @@ async fn may_see(
     let Some(key) = key else {
         return Ok(false);
     };
-    let opens =
-        sqlx::query("SELECT 1 AS one FROM claim_keys WHERE key_hash = $1 AND claim_id = $2")
-            .bind(token_digest(key))
-            .bind(claim_id)
-            .fetch_optional(&state.db.pool)
-            .await?;
-    Ok(opens.is_some())
+    Ok(conversations::key_opens(&state.db.pool, Thread::Claim, claim_id, key).await?)
 }

@@ -1,9 +1,8 @@
 //! Reading claims (server only): one claim with its photos and conversation, a shopper's
-//! claims, the staff queue, and the private keys that open a claim for a guest.
+//! claims, the staff queue. Messages and private keys go through `conversations`.
 
 use super::{ClaimKind, ClaimStatus, ClaimSummary, ClaimView, Exclusion};
-use crate::accounts::auth::{new_session_token, token_digest};
-use crate::support::TicketMessage;
+use crate::conversations::{self, Thread};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -74,23 +73,7 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
         .iter()
         .map(|r| r.try_get("id"))
         .collect::<Result<_, _>>()?;
-    let messages = sqlx::query(
-        "SELECT from_staff, author_name, body, at FROM claim_messages WHERE claim_id = $1 \
-         ORDER BY at, id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(TicketMessage {
-            from_staff: r.try_get::<i64, _>("from_staff")? == 1,
-            author: r.try_get("author_name")?,
-            body: r.try_get("body")?,
-            at: r.try_get("at")?,
-        })
-    })
-    .collect::<Result<_, sqlx::Error>>()?;
+    let messages = conversations::messages(conn, Thread::Claim, id).await?;
     let decline_reason = match row.try_get::<Option<String>, _>("decline_reason")? {
         Some(slug) => Some(Exclusion::from_slug(&slug).ok_or_else(|| bad("decline reason"))?),
         None => None,
@@ -194,57 +177,4 @@ pub async fn waiting(pool: &AnyPool) -> Result<i64, sqlx::Error> {
         .fetch_one(pool)
         .await?
         .try_get("n")
-}
-
-/// Makes a new private key for claim `id` and returns it: only the e-mail carrying it knows it.
-pub async fn issue_key(tx: &mut AnyConnection, id: i64, now: i64) -> Result<String, sqlx::Error> {
-    let (key, digest) = new_session_token();
-    sqlx::query("INSERT INTO claim_keys (key_hash, claim_id, created_at) VALUES ($1, $2, $3)")
-        .bind(digest)
-        .bind(id)
-        .bind(now)
-        .execute(tx)
-        .await?;
-    Ok(key)
-}
-
-/// Whether `key` opens claim `id`.
-pub async fn key_opens(pool: &AnyPool, id: i64, key: &str) -> Result<bool, sqlx::Error> {
-    let found =
-        sqlx::query("SELECT 1 AS one FROM claim_keys WHERE key_hash = $1 AND claim_id = $2")
-            .bind(token_digest(key))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(found.is_some())
-}
-
-/// Adds a message to claim `id`, from the shopper when `staff` is `None`; the claim's time
-/// moves on.
-pub async fn add_message(
-    tx: &mut AnyConnection,
-    id: i64,
-    staff: Option<i64>,
-    author: &str,
-    body: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO claim_messages (claim_id, from_staff, staff_id, author_name, body, at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(i64::from(staff.is_some()))
-    .bind(staff)
-    .bind(author)
-    .bind(body)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE warranty_claims SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
 }

@@ -11,6 +11,7 @@ use super::{email, ClaimStatus, Exclusion};
 use crate::accounts::model::Customer;
 use crate::admin::audit::{self, Change};
 use crate::catalog::repo::replacement_choices;
+use crate::conversations::{self, Thread};
 use crate::mail::queue;
 use crate::orders::replacement::{self, Replacement};
 use crate::shop::ServerState;
@@ -158,8 +159,9 @@ pub async fn decide(
             (ClaimStatus::Declined, "declined", message)
         }
     };
-    repo::add_message(
+    conversations::add_message(
         &mut tx,
+        Thread::Claim,
         claim.id,
         Some(staff.id),
         &staff.name,
@@ -167,7 +169,7 @@ pub async fn decide(
         now,
     )
     .await?;
-    let key = repo::issue_key(&mut tx, claim.id, now).await?;
+    let key = conversations::issue_key(&mut tx, Thread::Claim, claim.id, now).await?;
     let link = email::claim_link(&state.store, number, &key);
     let mail = email::update(
         &claim.view.email,
@@ -216,8 +218,9 @@ pub async fn add_information(
     if claim.view.photos.len() + added > 2 * MAX_PHOTOS {
         return Err(PhotoRefusal::TooMany.into());
     }
-    repo::add_message(
+    conversations::add_message(
         &mut tx,
+        Thread::Claim,
         claim.id,
         None,
         super::claims::CUSTOMER,

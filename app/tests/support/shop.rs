@@ -18,6 +18,7 @@ use app::pricing::shipping::ShippingMethod;
 use app::shop::{ServerState, StoreInfo};
 use app::warranty::photos::PhotoLimits;
 use app::warranty::storage::PhotoStore;
+use sqlx::Row;
 use time::OffsetDateTime;
 
 /// Clear case $19.99 (24 in stock); grip $15.99.
@@ -204,4 +205,14 @@ pub async fn delivered_order(state: &ServerState, email: &str, delivered_at: i64
             .unwrap();
     }
     number
+}
+
+/// The first column of the first row `sql` returns.
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
 }

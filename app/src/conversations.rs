@@ -1,0 +1,144 @@
+//! Conversations between a shopper and staff (server only), kept alike for support tickets and
+//! warranty claims: their messages, and the private keys that open one without an account
+//! (each e-mail carries a key of its own; the database keeps only its digest).
+
+use crate::accounts::auth::{new_session_token, token_digest};
+use crate::support::TicketMessage;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+/// What a conversation belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Thread {
+    Ticket,
+    Claim,
+}
+
+/// A thread's tables: its own, its messages', its keys', and the column naming it in both.
+struct Tables {
+    parent: &'static str,
+    messages: &'static str,
+    keys: &'static str,
+    column: &'static str,
+}
+
+impl Thread {
+    fn tables(self) -> Tables {
+        match self {
+            Thread::Ticket => Tables {
+                parent: "tickets",
+                messages: "ticket_messages",
+                keys: "ticket_keys",
+                column: "ticket_id",
+            },
+            Thread::Claim => Tables {
+                parent: "warranty_claims",
+                messages: "claim_messages",
+                keys: "claim_keys",
+                column: "claim_id",
+            },
+        }
+    }
+}
+
+/// The messages of `thread` `id`, oldest first.
+pub async fn messages(
+    conn: &mut AnyConnection,
+    thread: Thread,
+    id: i64,
+) -> Result<Vec<TicketMessage>, sqlx::Error> {
+    let t = thread.tables();
+    sqlx::query(&format!(
+        "SELECT from_staff, author_name, body, at FROM {} WHERE {} = $1 ORDER BY at, id",
+        t.messages, t.column
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|m| {
+        Ok(TicketMessage {
+            from_staff: m.try_get::<i64, _>("from_staff")? == 1,
+            author: m.try_get("author_name")?,
+            body: m.try_get("body")?,
+            at: m.try_get("at")?,
+        })
+    })
+    .collect()
+}
+
+/// Adds a message to `thread` `id`: from the shopper when `staff` is `None`, otherwise from
+/// that staff member's account. The thread's time moves on.
+pub async fn add_message(
+    tx: &mut AnyConnection,
+    thread: Thread,
+    id: i64,
+    staff: Option<i64>,
+    author: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let t = thread.tables();
+    sqlx::query(&format!(
+        "INSERT INTO {} ({}, from_staff, staff_id, author_name, body, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        t.messages, t.column
+    ))
+    .bind(id)
+    .bind(i64::from(staff.is_some()))
+    .bind(staff)
+    .bind(author)
+    .bind(body)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "UPDATE {} SET updated_at = $1 WHERE id = $2",
+        t.parent
+    ))
+    .bind(now)
+    .bind(id)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Makes a new private key for `thread` `id` and returns it: only the e-mail carrying it
+/// knows it.
+pub async fn issue_key(
+    tx: &mut AnyConnection,
+    thread: Thread,
+    id: i64,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let t = thread.tables();
+    let (key, digest) = new_session_token();
+    sqlx::query(&format!(
+        "INSERT INTO {} (key_hash, {}, created_at) VALUES ($1, $2, $3)",
+        t.keys, t.column
+    ))
+    .bind(digest)
+    .bind(id)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(key)
+}
+
+/// Whether `key` opens `thread` `id`.
+pub async fn key_opens(
+    pool: &AnyPool,
+    thread: Thread,
+    id: i64,
+    key: &str,
+) -> Result<bool, sqlx::Error> {
+    let t = thread.tables();
+    let found = sqlx::query(&format!(
+        "SELECT 1 AS one FROM {} WHERE key_hash = $1 AND {} = $2",
+        t.keys, t.column
+    ))
+    .bind(token_digest(key))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
