@@ -23,15 +23,21 @@ macro_rules! split_pages {
             }
 
             fn view(_route: Self) -> AnyView {
-                Effect::new(|_| crate::mark_hydrated());
-                view! {
-                    <span hidden data-split-page></span>
-                    {$page()}
-                }
-                .into_any()
+                split_page($page().into_any())
             }
         }
     )*};
+}
+
+/// A split page's view with its mark, marked hydrated once it is. One function for all, so
+/// each page's chunk carries none of it.
+fn split_page(page: AnyView) -> AnyView {
+    Effect::new(|_| crate::mark_hydrated());
+    view! {
+        <span hidden data-split-page></span>
+        {page}
+    }
+    .into_any()
 }
 
 split_pages! {
