@@ -124,8 +124,28 @@ pub async fn issue_key(
     Ok(key)
 }
 
+/// Whether someone signed in as `me` (if anyone) and holding `key` (if any) may read
+/// `thread` `id`, which belongs to account `owner` (none for a guest's): its own account, or
+/// one of its private keys.
+pub async fn opens(
+    pool: &AnyPool,
+    thread: Thread,
+    id: i64,
+    owner: Option<i64>,
+    me: Option<i64>,
+    key: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    if owner.is_some() && owner == me {
+        return Ok(true);
+    }
+    match key.filter(|k| !k.is_empty()) {
+        Some(key) => key_opens(pool, thread, id, key).await,
+        None => Ok(false),
+    }
+}
+
 /// Whether `key` opens `thread` `id`.
-pub async fn key_opens(
+async fn key_opens(
     pool: &AnyPool,
     thread: Thread,
     id: i64,

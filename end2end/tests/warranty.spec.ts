@@ -1,7 +1,8 @@
 // Warranty claims as a shopper files them from a phone or a computer (the mobile project runs
 // each at 360 px): photos chosen, previewed, uploaded with progress, removed and added again;
 // staff approve the claim and the free replacement order appears for the shopper; a claim
-// with one photo, or with a file that is not a picture, is refused and keeps what was typed.
+// with one photo, or with a file that is not a picture, is refused and keeps what was typed;
+// staff ask for more, the guest answers through the e-mailed link, and staff decline.
 import { expect, type Page } from '@playwright/test';
 import {
   adminPage,
@@ -137,4 +138,71 @@ test('a claim with one photo is refused and keeps what was typed; a file that is
   await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+$/);
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
   await expect(page.getByTestId('claim-photos').getByRole('img')).toHaveCount(2);
+});
+
+test('staff ask for another photo, the guest answers through the e-mailed link, and staff decline naming the exclusion', async ({ page, browser }) => {
+  test.slow();
+  const guest = uniqueEmail('asked');
+  await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, guest);
+  const staff = await adminPage(browser, 'asks');
+  await deliverOrder(staff, number);
+
+  await startClaim(page, number);
+  await page.getByLabel('Choose photos').setInputFiles([front, back]);
+  await expectAdded(page, 'front.png');
+  await expectAdded(page, 'back.png');
+  await page.getByRole('button', { name: 'Send claim' }).click();
+  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=/);
+  const claim = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Warranty claim ', '').trim();
+
+  // Support asks for more.
+  await staff.goto(`/admin/claims/${claim}`);
+  await hydrated(staff);
+  await staff.getByLabel('Your question (e-mailed to the customer)').fill('Please add a photo of the whole case from the back.');
+  await staff.getByRole('button', { name: 'Ask the customer' }).click();
+  await expect(staff.getByTestId('staff-claim-status')).toHaveText('We need more from you');
+
+  // The guest answers from the e-mail's link, in a fresh browser, with text and a photo.
+  let link: string | undefined;
+  await expect
+    .poll(() => {
+      link = mailTo(guest)
+        .filter((m) => m.includes(`Your warranty claim ${claim}: we need more from you`))
+        .map((m) => m.match(/https?:\/\/[^\s"<>]+\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+/)?.[0])
+        .find(Boolean);
+      return link;
+    })
+    .toBeTruthy();
+  const reader = await (await browser.newContext()).newPage();
+  const url = new URL(link!);
+  await reader.goto(url.pathname + url.search);
+  await hydrated(reader);
+  await expect(reader.getByTestId('claim-status')).toHaveText('We need more from you');
+  await expect(reader.getByTestId('conversation')).toContainText('whole case from the back');
+  await expect(reader.getByRole('heading', { level: 2, name: 'Answer our question' })).toBeVisible();
+  await reader.getByLabel('Your message').fill('Here is the back of the case, as you asked.');
+  await reader.getByLabel('Choose photos').setInputFiles([{ ...back, name: 'whole-back.png' }]);
+  await expectAdded(reader, 'whole-back.png');
+  await reader.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(reader.getByTestId('claim-status')).toHaveText('Waiting for review');
+  await expect(reader.getByTestId('claim-photos').getByRole('img')).toHaveCount(3);
+  await expect(reader.getByTestId('conversation')).toContainText('Here is the back of the case');
+
+  // Support declines, naming what the warranty does not cover; the guest reads why.
+  await staff.reload();
+  await hydrated(staff);
+  await expect(staff.getByTestId('claim-photos').getByRole('img')).toHaveCount(3);
+  await staff.getByLabel('Not covered because of').selectOption('drop');
+  await staff.getByLabel('Explanation for the customer (optional)').fill('The corner shows the mark of a fall.');
+  await staff.getByRole('button', { name: 'Decline the claim' }).click();
+  await expect(staff.getByTestId('staff-claim-status')).toHaveText('Declined');
+  await staff.context().close();
+  await reader.reload();
+  await hydrated(reader);
+  await expect(reader.getByTestId('claim-status')).toHaveText('Declined');
+  await expect(reader.getByTestId('conversation')).toContainText('the warranty does not cover drops. The corner shows the mark of a fall.');
+  await expect(reader.getByRole('heading', { name: 'Answer our question' })).toHaveCount(0);
+  await reader.context().close();
 });

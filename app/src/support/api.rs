@@ -148,14 +148,8 @@ async fn readable(
         .await?
         .ok_or(AppError::NotFound)?;
     let me = caller().await?.map(|c| c.id);
-    let by_account = found.customer_id.is_some() && found.customer_id == me;
-    let by_key = match key.filter(|k| !k.is_empty()) {
-        Some(key) => {
-            conversations::key_opens(&state.db.pool, Thread::Ticket, found.id, key).await?
-        }
-        None => false,
-    };
-    if by_account || by_key {
+    let pool = &state.db.pool;
+    if conversations::opens(pool, Thread::Ticket, found.id, found.customer_id, me, key).await? {
         Ok(found)
     } else {
         Err(AppError::NotFound)

@@ -182,16 +182,11 @@ async fn readable(
         .await?
         .ok_or(AppError::NotFound)?;
     let me = caller().await?.map(|c| c.id);
-    if found.customer_id.is_some() && found.customer_id == me {
-        return Ok(found);
-    }
-    match key.filter(|k| !k.is_empty()) {
-        Some(key)
-            if conversations::key_opens(&state.db.pool, Thread::Claim, found.id, key).await? =>
-        {
-            Ok(found)
-        }
-        _ => Err(AppError::NotFound),
+    let pool = &state.db.pool;
+    if conversations::opens(pool, Thread::Claim, found.id, found.customer_id, me, key).await? {
+        Ok(found)
+    } else {
+        Err(AppError::NotFound)
     }
 }
 

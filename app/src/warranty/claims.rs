@@ -7,7 +7,7 @@ use super::photos::{check_count, PhotoRefusal};
 use super::uploads::DraftKey;
 use super::ClaimKind;
 use super::ClaimStatus;
-use super::{email, ClaimableItem};
+use super::{email, repo, ClaimableItem};
 use crate::accounts::auth::random_bytes;
 use crate::conversations::{self, Thread};
 use crate::mail::queue;
@@ -161,11 +161,7 @@ pub async fn claimable_items(
     .map(|row| {
         Ok(ClaimableItem {
             line_id: row.try_get("id")?,
-            item: format!(
-                "{} ({})",
-                row.try_get::<String, _>("product_name")?,
-                row.try_get::<String, _>("options")?
-            ),
+            item: repo::item(row)?,
         })
     })
     .collect::<Result<_, sqlx::Error>>()?;

@@ -215,13 +215,14 @@ async fn may_see(
     };
     let claim_id: i64 = claim.try_get("id")?;
     let owner: Option<i64> = claim.try_get("customer_id")?;
-    if let Some(account) = account_from_headers(state, headers).await? {
-        if account.role.includes(Role::Support) || owner == Some(account.id) {
-            return Ok(true);
-        }
+    let account = account_from_headers(state, headers).await?;
+    if account
+        .as_ref()
+        .is_some_and(|a| a.role.includes(Role::Support))
+    {
+        return Ok(true);
     }
-    let Some(key) = key else {
-        return Ok(false);
-    };
-    Ok(conversations::key_opens(&state.db.pool, Thread::Claim, claim_id, key).await?)
+    let me = account.map(|a| a.id);
+    let pool = &state.db.pool;
+    Ok(conversations::opens(pool, Thread::Claim, claim_id, owner, me, key).await?)
 }

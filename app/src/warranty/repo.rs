@@ -29,7 +29,8 @@ const SUMMARY_COLUMNS: &str = "c.number, c.status, c.email, c.created_at, o.numb
 const SUMMARY_JOINS: &str = "warranty_claims c JOIN orders o ON o.id = c.order_id \
      JOIN order_lines l ON l.id = c.line_id";
 
-fn item(row: &AnyRow) -> Result<String, sqlx::Error> {
+/// An order line as a claim names it: its product and options.
+pub(super) fn item(row: &AnyRow) -> Result<String, sqlx::Error> {
     Ok(format!(
         "{} ({})",
         row.try_get::<String, _>("product_name")?,
