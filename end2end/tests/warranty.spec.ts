@@ -155,6 +155,7 @@ test('staff ask for another photo, the guest answers through the e-mailed link, 
   await expectAdded(page, 'back.png');
   await page.getByRole('button', { name: 'Send claim' }).click();
   await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Warranty claim W-[A-Z0-9]{8}$/);
   const claim = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Warranty claim ', '').trim();
 
   // Support asks for more.
