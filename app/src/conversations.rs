@@ -1,9 +1,10 @@
 //! Conversations between a shopper and staff (server only), kept alike for support tickets and
-//! warranty claims: their messages, and the private keys that open one without an account
-//! (each e-mail carries a key of its own; the database keeps only its digest).
+//! warranty claims: their messages, their photos, and the private keys that open one without
+//! an account (each e-mail carries a key of its own; the database keeps only its digest).
 
 use crate::accounts::auth::{new_session_token, token_digest};
 use crate::support::TicketMessage;
+use crate::warranty::uploads::{DraftKey, UNTAKEN};
 use sqlx::{AnyConnection, AnyPool, Row};
 
 /// What a conversation belongs to.
@@ -161,4 +162,82 @@ async fn key_opens(
     .fetch_optional(pool)
     .await?;
     Ok(found.is_some())
+}
+
+/// Gives `thread` `id` the photos of `draft` that nothing has taken yet; returns how many.
+pub async fn attach_photos(
+    tx: &mut AnyConnection,
+    thread: Thread,
+    id: i64,
+    draft: &DraftKey,
+) -> Result<usize, sqlx::Error> {
+    let t = thread.tables();
+    let taken = sqlx::query(&format!(
+        "UPDATE photos SET {} = $1 WHERE draft_hash = $2 AND {UNTAKEN}",
+        t.column
+    ))
+    .bind(id)
+    .bind(draft.digest())
+    .execute(tx)
+    .await?
+    .rows_affected();
+    Ok(taken as usize)
+}
+
+/// The photos of `thread` `id`, in the order they were added.
+pub async fn photos(
+    conn: &mut AnyConnection,
+    thread: Thread,
+    id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let t = thread.tables();
+    sqlx::query(&format!(
+        "SELECT id FROM photos WHERE {} = $1 ORDER BY seq",
+        t.column
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect()
+}
+
+/// A photo's conversation: which thread took it, and that thread's account (none for a
+/// guest's).
+pub struct PhotoOwner {
+    pub thread: Thread,
+    pub id: i64,
+    pub account: Option<i64>,
+}
+
+/// Who photo `photo` belongs to; `None` while no thread has taken it.
+pub async fn photo_owner(pool: &AnyPool, photo: &str) -> Result<Option<PhotoOwner>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT p.claim_id, p.ticket_id, c.customer_id AS claim_account, \
+         t.customer_id AS ticket_account FROM photos p \
+         LEFT JOIN warranty_claims c ON c.id = p.claim_id \
+         LEFT JOIN tickets t ON t.id = p.ticket_id WHERE p.id = $1",
+    )
+    .bind(photo)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let claim: Option<i64> = row.try_get("claim_id")?;
+    let ticket: Option<i64> = row.try_get("ticket_id")?;
+    Ok(match (claim, ticket) {
+        (Some(id), _) => Some(PhotoOwner {
+            thread: Thread::Claim,
+            id,
+            account: row.try_get("claim_account")?,
+        }),
+        (None, Some(id)) => Some(PhotoOwner {
+            thread: Thread::Ticket,
+            id,
+            account: row.try_get("ticket_account")?,
+        }),
+        (None, None) => None,
+    })
 }

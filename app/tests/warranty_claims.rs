@@ -46,7 +46,7 @@ fn in_s3(limits: PhotoLimits) -> PhotoStore {
 
 fn in_folder(limits: PhotoLimits) -> PhotoStore {
     let dir = std::env::temp_dir().join(format!(
-        "claim-photos-{}",
+        "shop-photos-{}",
         app::accounts::auth::random_hex(8)
     ));
     PhotoStore::in_folder(&dir, limits).unwrap()
@@ -288,11 +288,7 @@ async fn good_photos_are_cleaned_kept_and_taken_by_the_claim(db: &Db, photos: Ph
     .unwrap();
     assert!(filed.number.starts_with("W-"));
     assert_eq!(
-        count(
-            db,
-            "SELECT COUNT(*) FROM claim_photos WHERE claim_id IS NOT NULL"
-        )
-        .await,
+        count(db, "SELECT COUNT(*) FROM photos WHERE claim_id IS NOT NULL").await,
         3
     );
     let mail: String = sqlx::query("SELECT text_body FROM mail_queue WHERE subject LIKE $1")
@@ -378,11 +374,7 @@ async fn bad_uploads_are_refused_and_leave_nothing(db: &Db, photos: PhotoStore) 
     ];
     for (name, bytes, expected) in cases {
         assert_eq!(refusal(upload(&state, &draft, name, bytes).await), expected);
-        assert_eq!(
-            count(db, "SELECT COUNT(*) FROM claim_photos").await,
-            0,
-            "{name}"
-        );
+        assert_eq!(count(db, "SELECT COUNT(*) FROM photos").await, 0, "{name}");
         assert_eq!(state.photos.count_files().await.unwrap(), 0, "{name}");
     }
     // The messages say which file and why.
@@ -419,11 +411,7 @@ async fn a_claim_needs_two_photos_and_abandoned_uploads_are_cleaned_up(
     assert_eq!(count(db, "SELECT COUNT(*) FROM warranty_claims").await, 0);
     assert_eq!(count(db, "SELECT COUNT(*) FROM claim_messages").await, 0);
     assert_eq!(
-        count(
-            db,
-            "SELECT COUNT(*) FROM claim_photos WHERE claim_id IS NULL"
-        )
-        .await,
+        count(db, "SELECT COUNT(*) FROM photos WHERE claim_id IS NULL").await,
         1
     );
     // A photo removed from the form goes at once; another draft cannot remove it.
@@ -456,8 +444,88 @@ async fn a_claim_needs_two_photos_and_abandoned_uploads_are_cleaned_up(
             .unwrap(),
         1
     );
-    assert_eq!(count(db, "SELECT COUNT(*) FROM claim_photos").await, 0);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM photos").await, 0);
     assert_eq!(state.photos.count_files().await.unwrap(), 0);
+}
+
+/// Photos sent with a delivery-problem report belong to its ticket: a claim cannot take them
+/// from the same draft, the cleanup leaves them, and the ticket lists them in order.
+async fn photos_taken_by_a_ticket_stay_with_it(db: &Db) {
+    use app::conversations::{self, Thread};
+    use app::support::{repo as tickets, DeliveryProblem, TicketTopic};
+    let state = shop_with(db, in_folder(PhotoLimits::default())).await;
+    let number = delivered_order(&state, "ada@example.com", now() - DAY).await;
+    let line = first_line(db, &number).await;
+    let draft = draft();
+    let mut ids = Vec::new();
+    for name in ["box.jpg", "case.png"] {
+        let picture = if name.ends_with("png") {
+            png(80, 60)
+        } else {
+            jpeg(80, 60)
+        };
+        ids.push(upload(&state, &draft, name, &picture).await.unwrap().id);
+    }
+    let mut tx = app::db::begin(&db.pool).await.unwrap();
+    let ticket = tickets::create(
+        &mut tx,
+        &tickets::TicketDraft {
+            customer_id: None,
+            name: "Ada",
+            email: "ada@example.com",
+            topic: TicketTopic::DeliveryProblem,
+            order: Some(&number),
+            order_given: None,
+            problem: Some(DeliveryProblem::Damaged),
+            message: "The case arrived cracked.",
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    let taken = conversations::attach_photos(&mut tx, Thread::Ticket, ticket.id, &draft)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(taken, 2);
+
+    let claim = file(
+        &state,
+        guest("ada@example.com"),
+        &number,
+        line,
+        ClaimKind::Quality,
+        &draft,
+    )
+    .await;
+    assert_eq!(claim, Err(ClaimRefusal::Photos(PhotoRefusal::TooFew)));
+    let later = now() + uploads::UNCLAIMED_FOR + 60;
+    assert_eq!(
+        uploads::remove_unclaimed(&db.pool, &state.photos, later)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(state.photos.count_files().await.unwrap(), 4);
+    let mut conn = db.pool.acquire().await.unwrap();
+    assert_eq!(
+        conversations::photos(&mut conn, Thread::Ticket, ticket.id)
+            .await
+            .unwrap(),
+        ids
+    );
+    let owner = conversations::photo_owner(&db.pool, &ids[1])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (owner.thread, owner.id, owner.account),
+        (Thread::Ticket, ticket.id, None)
+    );
+    // Nor can a draft's photo be discarded once a ticket has it.
+    assert!(!uploads::discard(&db.pool, &state.photos, &draft, &ids[0])
+        .await
+        .unwrap());
 }
 
 /// A draft holds at most eight photos, and no more bytes than a claim may take.
@@ -551,11 +619,7 @@ async fn claims_are_only_for_the_askers_delivered_items(db: &Db) {
         );
         assert_eq!(count(db, "SELECT COUNT(*) FROM warranty_claims").await, 0);
         assert_eq!(
-            count(
-                db,
-                "SELECT COUNT(*) FROM claim_photos WHERE claim_id IS NULL"
-            )
-            .await,
+            count(db, "SELECT COUNT(*) FROM photos WHERE claim_id IS NULL").await,
             2
         );
     }
@@ -808,6 +872,7 @@ on_both_backends!(
     folder_cleans_up,
     s3_cleans_up,
     a_draft_holds_at_most_eight_photos_and_its_total,
+    photos_taken_by_a_ticket_stay_with_it,
     claims_are_only_for_the_askers_delivered_items,
     staff_ask_then_approve_once_with_a_free_replacement,
 );

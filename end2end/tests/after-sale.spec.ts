@@ -1,7 +1,7 @@
 // After the sale, as the shopper does it: cancelling or changing an order while the policy
-// allows, reporting a delivery problem, writing to support and reading the answer, and finding
+// allows, reporting a delivery problem (with a photo), writing to support and reading the answer, and finding
 // answers in the help center. Each runs at desktop size and at 360 px (the mobile project).
-import { expect } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import {
   adminPage,
   deliverOrder,
@@ -11,6 +11,7 @@ import {
   markDocument,
   openCheckout,
   payByCard,
+  pngPhoto,
   savedCart,
   signUp,
   test,
@@ -60,6 +61,19 @@ test('a guest changes the colour of an item within 12 hours; the shipping method
   await expect(page.getByTestId('order-status')).toHaveText('Placed and paid');
 });
 
+const crack = { name: 'crack.png', mimeType: 'image/png', buffer: pngPhoto(120, 90, [180, 60, 30]) };
+
+/** The page shows `count` photos, each one loaded (the shop served it to this reader). */
+async function expectPhotosShown(page: Page, count: number) {
+  const photos = page.getByTestId('photos').getByRole('img');
+  await expect(photos).toHaveCount(count);
+  for (const photo of await photos.all()) {
+    await photo.scrollIntoViewIfNeeded();
+    await expect(photo).toHaveJSProperty('complete', true);
+    expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  }
+}
+
 test('a shopper reports a damaged item after delivery, and support finds it in the queue', async ({ page, browser }) => {
   test.slow();
   await savedCart(page, [['SIG-IP17PM-CLR-CRYCLE', 1]]);
@@ -81,9 +95,16 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await panel.getByRole('button', { name: 'Send report' }).click();
   await expect(panel.getByText('Tell us a little more: at least 10 characters.')).toBeVisible();
   await panel.getByLabel('Describe the problem').fill('The case arrived with a crack along the left edge.');
+  // A photo of the damage goes with it (optional; the picker is the warranty form's).
+  await expect(panel.getByText('If they help, up to 8')).toBeVisible();
+  await panel.getByLabel('Choose photos').setInputFiles([crack]);
+  const added = panel.getByTestId('photo-item').filter({ hasText: 'crack.png' });
+  await expect(added.getByRole('status')).toHaveText('Added');
+  await expect(panel.getByLabel('Describe the problem')).toHaveValue(/crack along the left edge/);
   await panel.getByRole('button', { name: 'Send report' }).click();
   await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
   await expect(page.getByTestId('ticket-status')).toHaveText('Open');
+  await expectPhotosShown(page, 1);
   await expect(page.getByTestId('conversation')).toContainText('An item arrived damaged');
   await expect(page.getByTestId('conversation')).toContainText('crack along the left edge');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
@@ -98,6 +119,7 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await staff.getByRole('link', { name: ticket }).click();
   await expect(staff.getByTestId('ticket-order')).toHaveText(number);
   await expect(staff.getByText('A problem with a delivery: An item arrived damaged')).toBeVisible();
+  await expectPhotosShown(staff, 1);
   // And the order's page lists it.
   await staff.getByTestId('ticket-order').click();
   await expect(staff.getByTestId('ticket-history')).toContainText(ticket);

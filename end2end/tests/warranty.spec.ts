@@ -69,7 +69,7 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}$/);
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
   const claim = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Warranty claim ', '').trim();
-  const photos = page.getByTestId('claim-photos').getByRole('img');
+  const photos = page.getByTestId('photos').getByRole('img');
   await expect(photos).toHaveCount(2);
   await expect(photos.first()).toHaveJSProperty('complete', true);
   expect(await photos.first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
@@ -83,7 +83,7 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect(row.getByRole('img', { name: `First photo of ${claim}` })).toBeVisible();
   await row.getByRole('link', { name: claim }).click();
   await expect(staff.getByTestId('claim-number')).toHaveText(claim);
-  await expect(staff.getByTestId('claim-photos').getByRole('img')).toHaveCount(2);
+  await expect(staff.getByTestId('photos').getByRole('img')).toHaveCount(2);
   await staff.getByRole('button', { name: 'Approve and send replacement' }).click();
   await expect(staff.getByTestId('staff-claim-status')).toHaveText('Approved: replacement on its way');
   const replacement = (await staff.getByTestId('staff-claim-replacement').textContent())!.trim();
@@ -137,7 +137,7 @@ test('a claim with one photo is refused and keeps what was typed; a file that is
   await page.getByRole('button', { name: 'Send claim' }).click();
   await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+$/);
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
-  await expect(page.getByTestId('claim-photos').getByRole('img')).toHaveCount(2);
+  await expect(page.getByTestId('photos').getByRole('img')).toHaveCount(2);
 });
 
 test('staff ask for another photo, the guest answers through the e-mailed link, and staff decline naming the exclusion', async ({ page, browser }) => {
@@ -188,13 +188,13 @@ test('staff ask for another photo, the guest answers through the e-mailed link, 
   await expectAdded(reader, 'whole-back.png');
   await reader.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(reader.getByTestId('claim-status')).toHaveText('Waiting for review');
-  await expect(reader.getByTestId('claim-photos').getByRole('img')).toHaveCount(3);
+  await expect(reader.getByTestId('photos').getByRole('img')).toHaveCount(3);
   await expect(reader.getByTestId('conversation')).toContainText('Here is the back of the case');
 
   // Support declines, naming what the warranty does not cover; the guest reads why.
   await staff.reload();
   await hydrated(staff);
-  await expect(staff.getByTestId('claim-photos').getByRole('img')).toHaveCount(3);
+  await expect(staff.getByTestId('photos').getByRole('img')).toHaveCount(3);
   await staff.getByLabel('Not covered because of').selectOption('drop');
   await staff.getByLabel('Explanation for the customer (optional)').fill('The corner shows the mark of a fall.');
   await staff.getByRole('button', { name: 'Decline the claim' }).click();

@@ -1493,6 +1493,52 @@ mod tests {
         out.into_inner()
     }
 
+    /// Uploads one small JPEG per name into `draft`; their ids.
+    async fn uploaded(shop: &TestShop, draft: &str, names: &[&str]) -> Vec<String> {
+        let mut ids = Vec::new();
+        for name in names {
+            let (status, _, body) =
+                get_with(shop, photo_upload(draft, name, small_jpeg(), SHOP)).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            let uploaded: serde_json::Value = serde_json::from_str(&body).unwrap();
+            ids.push(uploaded["id"].as_str().unwrap().to_owned());
+        }
+        ids
+    }
+
+    /// Checks that photo `id` and its thumbnail are served, privately, to each of `allowed`
+    /// and to none of `refused` (each: who, a key, a cookie).
+    async fn photo_is_shown_only_to(
+        shop: &TestShop,
+        id: &str,
+        allowed: &[(&str, Option<&str>, Option<&str>)],
+        refused: &[(&str, Option<&str>, Option<&str>)],
+    ) {
+        let photo = |size: &str, key: Option<&str>, cookie: Option<&str>| {
+            let query = key.map(|k| format!("?key={k}")).unwrap_or_default();
+            let mut request = Request::get(format!("/photos/{id}{size}{query}"));
+            if let Some(cookie) = cookie {
+                request = request.header(header::COOKIE, cookie);
+            }
+            request.body(Body::empty()).unwrap()
+        };
+        for size in ["", "/thumb"] {
+            for (who, key, cookie) in refused {
+                let (status, _, _) = get_with(shop, photo(size, *key, *cookie)).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{who} {size}");
+            }
+            for (who, key, cookie) in allowed {
+                let (status, headers, _) = get_with(shop, photo(size, *key, *cookie)).await;
+                assert_eq!(status, StatusCode::OK, "{who} {size}");
+                assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
+                assert!(headers[header::CACHE_CONTROL]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("private"));
+            }
+        }
+    }
+
     #[test]
     fn claim_photos_are_shown_only_to_their_claims_shopper_and_staff() {
         use app::identity::Role;
@@ -1523,16 +1569,9 @@ mod tests {
             )
             .await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-            let mut ids = Vec::new();
-            for name in ["front.jpg", "back.jpg"] {
-                let (status, _, body) =
-                    get_with(&shop, photo_upload(&draft, name, small_jpeg(), SHOP)).await;
-                assert_eq!(status, StatusCode::CREATED, "{body}");
-                let uploaded: serde_json::Value = serde_json::from_str(&body).unwrap();
-                ids.push(uploaded["id"].as_str().unwrap().to_owned());
-            }
+            let ids = uploaded(&shop, &draft, &["front.jpg", "back.jpg"]).await;
             // Not yet part of a claim: nobody sees it, not even whoever uploaded it.
-            let (status, _, _) = get(&shop, &format!("/warranty/photos/{}", ids[0])).await;
+            let (status, _, _) = get(&shop, &format!("/photos/{}", ids[0])).await;
             assert_eq!(status, StatusCode::NOT_FOUND);
 
             let owner = signed_in_as(&shop, "owner@example.com", Role::Shopper).await;
@@ -1563,7 +1602,7 @@ mod tests {
             .unwrap()
             .try_get("id")
             .unwrap();
-            sqlx::query("UPDATE claim_photos SET claim_id = $1")
+            sqlx::query("UPDATE photos SET claim_id = $1")
                 .bind(claim_id)
                 .execute(pool)
                 .await
@@ -1579,37 +1618,22 @@ mod tests {
             .unwrap();
             drop(conn);
 
-            let photo = |id: &str, size: &str, key: Option<&str>, cookie: Option<&str>| {
-                let query = key.map(|k| format!("?key={k}")).unwrap_or_default();
-                let mut request = Request::get(format!("/warranty/photos/{id}{size}{query}"));
-                if let Some(cookie) = cookie {
-                    request = request.header(header::COOKIE, cookie);
-                }
-                request.body(Body::empty()).unwrap()
-            };
-            for size in ["", "/thumb"] {
-                for (who, key, cookie) in [
-                    ("a visitor", None, None),
-                    ("another shopper", None, Some(other.as_str())),
-                    ("a wrong key", Some("0123abcd"), Some(other.as_str())),
-                ] {
-                    let (status, _, _) = get_with(&shop, photo(&ids[0], size, key, cookie)).await;
-                    assert_eq!(status, StatusCode::NOT_FOUND, "{who} {size}");
-                }
-                for (who, key, cookie) in [
-                    ("the owner", None, Some(owner.as_str())),
-                    ("the e-mailed key", Some(key.as_str()), None),
-                    ("support", None, Some(support.as_str())),
-                ] {
-                    let (status, headers, _) =
-                        get_with(&shop, photo(&ids[1], size, key, cookie)).await;
-                    assert_eq!(status, StatusCode::OK, "{who} {size}");
-                    assert_eq!(headers[header::CONTENT_TYPE], "image/jpeg");
-                    assert!(headers[header::CACHE_CONTROL]
-                        .to_str()
-                        .unwrap()
-                        .starts_with("private"));
-                }
+            for id in &ids {
+                photo_is_shown_only_to(
+                    &shop,
+                    id,
+                    &[
+                        ("the owner", None, Some(&owner)),
+                        ("the e-mailed key", Some(&key), None),
+                        ("support", None, Some(&support)),
+                    ],
+                    &[
+                        ("a visitor", None, None),
+                        ("another shopper", None, Some(&other)),
+                        ("a wrong key", Some("0123abcd"), Some(&other)),
+                    ],
+                )
+                .await;
             }
             // And the claim itself, through its server function.
             let read = path_of::<app::warranty::api::GetClaim>();
@@ -1626,6 +1650,121 @@ mod tests {
             .await
             .unwrap();
             assert_eq!(as_owner.photos, ids);
+        });
+    }
+
+    #[test]
+    fn photos_sent_with_a_delivery_problem_go_to_its_ticket_for_its_shopper_and_staff() {
+        use app::identity::Role;
+        use app::support::TicketView;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let other = signed_in_as(&shop, "other@example.com", Role::Shopper).await;
+            let support = signed_in_as(&shop, "support@example.com", Role::Support).await;
+            let (checkout, grant) = paypal_checkout(&shop).await;
+            let CheckoutOutcome::ApprovePayPal { number, .. } = checkout else {
+                panic!("{checkout:?}");
+            };
+            let guest = grant.expect("the guest's browser may see the order");
+            sqlx::query("UPDATE orders SET status = 'shipped' WHERE number = $1")
+                .bind(&number)
+                .execute(&shop.db.pool)
+                .await
+                .unwrap();
+            let draft = app::accounts::auth::random_hex(16);
+            let ids = uploaded(&shop, &draft, &["label.jpg"]).await;
+            let report = path_of::<app::support::api::ReportDeliveryProblem>();
+            let body = |number: &str, draft: &str| {
+                format!(
+                    "number={number}&problem=lost-or-delayed&description=Still+not+here+after+two+weeks.&draft={draft}"
+                )
+            };
+
+            // Another shopper cannot send a report (or photos) about this order.
+            let refused: Result<FormResult, AppError> = answer(
+                &shop,
+                script_post(report, &body(&number, &draft), "192.0.2.97", Some(&other)),
+            )
+            .await;
+            assert_eq!(refused, Err(AppError::NotFound));
+            // A draft that is not one is refused with a message, keeping what was typed.
+            let bad: FormResult = answer(
+                &shop,
+                script_post(report, &body(&number, "nope"), "192.0.2.97", Some(&guest)),
+            )
+            .await
+            .unwrap();
+            let FormResult::Invalid(errors) = &bad else {
+                panic!("{bad:?}");
+            };
+            assert!(errors
+                .get("photos")
+                .unwrap()
+                .contains("add the photos again"));
+            let tickets = || async {
+                use sqlx::Row;
+                sqlx::query("SELECT COUNT(*) AS n FROM tickets")
+                    .fetch_one(&shop.db.pool)
+                    .await
+                    .unwrap()
+                    .try_get::<i64, _>("n")
+                    .unwrap()
+            };
+            assert_eq!(tickets().await, 0);
+
+            let sent: FormResult = answer(
+                &shop,
+                script_post(report, &body(&number, &draft), "192.0.2.97", Some(&guest)),
+            )
+            .await
+            .unwrap();
+            assert_eq!(sent, FormResult::Done);
+            let (ticket_id, ticket): (i64, String) = {
+                use sqlx::Row;
+                let row = sqlx::query("SELECT id, number FROM tickets")
+                    .fetch_one(&shop.db.pool)
+                    .await
+                    .unwrap();
+                (row.try_get("id").unwrap(), row.try_get("number").unwrap())
+            };
+            let mut conn = shop.db.pool.acquire().await.unwrap();
+            let key = app::conversations::issue_key(
+                &mut conn,
+                app::conversations::Thread::Ticket,
+                ticket_id,
+                0,
+            )
+            .await
+            .unwrap();
+            drop(conn);
+            photo_is_shown_only_to(
+                &shop,
+                &ids[0],
+                &[
+                    ("the ticket's key", Some(&key), None),
+                    ("support", None, Some(&support)),
+                ],
+                &[
+                    ("a visitor", None, None),
+                    ("the order's browser without the key", None, Some(&guest)),
+                    ("another shopper", None, Some(&other)),
+                ],
+            )
+            .await;
+            let read = path_of::<app::support::api::GetTicket>();
+            let view: TicketView = answer(
+                &shop,
+                script_post(
+                    read,
+                    &format!("number={ticket}&key={key}"),
+                    "192.0.2.98",
+                    None,
+                ),
+            )
+            .await
+            .unwrap();
+            assert_eq!(view.photos, ids);
+            assert!(view.messages[0].body.contains("Still not here"));
         });
     }
 

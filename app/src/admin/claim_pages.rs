@@ -11,7 +11,7 @@ use crate::layout::{when_loaded, Loading};
 use crate::orders::model::format_time;
 use crate::support::pages::Messages;
 use crate::support::MESSAGE_MAX;
-use crate::warranty::pages::{ClaimHistory, ClaimPhotos};
+use crate::warranty::pages::{ClaimHistory, PhotoGallery};
 use crate::warranty::{photo_url, ClaimStatus, Exclusion};
 use crate::wire;
 use leptos::prelude::*;
@@ -142,7 +142,7 @@ fn ClaimDesk(
             <div><dt>"Sent"</dt><dd>{format_time(c.created_at)}</dd></div>
         </dl>
         <h3>"Photos"</h3>
-        <ClaimPhotos photos=c.photos key=None/>
+        <PhotoGallery photos=c.photos key=None/>
         <h3>"Messages"</h3>
         <Messages messages=c.messages/>
         {status.is_open().then(|| view! {

@@ -9,7 +9,7 @@ use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState, TextArea};
 use crate::layout::{when_loaded, Loading};
 use crate::orders::model::format_time;
-use crate::support::pages::{Messages, TicketHistory};
+use crate::support::pages::{Messages, TicketHistory, TicketPhotos};
 use crate::support::{TicketStatus, MESSAGE_MAX};
 use crate::wire;
 use leptos::prelude::*;
@@ -164,6 +164,7 @@ fn TicketDesk(
             <div><dt>"Opened"</dt><dd>{format_time(t.created_at)}</dd></div>
         </dl>
         <Messages messages=t.messages/>
+        <TicketPhotos photos=t.photos key=None/>
         <section class="panel" aria-labelledby="answer-title">
             <h2 id="answer-title">"Answer"</h2>
             {move || {

@@ -14,6 +14,7 @@ use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::support::api::ReportDeliveryProblem;
 use crate::support::{DeliveryProblem, MESSAGE_MAX};
+use crate::warranty::pages::{new_draft, PhotoPicker};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -155,6 +156,7 @@ fn ChangePanel(
 fn ProblemPanel(order: OrderDetail) -> impl IntoView {
     let report = ServerAction::<ReportDeliveryProblem>::new();
     let form = FormState::new(move || report.value().get());
+    let draft = new_draft();
     let (kinds, note) = match (order.status, order.delivered_at()) {
         (OrderStatus::Shipped, _) => (
             vec![DeliveryProblem::LostOrDelayed],
@@ -183,6 +185,8 @@ fn ProblemPanel(order: OrderDetail) -> impl IntoView {
                     <p class="field-error" role="alert" data-testid="problem-error">{move || form.errors.read().get("problem")}</p>
                 </div>
                 <TextArea id="problem-description" name="description" label="Describe the problem" rows=4 max=MESSAGE_MAX form/>
+                <input type="hidden" name="draft" prop:value=move || draft.get()/>
+                <PhotoPicker draft min=0 error=Signal::derive(move || form.errors.read().get("photos"))/>
                 <FormFailure form/>
                 <button type="submit" class="button" disabled=move || report.pending().get()>"Send report"</button>
             </ActionForm>

@@ -23,6 +23,7 @@ use {
     },
     crate::shop::{server_state, ServerState},
     crate::throttle::{self, Limit},
+    crate::warranty::uploads::DraftKey,
     time::OffsetDateTime,
 };
 
@@ -46,16 +47,20 @@ async fn within_limit(
     )
 }
 
-/// Stores a ticket with its first message, and queues the e-mail with its private link, in
-/// one transaction. Returns the ticket's number and that link's key.
+/// Stores a ticket with its first message and the photos of `photos` (a delivery-problem
+/// report's), and queues the e-mail with its private link, in one transaction. Returns the ticket's number and that link's key.
 #[cfg(feature = "ssr")]
 async fn open_ticket(
     state: &ServerState,
     draft: &repo::TicketDraft<'_>,
+    photos: Option<&DraftKey>,
 ) -> Result<(String, String), AppError> {
     let now = now();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let created = repo::create(&mut tx, draft, now).await?;
+    if let Some(photos) = photos {
+        conversations::attach_photos(&mut tx, Thread::Ticket, created.id, photos).await?;
+    }
     let key = conversations::issue_key(&mut tx, Thread::Ticket, created.id, now).await?;
     let link = email::ticket_link(&state.store, &created.number, &key);
     let mail = email::received(
@@ -126,7 +131,7 @@ pub async fn submit_ticket(
         problem: None,
         message: &ticket.message,
     };
-    let (number, key) = open_ticket(&state, &draft).await?;
+    let (number, key) = open_ticket(&state, &draft, None).await?;
     leptos_axum::redirect(&if me.is_some() {
         format!("/support/tickets/{number}")
     } else {
@@ -206,12 +211,15 @@ pub async fn my_tickets() -> Result<Vec<TicketSummary>, AppError> {
 
 /// Reports a problem with order `number` from its page: after delivery (damaged, wrong or
 /// missing items, not received) within the report window, or a lost or late package on a
-/// shipped order. It becomes a ticket linked to the order, in the staff queue.
+/// shipped order. It becomes a ticket linked to the order, with the photos added to the form,
+/// in the staff queue.
 #[server(output = Postcard)]
 pub async fn report_delivery_problem(
     number: String,
     problem: String,
     description: String,
+    // The form's photo draft: empty when scripts are off.
+    #[server(default)] draft: String,
 ) -> Result<FormResult, AppError> {
     let typed = [
         ("problem", problem.as_str()),
@@ -236,7 +244,17 @@ pub async fn report_delivery_problem(
     let body = check_message(&description)
         .map_err(|why| errors.add("description", &why))
         .ok();
-    let (Some(kind), Some(body)) = (kind, body) else {
+    let photos = match draft.trim() {
+        "" => None,
+        draft => {
+            let key = DraftKey::parse(draft);
+            if key.is_none() {
+                errors.add("photos", "Reload the page and add the photos again.");
+            }
+            key
+        }
+    };
+    let (Some(kind), Some(body), true) = (kind, body, errors.is_empty()) else {
         return needs_correcting(errors, &typed);
     };
     if let Some(why) = report_refusal(&order, kind, now()) {
@@ -262,7 +280,7 @@ pub async fn report_delivery_problem(
         problem: Some(kind),
         message: &message,
     };
-    let (ticket, key) = open_ticket(&state, &draft).await?;
+    let (ticket, key) = open_ticket(&state, &draft, photos.as_ref()).await?;
     leptos_axum::redirect(&if owner.is_some() {
         format!("/support/tickets/{ticket}")
     } else {

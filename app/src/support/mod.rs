@@ -190,6 +190,8 @@ pub struct TicketView {
     pub created_at: i64,
     pub updated_at: i64,
     pub messages: Vec<TicketMessage>,
+    /// The photos sent with a delivery-problem report.
+    pub photos: Vec<String>,
 }
 
 /// A ticket in a list.

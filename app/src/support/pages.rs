@@ -7,6 +7,7 @@ use crate::accounts::pages::AuthState;
 use crate::forms::{Field, FormFailure, FormState, TextArea};
 use crate::layout::{when_loaded, ContactDetails, Loading, PageTitle};
 use crate::orders::model::{format_day, format_time};
+use crate::warranty::pages::PhotoGallery;
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -100,6 +101,17 @@ pub fn Messages(messages: Vec<super::TicketMessage>) -> impl IntoView {
     }
 }
 
+/// The photos sent with a ticket's report, if any.
+#[component]
+pub fn TicketPhotos(photos: Vec<String>, key: Option<String>) -> impl IntoView {
+    (!photos.is_empty()).then(|| {
+        view! {
+            <h2>"Photos"</h2>
+            <PhotoGallery photos key/>
+        }
+    })
+}
+
 #[component]
 fn Conversation(
     ticket: TicketView,
@@ -120,6 +132,7 @@ fn Conversation(
             <div><dt>"Opened"</dt><dd>{format_day(ticket.created_at)}</dd></div>
         </dl>
         <Messages messages=ticket.messages/>
+        <TicketPhotos photos=ticket.photos key=key.clone()/>
         <section class="panel" aria-labelledby="reply-title">
             <h2 id="reply-title">{if status == TicketStatus::Resolved { "Write again" } else { "Reply" }}</h2>
             {move || {

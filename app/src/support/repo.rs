@@ -136,6 +136,7 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
     };
     let id: i64 = row.try_get("id")?;
     let messages = conversations::messages(conn, Thread::Ticket, id).await?;
+    let photos = conversations::photos(conn, Thread::Ticket, id).await?;
     let head = summary(&row)?;
     let problem = row
         .try_get::<Option<String>, _>("problem")?
@@ -156,6 +157,7 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
             created_at: row.try_get("created_at")?,
             updated_at: head.updated_at,
             messages,
+            photos,
         },
     }))
 }

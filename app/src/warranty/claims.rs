@@ -217,15 +217,8 @@ async fn file_in(
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
-    let photos = sqlx::query(
-        "UPDATE claim_photos SET claim_id = $1 WHERE draft_hash = $2 AND claim_id IS NULL",
-    )
-    .bind(id)
-    .bind(request.draft.digest())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if let Err(refusal) = check_count(photos as usize) {
+    let photos = conversations::attach_photos(tx, Thread::Claim, id, request.draft).await?;
+    if let Err(refusal) = check_count(photos) {
         return Ok(Err(refusal.into()));
     }
     conversations::add_message(

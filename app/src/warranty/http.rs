@@ -1,13 +1,13 @@
-//! The HTTP side of claim photos (server only). Uploads are plain requests rather than server
-//! functions so that the body streams (and the browser can report its progress): one photo
-//! per request, its bytes as the body. Photos are served only to their claim's shopper and to
-//! staff, and never to a shared cache.
+//! The HTTP side of shopper photos (server only). Uploads are plain requests rather than
+//! server functions so that the body streams (and the browser can report its progress): one
+//! photo per request, its bytes as the body. Photos are served only to the shopper of the
+//! claim or ticket they came with and to staff, and never to a shared cache.
 
 use super::storage::Size;
 use super::uploads::{self, DraftKey, UploadError};
 use super::{DRAFT_HEADER, NAME_HEADER, PHOTO_PATH, UPLOAD_PATH};
 use crate::client::ClientAddress;
-use crate::conversations::{self, Thread};
+use crate::conversations;
 use crate::identity::session::account_from_headers;
 use crate::identity::Role;
 use crate::shop::ServerState;
@@ -17,7 +17,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// Staff and the claim's shopper may keep a photo for a day, and only in their own browser.
@@ -72,7 +71,7 @@ async fn upload(State(state): State<ServerState>, request: Request) -> Response 
     let Some(draft) = draft_of(&parts.headers) else {
         return refuse(
             StatusCode::BAD_REQUEST,
-            "Reload the claim form and add the photo again.",
+            "Reload the page and add the photo again.",
         );
     };
     let name = name_of(&parts.headers);
@@ -137,7 +136,7 @@ async fn discard(
     headers: HeaderMap,
 ) -> Response {
     let Some(draft) = draft_of(&headers) else {
-        return refuse(StatusCode::BAD_REQUEST, "Reload the claim form.");
+        return refuse(StatusCode::BAD_REQUEST, "Reload the page.");
     };
     match uploads::discard(&state.db.pool, &state.photos, &draft, &id).await {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
@@ -195,26 +194,18 @@ async fn serve(
     }
 }
 
-/// Whether the asker may see photo `id`: staff, the claim's account, or whoever holds one of
-/// the claim's private keys. A photo no claim has taken is nobody's to see.
+/// Whether the asker may see photo `id`: staff, or whoever opens the claim or ticket that
+/// took it (its account, or one of its private keys). A photo nothing took is nobody's to see.
 async fn may_see(
     state: &ServerState,
     headers: &HeaderMap,
     id: &str,
     key: Option<&str>,
 ) -> Result<bool, crate::error::AppError> {
-    let claim = sqlx::query(
-        "SELECT c.id, c.customer_id FROM claim_photos p \
-         JOIN warranty_claims c ON c.id = p.claim_id WHERE p.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let Some(claim) = claim else {
+    let pool = &state.db.pool;
+    let Some(owner) = conversations::photo_owner(pool, id).await? else {
         return Ok(false);
     };
-    let claim_id: i64 = claim.try_get("id")?;
-    let owner: Option<i64> = claim.try_get("customer_id")?;
     let account = account_from_headers(state, headers).await?;
     if account
         .as_ref()
@@ -223,6 +214,5 @@ async fn may_see(
         return Ok(true);
     }
     let me = account.map(|a| a.id);
-    let pool = &state.db.pool;
-    Ok(conversations::opens(pool, Thread::Claim, claim_id, owner, me, key).await?)
+    Ok(conversations::opens(pool, owner.thread, owner.id, owner.account, me, key).await?)
 }

@@ -27,14 +27,15 @@ pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod uploads;
 
-/// Where the claim form sends each photo (POST) and removes one (DELETE `…/{id}`).
-pub const UPLOAD_PATH: &str = "/uploads/claim-photos";
+/// Where a claim or delivery-problem form sends each photo (POST) and removes one (DELETE
+/// `…/{id}`).
+pub const UPLOAD_PATH: &str = "/uploads/photos";
 /// The header naming the form's draft key.
-pub const DRAFT_HEADER: &str = "x-claim-draft";
+pub const DRAFT_HEADER: &str = "x-photo-draft";
 /// The header carrying the file's name (percent-encoded), for messages about it.
 pub const NAME_HEADER: &str = "x-photo-name";
 /// A stored photo; `/thumb` after it for its thumbnail.
-pub const PHOTO_PATH: &str = "/warranty/photos";
+pub const PHOTO_PATH: &str = "/photos";
 
 /// What the warranty does not cover: the help center lists these, the claim form asks the
 /// shopper to confirm the defect is none of them, and staff decline a claim naming one.
@@ -260,11 +261,8 @@ mod tests {
         );
         assert_eq!(parse_claim_number("T-AB12CD34"), None);
         assert_eq!(parse_claim_number("W-AB12"), None);
-        assert_eq!(photo_url("abc", true, None), "/warranty/photos/abc/thumb");
-        assert_eq!(
-            photo_url("abc", false, Some("k")),
-            "/warranty/photos/abc?key=k"
-        );
+        assert_eq!(photo_url("abc", true, None), "/photos/abc/thumb");
+        assert_eq!(photo_url("abc", false, Some("k")), "/photos/abc?key=k");
     }
 
     #[test]

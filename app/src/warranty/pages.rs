@@ -18,7 +18,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A draft key for this form's photos, made in the browser once the page is live (the server
 /// renders the form without one, so hydration sees the same page).
-fn new_draft() -> RwSignal<String> {
+pub fn new_draft() -> RwSignal<String> {
     let draft = RwSignal::new(String::new());
     Effect::new(move |_| {
         if draft.get_untracked().is_empty() {
@@ -135,7 +135,7 @@ fn ClaimForm(found: OrderToClaim, email: String) -> impl IntoView {
                 </div>
                 <p class="field-error" role="alert">{error("confirm")}</p>
             </fieldset>
-            <PhotoPicker draft error=Signal::derive(error("photos"))/>
+            <PhotoPicker draft min=MIN_PHOTOS error=Signal::derive(error("photos"))/>
             <FormFailure form/>
             <button type="submit" class="button" disabled=move || submit.pending().get()>"Send claim"</button>
         </ActionForm>
@@ -171,9 +171,18 @@ enum SlotState {
 
 /// Chooses photos from the camera or the gallery and uploads each as soon as it is chosen,
 /// with its preview and progress; one can be removed or tried again without touching the
-/// others or anything typed.
+/// others or anything typed. `min` is how many the form needs (none: photos are optional).
 #[component]
-pub fn PhotoPicker(draft: RwSignal<String>, error: Signal<Option<String>>) -> impl IntoView {
+pub fn PhotoPicker(
+    draft: RwSignal<String>,
+    min: usize,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let hint = if min == 0 {
+        format!("If they help, up to {MAX_PHOTOS}")
+    } else {
+        format!("At least {min}, at most {MAX_PHOTOS}")
+    };
     let slots = RwSignal::new(Vec::<Slot>::new());
     let on_files = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -186,7 +195,7 @@ pub fn PhotoPicker(draft: RwSignal<String>, error: Signal<Option<String>>) -> im
     view! {
         <fieldset class="field photos" aria-describedby="photos-hint">
             <legend>"Photos of the problem"</legend>
-            <p id="photos-hint" class="hint">{format!("At least {MIN_PHOTOS}, at most {MAX_PHOTOS}: JPEG, PNG or WebP, up to 10 MB each. Show the whole item and the defect up close.")}</p>
+            <p id="photos-hint" class="hint">{format!("{hint}: JPEG, PNG or WebP, up to 10 MB each. Show the whole item and the problem up close.")}</p>
             <div class="photo-inputs">
                 <div class="field">
                     <label for="photos-camera">"Take a photo"</label>
@@ -317,12 +326,12 @@ fn PhotoItem(photo: Slot, slots: RwSignal<Vec<Slot>>, draft: RwSignal<String>) -
     }
 }
 
-/// A claim's photos as thumbnails, each opening the full photo.
+/// A claim's or a ticket's photos as thumbnails, each opening the full photo.
 #[component]
-pub fn ClaimPhotos(photos: Vec<String>, key: Option<String>) -> impl IntoView {
+pub fn PhotoGallery(photos: Vec<String>, key: Option<String>) -> impl IntoView {
     let count = photos.len();
     view! {
-        <ul class="claim-photos" data-testid="claim-photos">
+        <ul class="photo-gallery" data-testid="photos">
             {photos.into_iter().enumerate().map(|(n, id)| {
                 let key = key.as_deref();
                 view! {
@@ -387,7 +396,7 @@ fn ClaimDetail(
             <div><dt>"Sent"</dt><dd>{format_day(claim.created_at)}</dd></div>
         </dl>
         <h2>"Photos"</h2>
-        <ClaimPhotos photos=claim.photos key=photos_key/>
+        <PhotoGallery photos=claim.photos key=photos_key/>
         <h2>"Messages"</h2>
         <Messages messages=claim.messages/>
         {status.is_open().then(|| view! { <AddInformation number key add asked=status == ClaimStatus::NeedsInfo/> })}
@@ -411,7 +420,7 @@ fn AddInformation(
                 {key.map(|key| view! { <input type="hidden" name="key" value=key/> })}
                 <input type="hidden" name="draft" prop:value=move || draft.get()/>
                 <TextArea id="claim-add-message" name="message" label="Your message" rows=4 max=MESSAGE_MAX form/>
-                <PhotoPicker draft error=Signal::derive(move || form.errors.read().get("photos"))/>
+                <PhotoPicker draft min=0 error=Signal::derive(move || form.errors.read().get("photos"))/>
                 <FormFailure form/>
                 <button type="submit" class="button" disabled=move || add.pending().get()>"Send"</button>
             </ActionForm>

@@ -23,9 +23,10 @@ fn status(row: &AnyRow) -> Result<ClaimStatus, sqlx::Error> {
     ClaimStatus::from_slug(&row.try_get::<String, _>("status")?).ok_or_else(|| bad("status"))
 }
 
-const SUMMARY_COLUMNS: &str = "c.number, c.status, c.email, c.created_at, o.number AS order_number, \
+const SUMMARY_COLUMNS: &str =
+    "c.number, c.status, c.email, c.created_at, o.number AS order_number, \
      l.product_name, l.options, \
-     (SELECT p.id FROM claim_photos p WHERE p.claim_id = c.id ORDER BY p.seq LIMIT 1) AS first_photo";
+     (SELECT p.id FROM photos p WHERE p.claim_id = c.id ORDER BY p.seq LIMIT 1) AS first_photo";
 const SUMMARY_JOINS: &str = "warranty_claims c JOIN orders o ON o.id = c.order_id \
      JOIN order_lines l ON l.id = c.line_id";
 
@@ -67,13 +68,7 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
         return Ok(None);
     };
     let id: i64 = row.try_get("id")?;
-    let photos = sqlx::query("SELECT id FROM claim_photos WHERE claim_id = $1 ORDER BY seq")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+    let photos = conversations::photos(conn, Thread::Claim, id).await?;
     let messages = conversations::messages(conn, Thread::Claim, id).await?;
     let decline_reason = match row.try_get::<Option<String>, _>("decline_reason")? {
         Some(slug) => Some(Exclusion::from_slug(&slug).ok_or_else(|| bad("decline reason"))?),

@@ -207,14 +207,7 @@ pub async fn add_information(
     if !claim.view.status.is_open() {
         return Err(ReviewError::Closed);
     }
-    let added = sqlx::query(
-        "UPDATE claim_photos SET claim_id = $1 WHERE draft_hash = $2 AND claim_id IS NULL",
-    )
-    .bind(claim.id)
-    .bind(draft.digest())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected() as usize;
+    let added = conversations::attach_photos(&mut tx, Thread::Claim, claim.id, draft).await?;
     if claim.view.photos.len() + added > 2 * MAX_PHOTOS {
         return Err(PhotoRefusal::TooMany.into());
     }

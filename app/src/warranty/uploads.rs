@@ -1,8 +1,9 @@
-//! Receiving one claim photo. The body streams into a scratch file (never whole into memory),
-//! refused as soon as its first bytes are not a picture or its size passes a limit; then it
-//! is decoded, cleaned and stored (`images`, `storage`). A photo belongs to the shopper's
-//! draft (a random key the claim form holds) until a claim takes it. Its row is written
-//! before its files, so no failure leaves a file the cleanup cannot find.
+//! Receiving one shopper photo (for a warranty claim or a delivery-problem report). The body
+//! streams into a scratch file (never whole into memory), refused as soon as its first bytes
+//! are not a picture or its size passes a limit; then it is decoded, cleaned and stored
+//! (`images`, `storage`). A photo belongs to the shopper's draft (a random key the form
+//! holds) until a claim or a ticket takes it (`conversations::attach_photos`). Its row is
+//! written before its files, so no failure leaves a file the cleanup cannot find.
 
 use super::images;
 use super::photos::{PhotoFormat, PhotoRefusal, MAX_PHOTOS};
@@ -14,6 +15,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyPool, Row};
 use std::io::Write;
 use thiserror::Error;
+
+/// The condition on a `photos` row that no claim or ticket has taken it yet.
+pub const UNTAKEN: &str = "claim_id IS NULL AND ticket_id IS NULL";
 
 /// The draft key a claim form makes for its photos: 32 hex digits (128 random bits), kept
 /// only as a digest.
@@ -76,10 +80,10 @@ impl Drop for Scratch {
 
 /// How many photos the draft holds, and their bytes as uploaded.
 async fn draft_usage(pool: &AnyPool, draft: &DraftKey) -> Result<(usize, u64), sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "SELECT COUNT(*) AS photos, CAST(COALESCE(SUM(upload_size), 0) AS BIGINT) AS bytes \
-         FROM claim_photos WHERE draft_hash = $1 AND claim_id IS NULL",
-    )
+         FROM photos WHERE draft_hash = $1 AND {UNTAKEN}"
+    ))
     .bind(draft.digest())
     .fetch_one(pool)
     .await?;
@@ -119,7 +123,7 @@ pub async fn receive<E>(
 
     let id = random_hex(16);
     sqlx::query(
-        "INSERT INTO claim_photos (id, draft_hash, file_name, upload_size, stored_size, width, height, created_at) \
+        "INSERT INTO photos (id, draft_hash, file_name, upload_size, stored_size, width, height, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
@@ -181,7 +185,7 @@ async fn stream_to_scratch<E>(
 /// Removes photo `id`'s row and files.
 async fn forget(pool: &AnyPool, photos: &PhotoStore, id: &str) -> Result<(), UploadError> {
     photos.remove(id).await?;
-    sqlx::query("DELETE FROM claim_photos WHERE id = $1")
+    sqlx::query("DELETE FROM photos WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await?;
@@ -195,9 +199,9 @@ pub async fn discard(
     draft: &DraftKey,
     id: &str,
 ) -> Result<bool, UploadError> {
-    let mine = sqlx::query(
-        "SELECT 1 AS one FROM claim_photos WHERE id = $1 AND draft_hash = $2 AND claim_id IS NULL",
-    )
+    let mine = sqlx::query(&format!(
+        "SELECT 1 AS one FROM photos WHERE id = $1 AND draft_hash = $2 AND {UNTAKEN}"
+    ))
     .bind(id)
     .bind(draft.digest())
     .fetch_optional(pool)
@@ -219,9 +223,9 @@ pub async fn remove_unclaimed(
     photos: &PhotoStore,
     now: i64,
 ) -> Result<usize, UploadError> {
-    let stale: Vec<String> = sqlx::query(
-        "SELECT id FROM claim_photos WHERE claim_id IS NULL AND created_at < $1 LIMIT 500",
-    )
+    let stale: Vec<String> = sqlx::query(&format!(
+        "SELECT id FROM photos WHERE {UNTAKEN} AND created_at < $1 LIMIT 500"
+    ))
     .bind(now - UNCLAIMED_FOR)
     .fetch_all(pool)
     .await?

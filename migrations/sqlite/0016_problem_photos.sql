@@ -1,0 +1,7 @@
+-- Photos also come with delivery-problem reports, so the claims' photo table becomes the
+-- shop's one table of shopper photos: a photo belongs to its draft until a claim (claim_id)
+-- or a ticket (ticket_id) takes it, never both.
+
+ALTER TABLE claim_photos RENAME TO photos;
+ALTER TABLE photos ADD COLUMN ticket_id INTEGER REFERENCES tickets (id) ON DELETE CASCADE;
+CREATE INDEX photos_by_ticket ON photos (ticket_id, seq);
