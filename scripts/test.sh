@@ -45,9 +45,17 @@ step "S3-compatible storage for the photo tests (s3rver, which checks request si
 s3_data="$(mktemp -d)"
 s3rver -d "$s3_data" -a 127.0.0.1 -p 4568 --silent --configure-bucket casefront-test >"$s3_data.log" 2>&1 &
 s3_pid=$!
-trap 'kill "$s3_pid" 2>/dev/null; rm -rf "$s3_data" "$s3_data.log"' EXIT
 export TEST_S3_URL=http://127.0.0.1:4568 TEST_S3_BUCKET=casefront-test
+
+step "a mail server for the mail tests (aiosmtpd, keeping what it receives in a maildir)"
+maildir="$(mktemp -d)"
+mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
+aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox "$maildir" >"$maildir.log" 2>&1 &
+smtp_pid=$!
+trap 'kill "$s3_pid" "$smtp_pid" 2>/dev/null; rm -rf "$s3_data" "$s3_data.log" "$maildir" "$maildir.log"' EXIT
+export TEST_SMTP_URL=smtp://127.0.0.1:8025 TEST_SMTP_MAILDIR="$maildir"
 for _ in $(seq 100); do curl -s -o /dev/null "$TEST_S3_URL" && break; sleep 0.2; done
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8025) 2>/dev/null && break; sleep 0.2; done
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr

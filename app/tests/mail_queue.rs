@@ -1,6 +1,8 @@
 //! The durable mail queue on SQLite and PostgreSQL: a message that cannot be sent is retried
 //! later and sent once; after every try it waits for staff; two workers never send the same
-//! message.
+//! message; and a queued message reaches a real SMTP server (aiosmtpd, started by
+//! scripts/test.sh, which keeps what it receives in a maildir: TEST_SMTP_URL and
+//! TEST_SMTP_MAILDIR).
 
 mod support;
 
@@ -201,7 +203,52 @@ async fn two_workers_never_send_the_same_message(db: &Db) {
     }
 }
 
+/// The messages in the test mail server's maildir whose subject is `subject`, waiting a little
+/// for the server to write them.
+async fn received(subject: &str) -> Vec<String> {
+    let maildir = std::env::var("TEST_SMTP_MAILDIR").unwrap_or_else(|_| "/tmp/shop-maildir".into());
+    let wanted = format!("Subject: {subject}");
+    for _ in 0..50 {
+        let found: Vec<String> = files(&std::path::Path::new(&maildir).join("new"))
+            .into_iter()
+            .filter(|m| m.lines().any(|l| l == wanted))
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Vec::new()
+}
+
+async fn a_queued_message_reaches_a_real_smtp_server(db: &Db) {
+    let url = std::env::var("TEST_SMTP_URL").unwrap_or_else(|_| "smtp://127.0.0.1:8025".into());
+    let mailer = Mailer::smtp("Shop <shop@example.com>", &url).unwrap();
+    // The maildir is shared by every test of the run: a subject of its own finds this one.
+    let subject = format!(
+        "Your order is confirmed ({})",
+        app::accounts::auth::random_hex(6)
+    );
+    let message = Email {
+        to: "ada@example.com".into(),
+        subject: subject.clone(),
+        text: "Thank you (text)".into(),
+        html: "<p>Thank you (html)</p>".into(),
+    };
+    enqueue(db, &message, NOW).await;
+    let delivery = queue::deliver_due(db, &mailer, NOW).await.unwrap();
+    assert_eq!(delivery.sent, 1, "an SMTP server must answer at {url}");
+    let got = received(&subject).await;
+    assert_eq!(got.len(), 1, "the server received it once");
+    let got = &got[0];
+    assert!(got.contains("To: ada@example.com"));
+    assert!(got.contains("From: Shop <shop@example.com>"));
+    assert!(got.contains("text/plain") && got.contains("text/html"));
+    assert_eq!(only(db).await.state, MailState::Sent);
+}
+
 on_both_backends!(
+    a_queued_message_reaches_a_real_smtp_server,
     a_message_queued_in_a_rolled_back_change_is_never_sent,
     a_mail_that_fails_is_retried_later_and_sent_once,
     after_every_try_a_mail_waits_for_staff_who_send_it_again,

@@ -96,8 +96,6 @@ fn parse(address: &str) -> Result<Mailbox, MailError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    use tokio::net::TcpListener;
 
     fn email() -> Email {
         Email {
@@ -106,49 +104,6 @@ mod tests {
             text: "Thank you (text)".into(),
             html: "<p>Thank you (html)</p>".into(),
         }
-    }
-
-    /// A minimal SMTP server: takes one message and returns it as received.
-    async fn one_message(listener: TcpListener) -> String {
-        let (socket, _) = listener.accept().await.unwrap();
-        let (read, mut write) = socket.into_split();
-        let mut lines = BufReader::new(read).lines();
-        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
-        let (mut message, mut in_data) = (String::new(), false);
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if in_data {
-                if line == "." {
-                    write.write_all(b"250 queued\r\n").await.unwrap();
-                    return message;
-                }
-                message.push_str(&line);
-                message.push('\n');
-                continue;
-            }
-            let reply: &[u8] = match line.to_ascii_uppercase().get(..4) {
-                Some("DATA") => {
-                    in_data = true;
-                    b"354 go ahead\r\n"
-                }
-                _ => b"250 ok\r\n",
-            };
-            write.write_all(reply).await.unwrap();
-        }
-        message
-    }
-
-    #[tokio::test]
-    async fn smtp_sends_both_bodies_to_the_configured_server() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("smtp://127.0.0.1:{}", listener.local_addr().unwrap().port());
-        let server = tokio::spawn(one_message(listener));
-        let mailer = Mailer::smtp("Shop <shop@example.com>", &url).unwrap();
-        mailer.send(&email()).await.unwrap();
-        let received = server.await.unwrap();
-        assert!(received.contains("To: ada@example.com"));
-        assert!(received.contains("From: Shop <shop@example.com>"));
-        assert!(received.contains("Subject: Your order CF-23456789 is confirmed"));
-        assert!(received.contains("text/plain") && received.contains("text/html"));
     }
 
     #[tokio::test]
