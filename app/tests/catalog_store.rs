@@ -267,7 +267,7 @@ async fn on_sale(db: &Db, slug: &str, sku: &str) -> (bool, bool, bool) {
         .unwrap()
         .is_some();
     let mut tx = db.pool.begin().await.unwrap();
-    let sellable = stock::take(&mut tx, sku, 1, "CF-TEST0000", 0)
+    let sellable = stock::take(&mut tx, sku, 1, "CF-TEST0000", stock::StockReason::Sale, 0)
         .await
         .unwrap();
     tx.rollback().await.unwrap();

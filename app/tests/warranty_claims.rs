@@ -761,6 +761,29 @@ async fn staff_ask_then_approve_once_with_a_free_replacement(db: &Db) {
         .status;
     drop(conn);
     assert_eq!(status, app::orders::status::OrderStatus::Paid);
+    // Its unit left stock as a replacement, not as a sale.
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM stock_movements WHERE order_number = '{replacement}' \
+                 AND reason = 'warranty_replacement' AND quantity_change = -1"
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM stock_movements WHERE order_number = '{replacement}' \
+                 AND reason = 'sale'"
+            )
+        )
+        .await,
+        0
+    );
     assert_eq!(app::warranty::repo::waiting(&db.pool).await.unwrap(), 0);
     assert_eq!(
         count(

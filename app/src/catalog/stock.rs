@@ -1,5 +1,6 @@
 //! Stock levels (server only). Stock changes only here, and every change is a recorded
-//! movement: a sale takes, a failed payment or a cancellation gives back, staff adjust.
+//! movement: a sale or a free warranty replacement takes, a failed payment or a cancellation
+//! gives back, staff adjust.
 
 use sqlx::AnyConnection;
 
@@ -12,15 +13,18 @@ pub enum StockReason {
     Adjustment,
     /// The shopper swapped an item for another variant within the change window.
     OrderChanged,
+    /// The free replacement of an approved warranty claim.
+    WarrantyReplacement,
 }
 
 impl StockReason {
-    pub const ALL: [StockReason; 5] = [
+    pub const ALL: [StockReason; 6] = [
         StockReason::Sale,
         StockReason::PaymentFailed,
         StockReason::Cancelled,
         StockReason::Adjustment,
         StockReason::OrderChanged,
+        StockReason::WarrantyReplacement,
     ];
 
     pub fn from_slug(slug: &str) -> Option<StockReason> {
@@ -34,6 +38,7 @@ impl StockReason {
             StockReason::Cancelled => "Order cancelled, put back",
             StockReason::Adjustment => "Adjusted by staff",
             StockReason::OrderChanged => "Order changed by the shopper",
+            StockReason::WarrantyReplacement => "Free warranty replacement",
         }
     }
 
@@ -44,6 +49,7 @@ impl StockReason {
             StockReason::Cancelled => "cancelled",
             StockReason::Adjustment => "adjustment",
             StockReason::OrderChanged => "order_changed",
+            StockReason::WarrantyReplacement => "warranty_replacement",
         }
     }
 }
@@ -95,13 +101,15 @@ async fn take_units(conn: &mut AnyConnection, sku: &str, units: i64) -> Result<b
     Ok(taken == 1)
 }
 
-/// Takes `quantity` units of an active SKU for order `order_number`, on the caller's
-/// transaction. False, with nothing changed, when fewer are left.
+/// Takes `quantity` units of an active SKU for order `order_number` (`reason`: a sale, or a
+/// free warranty replacement), on the caller's transaction. False, with nothing changed, when
+/// fewer are left.
 pub async fn take(
     conn: &mut AnyConnection,
     sku: &str,
     quantity: u32,
     order_number: &str,
+    reason: StockReason,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let quantity = i64::from(quantity);
@@ -111,7 +119,7 @@ pub async fn take(
     let movement = Movement {
         sku,
         change: -quantity,
-        reason: StockReason::Sale,
+        reason,
         order_number: Some(order_number),
         note: "",
         actor_id: None,

@@ -265,7 +265,16 @@ async fn reserve(
     }
 
     for line in &lines {
-        if !stock::take(&mut tx, &line.sku, line.quantity, &number, unix).await? {
+        if !stock::take(
+            &mut tx,
+            &line.sku,
+            line.quantity,
+            &number,
+            stock::StockReason::Sale,
+            unix,
+        )
+        .await?
+        {
             // Someone bought the last units a moment ago (possible on PostgreSQL, where reads
             // above do not hold the rows).
             tx.rollback().await?;

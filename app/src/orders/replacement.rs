@@ -1,6 +1,6 @@
 //! Free replacements (server only): an approved warranty claim is settled by a new order for
 //! the same customer and address with nothing to pay, which staff then prepare and ship like
-//! any other. Its stock is taken like a sale's.
+//! any other. Its stock is taken with a reason of its own (not a sale).
 
 use super::model::{OrderLine, OrderTotals};
 use super::repo::{self, NewOrder};
@@ -52,7 +52,16 @@ pub async fn place(
         },
     )
     .await?;
-    if !stock::take(tx, &replacement.variant.sku, 1, &number, now).await? {
+    if !stock::take(
+        tx,
+        &replacement.variant.sku,
+        1,
+        &number,
+        stock::StockReason::WarrantyReplacement,
+        now,
+    )
+    .await?
+    {
         return Ok(None);
     }
     repo::insert_line(
