@@ -13,6 +13,7 @@ import {
   payByCard,
   pngPhoto,
   savedCart,
+  shipOrder,
   signUp,
   test,
   uniqueEmail,
@@ -123,6 +124,42 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   // And the order's page lists it.
   await staff.getByTestId('ticket-order').click();
   await expect(staff.getByTestId('ticket-history')).toContainText(ticket);
+  await staff.context().close();
+});
+
+test('a shopper reports a shipped package as lost, and support finds it under its topic', async ({ page, browser }) => {
+  test.slow();
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  const number = await payByCard(page, uniqueEmail('lost'));
+  const staff = await adminPage(browser, 'shipper');
+  await shipOrder(staff, number);
+
+  await page.goto(`/orders/${number}`);
+  await hydrated(page);
+  await expect(page.getByTestId('tracking')).toContainText('JD014600003828');
+  await expect(page.getByTestId('tracking-hint')).toHaveText('Tracking can take 24-48 hours to update after shipping.');
+  const panel = page.getByTestId('problem-panel');
+  await panel.getByText('Report a problem with this delivery').click();
+  await expect(panel).toContainText('Tell us if your package seems lost or is late');
+  // On its way, the only thing to report is a lost or late package.
+  await expect(panel.getByLabel('What happened').locator('option')).toHaveText(['My package is lost or late']);
+  await panel.getByLabel('Describe the problem').fill('The tracking has not moved for a week.');
+  await panel.getByRole('button', { name: 'Send report' }).click();
+  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
+  await expect(page.getByTestId('conversation')).toContainText('My package is lost or late');
+  await expect(page.getByTestId('conversation')).toContainText('has not moved for a week');
+  await expect(page.getByTestId('photos')).toHaveCount(0);
+  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+
+  await staff.goto('/admin/tickets');
+  await hydrated(staff);
+  await staff.getByLabel('Number, name, e-mail or order').fill(number);
+  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
+  await expect(staff.getByTestId('ticket-row')).toHaveCount(1);
+  await staff.getByRole('link', { name: ticket }).click();
+  await expect(staff.getByText('A lost or late package: My package is lost or late')).toBeVisible();
+  await expect(staff.getByTestId('ticket-order')).toHaveText(number);
   await staff.context().close();
 });
 

@@ -5,6 +5,8 @@
 use super::{DRAFT_HEADER, NAME_HEADER, UPLOAD_PATH};
 use leptos::wasm_bindgen::closure::Closure;
 use leptos::wasm_bindgen::JsCast;
+use std::cell::RefCell;
+use std::rc::Rc;
 use web_sys::{File, HtmlInputElement, ProgressEvent, Url, XmlHttpRequest};
 
 /// The files chosen in the `<input type="file">` that fired `event`, which is then emptied so
@@ -63,16 +65,19 @@ pub fn send(
         on_done(Err(lost()));
         return;
     }
+    // The progress handler lives until the request ends; the end handler runs once and frees
+    // itself, so nothing outlives the upload.
+    let progress = Rc::new(RefCell::new(None::<Closure<dyn Fn(ProgressEvent)>>));
     if let Ok(upload) = xhr.upload() {
-        let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
+        let report = Closure::<dyn Fn(ProgressEvent)>::new(move |event: ProgressEvent| {
             if event.length_computable() && event.total() > 0.0 {
                 on_progress((event.loaded() / event.total() * 100.0).round() as u32);
             }
         });
-        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
-        progress.forget();
+        upload.set_onprogress(Some(report.as_ref().unchecked_ref()));
+        *progress.borrow_mut() = Some(report);
     }
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(on_done)));
+    let done = Rc::new(RefCell::new(Some(on_done)));
     let finish = {
         let done = done.clone();
         move |outcome: Result<String, String>| {
@@ -81,10 +86,15 @@ pub fn send(
             }
         }
     };
-    let answered = {
+    let ended = {
         let xhr = xhr.clone();
         let finish = finish.clone();
-        Closure::<dyn Fn()>::new(move || {
+        Closure::once_into_js(move || {
+            if let Ok(upload) = xhr.upload() {
+                upload.set_onprogress(None);
+            }
+            progress.borrow_mut().take();
+            // After a network error the status is 0 and there is no answer.
             let body = xhr.response_text().ok().flatten().unwrap_or_default();
             let answer: Option<Answer> = serde_json::from_str(&body).ok();
             let outcome = match (xhr.status().unwrap_or(0), answer) {
@@ -100,15 +110,9 @@ pub fn send(
             finish(outcome);
         })
     };
-    xhr.set_onload(Some(answered.as_ref().unchecked_ref()));
-    answered.forget();
-    let failed = Closure::<dyn Fn()>::new(move || finish(Err(lost())));
-    xhr.set_onerror(Some(failed.as_ref().unchecked_ref()));
-    failed.forget();
+    xhr.set_onloadend(Some(ended.unchecked_ref()));
     if xhr.send_with_opt_blob(Some(file)).is_err() {
-        if let Some(on_done) = done.borrow_mut().take() {
-            on_done(Err(lost()));
-        }
+        finish(Err(lost()));
     }
 }
 
