@@ -41,21 +41,38 @@ psql -h 127.0.0.1 -U postgres -d postgres -Atc \
   "SELECT datname FROM pg_database WHERE datname LIKE 'shop\_test\_%'" |
   while read -r db; do psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"; done
 
+# The test servers listen on ports of their own, free now, so a server left running by
+# anything else can never answer in their place.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Waits until `pid` accepts connections on `port`; fails if it exits first.
+wait_for() {
+  local name="$1" pid="$2" port="$3"
+  for _ in $(seq 150); do
+    kill -0 "$pid" 2>/dev/null || { echo "$name did not start:" >&2; cat "$4" >&2; exit 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "$name is not listening on port $port" >&2
+  exit 1
+}
+
 step "S3-compatible storage for the photo tests (s3rver, which checks request signatures)"
 s3_data="$(mktemp -d)"
-s3rver -d "$s3_data" -a 127.0.0.1 -p 4568 --silent --configure-bucket casefront-test >"$s3_data.log" 2>&1 &
+s3_port="$(free_port)"
+s3rver -d "$s3_data" -a 127.0.0.1 -p "$s3_port" --silent --configure-bucket casefront-test >"$s3_data.log" 2>&1 &
 s3_pid=$!
-export TEST_S3_URL=http://127.0.0.1:4568 TEST_S3_BUCKET=casefront-test
 
 step "a mail server for the mail tests (aiosmtpd, keeping what it receives in a maildir)"
 maildir="$(mktemp -d)"
 mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
-aiosmtpd -n -l 127.0.0.1:8025 -c aiosmtpd.handlers.Mailbox "$maildir" >"$maildir.log" 2>&1 &
+smtp_port="$(free_port)"
+aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >"$maildir.log" 2>&1 &
 smtp_pid=$!
 trap 'kill "$s3_pid" "$smtp_pid" 2>/dev/null; rm -rf "$s3_data" "$s3_data.log" "$maildir" "$maildir.log"' EXIT
-export TEST_SMTP_URL=smtp://127.0.0.1:8025 TEST_SMTP_MAILDIR="$maildir"
-for _ in $(seq 100); do curl -s -o /dev/null "$TEST_S3_URL" && break; sleep 0.2; done
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8025) 2>/dev/null && break; sleep 0.2; done
+wait_for s3rver "$s3_pid" "$s3_port" "$s3_data.log"
+wait_for aiosmtpd "$smtp_pid" "$smtp_port" "$maildir.log"
+export TEST_S3_URL="http://127.0.0.1:$s3_port" TEST_S3_BUCKET=casefront-test
+export TEST_SMTP_URL="smtp://127.0.0.1:$smtp_port" TEST_SMTP_MAILDIR="$maildir"
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr
