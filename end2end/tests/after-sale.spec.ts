@@ -127,7 +127,7 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await staff.context().close();
 });
 
-test('a shopper reports a shipped package as lost, and support finds it under its topic', async ({ page, browser }) => {
+test('a shopper reports a shipped package as lost, answers with a photo, and support finds both under its topic', async ({ page, browser }) => {
   test.slow();
   await savedCart(page, [['GRP-MIDBLA', 1]]);
   await openCheckout(page);
@@ -151,6 +151,16 @@ test('a shopper reports a shipped package as lost, and support finds it under it
   await expect(page.getByTestId('conversation')).toContainText('has not moved for a week');
   await expect(page.getByTestId('photos')).toHaveCount(0);
   const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  // A reply can carry photos too (here, of the carrier's notice).
+  await page.getByLabel('Your message').fill('The carrier left this notice yesterday.');
+  await page.getByRole('button', { name: 'Add photos' }).click();
+  await page.getByLabel('Choose photos').setInputFiles([{ ...crack, name: 'notice.png' }]);
+  await expect(page.getByTestId('photo-item').filter({ hasText: 'notice.png' }).getByRole('status')).toHaveText('Added');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByTestId('conversation')).toContainText('left this notice yesterday');
+  await expectPhotosShown(page, 1);
+  await expect(page.getByTestId('photo-item')).toHaveCount(0);
+  await expect(page.getByLabel('Your message')).toHaveValue('');
 
   await staff.goto('/admin/tickets');
   await hydrated(staff);
@@ -160,6 +170,7 @@ test('a shopper reports a shipped package as lost, and support finds it under it
   await staff.getByRole('link', { name: ticket }).click();
   await expect(staff.getByText('A lost or late package: My package is lost or late')).toBeVisible();
   await expect(staff.getByTestId('ticket-order')).toHaveText(number);
+  await expectPhotosShown(staff, 1);
   await staff.context().close();
 });
 

@@ -1765,6 +1765,48 @@ mod tests {
             .unwrap();
             assert_eq!(view.photos, ids);
             assert!(view.messages[0].body.contains("Still not here"));
+
+            // A reply brings more photos; one with a draft that is not one brings nothing.
+            let reply = path_of::<app::support::api::ReplyToTicket>();
+            let bad: FormResult = answer(
+                &shop,
+                script_post(
+                    reply,
+                    &format!("number={ticket}&key={key}&message=Here+is+the+notice.&draft=nope"),
+                    "192.0.2.98",
+                    None,
+                ),
+            )
+            .await
+            .unwrap();
+            assert!(matches!(&bad, FormResult::Invalid(e) if e.get("photos").is_some()));
+            let second = app::accounts::auth::random_hex(16);
+            let more = uploaded(&shop, &second, &["notice.jpg"]).await;
+            let sent: FormResult = answer(
+                &shop,
+                script_post(
+                    reply,
+                    &format!("number={ticket}&key={key}&message=Here+is+the+notice.&draft={second}"),
+                    "192.0.2.98",
+                    None,
+                ),
+            )
+            .await
+            .unwrap();
+            assert_eq!(sent, FormResult::Done);
+            let view: TicketView = answer(
+                &shop,
+                script_post(
+                    read,
+                    &format!("number={ticket}&key={key}"),
+                    "192.0.2.98",
+                    None,
+                ),
+            )
+            .await
+            .unwrap();
+            assert_eq!(view.photos, [ids[0].clone(), more[0].clone()]);
+            assert_eq!(view.messages.len(), 2, "the refused reply is not stored");
         });
     }
 

@@ -50,7 +50,7 @@ check('first load: main JS + WASM + chunk loader', main.reduce((sum, f) => sum +
 const manifest = JSON.parse(readFileSync(join(dir, one(/^__wasm_split_manifest\..*\.json$/, 'split manifest')), 'utf8'));
 for (const [key, chunks] of Object.entries(manifest).sort()) {
   // `__checkout_view_<hash>` is the split point of the checkout page's view;
-  // `__problem_photos_<hash>` a lazy part of a page (`#[lazy]`), loaded when it is needed.
+  // `__optional_photo_picker_<hash>` a lazy part of a page (`#[lazy]`), loaded when it is needed.
   const view = /_view_\d+$/.test(key);
   const name = key.replace(/^__/, '').replace(/(_view)?_\d+$/, '');
   const bytes = chunks.reduce((sum, chunk) => sum + sent(`${chunk}.wasm`), 0);

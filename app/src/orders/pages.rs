@@ -14,7 +14,7 @@ use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::support::api::ReportDeliveryProblem;
 use crate::support::{DeliveryProblem, MESSAGE_MAX};
-use crate::warranty::pages::{new_draft, PhotoPicker};
+use crate::warranty::pages::{new_draft, OptionalPhotos};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -150,13 +150,6 @@ fn ChangePanel(
     .into_any()
 }
 
-/// The photos a delivery-problem report may carry: most visits to an order's page never need
-/// the picker, and its code is the largest part of the page's.
-#[lazy]
-fn problem_photos(draft: RwSignal<String>, error: Signal<Option<String>>) -> AnyView {
-    view! { <PhotoPicker draft min=0 error/> }.into_any()
-}
-
 /// Reporting a lost or late package (shipped), or a problem after delivery (within the
 /// report window; the server refuses later reports and says why).
 #[component]
@@ -165,21 +158,12 @@ fn ProblemPanel(order: OrderDetail) -> impl IntoView {
     let form = FormState::new(move || report.value().get());
     let draft = new_draft();
     let error = Signal::derive(move || form.errors.read().get("photos"));
-    // The photo picker's code loads when the panel is first opened.
+    // The photo picker loads when the panel is first opened.
     let opened = RwSignal::new(false);
     let on_toggle = move |_| {
         if !opened.get_untracked() {
             opened.set(true);
         }
-    };
-    let picker = move || {
-        opened.get().then(|| {
-            view! {
-                <Suspense fallback=|| view! { <p class="hint">"Getting the photo upload ready…"</p> }>
-                    {Suspend::new(problem_photos(draft, error))}
-                </Suspense>
-            }
-        })
     };
     let (kinds, note) = match (order.status, order.delivered_at()) {
         (OrderStatus::Shipped, _) => (
@@ -210,7 +194,7 @@ fn ProblemPanel(order: OrderDetail) -> impl IntoView {
                 </div>
                 <TextArea id="problem-description" name="description" label="Describe the problem" rows=4 max=MESSAGE_MAX form/>
                 <input type="hidden" name="draft" prop:value=move || draft.get()/>
-                {picker}
+                <OptionalPhotos draft error wanted=opened.into()/>
                 <noscript><p class="hint">"Adding photos needs JavaScript; without them, describe what you see and we will ask if we need a picture."</p></noscript>
                 <FormFailure form/>
                 <button type="submit" class="button" disabled=move || report.pending().get()>"Send report"</button>

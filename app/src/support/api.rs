@@ -140,6 +140,21 @@ pub async fn submit_ticket(
     Ok(FormResult::Done)
 }
 
+/// The photos a form sent (`raw`: its draft key, empty when it has none or scripts are off);
+/// a key that is not one is a correction to ask for.
+#[cfg(feature = "ssr")]
+fn photo_draft(raw: &str, errors: &mut FieldErrors) -> Option<DraftKey> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let key = DraftKey::parse(raw);
+    if key.is_none() {
+        errors.add("photos", "Reload the page and add the photos again.");
+    }
+    key
+}
+
 /// Ticket `number` if the asker may read it (its account, or its private key); anyone else is
 /// told it does not exist.
 #[cfg(feature = "ssr")]
@@ -167,17 +182,24 @@ pub async fn get_ticket(number: String, key: Option<String>) -> Result<TicketVie
     Ok(readable(&state, &number, key.as_deref()).await?.view)
 }
 
-/// The shopper answers on their ticket, which opens it again for support.
+/// The shopper answers on their ticket, with photos if staff asked for them, which opens it
+/// again for support.
 #[server(output = Postcard)]
 pub async fn reply_to_ticket(
     number: String,
     key: Option<String>,
     message: String,
+    // The form's photo draft: empty when no photo was added, or scripts are off.
+    #[server(default)] draft: String,
 ) -> Result<FormResult, AppError> {
     let typed = [("message", message.as_str())];
-    let body = match check_message(&message) {
-        Ok(body) => body,
-        Err(why) => return needs_correcting(FieldErrors::single("message", &why), &typed),
+    let mut errors = FieldErrors::default();
+    let body = check_message(&message)
+        .map_err(|why| errors.add("message", &why))
+        .ok();
+    let photos = photo_draft(&draft, &mut errors);
+    let (Some(body), true) = (body, errors.is_empty()) else {
+        return needs_correcting(errors, &typed);
     };
     let state = server_state()?;
     let found = readable(&state, &number, key.as_deref()).await?;
@@ -197,6 +219,9 @@ pub async fn reply_to_ticket(
         now,
     )
     .await?;
+    if let Some(photos) = &photos {
+        conversations::attach_photos(&mut tx, Thread::Ticket, found.id, photos).await?;
+    }
     repo::set_status(&mut tx, found.id, TicketStatus::Open, now).await?;
     tx.commit().await?;
     Ok(FormResult::Done)
@@ -244,16 +269,7 @@ pub async fn report_delivery_problem(
     let body = check_message(&description)
         .map_err(|why| errors.add("description", &why))
         .ok();
-    let photos = match draft.trim() {
-        "" => None,
-        draft => {
-            let key = DraftKey::parse(draft);
-            if key.is_none() {
-                errors.add("photos", "Reload the page and add the photos again.");
-            }
-            key
-        }
-    };
+    let photos = photo_draft(&draft, &mut errors);
     let (Some(kind), Some(body), true) = (kind, body, errors.is_empty()) else {
         return needs_correcting(errors, &typed);
     };

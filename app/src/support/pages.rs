@@ -7,7 +7,7 @@ use crate::accounts::pages::AuthState;
 use crate::forms::{Field, FormFailure, FormState, TextArea};
 use crate::layout::{when_loaded, ContactDetails, Loading, PageTitle};
 use crate::orders::model::{format_day, format_time};
-use crate::warranty::pages::PhotoGallery;
+use crate::warranty::pages::{new_draft, OptionalPhotos, PhotoGallery};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -136,14 +136,24 @@ fn Conversation(
         <section class="panel" aria-labelledby="reply-title">
             <h2 id="reply-title">{if status == TicketStatus::Resolved { "Write again" } else { "Reply" }}</h2>
             {move || {
-                // Drawn afresh after each reply, so the box is empty again.
+                // Drawn afresh after each reply, so the box is empty again (and its photos,
+                // which the reply took, gone).
                 reply.version().get();
                 let (number, key) = (number.clone(), key.clone());
+                let draft = new_draft();
+                let photos_wanted = RwSignal::new(false);
+                let error = Signal::derive(move || form.errors.read().get("photos"));
                 view! {
                     <ActionForm action=reply attr:class="form" attr:novalidate=true>
                         <input type="hidden" name="number" value=number/>
                         {key.map(|key| view! { <input type="hidden" name="key" value=key/> })}
                         <TextArea id="reply-message" name="message" label="Your message" rows=4 max=MESSAGE_MAX form/>
+                        <input type="hidden" name="draft" prop:value=move || draft.get()/>
+                        // Only once the page is live (it has its draft key): photos need scripts.
+                        <Show when=move || !draft.get().is_empty() && !photos_wanted.get()>
+                            <button type="button" class="button button--ghost button--small" on:click=move |_| photos_wanted.set(true)>"Add photos"</button>
+                        </Show>
+                        <OptionalPhotos draft error wanted=photos_wanted.into()/>
                         <FormFailure form/>
                         <button type="submit" class="button" disabled=move || reply.pending().get()>"Send reply"</button>
                     </ActionForm>

@@ -219,6 +219,31 @@ pub fn PhotoPicker(
     }
 }
 
+/// The photo picker of a form where photos are optional (a delivery-problem report, a reply
+/// on a ticket), shown once `wanted` turns true. Its code loads only then: most visits to
+/// those pages add no photo, and the picker is the largest part of their code.
+#[component]
+pub fn OptionalPhotos(
+    draft: RwSignal<String>,
+    error: Signal<Option<String>>,
+    wanted: Signal<bool>,
+) -> impl IntoView {
+    move || {
+        wanted.get().then(|| {
+            view! {
+                <Suspense fallback=|| view! { <p class="hint">"Getting the photo upload ready…"</p> }>
+                    {Suspend::new(optional_photo_picker(draft, error))}
+                </Suspense>
+            }
+        })
+    }
+}
+
+#[lazy]
+fn optional_photo_picker(draft: RwSignal<String>, error: Signal<Option<String>>) -> AnyView {
+    view! { <PhotoPicker draft min=0 error/> }.into_any()
+}
+
 #[cfg(feature = "hydrate")]
 thread_local! {
     /// The files behind the form's photos, by slot, so a refused one can be sent again.
