@@ -1786,7 +1786,9 @@ mod tests {
                 &shop,
                 script_post(
                     reply,
-                    &format!("number={ticket}&key={key}&message=Here+is+the+notice.&draft={second}"),
+                    &format!(
+                        "number={ticket}&key={key}&message=Here+is+the+notice.&draft={second}"
+                    ),
                     "192.0.2.98",
                     None,
                 ),
