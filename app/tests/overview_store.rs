@@ -9,33 +9,11 @@ use app::catalog::{demo::demo_catalog, editor, repo as catalog};
 use app::db::Db;
 use app::money::Money;
 use app::orders::{demo, stats};
-use app::shop::StoreInfo;
-use sqlx::Row;
+use support::shop::{count, store};
 
 const DAY: i64 = 24 * 60 * 60;
 /// 27 Nov 2026, 12:00 UTC.
 const NOW: i64 = 1_795_780_800;
-
-fn store() -> StoreInfo {
-    StoreInfo {
-        name: "Test Cases".into(),
-        public_url: "http://shop.test".into(),
-        support_email: "care@shop.test".into(),
-        support_phone: "+1 555 0100".into(),
-        shipping: Default::default(),
-        delivery: Default::default(),
-        test_payments: true,
-    }
-}
-
-async fn scalar(db: &Db, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-        .try_get(0)
-        .unwrap()
-}
 
 async fn demo_orders_load_once_and_add_up_in_the_overview(db: &Db) {
     catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
@@ -47,12 +25,12 @@ async fn demo_orders_load_once_and_add_up_in_the_overview(db: &Db) {
         0
     );
     assert_eq!(
-        scalar(db, "SELECT COUNT(*) FROM orders").await,
+        count(db, "SELECT COUNT(*) FROM orders").await,
         i64::from(made)
     );
     // Nothing in the future, and every order went through the status machine from payment.
     assert_eq!(
-        scalar(
+        count(
             db,
             &format!("SELECT COUNT(*) FROM orders WHERE placed_at > {NOW}")
         )
@@ -60,7 +38,7 @@ async fn demo_orders_load_once_and_add_up_in_the_overview(db: &Db) {
         0
     );
     assert_eq!(
-        scalar(db, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.status = 'paid')").await,
+        count(db, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.status = 'paid')").await,
         0
     );
 
@@ -74,7 +52,7 @@ async fn demo_orders_load_once_and_add_up_in_the_overview(db: &Db) {
     let revenue: Money = daily.iter().map(|d| d.revenue).sum();
     assert_eq!(
         revenue.cents(),
-        scalar(db, "SELECT CAST(SUM(total_cents) AS BIGINT) FROM orders").await
+        count(db, "SELECT CAST(SUM(total_cents) AS BIGINT) FROM orders").await
     );
     assert!(daily.iter().all(|d| d.orders > 0 && !d.revenue.is_zero()));
 
@@ -95,7 +73,7 @@ async fn demo_orders_load_once_and_add_up_in_the_overview(db: &Db) {
     assert_eq!(codes[0].code, "WELCOME10");
     assert_eq!(
         i64::from(codes[0].orders),
-        scalar(db, "SELECT COUNT(*) FROM coupon_redemptions").await
+        count(db, "SELECT COUNT(*) FROM coupon_redemptions").await
     );
 
     // A period before the demo holds nothing.

@@ -5,6 +5,8 @@ import { expect, type Page } from '@playwright/test';
 import {
   adminPage,
   deliverOrder,
+  expectAdded,
+  expectPhotosShown,
   expectSameDocument,
   hydrated,
   mailTo,
@@ -64,15 +66,30 @@ test('a guest changes the colour of an item within 12 hours; the shipping method
 
 const crack = { name: 'crack.png', mimeType: 'image/png', buffer: pngPhoto(120, 90, [180, 60, 30]) };
 
-/** The page shows `count` photos, each one loaded (the shop served it to this reader). */
-async function expectPhotosShown(page: Page, count: number) {
-  const photos = page.getByTestId('photos').getByRole('img');
-  await expect(photos).toHaveCount(count);
-  for (const photo of await photos.all()) {
-    await photo.scrollIntoViewIfNeeded();
-    await expect(photo).toHaveJSProperty('complete', true);
-    expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-  }
+/** Opens the problem panel on order `number`'s page. */
+async function openProblemPanel(page: Page, number: string) {
+  await page.goto(`/orders/${number}`);
+  await hydrated(page);
+  const panel = page.getByTestId('problem-panel');
+  await panel.getByText('Report a problem with this delivery').click();
+  return panel;
+}
+
+/** The number of the ticket the page shows. */
+async function shownTicket(page: Page): Promise<string> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
+  return (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+}
+
+/** Staff find ticket `ticket` by its order `number` in the queue, and open it. */
+async function openTicketByOrder(staff: Page, number: string, ticket: string) {
+  await staff.goto('/admin/tickets');
+  await hydrated(staff);
+  await staff.getByLabel('Number, name, e-mail or order').fill(number);
+  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
+  await expect(staff.getByTestId('ticket-row')).toHaveCount(1);
+  await staff.getByRole('link', { name: ticket }).click();
+  await expect(staff.getByTestId('ticket-order')).toHaveText(number);
 }
 
 test('a shopper reports a damaged item after delivery, and support finds it in the queue', async ({ page, browser }) => {
@@ -86,10 +103,7 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await deliverOrder(staff, number);
 
   // The shopper reports it; a description that says nothing is refused first.
-  await page.goto(`/orders/${number}`);
-  await hydrated(page);
-  const panel = page.getByTestId('problem-panel');
-  await panel.getByText('Report a problem with this delivery').click();
+  const panel = await openProblemPanel(page, number);
   await expect(panel).toContainText('within 3 business days of delivery');
   await panel.getByLabel('What happened').selectOption('damaged');
   await panel.getByLabel('Describe the problem').fill('Cracked');
@@ -99,8 +113,7 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   // A photo of the damage goes with it (optional; the picker is the warranty form's).
   await expect(panel.getByText('If they help, up to 8')).toBeVisible();
   await panel.getByLabel('Choose photos').setInputFiles([crack]);
-  const added = panel.getByTestId('photo-item').filter({ hasText: 'crack.png' });
-  await expect(added.getByRole('status')).toHaveText('Added');
+  await expectAdded(page, 'crack.png');
   await expect(panel.getByLabel('Describe the problem')).toHaveValue(/crack along the left edge/);
   await panel.getByRole('button', { name: 'Send report' }).click();
   await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
@@ -108,17 +121,10 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await expectPhotosShown(page, 1);
   await expect(page.getByTestId('conversation')).toContainText('An item arrived damaged');
   await expect(page.getByTestId('conversation')).toContainText('crack along the left edge');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
-  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  const ticket = await shownTicket(page);
 
   // Support sees it in the open queue, linked to the order.
-  await staff.goto('/admin/tickets');
-  await hydrated(staff);
-  await staff.getByLabel('Number, name, e-mail or order').fill(number);
-  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
-  await expect(staff.getByTestId('ticket-row')).toHaveCount(1);
-  await staff.getByRole('link', { name: ticket }).click();
-  await expect(staff.getByTestId('ticket-order')).toHaveText(number);
+  await openTicketByOrder(staff, number, ticket);
   await expect(staff.getByText('A problem with a delivery: An item arrived damaged')).toBeVisible();
   await expectPhotosShown(staff, 1);
   // And the order's page lists it.
@@ -135,12 +141,9 @@ test('a shopper reports a shipped package as lost, answers with a photo, and sup
   const staff = await adminPage(browser, 'shipper');
   await shipOrder(staff, number);
 
-  await page.goto(`/orders/${number}`);
-  await hydrated(page);
+  const panel = await openProblemPanel(page, number);
   await expect(page.getByTestId('tracking')).toContainText('JD014600003828');
   await expect(page.getByTestId('tracking-hint')).toHaveText('Tracking can take 24-48 hours to update after shipping.');
-  const panel = page.getByTestId('problem-panel');
-  await panel.getByText('Report a problem with this delivery').click();
   await expect(panel).toContainText('Tell us if your package seems lost or is late');
   // On its way, the only thing to report is a lost or late package.
   await expect(panel.getByLabel('What happened').locator('option')).toHaveText(['My package is lost or late']);
@@ -150,26 +153,20 @@ test('a shopper reports a shipped package as lost, answers with a photo, and sup
   await expect(page.getByTestId('conversation')).toContainText('My package is lost or late');
   await expect(page.getByTestId('conversation')).toContainText('has not moved for a week');
   await expect(page.getByTestId('photos')).toHaveCount(0);
-  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  const ticket = await shownTicket(page);
   // A reply can carry photos too (here, of the carrier's notice).
   await page.getByLabel('Your message').fill('The carrier left this notice yesterday.');
   await page.getByRole('button', { name: 'Add photos' }).click();
   await page.getByLabel('Choose photos').setInputFiles([{ ...crack, name: 'notice.png' }]);
-  await expect(page.getByTestId('photo-item').filter({ hasText: 'notice.png' }).getByRole('status')).toHaveText('Added');
+  await expectAdded(page, 'notice.png');
   await page.getByRole('button', { name: 'Send reply' }).click();
   await expect(page.getByTestId('conversation')).toContainText('left this notice yesterday');
   await expectPhotosShown(page, 1);
   await expect(page.getByTestId('photo-item')).toHaveCount(0);
   await expect(page.getByLabel('Your message')).toHaveValue('');
 
-  await staff.goto('/admin/tickets');
-  await hydrated(staff);
-  await staff.getByLabel('Number, name, e-mail or order').fill(number);
-  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
-  await expect(staff.getByTestId('ticket-row')).toHaveCount(1);
-  await staff.getByRole('link', { name: ticket }).click();
+  await openTicketByOrder(staff, number, ticket);
   await expect(staff.getByText('A lost or late package: My package is lost or late')).toBeVisible();
-  await expect(staff.getByTestId('ticket-order')).toHaveText(number);
   await expectPhotosShown(staff, 1);
   await staff.context().close();
 });
@@ -194,8 +191,7 @@ test('a guest writes to us, support answers, and the guest reads it through the 
   await page.getByLabel('Order number (optional)').fill('');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
-  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  const ticket = await shownTicket(page);
   await expect(page.getByTestId('conversation')).toContainText('with a <b>screen protector</b>?');
   await expect.poll(() => mailTo(guest).some((m) => m.includes(`We received your message (${ticket})`))).toBe(true);
 
@@ -287,8 +283,7 @@ test('a signed-in shopper writes to us and finds the ticket in the account; staf
   await page.getByRole('button', { name: 'Send' }).click();
   // An account's ticket needs no private key: the account opens it.
   await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Ticket T-[A-Z0-9]{8}$/);
-  const ticket = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Ticket ', '').trim();
+  const ticket = await shownTicket(page);
   await page.goto('/account/tickets');
   await hydrated(page);
   await expect(page.getByTestId('ticket-history')).toContainText(ticket);

@@ -235,3 +235,22 @@ export function pngPhoto(width: number, height: number, [r, g, b]: [number, numb
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** The photo in the form named `name`, once the shop has kept it. */
+export async function expectAdded(page: Page, name: string) {
+  const item = page.getByTestId('photo-item').filter({ hasText: name });
+  await expect(item.getByRole('status')).toHaveText('Added');
+  await expect(item.getByRole('progressbar', { name: `Upload of ${name}` })).toHaveJSProperty('value', 100);
+  await expect(item.getByRole('img', { name: `Preview of ${name}` })).toBeVisible();
+}
+
+/** The page shows `count` photos, each one loaded (the shop served it to this reader). */
+export async function expectPhotosShown(page: Page, count: number) {
+  const photos = page.getByTestId('photos').getByRole('img');
+  await expect(photos).toHaveCount(count);
+  for (const photo of await photos.all()) {
+    await photo.scrollIntoViewIfNeeded();
+    await expect(photo).toHaveJSProperty('complete', true);
+    expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  }
+}

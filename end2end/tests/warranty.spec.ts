@@ -7,6 +7,8 @@ import { expect, type Page } from '@playwright/test';
 import {
   adminPage,
   deliverOrder,
+  expectAdded,
+  expectPhotosShown,
   hydrated,
   mailTo,
   openCheckout,
@@ -35,14 +37,6 @@ async function startClaim(page: Page, number: string) {
   await page.getByLabel('The problem is none of these').check();
 }
 
-/** The photo in the form named `name`, once the shop has kept it. */
-async function expectAdded(page: Page, name: string) {
-  const item = page.getByTestId('photo-item').filter({ hasText: name });
-  await expect(item.getByRole('status')).toHaveText('Added');
-  await expect(item.getByRole('progressbar', { name: `Upload of ${name}` })).toHaveJSProperty('value', 100);
-  await expect(item.getByRole('img', { name: `Preview of ${name}` })).toBeVisible();
-}
-
 test('a shopper files a claim with two photos, staff approve it, and the free replacement appears', async ({ page, browser }) => {
   test.slow();
   const shopper = uniqueEmail('claims');
@@ -69,10 +63,7 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}$/);
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
   const claim = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Warranty claim ', '').trim();
-  const photos = page.getByTestId('photos').getByRole('img');
-  await expect(photos).toHaveCount(2);
-  await expect(photos.first()).toHaveJSProperty('complete', true);
-  expect(await photos.first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expectPhotosShown(page, 2);
   await expect(page.getByTestId('conversation')).toContainText(description);
   await expect.poll(() => mailTo(shopper).some((m) => m.includes(`We received your warranty claim (${claim})`))).toBe(true);
 
@@ -83,7 +74,7 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect(row.getByRole('img', { name: `First photo of ${claim}` })).toBeVisible();
   await row.getByRole('link', { name: claim }).click();
   await expect(staff.getByTestId('claim-number')).toHaveText(claim);
-  await expect(staff.getByTestId('photos').getByRole('img')).toHaveCount(2);
+  await expectPhotosShown(staff, 2);
   await staff.getByRole('button', { name: 'Approve and send replacement' }).click();
   await expect(staff.getByTestId('staff-claim-status')).toHaveText('Approved: replacement on its way');
   const replacement = (await staff.getByTestId('staff-claim-replacement').textContent())!.trim();
@@ -137,7 +128,7 @@ test('a claim with one photo is refused and keeps what was typed; a file that is
   await page.getByRole('button', { name: 'Send claim' }).click();
   await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+$/);
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
-  await expect(page.getByTestId('photos').getByRole('img')).toHaveCount(2);
+  await expectPhotosShown(page, 2);
 });
 
 test('staff ask for another photo, the guest answers through the e-mailed link, and staff decline naming the exclusion', async ({ page, browser }) => {
@@ -188,13 +179,13 @@ test('staff ask for another photo, the guest answers through the e-mailed link, 
   await expectAdded(reader, 'whole-back.png');
   await reader.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(reader.getByTestId('claim-status')).toHaveText('Waiting for review');
-  await expect(reader.getByTestId('photos').getByRole('img')).toHaveCount(3);
+  await expectPhotosShown(reader, 3);
   await expect(reader.getByTestId('conversation')).toContainText('Here is the back of the case');
 
   // Support declines, naming what the warranty does not cover; the guest reads why.
   await staff.reload();
   await hydrated(staff);
-  await expect(staff.getByTestId('photos').getByRole('img')).toHaveCount(3);
+  await expectPhotosShown(staff, 3);
   await staff.getByLabel('Not covered because of').selectOption('drop');
   await staff.getByLabel('Explanation for the customer (optional)').fill('The corner shows the mark of a fall.');
   await staff.getByRole('button', { name: 'Decline the claim' }).click();

@@ -1539,6 +1539,14 @@ mod tests {
         }
     }
 
+    /// A new private key for `thread` `id`, as its e-mails carry.
+    async fn thread_key(shop: &TestShop, thread: app::conversations::Thread, id: i64) -> String {
+        let mut conn = shop.db.pool.acquire().await.unwrap();
+        app::conversations::issue_key(&mut conn, thread, id, 0)
+            .await
+            .unwrap()
+    }
+
     #[test]
     fn claim_photos_are_shown_only_to_their_claims_shopper_and_staff() {
         use app::identity::Role;
@@ -1607,16 +1615,7 @@ mod tests {
                 .execute(pool)
                 .await
                 .unwrap();
-            let mut conn = pool.acquire().await.unwrap();
-            let key = app::conversations::issue_key(
-                &mut conn,
-                app::conversations::Thread::Claim,
-                claim_id,
-                0,
-            )
-            .await
-            .unwrap();
-            drop(conn);
+            let key = thread_key(&shop, app::conversations::Thread::Claim, claim_id).await;
 
             for id in &ids {
                 photo_is_shown_only_to(
@@ -1701,16 +1700,11 @@ mod tests {
                 .get("photos")
                 .unwrap()
                 .contains("add the photos again"));
-            let tickets = || async {
-                use sqlx::Row;
-                sqlx::query("SELECT COUNT(*) AS n FROM tickets")
-                    .fetch_one(&shop.db.pool)
-                    .await
-                    .unwrap()
-                    .try_get::<i64, _>("n")
-                    .unwrap()
-            };
-            assert_eq!(tickets().await, 0);
+            let tickets: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tickets")
+                .fetch_one(&shop.db.pool)
+                .await
+                .unwrap();
+            assert_eq!(tickets, (0,));
 
             let sent: FormResult = answer(
                 &shop,
@@ -1727,16 +1721,7 @@ mod tests {
                     .unwrap();
                 (row.try_get("id").unwrap(), row.try_get("number").unwrap())
             };
-            let mut conn = shop.db.pool.acquire().await.unwrap();
-            let key = app::conversations::issue_key(
-                &mut conn,
-                app::conversations::Thread::Ticket,
-                ticket_id,
-                0,
-            )
-            .await
-            .unwrap();
-            drop(conn);
+            let key = thread_key(&shop, app::conversations::Thread::Ticket, ticket_id).await;
             photo_is_shown_only_to(
                 &shop,
                 &ids[0],
@@ -1752,61 +1737,27 @@ mod tests {
             )
             .await;
             let read = path_of::<app::support::api::GetTicket>();
-            let view: TicketView = answer(
-                &shop,
-                script_post(
-                    read,
-                    &format!("number={ticket}&key={key}"),
-                    "192.0.2.98",
-                    None,
-                ),
-            )
-            .await
-            .unwrap();
+            let read_ticket = || {
+                let body = format!("number={ticket}&key={key}");
+                answer::<TicketView>(&shop, script_post(read, &body, "192.0.2.98", None))
+            };
+            let view = read_ticket().await.unwrap();
             assert_eq!(view.photos, ids);
             assert!(view.messages[0].body.contains("Still not here"));
 
             // A reply brings more photos; one with a draft that is not one brings nothing.
             let reply = path_of::<app::support::api::ReplyToTicket>();
-            let bad: FormResult = answer(
-                &shop,
-                script_post(
-                    reply,
-                    &format!("number={ticket}&key={key}&message=Here+is+the+notice.&draft=nope"),
-                    "192.0.2.98",
-                    None,
-                ),
-            )
-            .await
-            .unwrap();
+            let reply_with = |draft: &str| {
+                let body =
+                    format!("number={ticket}&key={key}&message=Here+is+the+notice.&draft={draft}");
+                answer::<FormResult>(&shop, script_post(reply, &body, "192.0.2.98", None))
+            };
+            let bad = reply_with("nope").await.unwrap();
             assert!(matches!(&bad, FormResult::Invalid(e) if e.get("photos").is_some()));
             let second = app::accounts::auth::random_hex(16);
             let more = uploaded(&shop, &second, &["notice.jpg"]).await;
-            let sent: FormResult = answer(
-                &shop,
-                script_post(
-                    reply,
-                    &format!(
-                        "number={ticket}&key={key}&message=Here+is+the+notice.&draft={second}"
-                    ),
-                    "192.0.2.98",
-                    None,
-                ),
-            )
-            .await
-            .unwrap();
-            assert_eq!(sent, FormResult::Done);
-            let view: TicketView = answer(
-                &shop,
-                script_post(
-                    read,
-                    &format!("number={ticket}&key={key}"),
-                    "192.0.2.98",
-                    None,
-                ),
-            )
-            .await
-            .unwrap();
+            assert_eq!(reply_with(&second).await.unwrap(), FormResult::Done);
+            let view = read_ticket().await.unwrap();
             assert_eq!(view.photos, [ids[0].clone(), more[0].clone()]);
             assert_eq!(view.messages.len(), 2, "the refused reply is not stored");
         });
