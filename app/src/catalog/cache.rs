@@ -7,12 +7,13 @@
 //! cart and by checkout, which decide. A stock count on a product page may be up to
 //! `FRESH_FOR` old. Invalidation: entries expire after `FRESH_FOR`, and `clear` empties the
 //! cache for a change made through this server (each other instance catches up within
-//! `FRESH_FOR`).
+//! `FRESH_FOR`); a read that began before the change is not kept.
 
 use super::model::{CatalogFilter, PhoneModel, ProductRecord, ProductSummary};
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -32,6 +33,9 @@ pub struct TtlCache<K, V> {
     entries: Mutex<HashMap<K, (Instant, V)>>,
     /// The keys being loaded, each with the lock its loader holds.
     loading: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
+    /// How many times the cache was cleared: a load that a clear overtook may hold what the
+    /// change replaced, so it is answered but not kept.
+    generation: AtomicU64,
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
@@ -40,6 +44,7 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
             ttl,
             entries: Mutex::new(HashMap::new()),
             loading: Mutex::new(HashMap::new()),
+            generation: AtomicU64::new(0),
         }
     }
 
@@ -74,6 +79,7 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
             return Ok(value);
         }
         let loaded_at = Instant::now();
+        let generation = self.generation.load(Ordering::SeqCst);
         let loaded = load().await;
         self.loading
             .lock()
@@ -81,6 +87,10 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
             .remove(&key);
         let value = loaded?;
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        // Checked under the entries' lock, which `clear` takes too.
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return Ok(value);
+        }
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, (loaded, _)| loaded_at.duration_since(*loaded) < self.ttl);
             if entries.len() >= MAX_ENTRIES {
@@ -92,10 +102,9 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
     }
 
     pub fn clear(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
     }
 }
 
@@ -131,7 +140,7 @@ impl CatalogCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::atomic::AtomicU32;
 
     async fn count_loads(cache: &TtlCache<u32, u32>, key: u32, loads: &AtomicU32) -> u32 {
         cache
@@ -169,6 +178,34 @@ mod tests {
         assert_eq!(
             fresh.get_or_load(1, || async { Ok::<_, ()>(7) }).await,
             Ok(7)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_read_that_a_clear_overtook_is_answered_but_not_kept() {
+        let cache = Arc::new(TtlCache::new(Duration::from_secs(60)));
+        let (started_tx, started) = tokio::sync::oneshot::channel();
+        let (finish, finish_rx) = tokio::sync::oneshot::channel::<()>();
+        let slow = {
+            let cache = Arc::clone(&cache);
+            tokio::spawn(async move {
+                cache
+                    .get_or_load(1u32, || async {
+                        started_tx.send(()).unwrap();
+                        finish_rx.await.unwrap();
+                        Ok::<u32, ()>(12)
+                    })
+                    .await
+            })
+        };
+        started.await.unwrap();
+        // The change lands while the old value is being read.
+        cache.clear();
+        finish.send(()).unwrap();
+        assert_eq!(slow.await.unwrap(), Ok(12));
+        assert_eq!(
+            cache.get_or_load(1, || async { Ok::<_, ()>(13) }).await,
+            Ok(13)
         );
     }
 
