@@ -37,6 +37,24 @@ test('sign up through the e-mailed link, sign out, sign in again and change the 
   await expect(page.getByText('Your password has been changed.')).toBeVisible();
 });
 
+test('signing in from the shop goes back there with the header showing the account', async ({ page }) => {
+  const email = uniqueEmail('back');
+  await signUp(page, 'Bea Back', email);
+  await page.context().clearCookies();
+  // The shop is in the main bundle: the page after the redirect appears at once, so the
+  // header must refresh even though the sign-in page is gone before its answer is read.
+  await page.goto('/account/sign-in?next=/shop');
+  await hydrated(page);
+  const banner = page.getByRole('banner');
+  await expect(banner.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/shop$/);
+  await expect(banner.getByRole('link', { name: 'Account' })).toBeVisible();
+  await expect(banner.getByRole('link', { name: 'Sign in' })).toHaveCount(0);
+});
+
 test('sign-up explains every field, and never tells whether an address has an account', async ({ page }) => {
   const email = uniqueEmail('dup');
   await signUp(page, 'First', email, 'correct horse battery');

@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { hydrated, test } from './helpers';
+import { hydrated, savedCart, test } from './helpers';
 
 const CLEAR = 'SIG-IP17PM-CLR-CRYCLE'; // $19.99, 24 in stock
 const SLIM_FEW = 'SIG-IP17PM-SLM-OCEBLU'; // $24.99, 3 in stock
@@ -10,17 +10,6 @@ async function addToCart(page: Page, product: string, sku: string) {
   await hydrated(page);
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Added to your cart' })).toBeVisible();
-}
-
-/** Puts a cart straight into localStorage, as an earlier visit would have left it. */
-async function savedCart(page: Page, lines: [string, number][], extra: object = {}) {
-  const cart = { version: 1, cart: { lines: lines.map(([sku, quantity]) => ({ sku, quantity })), coupon: null, country: null, method: 'Standard', ...extra } };
-  await page.addInitScript((value) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('casefront.cart', value);
-      sessionStorage.setItem('seeded', '1');
-    }
-  }, JSON.stringify(cart));
 }
 
 async function openCart(page: Page) {

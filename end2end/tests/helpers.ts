@@ -94,15 +94,23 @@ export async function signUp(page: Page, name: string, email: string, password =
   await expect(page).toHaveURL(/\/account$/);
 }
 
+/** What the shop keeps in localStorage for a cart (the text format of `Cart::encode`). */
+export function storedCart(lines: [string, number][], extra: { coupon?: string; country?: string; method?: 'standard' | 'express' } = {}) {
+  const rows = ['cart 2', `method ${extra.method ?? 'standard'}`];
+  if (extra.country) rows.push(`country ${extra.country}`);
+  if (extra.coupon) rows.push(`coupon ${extra.coupon}`);
+  for (const [sku, quantity] of lines) rows.push(`line ${sku} ${quantity}`);
+  return rows.join('\n');
+}
+
 /** Puts a cart into localStorage before the first page load, as an earlier visit would. */
-export async function savedCart(page: Page, lines: [string, number][]) {
-  const cart = { version: 1, cart: { lines: lines.map(([sku, quantity]) => ({ sku, quantity })), coupon: null, country: null, method: 'Standard' } };
+export async function savedCart(page: Page, lines: [string, number][], extra: Parameters<typeof storedCart>[1] = {}) {
   await page.addInitScript((value) => {
     if (!sessionStorage.getItem('seeded')) {
       localStorage.setItem('casefront.cart', value);
       sessionStorage.setItem('seeded', '1');
     }
-  }, JSON.stringify(cart));
+  }, storedCart(lines, extra));
 }
 
 export async function openCheckout(page: Page) {

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { hydrated, test } from './helpers';
+import { hydrated, storedCart, test } from './helpers';
 
 test('help center shows the contact details', async ({ page }) => {
   await page.goto('/help');
@@ -101,10 +101,7 @@ test('test mode is announced on every page, and the checkout says where card det
     await page.goto(path);
     await expect(page.getByTestId('test-mode')).toContainText('no real payments');
   }
-  await page.addInitScript(() => {
-    const cart = { version: 1, cart: { lines: [{ sku: 'GRP-MIDBLA', quantity: 1 }], coupon: null, country: null, method: 'Standard' } };
-    localStorage.setItem('casefront.cart', JSON.stringify(cart));
-  });
+  await page.addInitScript((cart) => localStorage.setItem('casefront.cart', cart), storedCart([['GRP-MIDBLA', 1]]));
   await page.goto('/checkout');
   await hydrated(page);
   const form = page.getByRole('form', { name: 'Checkout' });
@@ -115,16 +112,15 @@ test('test mode is announced on every page, and the checkout says where card det
 });
 
 test('hydrating the saved cart shifts no layout (badge, cart page, checkout totals)', async ({ page }) => {
-  await page.addInitScript(() => {
-    const cart = { version: 1, cart: { lines: [{ sku: 'GRP-MIDBLA', quantity: 2 }], coupon: null, country: null, method: 'Standard' } };
-    localStorage.setItem('casefront.cart', JSON.stringify(cart));
+  await page.addInitScript((cart) => {
+    localStorage.setItem('casefront.cart', cart);
     (window as unknown as { __shift: number }).__shift = 0;
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) {
         if (!entry.hadRecentInput) (window as unknown as { __shift: number }).__shift += entry.value;
       }
     }).observe({ type: 'layout-shift', buffered: true });
-  });
+  }, storedCart([['GRP-MIDBLA', 2]]));
   for (const path of ['/', '/cart', '/checkout']) {
     await page.goto(path);
     await hydrated(page);

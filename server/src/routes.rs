@@ -928,9 +928,11 @@ mod tests {
                 path_of::<app::orders::api::CancelOrder>(),
                 path_of::<app::shop::GetStoreInfo>(),
                 path_of::<app::checkout::api::PlaceOrder>(),
+                path_of::<app::checkout::api::SubmitOrder>(),
                 path_of::<app::checkout::api::PaypalPayment>(),
                 path_of::<app::checkout::api::PaypalDecision>(),
                 path_of::<app::cart::api::PriceCart>(),
+                path_of::<app::cart::api::CartPrices>(),
                 path_of::<app::cart::api::ApplyCoupon>(),
                 path_of::<app::accounts::api::CurrentCustomer>(),
                 path_of::<app::accounts::api::SignUp>(),
@@ -1227,12 +1229,17 @@ mod tests {
             assert!(answers[10].contains("Too many look-ups"), "{}", answers[10]);
 
             let check = path_of::<app::cart::api::ApplyCoupon>();
+            let guess = postcard::to_allocvec(&app::cart::api::ApplyCoupon {
+                code: "GUESS1".into(),
+                lines: Vec::new(),
+            })
+            .unwrap();
             let answers = repeatedly::<Result<Coupon, CouponRejection>>(&shop, 31, || {
                 Request::post(check)
-                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::CONTENT_TYPE, "application/x-postcard")
                     .header(header::ORIGIN, SHOP)
                     .header("x-forwarded-for", "192.0.2.52")
-                    .body(Body::from(r#"{"code":"GUESS1","lines":[]}"#))
+                    .body(Body::from(guess.clone()))
                     .unwrap()
             })
             .await;
@@ -1282,8 +1289,58 @@ mod tests {
         });
     }
 
-    /// A guest's PayPal checkout of one grip ($15.99 and $5 shipping), as the checkout page
-    /// sends it; the answer and the cookies it set.
+    #[test]
+    fn the_pages_postcard_and_the_scripts_json_price_a_cart_alike() {
+        use app::cart::api::{CartPrices, PriceCart};
+        use app::cart::model::{CartLine, CartRequest, PricedCart};
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let request = CartRequest {
+                lines: vec![CartLine {
+                    sku: "GRP-MIDBLA".into(),
+                    quantity: 2,
+                }],
+                coupon: Some("NOSUCHCODE".into()),
+                method: app::pricing::shipping::ShippingMethod::Express,
+            };
+            let page_body = postcard::to_allocvec(&CartPrices {
+                request: request.clone(),
+            })
+            .unwrap();
+            let by_page: PricedCart = answer(
+                &shop,
+                Request::post(path_of::<CartPrices>())
+                    .header(header::CONTENT_TYPE, "application/x-postcard")
+                    .header(header::ORIGIN, SHOP)
+                    .body(Body::from(page_body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+            let script_body = serde_json::to_string(&PriceCart { request }).unwrap();
+            let (status, _, text) = get_with(
+                &shop,
+                Request::post(path_of::<PriceCart>())
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::ORIGIN, SHOP)
+                    .body(Body::from(script_body))
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+            let by_script: PricedCart = serde_json::from_str(&text).unwrap();
+            assert_eq!(by_page, by_script);
+            assert!(
+                matches!(by_page.coupon, Some(Err(CouponRejection::Unknown(_)))),
+                "{by_page:?}"
+            );
+            assert_eq!(by_page.quote.total, app::money::Money::from_cents(4698));
+        });
+    }
+
+    /// A guest's PayPal checkout of one grip ($15.99 and $5 shipping), sent in JSON to the
+    /// scripts' fixed address (the checkout page sends the same request in postcard to
+    /// `submit_order`, which shares its body); the answer and the cookies it set.
     async fn paypal_checkout(shop: &TestShop) -> (CheckoutOutcome, Option<String>) {
         use app::cart::model::{CartLine, CartRequest};
         use app::checkout::model::{CheckoutRequest, SeenPrices};

@@ -110,7 +110,13 @@ pub const SERVER_FN_PREFIX: &str = "/api/";
 /// The largest body each kind of request may carry: a checkout or cart (up to 50 lines) as
 /// JSON, a form, a claim photo, and nothing at all for pages and files.
 pub fn body_limit(path: &str) -> usize {
-    const CART_ENDPOINTS: [&str; 3] = ["/api/place_order", "/api/price_cart", "/api/apply_coupon"];
+    const CART_ENDPOINTS: [&str; 5] = [
+        "/api/place_order",
+        "/api/submit_order",
+        "/api/price_cart",
+        "/api/cart_prices",
+        "/api/apply_coupon",
+    ];
     if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
         64 * 1024
     } else if path == app::warranty::UPLOAD_PATH {
@@ -257,6 +263,9 @@ mod tests {
     #[test]
     fn bodies_are_limited_by_what_the_route_needs() {
         assert_eq!(body_limit("/api/place_order123"), 64 * 1024);
+        for browser_twin in ["/api/submit_order", "/api/cart_prices"] {
+            assert_eq!(body_limit(browser_twin), 64 * 1024);
+        }
         assert_eq!(body_limit("/api/sign_in123"), 8 * 1024);
         assert_eq!(body_limit("/shop"), 0);
     }

@@ -10,7 +10,10 @@ use crate::forms::{Field, FormFailure, FormResult, FormState};
 use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::wire::{self, WireResource};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// The page to come back to after signing in or up (`?next=/checkout`), as the query gave it;
 /// the server decides whether it is safe to go there.
@@ -34,39 +37,25 @@ fn keeping_next(path: &'static str, next: Signal<String>) -> impl Fn() -> String
     }
 }
 
-/// Who is signed in, refreshed whenever a sign-in, sign-up or sign-out completes.
+/// Who is signed in, for the header and the pages that ask. A sign-out is sent from above the
+/// routes; the pages that sign a browser in (sign-in, a finished sign-up, a one-time link) own
+/// their actions, so their code stays in their own split chunks, and call [`refresh_after`].
+///
+/// [`refresh_after`]: AuthState::refresh_after
 #[derive(Clone, Copy)]
 pub struct AuthState {
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_up: ServerAction<SignUp>,
-    pub confirm: ServerAction<ConfirmSignUp>,
     pub sign_out: ServerAction<SignOut>,
     pub customer: WireResource<Result<Option<Customer>, AppError>>,
 }
 
 impl AuthState {
     pub fn provide() {
-        let sign_in = ServerAction::<SignIn>::new();
-        let sign_up = ServerAction::<SignUp>::new();
-        let confirm = ServerAction::<ConfirmSignUp>::new();
         let sign_out = ServerAction::<SignOut>::new();
         let customer = wire::resource(
-            move || {
-                (
-                    sign_in.version().get(),
-                    confirm.version().get(),
-                    sign_out.version().get(),
-                )
-            },
+            move || sign_out.version().get(),
             |_| super::api::current_customer(),
         );
-        provide_context(AuthState {
-            sign_in,
-            sign_up,
-            confirm,
-            sign_out,
-            customer,
-        });
+        provide_context(AuthState { sign_out, customer });
     }
 
     pub fn expect() -> AuthState {
@@ -75,6 +64,48 @@ impl AuthState {
 
     pub fn signed_in(&self) -> Option<Customer> {
         self.customer.get().and_then(Result::ok).flatten()
+    }
+
+    /// Reads again who is signed in once `action` has signed this browser in. A success
+    /// answers with a redirect, which can leave the page before any effect of the page runs,
+    /// so a request still awaiting its answer is also followed up as the page is left (its
+    /// answer has arrived by then). The check as the page is left reads plain flags, not the
+    /// page's reactive values: those may already be gone.
+    pub fn refresh_after<S>(self, action: ServerAction<S>)
+    where
+        S: ServerFn<Output = FormResult, Error = AppError> + Clone + Send + Sync + 'static,
+    {
+        let awaiting = Arc::new(AtomicBool::new(false));
+        let refreshed = Arc::new(AtomicBool::new(false));
+        let refresh = move || {
+            if !refreshed.swap(true, Ordering::Relaxed) {
+                self.customer.refetch();
+            }
+        };
+        let pending = action.pending();
+        let answer = action.value();
+        Effect::new({
+            let awaiting = awaiting.clone();
+            move |_| {
+                if pending.get() {
+                    awaiting.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+        Effect::new({
+            let awaiting = awaiting.clone();
+            let refresh = refresh.clone();
+            move |_| match answer.get() {
+                Some(Ok(FormResult::Done)) => refresh(),
+                Some(_) => awaiting.store(false, Ordering::Relaxed),
+                None => {}
+            }
+        });
+        on_cleanup(move || {
+            if awaiting.load(Ordering::Relaxed) {
+                refresh();
+            }
+        });
     }
 }
 
@@ -98,24 +129,22 @@ pub fn AccountLink() -> impl IntoView {
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let auth = AuthState::expect();
-    // Created inside the routes, this one reads the answer a plain (no-JavaScript) post left
-    // in the address; the shared action above the routes cannot.
-    let posted = ServerAction::<SignUp>::new();
-    let form = FormState::new(move || auth.sign_up.value().get().or_else(|| posted.value().get()));
+    // Also reads the answer a plain (no-JavaScript) post left in the address.
+    let sign_up = ServerAction::<SignUp>::new();
+    let form = FormState::new(move || sign_up.value().get());
     let next = next_page();
     view! {
         <PageTitle text="Create an account"/>
         <section class="page narrow" aria-labelledby="sign-up-title">
             <h1 id="sign-up-title">"Create an account"</h1>
             <p>"See your orders in one place and check out faster. Already have an account? "<a href=keeping_next("/account/sign-in", next)>"Sign in"</a></p>
-            <ActionForm action=auth.sign_up attr:class="panel form" attr:novalidate=true>
+            <ActionForm action=sign_up attr:class="panel form" attr:novalidate=true>
                 <input type="hidden" name="next" value=next/>
                 <Field id="sign-up-name" name="name" label="Name" autocomplete="name" form/>
                 <Field id="sign-up-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
                 <Field id="sign-up-password" name="password" label="Password (at least 10 characters)" kind="password" autocomplete="new-password" form/>
                 <FormFailure form/>
-                <button type="submit" class="button" disabled=move || auth.sign_up.pending().get()>"Create account"</button>
+                <button type="submit" class="button" disabled=move || sign_up.pending().get()>"Create account"</button>
             </ActionForm>
         </section>
     }
@@ -152,9 +181,9 @@ pub fn CheckEmailPage() -> impl IntoView {
 /// scanner that follows the link creates nothing.
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
-    let auth = AuthState::expect();
-    let posted = ServerAction::<ConfirmSignUp>::new();
-    let form = FormState::new(move || auth.confirm.value().get().or_else(|| posted.value().get()));
+    let confirm = ServerAction::<ConfirmSignUp>::new();
+    AuthState::expect().refresh_after(confirm);
+    let form = FormState::new(move || confirm.value().get());
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let problem = move || form.errors.read().get("token");
@@ -162,14 +191,14 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
         <PageTitle text="Finish creating your account"/>
         <section class="page narrow" aria-labelledby="confirm-title">
             <h1 id="confirm-title">"Finish creating your account"</h1>
-            <ActionForm action=auth.confirm attr:class="panel form">
+            <ActionForm action=confirm attr:class="panel form">
                 <input type="hidden" name="token" value=token/>
                 <p>"One step left: confirm to create your account and sign in."</p>
                 {move || problem().map(|message| view! {
                     <p class="notice notice--error" role="alert">{message}" "<a href="/account/sign-up">"Sign up"</a>" · "<a href="/account/sign-in">"Sign in"</a></p>
                 })}
                 <FormFailure form/>
-                <button type="submit" class="button" disabled=move || auth.confirm.pending().get()>"Create my account"</button>
+                <button type="submit" class="button" disabled=move || confirm.pending().get()>"Create my account"</button>
             </ActionForm>
         </section>
     }
@@ -177,22 +206,22 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let auth = AuthState::expect();
-    // As on the sign-up page: this action reads a plain post's answer from the address.
-    let posted = ServerAction::<SignIn>::new();
-    let form = FormState::new(move || auth.sign_in.value().get().or_else(|| posted.value().get()));
+    // As on the sign-up page: this action reads a plain post's answer from the address too.
+    let sign_in = ServerAction::<SignIn>::new();
+    AuthState::expect().refresh_after(sign_in);
+    let form = FormState::new(move || sign_in.value().get());
     let next = next_page();
     view! {
         <PageTitle text="Sign in"/>
         <section class="page narrow" aria-labelledby="sign-in-title">
             <h1 id="sign-in-title">"Sign in"</h1>
             <p>"New here? "<a href=keeping_next("/account/sign-up", next)>"Create an account"</a></p>
-            <ActionForm action=auth.sign_in attr:class="panel form" attr:novalidate=true>
+            <ActionForm action=sign_in attr:class="panel form" attr:novalidate=true>
                 <input type="hidden" name="next" value=next/>
                 <Field id="sign-in-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
                 <Field id="sign-in-password" name="password" label="Password" kind="password" autocomplete="current-password" form/>
                 <FormFailure form/>
-                <button type="submit" class="button" disabled=move || auth.sign_in.pending().get()>"Sign in"</button>
+                <button type="submit" class="button" disabled=move || sign_in.pending().get()>"Sign in"</button>
             </ActionForm>
             <p><a href="/account/forgot-password">"Forgot your password?"</a></p>
         </section>
@@ -290,15 +319,10 @@ pub fn SetPasswordPage() -> impl IntoView {
 
 #[component]
 fn SetPasswordForm(info: LinkInfo, token: String) -> impl IntoView {
-    let auth = AuthState::expect();
     let use_link = ServerAction::<UseOneTimeLink>::new();
+    // The header shows who is signed in: the link signs this browser in.
+    AuthState::expect().refresh_after(use_link);
     let form = FormState::new(move || use_link.value().get());
-    // The header shows who is signed in: refresh it once the link has signed this browser in.
-    Effect::new(move |_| {
-        if matches!(use_link.value().get(), Some(Ok(FormResult::Done))) {
-            auth.customer.refetch();
-        }
-    });
     let problem = move || form.errors.read().get("token");
     let lead = match info.purpose {
         LinkPurpose::ResetPassword => format!(

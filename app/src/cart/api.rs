@@ -44,10 +44,23 @@ fn check_size(lines: &[CartLine]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The cart priced by the server: current items, the code's standing and the totals.
-// JSON, not form encoding: an empty list must arrive as an empty list.
+/// The cart priced by the server: current items, the code's standing and the totals. What
+/// the cart and checkout pages call, in postcard both ways: no JSON code in a shopper's first
+/// load (and not form encoding, in which an empty list would not arrive as an empty list).
+#[server(endpoint = "cart_prices", input = Postcard, output = Postcard)]
+pub async fn cart_prices(request: CartRequest) -> Result<PricedCart, AppError> {
+    priced(request).await
+}
+
+/// The same answer as [`cart_prices`] in JSON, for scripts such as the checkout load test
+/// (`tools/load/checkout-burst.mjs`).
 #[server(endpoint = "price_cart", input = Json)]
 pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
+    priced(request).await
+}
+
+#[cfg(feature = "ssr")]
+async fn priced(request: CartRequest) -> Result<PricedCart, AppError> {
     check_size(&request.lines)?;
     let state = server_state()?;
     let now = OffsetDateTime::now_utc();
@@ -66,8 +79,8 @@ pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
 }
 
 /// Checks a promo code for this cart: the code's terms, the minimum spend, eligible items.
-// JSON, not form encoding: an empty list must arrive as an empty list.
-#[server(input = Json, output = Postcard)]
+/// Postcard both ways, as for `cart_prices`.
+#[server(input = Postcard, output = Postcard)]
 pub async fn apply_coupon(
     code: String,
     lines: Vec<CartLine>,

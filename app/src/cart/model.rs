@@ -10,8 +10,12 @@ use crate::pricing::shipping::{Country, ShippingMethod, ShippingRates, Unsupport
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The version of the stored cart format; older or unreadable carts are repaired.
-pub const CART_FORMAT_VERSION: u32 = 1;
+/// The version of the stored cart format; a cart in another version, or unreadable, is
+/// emptied with a notice. Version 1 was JSON.
+pub const CART_FORMAT_VERSION: u32 = 2;
+
+/// The first word of a stored cart.
+const STORED_CART_TAG: &str = "cart";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
@@ -109,13 +113,29 @@ impl Cart {
         *self != before
     }
 
-    /// The stored form, tagged with its format version.
+    /// The stored form: a first line naming the format and its version, then one line per
+    /// setting and per cart line, for example `cart 2`, `method express`, `line GRP-MIDBLA 2`.
+    /// A few lines of text rather than JSON: reading them takes no JSON decoder in the
+    /// browser bundle, and they stay readable in the browser's storage panel.
     pub fn encode(&self) -> String {
-        serde_json::to_string(&StoredCart {
-            version: CART_FORMAT_VERSION,
-            cart: self.clone(),
-        })
-        .unwrap_or_default()
+        let mut out = format!("{STORED_CART_TAG} {CART_FORMAT_VERSION}");
+        let mut put = |key: &str, value: &str| {
+            out.push('\n');
+            out.push_str(key);
+            out.push(' ');
+            out.push_str(value);
+        };
+        put("method", self.method.slug());
+        if let Some(country) = &self.country {
+            put("country", country);
+        }
+        if let Some(coupon) = &self.coupon {
+            put("coupon", coupon);
+        }
+        for line in &self.lines {
+            put("line", &format!("{} {}", line.sku, line.quantity));
+        }
+        out
     }
 
     /// Reads a stored cart. Whatever is wrong with it (unreadable, another format version,
@@ -125,14 +145,41 @@ impl Cart {
         let Some(raw) = raw.filter(|r| !r.trim().is_empty()) else {
             return (Cart::default(), None);
         };
-        match serde_json::from_str::<StoredCart>(raw) {
-            Ok(stored) if stored.version == CART_FORMAT_VERSION => {
-                let mut cart = stored.cart;
+        match Cart::parse_stored(raw) {
+            Some(mut cart) => {
                 let repaired = cart.normalise();
                 (cart, repaired.then_some(CartNotice::Repaired))
             }
-            _ => (Cart::default(), Some(CartNotice::Unreadable)),
+            None => (Cart::default(), Some(CartNotice::Unreadable)),
         }
+    }
+
+    /// The stored form read strictly: `None` for another format or version, an unknown
+    /// setting, or a line without a whole-number quantity.
+    fn parse_stored(raw: &str) -> Option<Cart> {
+        let mut rows = raw.lines().map(str::trim).filter(|row| !row.is_empty());
+        let (tag, version) = rows.next()?.split_once(' ')?;
+        if tag != STORED_CART_TAG || version.parse::<u32>().ok()? != CART_FORMAT_VERSION {
+            return None;
+        }
+        let mut cart = Cart::default();
+        for row in rows {
+            let (key, value) = row.split_once(' ')?;
+            match key {
+                "method" => cart.method = ShippingMethod::from_slug(value)?,
+                "country" => cart.country = Some(value.to_owned()),
+                "coupon" => cart.coupon = Some(value.to_owned()),
+                "line" => {
+                    let (sku, quantity) = value.rsplit_once(' ')?;
+                    cart.lines.push(CartLine {
+                        sku: sku.to_owned(),
+                        quantity: quantity.parse().ok()?,
+                    });
+                }
+                _ => return None,
+            }
+        }
+        Some(cart)
     }
 
     /// The lines that can be priced with `items`, at their (stock-limited) quantities.
@@ -203,12 +250,6 @@ impl Cart {
         self.lines = kept;
         notices
     }
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoredCart {
-    version: u32,
-    cart: Cart,
 }
 
 /// A variant in the cart as the server describes it: current price and stock.
@@ -410,9 +451,17 @@ mod tests {
     fn corrupt_or_foreign_carts_are_emptied_with_a_notice() {
         for raw in [
             "{not json",
-            "[1,2,3]",
-            r#"{"version":0,"cart":{"lines":[]}}"#,
-            r#"{"version":2,"cart":{}}"#,
+            // A cart in the first format (JSON), from before version 2.
+            r#"{"version":1,"cart":{"lines":[{"sku":"A","quantity":1}],"coupon":null,"country":null,"method":"Standard"}}"#,
+            "cart 1\nline A 1",
+            "cart 3\nline A 1",
+            "cart two",
+            "basket 2\nline A 1",
+            "cart 2\nline A",
+            "cart 2\nline A -1",
+            "cart 2\nline A 1.5",
+            "cart 2\nmethod teleport",
+            "cart 2\ngift yes",
         ] {
             assert_eq!(
                 Cart::decode(Some(raw)),
@@ -424,7 +473,7 @@ mod tests {
 
     #[test]
     fn odd_lines_are_repaired_with_a_notice() {
-        let raw = r#"{"version":1,"cart":{"lines":[{"sku":"A","quantity":4},{"sku":"A","quantity":9},{"sku":"B","quantity":0},{"sku":" ","quantity":1}],"coupon":null,"country":null,"method":"Standard"}}"#;
+        let raw = "cart 2\nmethod standard\nline A 4\nline A 9\nline B 0\nline   1\n";
         let (cart, notice) = Cart::decode(Some(raw));
         assert_eq!(notice, Some(CartNotice::Repaired));
         assert_eq!(
@@ -434,6 +483,44 @@ mod tests {
                 quantity: MAX_LINE_QUANTITY
             }]
         );
+    }
+
+    #[test]
+    fn a_stored_cart_reads_as_written_by_hand() {
+        let raw = "cart 2\nmethod express\ncountry JP\ncoupon SAVE5\nline GRP-MIDBLA 2\nline SIG-IP17-SLM-OCEBLU 1";
+        let (cart, notice) = Cart::decode(Some(raw));
+        assert_eq!(notice, None);
+        assert_eq!(cart.method, ShippingMethod::Express);
+        assert_eq!(cart.country.as_deref(), Some("JP"));
+        assert_eq!(cart.coupon.as_deref(), Some("SAVE5"));
+        assert_eq!(
+            (
+                cart.quantity_of("GRP-MIDBLA"),
+                cart.quantity_of("SIG-IP17-SLM-OCEBLU")
+            ),
+            (2, 1)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_cart_the_shop_writes_reads_back_the_same(
+            lines in proptest::collection::vec(("[A-Z0-9][A-Z0-9-]{0,23}", 1..=MAX_LINE_QUANTITY), 0..8),
+            coupon in proptest::option::of("[A-Z0-9]{3,16}"),
+            country in proptest::option::of("[A-Za-z]{2}"),
+            express in proptest::bool::ANY,
+        ) {
+            let mut cart = Cart {
+                coupon,
+                country,
+                method: if express { ShippingMethod::Express } else { ShippingMethod::Standard },
+                ..Default::default()
+            };
+            for (sku, quantity) in lines {
+                cart.set_quantity(&sku, quantity);
+            }
+            proptest::prop_assert_eq!(Cart::decode(Some(&cart.encode())), (cart, None));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Item prices and the promo code's offer come from the server once per change of items or
 //! code; every total after that is computed here, instantly, by the shared pricing rules.
 
-use super::api::{apply_coupon, price_cart};
+use super::api::{apply_coupon, cart_prices};
 use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
 use super::store::{today, CartStore};
 use crate::error::AppError;
@@ -106,7 +106,7 @@ impl CartPricing {
         let priced = LocalResource::new(move || {
             pricing_key.track();
             let request = CartRequest::from(&*store.cart.read_untracked());
-            price_cart(request)
+            cart_prices(request)
         });
         let server_cart = move || priced.get().and_then(Result::ok);
 

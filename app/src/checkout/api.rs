@@ -44,10 +44,22 @@ async fn owned_approval(
     }
 }
 
-// JSON, not form encoding: an empty list must arrive as an empty list.
-// A fixed address: load tests and monitoring name it.
+/// Places the order the checkout page sends, in postcard both ways: the page's code carries no
+/// JSON (and not form encoding, in which an empty list would not arrive as an empty list).
+#[server(endpoint = "submit_order", input = Postcard, output = Postcard)]
+pub async fn submit_order(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
+    placed(request).await
+}
+
+/// The same as [`submit_order`] in JSON, at a fixed address that load tests
+/// (`tools/load/checkout-burst.mjs`) and monitoring name.
 #[server(endpoint = "place_order", input = Json)]
 pub async fn place_order(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
+    placed(request).await
+}
+
+#[cfg(feature = "ssr")]
+async fn placed(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
     let customer = caller().await?;
     let now = OffsetDateTime::now_utc();

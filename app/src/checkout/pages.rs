@@ -2,7 +2,7 @@
 //! totals. Every field is checked here as the shopper types (after a first attempt) and again
 //! by the server; nothing typed is lost on an error, a changed cart or a refused payment.
 
-use super::api::place_order;
+use super::api::submit_order;
 use super::draft::{new_submission_key, CheckoutDraft};
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use crate::accounts::pages::AuthState;
@@ -221,7 +221,7 @@ fn CheckoutView() -> impl IntoView {
         changes.set(Vec::new());
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = place_order(request).await;
+            let result = submit_order(request).await;
             paying.set(false);
             // Any definite answer ends this submission; a lost answer keeps the key, so
             // pressing Pay again finds the same order instead of paying twice.

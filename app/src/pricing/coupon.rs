@@ -86,12 +86,13 @@ impl Coupon {
         self.categories.is_empty() || self.categories.contains(&category)
     }
 
-    /// "phone cases and accessories".
+    /// "phone cases and accessories". The labels are ASCII: lowering them as such keeps
+    /// Unicode's case tables out of the browser bundle.
     fn category_names(&self) -> String {
         let names: Vec<String> = self
             .categories
             .iter()
-            .map(|c| c.label().to_lowercase())
+            .map(|c| c.label().to_ascii_lowercase())
             .collect();
         names.join(" and ")
     }

@@ -35,11 +35,13 @@ pub fn forget_preview(url: &str) {
     let _ = Url::revoke_object_url(url);
 }
 
-/// What the shop answered to an upload.
-#[derive(serde::Deserialize)]
-struct Answer {
-    id: Option<String>,
-    error: Option<String>,
+/// A text field of the shop's JSON answer to an upload (`id`, or `error` with why), read with
+/// the browser's own JSON parser: no JSON decoder in the bundle for two strings.
+fn answer_field(body: &str, field: &str) -> Option<String> {
+    let answer = js_sys::JSON::parse(body).ok()?;
+    js_sys::Reflect::get(&answer, &field.into())
+        .ok()?
+        .as_string()
 }
 
 /// Sends `file` into `draft`, reporting progress in percent, then the stored photo's id or why
@@ -96,16 +98,9 @@ pub fn send(
             progress.borrow_mut().take();
             // After a network error the status is 0 and there is no answer.
             let body = xhr.response_text().ok().flatten().unwrap_or_default();
-            let answer: Option<Answer> = serde_json::from_str(&body).ok();
-            let outcome = match (xhr.status().unwrap_or(0), answer) {
-                (201, Some(Answer { id: Some(id), .. })) => Ok(id),
-                (
-                    _,
-                    Some(Answer {
-                        error: Some(why), ..
-                    }),
-                ) => Err(why),
-                _ => Err(lost()),
+            let outcome = match (xhr.status().unwrap_or(0), answer_field(&body, "id")) {
+                (201, Some(id)) => Ok(id),
+                _ => Err(answer_field(&body, "error").unwrap_or_else(lost)),
             };
             finish(outcome);
         })
