@@ -62,6 +62,8 @@ test('an admin adds a product, shows it and changes its price; the shop follows 
 
   await variant.getByLabel('Price ($)').fill('13.50');
   await variant.getByRole('button', { name: 'Save' }).click();
+  // The reload waits for the save: the typed value alone says nothing about the server.
+  await expect(admin.getByTestId('variant-saved')).toHaveText('Saved. The shop shows the new price now.');
   await expect(variant.getByLabel('Price ($)')).toHaveValue('13.50');
   await page.reload();
   await expect(page.getByTestId('price')).toHaveText('$13.50');

@@ -172,6 +172,12 @@ struct Actions {
 fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
     let variant_form = FormState::new(move || actions.save_variant.value().get());
     let adjust_form = FormState::new(move || actions.adjust.value().get());
+    let price_saved = move || {
+        matches!(
+            actions.save_variant.value().get(),
+            Some(Ok(FormResult::Done))
+        )
+    };
     let threshold = i64::from(product.low_stock_threshold);
     let shop_link = (!product.hidden).then(|| format!("/product/{}", product.slug));
     view! {
@@ -184,6 +190,9 @@ fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
             <h2 id="variants-title">"Variants"</h2>
             <p class="field-error" role="alert" data-testid="variant-error">
                 {move || variant_form.errors.read().get("price").or_else(|| adjust_form.errors.read().get("change")).or_else(|| adjust_form.errors.read().get("reason"))}
+            </p>
+            <p role="status" data-testid="variant-saved">
+                {move || price_saved().then_some("Saved. The shop shows the new price now.")}
             </p>
             <FormFailure form=variant_form/>
             <FormFailure form=adjust_form/>
