@@ -78,6 +78,12 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await staff.getByRole('button', { name: 'Approve and send replacement' }).click();
   await expect(staff.getByTestId('staff-claim-status')).toHaveText('Approved: replacement on its way');
   const replacement = (await staff.getByTestId('staff-claim-replacement').textContent())!.trim();
+  // The replacement's unit leaves stock as a warranty replacement, not as a sale.
+  await staff.goto('/admin/products/signature-case');
+  await hydrated(staff);
+  const movement = staff.getByTestId('movements').getByRole('row').filter({ hasText: replacement });
+  await expect(movement).toContainText('Free warranty replacement');
+  await expect(movement).toContainText('-1');
   await staff.context().close();
 
   // The shopper sees the decision and the free replacement order, which ships like any order.
