@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { hydrated, storedCart, test } from './helpers';
+import { hydrated, savedCart, storedCart, test } from './helpers';
 
 test('help center shows the contact details', async ({ page }) => {
   await page.goto('/help');
@@ -101,7 +101,7 @@ test('test mode is announced on every page, and the checkout says where card det
     await page.goto(path);
     await expect(page.getByTestId('test-mode')).toContainText('no real payments');
   }
-  await page.addInitScript((cart) => localStorage.setItem('casefront.cart', cart), storedCart([['GRP-MIDBLA', 1]]));
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
   await page.goto('/checkout');
   await hydrated(page);
   const form = page.getByRole('form', { name: 'Checkout' });

@@ -107,15 +107,19 @@ pub async fn same_origin_only(
 /// Where the server functions answer (Leptos' default prefix).
 pub const SERVER_FN_PREFIX: &str = "/api/";
 
-/// The largest body each kind of request may carry: a checkout or cart (up to 50 lines) as
-/// JSON, a form, a claim photo, and nothing at all for pages and files.
+/// The largest body each kind of request may carry: a checkout or cart (up to 50 lines, in
+/// postcard from the pages or JSON from scripts), a form, a claim photo, and nothing at all
+/// for pages and files.
 pub fn body_limit(path: &str) -> usize {
+    use app::{cart::api as cart, checkout::api as checkout};
+    use leptos::server_fn::ServerFn;
+    // Named by their types, so a renamed or added twin cannot be missed here.
     const CART_ENDPOINTS: [&str; 5] = [
-        "/api/place_order",
-        "/api/submit_order",
-        "/api/price_cart",
-        "/api/cart_prices",
-        "/api/apply_coupon",
+        checkout::PlaceOrder::PATH,
+        checkout::SubmitOrder::PATH,
+        cart::PriceCart::PATH,
+        cart::CartPrices::PATH,
+        cart::ApplyCoupon::PATH,
     ];
     if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
         64 * 1024

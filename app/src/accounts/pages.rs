@@ -75,13 +75,8 @@ impl AuthState {
     where
         S: ServerFn<Output = FormResult, Error = AppError> + Clone + Send + Sync + 'static,
     {
+        // Set while a request awaits its answer; an answer on a page that stays clears it.
         let awaiting = Arc::new(AtomicBool::new(false));
-        let refreshed = Arc::new(AtomicBool::new(false));
-        let refresh = move || {
-            if !refreshed.swap(true, Ordering::Relaxed) {
-                self.customer.refetch();
-            }
-        };
         let pending = action.pending();
         let answer = action.value();
         Effect::new({
@@ -94,16 +89,18 @@ impl AuthState {
         });
         Effect::new({
             let awaiting = awaiting.clone();
-            let refresh = refresh.clone();
-            move |_| match answer.get() {
-                Some(Ok(FormResult::Done)) => refresh(),
-                Some(_) => awaiting.store(false, Ordering::Relaxed),
-                None => {}
+            move |_| {
+                if let Some(answer) = answer.get() {
+                    awaiting.store(false, Ordering::Relaxed);
+                    if matches!(answer, Ok(FormResult::Done)) {
+                        self.customer.refetch();
+                    }
+                }
             }
         });
         on_cleanup(move || {
             if awaiting.load(Ordering::Relaxed) {
-                refresh();
+                self.customer.refetch();
             }
         });
     }
