@@ -11,10 +11,18 @@ cd "$REPO_ROOT"
 # nothing. Together about 10% off what every shopper downloads. These are unstable options of
 # the stable compiler, enabled for this build alone by RUSTC_BOOTSTRAP; the server and the
 # tests build as usual.
-RUSTC_BOOTSTRAP=1 \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-  cargo leptos build --release --split --frontend-only \
-  --lib-cargo-args=-Zbuild-std=std,panic_abort \
-  --lib-cargo-args=-Zbuild-std-features=optimize_for_size
+front() {
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+    cargo leptos build --release --frontend-only "$@" \
+    --lib-cargo-args=-Zbuild-std=std,panic_abort \
+    --lib-cargo-args=-Zbuild-std-features=optimize_for_size
+}
+# Two bundles (app/src/islands.rs): the app's, split by route, and the islands of the pages a
+# first visit lands on, which has nothing to split. Each build empties its own site folder, so
+# the islands' is built apart and its code copied beside the app's.
+front --project storefront --split
+front --project islands
+cp "$CARGO_TARGET_DIR"/islands-site/pkg/islands.*.{js,wasm} "$CARGO_TARGET_DIR/site/pkg/"
 node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg" >/dev/null
-cargo leptos build --release --split --server-only
+cargo leptos build --release --split --server-only --project storefront

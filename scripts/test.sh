@@ -28,8 +28,9 @@ fi
 
 step "lints: server build (ssr)"
 cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
-step "lints: browser build (hydrate, wasm32)"
+step "lints: browser builds (hydrate, wasm32: the app's bundle, and the islands')"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p islands --target wasm32-unknown-unknown -- -D warnings
 
 step "PostgreSQL"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then

@@ -5,6 +5,7 @@ use crate::accounts::pages::AccountLink;
 use crate::cart::store::CartStore;
 use crate::catalog::model::Category;
 use crate::error::AppError;
+use crate::islands::island_or_component;
 use crate::shop::StoreInfo;
 use crate::wire::{WireOnceResource, WireResource};
 use leptos::prelude::*;
@@ -13,11 +14,36 @@ use leptos_router::components::A;
 
 type StoreResource = WireOnceResource<Result<StoreInfo, AppError>>;
 
-/// The shop's settings once loaded; `None` while loading or if they could not be read.
+/// The shop's settings once loaded; `None` while loading or if they could not be read. An
+/// island has them as a plain value, given by the page around it.
 pub fn store_info() -> Option<StoreInfo> {
+    if let Some(store) = use_context::<StoreInfo>() {
+        return Some(store);
+    }
     use_context::<StoreResource>()
         .and_then(|r| r.get())
         .and_then(Result::ok)
+}
+
+/// The shop's settings for a page that passes them on to an island: `render` of them once
+/// loaded, or the error notice. Put it inside a `<Suspense>`.
+pub fn with_store_info<V: IntoView + 'static>(
+    render: impl Fn(StoreInfo) -> V + Clone + Send + Sync + 'static,
+) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static {
+    let resource = use_context::<StoreResource>();
+    move || {
+        let render = render.clone();
+        Suspend::new(async move {
+            let loaded = match resource {
+                Some(resource) => resource.await,
+                None => Err(AppError::Unavailable),
+            };
+            match loaded {
+                Ok(store) => render(store).into_any(),
+                Err(error) => view! { <ErrorNotice error/> }.into_any(),
+            }
+        })
+    }
 }
 
 /// The shop's name without waiting: from the server's settings while rendering there, from
@@ -95,11 +121,19 @@ pub fn SiteHeader() -> impl IntoView {
                 </form>
                 <div class="header-actions">
                     <AccountLink/>
-                    <CartLink/>
+                    {island_or_component!(view! { <CartLinkIsland/> }, view! { <CartLink/> })}
                 </div>
             </div>
         </header>
     }
+}
+
+/// The header's link to the cart on a page served as islands: the only part of its header that
+/// runs in the browser.
+#[cfg(any(feature = "ssr", not(feature = "split")))]
+#[island]
+fn CartLinkIsland() -> impl IntoView {
+    view! { <CartLink/> }
 }
 
 /// The header's link to the cart, with the number of items once the saved cart is read.

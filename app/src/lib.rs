@@ -5,6 +5,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod address;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod forms;
 pub mod help;
 pub mod identity;
+pub mod islands;
 pub mod layout;
 pub mod mail;
 pub mod money;
@@ -48,6 +50,16 @@ use leptos_router::{
     path, Lazy, SsrMode,
 };
 
+/// The page's scripts: the islands' bundle for a page served as islands, else the app's.
+fn scripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if islands::this_page() {
+        return view! { <HydrationScripts options=islands::options(&options) islands=true/> }
+            .into_any();
+    }
+    view! { <HydrationScripts options/> }.into_any()
+}
+
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -59,7 +71,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                {scripts(options)}
                 <MetaTags/>
             </head>
             <body>

@@ -5,7 +5,9 @@
 //! Every page added for staff, after-sale, warranty or affiliates belongs here too.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+#[cfg(feature = "split")]
+use leptos_router::lazy_route;
+use leptos_router::LazyRoute;
 
 /// Declares a route type per page whose view function is a split point of its own. Each page
 /// carries a hidden `data-split-page` mark: a first load of a split page is hydrated only
@@ -16,6 +18,7 @@ macro_rules! split_pages {
         $(#[$doc])*
         pub struct $route;
 
+        #[cfg(feature = "split")]
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
@@ -23,6 +26,19 @@ macro_rules! split_pages {
             }
 
             fn view(_route: Self) -> AnyView {
+                split_page($page().into_any())
+            }
+        }
+
+        // The islands' bundle never renders a route; without split points it carries none
+        // of their code.
+        #[cfg(not(feature = "split"))]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_route: Self) -> AnyView {
                 split_page($page().into_any())
             }
         }

@@ -1,5 +1,6 @@
 // What a first visit downloads, as the browser receives it: the home, catalog, product and
-// cart pages stay within the first-load budget of JS + WASM and fetch no split page's code.
+// cart pages are served as islands (app/src/islands.rs), stay within the first-load budget of
+// JS + WASM, and fetch nothing of the app's bundle or its split pages.
 import { expect } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +23,8 @@ for (const address of ['/', '/shop', '/products/signature-case', '/cart']) {
 
     const total = code.reduce((sum, c) => sum + c.bytes, 0);
     const sizes = code.map((c) => `${c.url}: ${c.bytes}`).join(', ');
-    expect(code.filter((c) => /\/(split_|chunk_)/.test(c.url)), sizes).toEqual([]);
+    expect(code.filter((c) => !/^\/pkg\/islands\.[^/]+\.(js|wasm)$/.test(c.url)), sizes).toEqual([]);
+    expect(code.map((c) => c.url.split('.').pop()).sort(), sizes).toEqual(['js', 'wasm']);
     expect(total, sizes).toBeLessThanOrEqual(budgets.firstLoad);
     expect(total, 'the bundle arrives compressed').toBeGreaterThan(0);
   });

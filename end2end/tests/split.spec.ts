@@ -1,6 +1,7 @@
-// Pages whose code is split from the main bundle and loads on first visit: each must hydrate
-// when opened directly, when reloaded, and when reached by a link from the home page, and then
-// answer an interaction. A hydration mismatch or a chunk that fails to load shows up as a page
+// Pages whose code is split from the app's bundle and loads on first visit: each must hydrate
+// when opened directly, when reloaded, and when reached by a link from the home page (a page
+// served as islands, so the link loads the page), render when the app's router follows a link
+// to it from another page of the app, and then answer an interaction. A hydration mismatch or a chunk that fails to load shows up as a page
 // error, an error in the console, or an interaction that reloads the page or does nothing.
 import { expect, type Page } from '@playwright/test';
 import {
@@ -14,8 +15,8 @@ import {
   uniqueEmail,
 } from './helpers';
 
-type Arrival = 'direct' | 'reload' | 'from home';
-const arrivals: Arrival[] = ['direct', 'reload', 'from home'];
+type Arrival = 'direct' | 'reload' | 'from home' | 'by the router';
+const arrivals: Arrival[] = ['direct', 'reload', 'from home', 'by the router'];
 
 /**
  * Collects script errors, console errors and failed code downloads for the whole test. A page's
@@ -44,10 +45,12 @@ function watchErrors(page: Page): string[] {
 
 /** Opens `path` the way a shopper would arrive at it, and waits until the page has hydrated. */
 async function arrive(page: Page, path: string, how: Arrival) {
-  if (how === 'from home') {
-    await page.goto('/');
+  if (how === 'from home' || how === 'by the router') {
+    // The home page is served as islands: its links load the page. Any page of the app's
+    // bundle has the router, which follows a link without a page load.
+    const from = how === 'from home' ? '/' : path === '/help' ? '/search' : '/help';
+    await page.goto(from);
     await hydrated(page);
-    // A link as any page of the shop has one; the router follows it without a page load.
     await page.evaluate((href) => {
       const link = document.createElement('a');
       link.href = href;
@@ -58,6 +61,8 @@ async function arrive(page: Page, path: string, how: Arrival) {
     await markDocument(page);
     await page.locator('#split-test-link').click();
     await expect(page).toHaveURL(new RegExp(`${path.replace(/[?]/g, '\\?')}$`));
+    if (how === 'by the router') await expectSameDocument(page);
+    else await hydrated(page);
   } else {
     await page.goto(path);
     if (how === 'reload') {

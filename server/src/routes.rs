@@ -430,6 +430,51 @@ mod tests {
     }
 
     #[test]
+    fn first_load_pages_load_the_islands_and_the_rest_the_app() {
+        on_shared_runtime(async {
+            let shop = shop().await;
+            for path in [
+                "/",
+                "/shop?category=cases",
+                "/products/signature-case",
+                "/cart",
+            ] {
+                let (status, _, html) = get(&shop, path).await;
+                assert_eq!(status, StatusCode::OK, "{path}");
+                assert!(
+                    html.contains("/pkg/islands.js"),
+                    "{path} loads the islands' bundle"
+                );
+                assert!(
+                    !html.contains("/pkg/storefront.js"),
+                    "{path} loads no app bundle"
+                );
+                assert!(html.contains("<leptos-island"), "{path} has islands");
+            }
+            // The product's island carries the product, so the browser needs no second read.
+            let (_, _, html) = get(&shop, "/products/signature-case").await;
+            let island = html
+                .split(r#"<leptos-island data-component="ProductViewIsland_"#)
+                .nth(1)
+                .expect("the product's island");
+            let props = island.split("data-props=\"").nth(1).expect("its props");
+            assert!(props.starts_with("{&quot;product&quot;:"), "{props}");
+            assert!(props.contains("SIG-IP17PM-CLR-CRYCLE"), "{props}");
+
+            for path in ["/help", "/checkout", "/account/sign-in", "/orders/find"] {
+                let (status, _, html) = get(&shop, path).await;
+                assert_eq!(status, StatusCode::OK, "{path}");
+                assert!(
+                    html.contains("/pkg/storefront.js"),
+                    "{path} loads the app's bundle"
+                );
+                assert!(!html.contains("/pkg/islands.js"), "{path}");
+                assert!(!html.contains("<leptos-island"), "{path} is hydrated whole");
+            }
+        });
+    }
+
+    #[test]
     fn server_function_errors_carry_their_own_status() {
         on_shared_runtime(async {
             let shop = shop().await;

@@ -7,11 +7,13 @@ use super::api::{apply_coupon, cart_prices};
 use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
 use super::store::{today, CartStore};
 use crate::error::AppError;
-use crate::layout::{store_info, PageTitle};
+use crate::islands::island_or_component;
+use crate::layout::{store_info, with_store_info, Loading, PageTitle};
 use crate::money::Money;
 use crate::pricing::coupon::Coupon;
 use crate::pricing::quote::{CouponOutcome, Quote};
 use crate::pricing::shipping::{Country, ShippingMethod};
+use crate::shop::StoreInfo;
 use leptos::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
@@ -24,10 +26,31 @@ pub fn CartPage() -> impl IntoView {
         <PageTitle text="Your cart" description="Your cart: items, promo code, shipping options and delivery estimates, with the total before you check out."/>
         <section class="page" aria-labelledby="cart-title">
             <h1 id="cart-title">"Your cart"</h1>
-            <CartGate>
-                <PricedCartView/>
-            </CartGate>
+            <Suspense fallback=Loading>
+                {with_store_info(|store| {
+                    island_or_component!(view! { <CartViewIsland store=store.clone()/> }, view! { <CartView store/> })
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// The cart on a page served as islands: the part of the page that runs in the browser. The
+/// shop's terms come with it, since an island sees no context from the page around it.
+#[cfg(any(feature = "ssr", not(feature = "split")))]
+#[island]
+fn CartViewIsland(store: StoreInfo) -> impl IntoView {
+    view! { <CartView store/> }
+}
+
+/// The cart itself, priced with the shop's terms.
+#[component]
+fn CartView(store: StoreInfo) -> impl IntoView {
+    provide_context(store);
+    view! {
+        <CartGate>
+            <PricedCartView/>
+        </CartGate>
     }
 }
 

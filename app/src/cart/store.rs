@@ -3,6 +3,9 @@
 //!
 //! On the server, and in the browser until hydration has finished, the cart is not loaded:
 //! pages render a placeholder there, so the server's HTML and the first browser render match.
+//!
+//! Pages served as islands (see `crate::islands`) have no app around them in the browser, so
+//! no context: their islands share one store kept for the page's life instead.
 
 use super::model::{Cart, CartNotice};
 use leptos::prelude::*;
@@ -23,22 +26,37 @@ impl CartStore {
     /// Creates the store for the app and, in the browser, loads the saved cart and follows
     /// changes made in other tabs.
     pub fn provide() -> CartStore {
-        let store = CartStore {
-            cart: RwSignal::new(Cart::default()),
-            loaded: RwSignal::new(false),
-            notices: RwSignal::new(Vec::new()),
-        };
+        let store = CartStore::unloaded();
         provide_context(store);
         // Effects run only in the browser, after hydration.
-        Effect::new(move |_| {
-            store.reload();
-            store.follow_other_tabs();
-        });
+        Effect::new(move |_| store.load());
         store
     }
 
+    /// The app's store or, in an island of a page served as islands, the page's shared one.
     pub fn expect() -> CartStore {
+        #[cfg(feature = "hydrate")]
+        if let Some(store) = use_context::<CartStore>() {
+            store
+        } else {
+            shared()
+        }
+        #[cfg(not(feature = "hydrate"))]
         expect_context::<CartStore>()
+    }
+
+    fn unloaded() -> CartStore {
+        CartStore {
+            cart: RwSignal::new(Cart::default()),
+            loaded: RwSignal::new(false),
+            notices: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Reads the saved cart and follows changes made in other tabs.
+    fn load(self) {
+        self.reload();
+        self.follow_other_tabs();
     }
 
     /// Changes the cart and saves it.
@@ -82,6 +100,32 @@ impl CartStore {
             on_cleanup(move || handle.remove());
         }
     }
+}
+
+/// The store the islands of a page share: made by the first that asks, under an owner of its
+/// own that lives as long as the page.
+#[cfg(feature = "hydrate")]
+fn shared() -> CartStore {
+    thread_local! {
+        static SHARED: std::cell::OnceCell<CartStore> = const { std::cell::OnceCell::new() };
+    }
+    SHARED.with(|shared| {
+        *shared.get_or_init(|| {
+            let owner = Owner::new_root(None);
+            let store = owner.with(CartStore::unloaded);
+            // The page's islands hydrate one after another, in microtasks; the saved cart is
+            // read in the next task, once all have, so that none hydrates against a cart the
+            // server did not render (as the app reads it after hydrating the whole page).
+            set_timeout(
+                move || {
+                    owner.with(|| store.load());
+                    std::mem::forget(owner);
+                },
+                std::time::Duration::ZERO,
+            );
+            store
+        })
+    })
 }
 
 #[cfg(feature = "hydrate")]

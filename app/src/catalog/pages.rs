@@ -6,14 +6,15 @@ use super::model::{
     StockLevel,
 };
 use super::variant_picker::{colour_options, pick_model, resolve, style_options, Selection};
+use crate::address;
 use crate::cart::store::CartStore;
 use crate::error::AppError;
-use crate::layout::{when_loaded, Loading, PageTitle};
+use crate::islands::island_or_component;
+use crate::layout::{when_loaded, ErrorNotice, Loading, PageTitle};
 use crate::pricing::quote::MAX_LINE_QUANTITY;
 use crate::wire;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Cards in the first rows of a grid, whose pictures a phone shows without scrolling.
 const ABOVE_THE_FOLD: usize = 2;
@@ -157,28 +158,22 @@ fn filter_query(filter: &CatalogFilter) -> String {
 }
 
 /// The listing's filter form. It works as a plain GET form before hydration; once hydrated, a
-/// choice applies at once. It is rendered once and follows the URL, so focus stays on the
+/// choice applies at once. It is rendered once and follows the filter, so focus stays on the
 /// control the shopper is using.
 #[component]
-fn FilterForm(models: Vec<PhoneModel>, filter: Memo<CatalogFilter>) -> impl IntoView {
-    let navigate = use_navigate();
+fn FilterForm(
+    models: Vec<PhoneModel>,
+    filter: Signal<CatalogFilter>,
+    #[prop(into)] on_choose: Callback<CatalogFilter>,
+) -> impl IntoView {
     let apply = move |change: &dyn Fn(&mut CatalogFilter)| {
         let mut next = filter.get_untracked();
         change(&mut next);
-        navigate(
-            &filter_query(&next),
-            NavigateOptions {
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        on_choose.run(next);
     };
-    let on_category = {
-        let apply = apply.clone();
-        move |ev| {
-            let value = event_target_value(&ev);
-            apply(&|f| f.category = Category::from_slug(&value));
-        }
+    let on_category = move |ev| {
+        let value = event_target_value(&ev);
+        apply(&|f| f.category = Category::from_slug(&value));
     };
     let on_model = move |ev| {
         let value = event_target_value(&ev);
@@ -255,6 +250,93 @@ pub fn CatalogListing() -> impl IntoView {
     });
     let models = wire::resource(|| (), |_| phone_models());
     let products = wire::resource(move || filter.get(), browse_catalog);
+    let listing = move || {
+        Suspend::new(async move {
+            match (models.await, products.await) {
+                (Ok(models), Ok(products)) => {
+                    let filter = filter.get_untracked();
+                    island_or_component!(
+                        view! {
+                            <CatalogBrowserIsland
+                                models=models.clone()
+                                filter=filter.clone()
+                                products=products.clone()
+                            />
+                        },
+                        view! { <CatalogBrowser models filter products/> },
+                    )
+                }
+                (Err(error), _) | (_, Err(error)) => view! {
+                    <section class="page" aria-labelledby="listing-title">
+                        <h1 id="listing-title">"All products"</h1>
+                        <ErrorNotice error/>
+                    </section>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <PageTitle text="Shop" description="Browse our phone cases, screen protectors and accessories by phone model."/>
+        <Suspense fallback=Loading>{listing}</Suspense>
+    }
+}
+
+/// The listing on a page served as islands: the part of the page that runs in the browser.
+#[cfg(any(feature = "ssr", not(feature = "split")))]
+#[island]
+fn CatalogBrowserIsland(
+    models: Vec<PhoneModel>,
+    filter: CatalogFilter,
+    products: Vec<ProductSummary>,
+) -> impl IntoView {
+    view! { <CatalogBrowser models filter products/> }
+}
+
+/// The listing's heading, filters and results. A new choice shows its products in place,
+/// without a page load, and focus stays on the control in use. The server's results for the
+/// address come with it; later ones are fetched.
+#[component]
+fn CatalogBrowser(
+    models: Vec<PhoneModel>,
+    filter: CatalogFilter,
+    products: Vec<ProductSummary>,
+) -> impl IntoView {
+    // The results on show, with the filter they answer.
+    let shown = RwSignal::new((filter.clone(), Ok::<_, AppError>(products)));
+    let filter = RwSignal::new(filter);
+    let loading = RwSignal::new(false);
+    // Only the answer to the latest choice is shown, whatever order the answers arrive in.
+    let latest = StoredValue::new(0_u32);
+    let fetch = move |next: CatalogFilter| {
+        let ticket = latest.get_value().wrapping_add(1);
+        latest.set_value(ticket);
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = browse_catalog(next.clone()).await;
+            // The listing may have been left (or redrawn by the app's router) meanwhile.
+            if latest.try_get_value() == Some(ticket) {
+                shown.try_set((next, answer));
+                loading.try_set(false);
+            }
+        });
+    };
+    let choose = move |next: CatalogFilter| {
+        if next != filter.get_untracked() {
+            address::push(&filter_query(&next));
+            filter.set(next.clone());
+            fetch(next);
+        }
+    };
+    address::on_back_or_forward(move |query| {
+        let next = CatalogFilter {
+            category: address::param(&query, "category").and_then(|c| Category::from_slug(&c)),
+            model: address::param(&query, "model").filter(|m| !m.is_empty()),
+        };
+        filter.set(next.clone());
+        fetch(next);
+    });
+
     let heading = move || {
         filter
             .read()
@@ -262,52 +344,48 @@ pub fn CatalogListing() -> impl IntoView {
             .map(Category::label)
             .unwrap_or("All products")
     };
-    // "for iPhone 17". The results sit inside the models' Suspense, so the names are plain
-    // values here rather than a second read of the models resource.
-    let model_name = move |models: &[PhoneModel]| {
-        let slug = filter.read().model.clone()?;
-        models
-            .iter()
-            .find(|m| m.slug == slug)
-            .map(|m| format!(" for {}", m.name))
+    let names = StoredValue::new(models.clone());
+    // "for iPhone 17"
+    let for_model = move |filter: &CatalogFilter| {
+        let slug = filter.model.as_deref()?;
+        names.with_value(|models| {
+            models
+                .iter()
+                .find(|m| m.slug == slug)
+                .map(|m| format!(" for {}", m.name))
+        })
     };
-
+    let results = move || match shown.get() {
+        (_, Err(error)) => {
+            view! { <p class="notice notice--error" role="alert">{error.to_string()}</p> }
+                .into_any()
+        }
+        (_, Ok(products)) if products.is_empty() => view! {
+            <p class="result-count" role="status">"No products match these filters."</p>
+            <p class="empty"><a href="/shop">"See all products"</a></p>
+        }
+        .into_any(),
+        (filter, Ok(products)) => {
+            let count = match products.len() {
+                1 => "1 product".to_owned(),
+                n => format!("{n} products"),
+            };
+            let for_model = for_model(&filter);
+            let model = filter.model;
+            view! {
+                // A heading between the page's title and the cards' titles keeps the
+                // outline in order for screen readers.
+                <h2 class="result-count"><span role="status">{count}{for_model}</span></h2>
+                <ProductGrid products model/>
+            }
+            .into_any()
+        }
+    };
     view! {
-        <PageTitle text="Shop" description="Browse our phone cases, screen protectors and accessories by phone model."/>
         <section class="page" aria-labelledby="listing-title">
             <h1 id="listing-title">{heading}</h1>
-            <Suspense fallback=Loading>
-                {when_loaded(models, move |models| {
-                    let names = models.clone();
-                    view! {
-                        <FilterForm models filter/>
-                        <Transition fallback=Loading>
-                            {when_loaded(products, move |products| {
-                    if products.is_empty() {
-                        return view! {
-                            <p class="result-count" role="status">"No products match these filters."</p>
-                            <p class="empty"><a href="/shop">"See all products"</a></p>
-                        }
-                        .into_any();
-                    }
-                    let count = match products.len() {
-                        1 => "1 product".to_owned(),
-                        n => format!("{n} products"),
-                    };
-                    let model = filter.get_untracked().model;
-                    let for_model = model_name(&names);
-                    view! {
-                        // A heading between the page's title and the cards' titles keeps the
-                        // outline in order for screen readers.
-                        <h2 class="result-count"><span role="status">{count}{for_model}</span></h2>
-                        <ProductGrid products model/>
-                    }
-                    .into_any()
-                            })}
-                        </Transition>
-                    }
-                })}
-            </Suspense>
+            <FilterForm models filter=filter.into() on_choose=choose/>
+            <div class="results" aria-busy=move || loading.get().to_string()>{results}</div>
         </section>
     }
 }
@@ -349,7 +427,22 @@ pub fn ProductPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {when_loaded(data, move |detail| {
                 let initial = selection_from_query(&detail, &query.get_untracked());
-                view! { <ProductView product=detail initial/> }
+                let ProductInfo { name, category, tagline, .. } = detail.info.clone();
+                let category_href = format!("/shop?category={}", category.slug());
+                view! {
+                    <PageTitle text=name.clone() description=tagline/>
+                    <nav aria-label="Breadcrumb" class="breadcrumb">
+                        <ol>
+                            <li><a href="/shop">"Shop"</a></li>
+                            <li><a href=category_href>{category.label()}</a></li>
+                            <li aria-current="page">{name}</li>
+                        </ol>
+                    </nav>
+                    {island_or_component!(
+                        view! { <ProductViewIsland product=detail.clone() initial=initial.clone()/> },
+                        view! { <ProductView product=detail initial/> },
+                    )}
+                }
             })}
         </Suspense>
     }
@@ -391,6 +484,14 @@ fn OptionSelect(
     }
 }
 
+/// The product on a page served as islands: the part of the page that runs in the browser.
+#[cfg(any(feature = "ssr", not(feature = "split")))]
+#[island]
+fn ProductViewIsland(product: ProductDetail, initial: Selection) -> impl IntoView {
+    view! { <ProductView product initial/> }
+}
+
+/// The product with its variant picker and "Add to cart".
 #[component]
 fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     let ProductDetail {
@@ -401,10 +502,10 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     let ProductInfo {
         slug,
         name,
-        category,
         tagline,
         description,
         style_label,
+        ..
     } = info;
     let slug = StoredValue::new(slug);
     let models = StoredValue::new(models);
@@ -546,17 +647,8 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
             }
         }
     };
-    let category_href = format!("/shop?category={}", category.slug());
 
     view! {
-        <PageTitle text=name.clone() description=tagline.clone()/>
-        <nav aria-label="Breadcrumb" class="breadcrumb">
-            <ol>
-                <li><a href="/shop">"Shop"</a></li>
-                <li><a href=category_href>{category.label()}</a></li>
-                <li aria-current="page">{name.clone()}</li>
-            </ol>
-        </nav>
         <article class="product">
             <div class="product__media">
                 <img

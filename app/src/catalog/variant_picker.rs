@@ -9,7 +9,7 @@
 use super::model::{PhoneModel, Variant};
 
 /// What the shopper has chosen; any part may be unset.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Selection {
     pub model: Option<String>,
     pub style: Option<String>,

@@ -239,8 +239,15 @@ pub fn OptionalPhotos(
     }
 }
 
+#[cfg(feature = "split")]
 #[lazy]
 fn optional_photo_picker(draft: RwSignal<String>, error: Signal<Option<String>>) -> AnyView {
+    view! { <PhotoPicker draft min=0 error/> }.into_any()
+}
+
+/// Without split points (the islands' bundle, which never shows it) the picker is a plain call.
+#[cfg(not(feature = "split"))]
+async fn optional_photo_picker(draft: RwSignal<String>, error: Signal<Option<String>>) -> AnyView {
     view! { <PhotoPicker draft min=0 error/> }.into_any()
 }
 

@@ -1,0 +1,96 @@
+//! The address bar, for islands: a page served as islands has no router in the browser, so an
+//! island that shows a new state in place records it in the history itself.
+
+/// Adds `url` (on this shop) to the history as the current address, without loading it.
+pub fn push(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(history) = leptos::prelude::window().history() {
+        let _ = history.push_state_with_url(&js_sys::wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
+/// Calls `change` with the query (without `?`) whenever the shopper goes back or forward
+/// within this page's addresses, for as long as the calling island lives.
+pub fn on_back_or_forward(change: impl Fn(String) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::*;
+        let here = window().location().pathname().unwrap_or_default();
+        let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            let location = window().location();
+            if location.pathname().unwrap_or_default() == here {
+                let query = location.search().unwrap_or_default();
+                change(query.trim_start_matches('?').to_owned());
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = change;
+}
+
+/// The value of `key` in a query such as `category=cases&model=pixel-10`.
+pub fn param(query: &str, key: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, value)| decode(value))
+}
+
+/// Percent-decoding of a query value (`+` is a space); a malformed escape is kept as it is.
+fn decode(value: &str) -> String {
+    let hex = |byte: u8| (byte as char).to_digit(16).map(|d| d as u8);
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&high), Some(&low)) => hex(high).zip(hex(low)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, byte) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::param;
+
+    #[test]
+    fn reads_a_value_from_a_query() {
+        assert_eq!(
+            param("category=cases&model=pixel-10", "model").as_deref(),
+            Some("pixel-10")
+        );
+        assert_eq!(param("category=cases", "model"), None);
+        assert_eq!(param("", "model"), None);
+    }
+
+    #[test]
+    fn decodes_escapes_and_keeps_malformed_ones() {
+        assert_eq!(
+            param("q=ocean%20blue+case", "q").as_deref(),
+            Some("ocean blue case")
+        );
+        assert_eq!(param("q=100%", "q").as_deref(), Some("100%"));
+        assert_eq!(param("q=%zz", "q").as_deref(), Some("%zz"));
+        assert_eq!(param("q=%e2%82%ac%", "q").as_deref(), Some("€%"));
+    }
+}

@@ -1,0 +1,99 @@
+//! The shop's first-load pages (home, catalog, product and cart) are served as islands: the
+//! server renders the whole page, and the browser loads a small bundle of its own (the
+//! `islands` crate) that brings only the parts which run there to life: the header's cart
+//! link, the listing's filters and results, the product's picker and "Add to cart", and the
+//! cart. Every other page is hydrated whole by the app's bundle (`frontend`), split by route
+//! (`split.rs`), so its client-side router, forms and actions work as before.
+//!
+//! A link between the two kinds of page loads the page; links among pages of the app's bundle
+//! are followed by its router. A page reached that way renders its islands as components.
+//!
+//! Each island is a component of the same name with `Island` after it, declared only where
+//! islands exist (the server, and the islands' bundle: `#[cfg(any(feature = "ssr",
+//! not(feature = "split")))]`), and chosen by [`island_or_component!`]. The app's bundle has
+//! none, and so none of their hydration entry points or the JSON code of their props.
+
+/// The bundle the islands' pages load: `islands.<hash>.js` and `.wasm` beside the app's, with
+/// their content hashes in a file of their own next to the server.
+pub const OUTPUT_NAME: &str = "islands";
+pub const HASH_FILE: &str = "islands.hash.txt";
+
+/// `$island` on a page served as islands, else `$component`, as one view.
+macro_rules! island_or_component {
+    ($island:expr, $component:expr $(,)?) => {{
+        #[cfg(feature = "ssr")]
+        let view = if $crate::islands::this_page() {
+            $island.into_any()
+        } else {
+            $component.into_any()
+        };
+        #[cfg(not(feature = "ssr"))]
+        let view = $component.into_any();
+        view
+    }};
+}
+pub(crate) use island_or_component;
+
+/// Whether the page at `path` is served as islands.
+pub fn served_as_islands(path: &str) -> bool {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    match path.strip_prefix("/products/") {
+        Some(slug) => !slug.is_empty() && !slug.contains('/'),
+        None => matches!(path, "/" | "/shop" | "/cart"),
+    }
+}
+
+/// The settings that point a page's scripts at the islands' bundle.
+#[cfg(feature = "ssr")]
+pub fn options(app: &leptos::config::LeptosOptions) -> leptos::config::LeptosOptions {
+    let mut options = app.clone();
+    options.output_name = OUTPUT_NAME.into();
+    options.hash_file = HASH_FILE.into();
+    options
+}
+
+/// Whether the page being rendered is served as islands (on the server: from its address).
+#[cfg(feature = "ssr")]
+pub fn this_page() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| served_as_islands(parts.uri.path()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::served_as_islands;
+
+    #[test]
+    fn the_first_load_pages_are_islands() {
+        for path in [
+            "/",
+            "/shop",
+            "/shop/",
+            "/cart",
+            "/products/signature-case",
+            "/products/x/",
+        ] {
+            assert!(served_as_islands(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_other_page_is_hydrated_by_the_app() {
+        for path in [
+            "/checkout",
+            "/help",
+            "/account",
+            "/admin/products/signature-case",
+            "/products",
+            "/products/",
+            "/products/a/b",
+            "/shopping",
+            "/carts",
+        ] {
+            assert!(!served_as_islands(path), "{path}");
+        }
+    }
+}
