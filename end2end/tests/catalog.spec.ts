@@ -65,6 +65,29 @@ test('the catalog filters by category and phone model in place', async ({ page }
   await expect(page.getByLabel('Phone model')).toHaveValue('galaxy-s25-ultra');
 });
 
+test('back and forward walk through the filters chosen, without a page load', async ({ page }) => {
+  await page.goto('/shop');
+  await hydrated(page);
+  await markDocument(page);
+  await page.getByLabel('Category').selectOption('cases');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone cases');
+  await page.getByLabel('Phone model').selectOption('pixel-10');
+  await expect(page.getByRole('status').filter({ hasText: 'for Pixel 10' })).toBeVisible();
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/shop\?category=cases$/);
+  await expect(page.getByRole('status').filter({ hasText: 'for Pixel 10' })).toHaveCount(0);
+  await expect(page.getByLabel('Phone model')).toHaveValue('');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/shop$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('All products');
+  await expect(page.getByLabel('Category')).toHaveValue('');
+  await page.goForward();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone cases');
+  await expect(page.getByLabel('Category')).toHaveValue('cases');
+  await expectSameDocument(page);
+});
+
 test('choosing a variant updates price, stock and picture without a page load', async ({ page }) => {
   await page.goto('/products/signature-case');
   await expect(page.getByRole('heading', { level: 1, name: 'Signature Case' })).toBeVisible();
