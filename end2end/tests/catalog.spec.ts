@@ -82,9 +82,35 @@ test('back and forward walk through the filters chosen, without a page load', as
   await expect(page).toHaveURL(/\/shop$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('All products');
   await expect(page.getByLabel('Category')).toHaveValue('');
+  await expect(page.getByRole('heading', { name: 'Braided USB-C Cable' })).toBeVisible();
   await page.goForward();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Phone cases');
   await expect(page.getByLabel('Category')).toHaveValue('cases');
+  await expectSameDocument(page);
+});
+
+test('reached by the router from another page, the shop pages render and work as components', async ({ page }) => {
+  // /help is hydrated by the app's bundle, whose router renders the pages served as islands
+  // itself when a link leads there.
+  await page.goto('/help');
+  await hydrated(page);
+  await markDocument(page);
+  await page.getByRole('contentinfo').getByRole('link', { name: 'All products' }).click();
+  await expect(page).toHaveURL(/\/shop$/);
+  await page.getByLabel('Category').selectOption('screen-protectors');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Screen protectors');
+  await expect(page.getByRole('heading', { name: 'Signature Case' })).toHaveCount(0);
+  await page.getByLabel('Category').selectOption('');
+  await page.getByRole('link', { name: /Signature Case/ }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Signature Case' })).toBeVisible();
+  await page.getByLabel('Case type').selectOption('Slim');
+  await page.getByLabel('Colour').selectOption('Ocean Blue');
+  await expect(page.getByTestId('price')).toHaveText('$24.99');
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page.getByTestId('cart-count')).toHaveText('1');
+  await page.getByRole('link', { name: /^Cart/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your cart');
+  await expect(page.getByTestId('subtotal')).toHaveText('$24.99');
   await expectSameDocument(page);
 });
 

@@ -475,6 +475,38 @@ mod tests {
     }
 
     #[test]
+    fn the_listing_answers_every_filter_including_none() {
+        use app::catalog::api::BrowseCatalog;
+        use app::catalog::model::{CatalogFilter, Category, ProductSummary};
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let browse = |filter: CatalogFilter| {
+                Request::post(path_of::<BrowseCatalog>())
+                    .header(header::CONTENT_TYPE, "application/x-postcard")
+                    .header(header::ORIGIN, SHOP)
+                    .body(Body::from(
+                        postcard::to_allocvec(&BrowseCatalog { filter }).unwrap(),
+                    ))
+                    .unwrap()
+            };
+            let all: Vec<ProductSummary> = answer(&shop, browse(CatalogFilter::default()))
+                .await
+                .unwrap();
+            let cases: Vec<ProductSummary> = answer(
+                &shop,
+                browse(CatalogFilter {
+                    category: Some(Category::Case),
+                    model: None,
+                }),
+            )
+            .await
+            .unwrap();
+            assert!(!cases.is_empty());
+            assert!(all.len() > cases.len(), "{} <= {}", all.len(), cases.len());
+        });
+    }
+
+    #[test]
     fn server_function_errors_carry_their_own_status() {
         on_shared_runtime(async {
             let shop = shop().await;

@@ -41,8 +41,9 @@ pub async fn phone_models() -> Result<Vec<PhoneModel>, AppError> {
         .await?)
 }
 
-/// Products matching the listing's filters.
-#[server(output = Postcard)]
+/// Products matching the listing's filters. In postcard both ways: a form encoding sends
+/// nothing at all for "no filter", which the server cannot tell from a missing argument.
+#[server(input = Postcard, output = Postcard)]
 pub async fn browse_catalog(filter: CatalogFilter) -> Result<Vec<ProductSummary>, AppError> {
     if let Some(model) = &filter.model {
         check_slug(model)?;
