@@ -7,7 +7,7 @@ use crate::catalog::model::Category;
 use crate::error::AppError;
 use crate::islands::island_or_component;
 use crate::shop::StoreInfo;
-use crate::wire::{WireOnceResource, WireResource};
+use crate::wire::WireOnceResource;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
@@ -30,20 +30,7 @@ pub fn store_info() -> Option<StoreInfo> {
 pub fn with_store_info<V: IntoView + 'static>(
     render: impl Fn(StoreInfo) -> V + Clone + Send + Sync + 'static,
 ) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static {
-    let resource = use_context::<StoreResource>();
-    move || {
-        let render = render.clone();
-        Suspend::new(async move {
-            let loaded = match resource {
-                Some(resource) => resource.await,
-                None => Err(AppError::Unavailable),
-            };
-            match loaded {
-                Ok(store) => render(store).into_any(),
-                Err(error) => view! { <ErrorNotice error/> }.into_any(),
-            }
-        })
-    }
+    when_loaded(expect_context::<StoreResource>(), render)
 }
 
 /// The shop's name without waiting: from the server's settings while rendering there, from
@@ -279,12 +266,13 @@ pub fn Loading() -> impl IntoView {
 
 /// What a loaded server resource shows: `render` of its value, or the error notice. Put it
 /// inside a `<Suspense>` or `<Transition>`.
-pub fn when_loaded<T, V>(
-    resource: WireResource<Result<T, AppError>>,
+pub fn when_loaded<R, T, V>(
+    resource: R,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static
 where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    R: std::future::IntoFuture<Output = Result<T, AppError>> + Copy + Send + Sync + 'static,
+    R::IntoFuture: Send,
     V: IntoView + 'static,
 {
     move || {

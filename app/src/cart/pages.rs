@@ -28,7 +28,7 @@ pub fn CartPage() -> impl IntoView {
             <h1 id="cart-title">"Your cart"</h1>
             <Suspense fallback=Loading>
                 {with_store_info(|store| {
-                    island_or_component!(view! { <CartViewIsland store=store.clone()/> }, view! { <CartView store/> })
+                    island_or_component!(view! { <CartViewIsland store/> }, view! { <CartView store/> })
                 })}
             </Suspense>
         </section>

@@ -257,11 +257,7 @@ pub fn CatalogListing() -> impl IntoView {
                     let filter = filter.get_untracked();
                     island_or_component!(
                         view! {
-                            <CatalogBrowserIsland
-                                models=models.clone()
-                                filter=filter.clone()
-                                products=products.clone()
-                            />
+                            <CatalogBrowserIsland models filter products/>
                         },
                         view! { <CatalogBrowser models filter products/> },
                     )
@@ -439,7 +435,7 @@ pub fn ProductPage() -> impl IntoView {
                         </ol>
                     </nav>
                     {island_or_component!(
-                        view! { <ProductViewIsland product=detail.clone() initial=initial.clone()/> },
+                        view! { <ProductViewIsland product=detail initial/> },
                         view! { <ProductView product=detail initial/> },
                     )}
                 }
