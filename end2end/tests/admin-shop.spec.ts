@@ -8,6 +8,7 @@ import {
   mailTo,
   openCheckout,
   payByCard,
+  pngPhoto,
   savedCart,
   signUp,
   test,
@@ -56,6 +57,7 @@ test('an admin adds a product, shows it and changes its price; the shop follows 
   await admin.getByLabel('Shown in the shop').check();
   await admin.getByRole('button', { name: 'Save product' }).click();
   await expect(admin.getByText('Saved. The shop shows the change now.')).toBeVisible();
+  await expect(admin.getByRole('link', { name: 'See it in the shop' })).toHaveAttribute('href', `/products/${slug}`);
   await page.goto(`/products/${slug}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
   await expect(page.getByTestId('price')).toHaveText('$12.00');
@@ -67,6 +69,24 @@ test('an admin adds a product, shows it and changes its price; the shop follows 
   await expect(variant.getByLabel('Price ($)')).toHaveValue('13.50');
   await page.reload();
   await expect(page.getByTestId('price')).toHaveText('$13.50');
+
+  // A photo replaces the drawing, in the shop too; a file that is not a picture is refused by
+  // name; and the drawing can come back.
+  const upload = variant.getByLabel('Upload a photo');
+  await upload.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Notes, not a photo.') });
+  await expect(admin.getByTestId('variant-error')).toHaveText(/^notes\.txt is not a JPEG, PNG or WebP picture/);
+  await upload.setInputFiles({ name: 'strap.png', mimeType: 'image/png', buffer: pngPhoto(300, 200, [30, 120, 60]) });
+  const picture = variant.locator('img');
+  await expect(picture).toHaveAttribute('src', /^\/pictures\/[0-9a-f]{32}\.jpg$/);
+  await expect(admin.getByTestId('variant-error')).toHaveText('');
+  const src = (await picture.getAttribute('src'))!;
+  await page.reload();
+  const shown = page.locator(`img[src="${src}"]`).first();
+  await expect(shown).toBeVisible();
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(300);
+  await variant.getByLabel('Or a drawing').selectOption('strap');
+  await variant.getByRole('button', { name: 'Use drawing' }).click();
+  await expect(picture).toHaveAttribute('src', '/img/strap/sand.svg');
 
   // Stock never goes below zero; an adjustment is kept in the history with its reason.
   await variant.getByLabel('Add or remove units').fill('-7');

@@ -2,6 +2,7 @@
 // e-mail with a role, what each role may open, and the audit log of what they did.
 import { expect } from '@playwright/test';
 import {
+  adminPage,
   createAdminLink,
   payByCard,
   hydrated,
@@ -132,4 +133,35 @@ test('support prepares and ships an order; the shopper sees the carrier and trac
   await expect(page.getByTestId('tracking-hint')).toHaveText('Tracking can take 24-48 hours to update after shipping.');
   await expect(page.getByText('Gift wrapped')).toHaveCount(0);
   await expect.poll(() => mailTo(shopper).some((m) => m.includes('on its way') && m.includes('1Z999AA10123456784'))).toBe(true);
+});
+
+test('every staff page fits a 360 px phone without sideways scrolling', async ({ browser }) => {
+  test.slow();
+  const admin = await adminPage(browser, 'narrow');
+  await admin.setViewportSize({ width: 360, height: 740 });
+  await admin.goto('/admin/orders');
+  const order = (await admin.getByTestId('order-row').first().getByRole('link').first().textContent())!.trim();
+  const pages = [
+    '/admin',
+    '/admin/orders',
+    `/admin/orders/${order}`,
+    '/admin/tickets',
+    '/admin/claims',
+    '/admin/customers',
+    '/admin/mail',
+    '/admin/products',
+    '/admin/products/signature-case',
+    '/admin/coupons',
+    '/admin/coupons/WELCOME10',
+    '/admin/staff',
+    '/admin/audit',
+  ];
+  for (const path of pages) {
+    await admin.goto(path);
+    await hydrated(admin);
+    await expect(admin.getByRole('heading', { level: 1 })).toBeVisible();
+    const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+  }
+  await admin.context().close();
 });

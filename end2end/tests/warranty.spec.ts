@@ -84,6 +84,14 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   const movement = staff.getByTestId('movements').getByRole('row').filter({ hasText: replacement });
   await expect(movement).toContainText('Free warranty replacement');
   await expect(movement).toContainText('-1');
+  // The customer's page lists the claim beside the orders.
+  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Customers' }).click();
+  await hydrated(staff);
+  await staff.getByLabel('Name or e-mail contains').fill(shopper);
+  await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
+  await staff.getByRole('link', { name: 'Wanda Warranty' }).click();
+  await expect(staff.getByTestId('customer-orders')).toContainText(number);
+  await expect(staff.getByTestId('claim-history')).toContainText(claim);
   await staff.context().close();
 
   // The shopper sees the decision and the free replacement order, which ships like any order.

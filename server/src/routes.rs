@@ -74,6 +74,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             get(move |query, headers| export_orders(state.clone(), query, headers))
         })
         .merge(app::warranty::http::routes(state.clone()))
+        .merge(app::catalog::pictures::routes(state.clone()))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
@@ -116,7 +117,7 @@ async fn time_limit(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let limit = if request.uri().path() == app::warranty::UPLOAD_PATH {
+    let limit = if security::is_photo_upload(request.uri().path()) {
         limits.upload
     } else {
         limits.request
@@ -1783,6 +1784,104 @@ mod tests {
             .await
             .unwrap();
             assert_eq!(as_owner.photos, ids);
+        });
+    }
+
+    /// An admin's photo of variant `sku`, as the product page's script sends it.
+    fn picture_upload(sku: &str, cookie: Option<&str>, bytes: Vec<u8>, origin: &str) -> Request<Body> {
+        let mut request = Request::post(format!("{}/{sku}", app::catalog::PICTURE_UPLOAD_PATH))
+            .header(header::ORIGIN, origin)
+            .header(app::warranty::NAME_HEADER, "strap.jpg")
+            .header(header::CONTENT_LENGTH, bytes.len());
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.body(Body::from(bytes)).unwrap()
+    }
+
+    #[test]
+    fn only_admins_give_a_variant_a_photo_which_then_everyone_sees() {
+        use app::identity::Role;
+        use sqlx::Row;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let row = sqlx::query(
+                "SELECT s.code, p.slug FROM skus s JOIN products p ON p.id = s.product_id \
+                 WHERE p.hidden = 0 AND s.active = 1 ORDER BY p.sort_order, s.sort_order LIMIT 1",
+            )
+            .fetch_one(&shop.db.pool)
+            .await
+            .unwrap();
+            let (sku, slug): (String, String) = (row.get("code"), row.get("slug"));
+            let shopper = signed_in_as(&shop, "buyer@example.com", Role::Shopper).await;
+            let support = signed_in_as(&shop, "helper@example.com", Role::Support).await;
+            let admin = signed_in_as(&shop, "boss@example.com", Role::Admin).await;
+            for (who, cookie, refused) in [
+                ("a visitor", None, StatusCode::UNAUTHORIZED),
+                ("a shopper", Some(shopper.as_str()), StatusCode::FORBIDDEN),
+                ("support", Some(support.as_str()), StatusCode::FORBIDDEN),
+            ] {
+                let (status, _, _) =
+                    get_with(&shop, picture_upload(&sku, cookie, small_jpeg(), SHOP)).await;
+                assert_eq!(status, refused, "{who}");
+            }
+            let (status, _, _) = get_with(
+                &shop,
+                picture_upload(&sku, Some(&admin), small_jpeg(), "https://evil.example"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "another site");
+            let (status, _, body) = get_with(
+                &shop,
+                picture_upload(&sku, Some(&admin), b"not a picture".to_vec(), SHOP),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(body.contains("strap.jpg is not a JPEG, PNG or WebP picture"), "{body}");
+            let (status, _, _) = get_with(
+                &shop,
+                picture_upload("NO-SUCH-SKU", Some(&admin), small_jpeg(), SHOP),
+            )
+            .await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            let (_, _, page) = get(&shop, &format!("/products/{slug}")).await;
+            assert!(!page.contains("/pictures/"), "no photo before the upload");
+
+            let (status, _, body) =
+                get_with(&shop, picture_upload(&sku, Some(&admin), small_jpeg(), SHOP)).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+            let url = app::catalog::pictures::picture_url(answer["id"].as_str().unwrap());
+
+            // Everyone sees it, cached for good; the storefront shows it at once.
+            let response = shop
+                .router
+                .clone()
+                .oneshot(Request::get(&url).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "image/jpeg");
+            assert_eq!(
+                response.headers()[header::CACHE_CONTROL],
+                "public, max-age=31536000, immutable"
+            );
+            let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let picture = image::load_from_memory(&bytes).unwrap();
+            assert_eq!((picture.width(), picture.height()), (32, 32), "fitted on a square");
+            let (_, _, page) = get(&shop, &format!("/products/{slug}")).await;
+            assert!(page.contains(&url), "the product page shows the photo");
+            let (status, _, _) = get(&shop, "/pictures/0123456789abcdef0123456789abcdef.jpg").await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+
+            let audited: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'change picture' AND after = $1",
+            )
+            .bind(&url)
+            .fetch_one(&shop.db.pool)
+            .await
+            .unwrap();
+            assert_eq!(audited, 1);
         });
     }
 

@@ -108,8 +108,8 @@ pub async fn same_origin_only(
 pub const SERVER_FN_PREFIX: &str = "/api/";
 
 /// The largest body each kind of request may carry: a checkout or cart (up to 50 lines, in
-/// postcard from the pages or JSON from scripts), a form, a claim photo, and nothing at all
-/// for pages and files.
+/// postcard from the pages or JSON from scripts), a form, a photo, and nothing at all for
+/// pages and files.
 pub fn body_limit(path: &str) -> usize {
     use app::{cart::api as cart, checkout::api as checkout};
     use leptos::server_fn::ServerFn;
@@ -123,7 +123,7 @@ pub fn body_limit(path: &str) -> usize {
     ];
     if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
         64 * 1024
-    } else if path == app::warranty::UPLOAD_PATH {
+    } else if is_photo_upload(path) {
         // The upload streams and enforces the shop's configured photo limits itself, with a
         // message that names the file.
         usize::MAX
@@ -132,6 +132,15 @@ pub fn body_limit(path: &str) -> usize {
     } else {
         0
     }
+}
+
+/// A shopper's photo for a claim or a report, or an admin's photo of a product: the
+/// requests whose body is a picture.
+pub fn is_photo_upload(path: &str) -> bool {
+    path == app::warranty::UPLOAD_PATH
+        || path
+            .strip_prefix(app::catalog::PICTURE_UPLOAD_PATH)
+            .is_some_and(|sku| sku.starts_with('/'))
 }
 
 /// Enforces `body_limit`: a declared length over it is refused at once, and a body without
@@ -272,5 +281,9 @@ mod tests {
         }
         assert_eq!(body_limit("/api/sign_in123"), 8 * 1024);
         assert_eq!(body_limit("/shop"), 0);
+        assert_eq!(body_limit("/uploads/photos"), usize::MAX);
+        assert_eq!(body_limit("/uploads/pictures/SIG-IP17-BLK"), usize::MAX);
+        assert_eq!(body_limit("/uploads/pictures"), 0);
+        assert_eq!(body_limit("/uploads/picturesque"), 0);
     }
 }

@@ -1,5 +1,6 @@
-//! The catalog for admins (`/api/admin/`): products and their variants, prices, showing and
-//! hiding, low-stock thresholds, and stock adjusted with a reason. Every change is audited and
+//! The catalog for admins (`/api/admin/`): products and their variants, prices, pictures (a
+//! drawing or an uploaded photo), showing and hiding, low-stock thresholds, and stock adjusted
+//! with a reason. Every change is audited and
 //! clears this server's catalog cache, so the storefront shows it at once.
 
 use crate::catalog::model::{Category, PhoneModel};
@@ -421,6 +422,51 @@ pub async fn add_variant(
     tx.commit().await?;
     catalog_changed()?;
     Ok(FormResult::Done)
+}
+
+/// Shows `sku` with one of the shop's own drawings again, in its colour, instead of a photo.
+#[server(prefix = "/api/admin", output = Postcard)]
+pub async fn use_drawing(sku: String, art: String) -> Result<FormResult, AppError> {
+    let staff = require_role(Role::Admin).await?;
+    let Some(art) = crate::catalog::art::Art::from_slug(&art) else {
+        return correct_fields(vec![("art", "Choose one of the drawings.".into())], &[]);
+    };
+    let state = server_state()?;
+    let colour = editor::variant(&mut *state.db.pool.acquire().await?, &sku)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .colour;
+    let drawing = crate::catalog::art::image_path(art, colour.as_deref());
+    change_picture(&state, &staff, &sku, drawing).await?;
+    Ok(FormResult::Done)
+}
+
+/// Gives variant `sku` the picture at `image` (a drawing's or an uploaded photo's address):
+/// audited, and the storefront shows it at once.
+#[cfg(feature = "ssr")]
+pub async fn change_picture(
+    state: &crate::shop::ServerState,
+    staff: &crate::accounts::model::Customer,
+    sku: &str,
+    image: String,
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin(&state.db.pool).await?;
+    let before = editor::variant(&mut tx, sku)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    editor::set_picture(&mut tx, sku, &image).await?;
+    audit::record(
+        &mut tx,
+        staff,
+        Change::new("change picture", format!("sku {sku}"))
+            .before(before.image)
+            .after(image),
+        now(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.catalog_cache.clear();
+    Ok(())
 }
 
 /// Adds or takes away stock of `sku` (a delivery, breakage, a recount), with the reason.

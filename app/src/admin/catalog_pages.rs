@@ -1,10 +1,10 @@
 //! Catalog pages for admins: the product list with a new-product form, and one product with
-//! its text, visibility, variants (price, on sale, stock adjusted with a reason), a form for a
-//! new variant and the stock history.
+//! its text, visibility, variants (price, on sale, picture: an uploaded photo or a drawing,
+//! stock adjusted with a reason), a form for a new variant and the stock history.
 
 use super::catalog::{
     list_products, product_for_staff, AddVariant, AdjustStock, ProductForm, SaveProduct,
-    SaveVariant, StaffProduct, StaffProductRow, StaffVariant,
+    SaveVariant, StaffProduct, StaffProductRow, StaffVariant, UseDrawing,
 };
 use super::pages::StaffFrame;
 use crate::catalog::art::{Art, PALETTE};
@@ -132,6 +132,15 @@ pub fn ProductEditPage() -> impl IntoView {
     let save_variant = ServerAction::<SaveVariant>::new();
     let add_variant = ServerAction::<AddVariant>::new();
     let adjust = ServerAction::<AdjustStock>::new();
+    let actions = Actions {
+        save,
+        save_variant,
+        add_variant,
+        adjust,
+        use_drawing: ServerAction::<UseDrawing>::new(),
+        photos_taken: RwSignal::new(0),
+        photo_refused: RwSignal::new(None),
+    };
     let product = wire::resource(
         move || {
             (
@@ -140,16 +149,12 @@ pub fn ProductEditPage() -> impl IntoView {
                 save_variant.version().get(),
                 add_variant.version().get(),
                 adjust.version().get(),
+                actions.use_drawing.version().get(),
+                actions.photos_taken.get(),
             )
         },
         |(slug, ..)| product_for_staff(slug),
     );
-    let actions = Actions {
-        save,
-        save_variant,
-        add_variant,
-        adjust,
-    };
     view! {
         <StaffFrame title="Product" heading_id="product-edit-title" body=move |_| view! {
             <p><a href="/admin/products">"All products"</a></p>
@@ -166,12 +171,18 @@ struct Actions {
     save_variant: ServerAction<SaveVariant>,
     add_variant: ServerAction<AddVariant>,
     adjust: ServerAction<AdjustStock>,
+    use_drawing: ServerAction<UseDrawing>,
+    /// Counts the photos the shop took, so the product is read again after each.
+    photos_taken: RwSignal<u32>,
+    /// Why the last photo sent was refused.
+    photo_refused: RwSignal<Option<String>>,
 }
 
 #[component]
 fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
     let variant_form = FormState::new(move || actions.save_variant.value().get());
     let adjust_form = FormState::new(move || actions.adjust.value().get());
+    let drawing_form = FormState::new(move || actions.use_drawing.value().get());
     let price_saved = move || {
         matches!(
             actions.save_variant.value().get(),
@@ -179,7 +190,7 @@ fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
         )
     };
     let threshold = i64::from(product.low_stock_threshold);
-    let shop_link = (!product.hidden).then(|| format!("/product/{}", product.slug));
+    let shop_link = (!product.hidden).then(|| format!("/products/{}", product.slug));
     view! {
         <h2 data-testid="product-name">{product.form.name.clone()}</h2>
         <p>
@@ -189,13 +200,14 @@ fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
         <section class="panel" aria-labelledby="variants-title">
             <h2 id="variants-title">"Variants"</h2>
             <p class="field-error" role="alert" data-testid="variant-error">
-                {move || variant_form.errors.read().get("price").or_else(|| adjust_form.errors.read().get("change")).or_else(|| adjust_form.errors.read().get("reason"))}
+                {move || variant_form.errors.read().get("price").or_else(|| adjust_form.errors.read().get("change")).or_else(|| adjust_form.errors.read().get("reason")).or_else(|| actions.photo_refused.get())}
             </p>
             <p role="status" data-testid="variant-saved">
                 {move || price_saved().then_some("Saved. The shop shows the new price now.")}
             </p>
             <FormFailure form=variant_form/>
             <FormFailure form=adjust_form/>
+            <FormFailure form=drawing_form/>
             {if product.variants.is_empty() {
                 view! { <p>"No variants yet: add one below."</p> }.into_any()
             } else {
@@ -258,13 +270,21 @@ fn VariantRow(variant: StaffVariant, threshold: i64, actions: Actions) -> impl I
     let low = variant.on_sale && variant.stock <= threshold;
     let (on_sale, price_text) = (variant.on_sale, variant.price.amount().to_string());
     let key = variant.sku.to_ascii_lowercase();
-    let (price_sku, stock_sku) = (variant.sku.clone(), variant.sku.clone());
-    let (price_id, sale_id, change_id, reason_id) = (
+    let (price_sku, stock_sku, drawing_sku) =
+        (variant.sku.clone(), variant.sku.clone(), variant.sku.clone());
+    let (price_id, sale_id, change_id, reason_id, photo_id, drawing_id) = (
         format!("price-{key}"),
         format!("sale-{key}"),
         format!("change-{key}"),
         format!("reason-{key}"),
+        format!("photo-{key}"),
+        format!("drawing-{key}"),
     );
+    let sending = RwSignal::new(None::<u32>);
+    let on_photo = {
+        let sku = variant.sku.clone();
+        move |event: leptos::ev::Event| send_photo(&event, &sku, sending, actions)
+    };
     view! {
         <li class="variant-row" data-testid="variant" data-sku=variant.sku.clone()>
             <img src=variant.image.clone() alt="" width="48" height="48"/>
@@ -297,8 +317,63 @@ fn VariantRow(variant: StaffVariant, threshold: i64, actions: Actions) -> impl I
                 </div>
                 <button type="submit" class="button button--ghost">"Adjust stock"</button>
             </ActionForm>
+            <div class="variant-picture">
+                <div class="field">
+                    <label for=photo_id.clone()>"Upload a photo"</label>
+                    <input id=photo_id type="file" accept="image/jpeg,image/png,image/webp" on:change=on_photo
+                        disabled=move || sending.get().is_some()/>
+                    {move || sending.get().map(|percent| view! {
+                        <progress max="100" value=percent aria-label="Photo sent">{format!("{percent}%")}</progress>
+                    })}
+                </div>
+                <ActionForm action=actions.use_drawing attr:class="form variant-form" attr:novalidate=true>
+                    <input type="hidden" name="sku" value=drawing_sku.clone()/>
+                    <div class="field">
+                        <label for=drawing_id.clone()>"Or a drawing"</label>
+                        <select id=drawing_id name="art">
+                            {Art::ALL.into_iter().map(|art| view! { <option value=art.slug()>{art.slug().replace('-', " ")}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button button--ghost">"Use drawing"</button>
+                </ActionForm>
+            </div>
         </li>
     }
+}
+
+/// Sends the photo chosen in the file input that fired `event` as `sku`'s picture, showing its
+/// progress in `sending`; the product is read again once the shop has it.
+fn send_photo(event: &leptos::ev::Event, sku: &str, sending: RwSignal<Option<u32>>, actions: Actions) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::warranty::upload_client::{chosen_files, send_to};
+        let Some(file) = chosen_files(event).into_iter().next() else {
+            return;
+        };
+        actions.photo_refused.set(None);
+        sending.set(Some(0));
+        send_to(
+            &format!("{}/{sku}", crate::catalog::PICTURE_UPLOAD_PATH),
+            None,
+            &file,
+            move |percent| {
+                sending.try_set(Some(percent.min(100)));
+            },
+            move |outcome| {
+                sending.try_set(None);
+                match outcome {
+                    Ok(_) => {
+                        actions.photos_taken.try_update(|n| *n += 1);
+                    }
+                    Err(why) => {
+                        actions.photo_refused.try_set(Some(why));
+                    }
+                }
+            },
+        );
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (event, sku, sending, actions);
 }
 
 #[component]

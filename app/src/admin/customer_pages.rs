@@ -1,4 +1,5 @@
-//! Customer pages for staff: the accounts, searchable, and one account with its orders.
+//! Customer pages for staff: the accounts, searchable, and one account with its orders, tickets
+//! and warranty claims.
 
 use super::customers::{customer_for_staff, list_customers, CustomerList, CustomerProfile};
 use super::pages::{FilterField, Pager, StaffFrame};
@@ -6,6 +7,7 @@ use crate::forms::query_value;
 use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_day, format_time};
 use crate::support::pages::TicketHistory;
+use crate::warranty::pages::ClaimHistory;
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -100,6 +102,7 @@ fn CustomerView(profile: CustomerProfile) -> impl IntoView {
     let who = profile.summary;
     let history = profile.orders;
     let tickets = profile.tickets;
+    let claims = profile.claims;
     let link = move |page: u32| format!("/admin/customers/{}?page={page}", who.id);
     let previous = (history.page > 1).then(|| link(history.page - 1));
     let next = (history.page < history.pages).then(|| link(history.page + 1));
@@ -136,6 +139,14 @@ fn CustomerView(profile: CustomerProfile) -> impl IntoView {
                 view! { <p>"No tickets."</p> }.into_any()
             } else {
                 view! { <TicketHistory tickets href_base="/admin/tickets/"/> }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="customer-claims-title">
+            <h2 id="customer-claims-title">"Warranty claims"</h2>
+            {if claims.is_empty() {
+                view! { <p>"No warranty claims."</p> }.into_any()
+            } else {
+                view! { <ClaimHistory claims href_base="/admin/claims/"/> }.into_any()
             }}
         </section>
     }

@@ -1,5 +1,5 @@
 //! Customers for staff (`/api/staff/`): the accounts, searchable by name or e-mail, and one
-//! account with its orders. Never any password data: the queries do not read it.
+//! account with its orders, tickets and warranty claims. Never any password data: the queries do not read it.
 
 use crate::error::AppError;
 use crate::identity::Role;
@@ -46,6 +46,7 @@ pub struct CustomerProfile {
     pub summary: CustomerRow,
     pub orders: OrderHistoryPage,
     pub tickets: Vec<crate::support::TicketSummary>,
+    pub claims: Vec<crate::warranty::ClaimSummary>,
 }
 
 #[server(prefix = "/api/staff", output = Postcard)]
@@ -65,5 +66,6 @@ pub async fn customer_for_staff(id: i64, page: u32) -> Result<CustomerProfile, A
         summary,
         orders: orders::history(pool, id, page).await?,
         tickets: crate::support::repo::for_customer(pool, id).await?,
+        claims: crate::warranty::repo::for_customer(pool, id).await?,
     })
 }

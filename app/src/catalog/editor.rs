@@ -209,6 +209,16 @@ pub async fn update_variant(
     Ok(())
 }
 
+/// Shows variant `sku` with the picture at `image`.
+pub async fn set_picture(conn: &mut AnyConnection, sku: &str, image: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE skus SET image_path = $1 WHERE code = $2")
+        .bind(image)
+        .bind(sku)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// A variant to add to a product.
 #[derive(Clone, Debug)]
 pub struct NewVariant<'a> {

@@ -13,6 +13,13 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod editor;
 #[cfg(feature = "ssr")]
+pub mod pictures;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod stock;
+
+/// Where an admin sends a photo of a variant (POST `…/{sku}`, the file as the body).
+pub const PICTURE_UPLOAD_PATH: &str = "/uploads/pictures";
+/// Where uploaded product pictures are served, to everyone: `…/{id}.jpg`.
+pub const PICTURE_PATH: &str = "/pictures";

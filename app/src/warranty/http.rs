@@ -3,7 +3,7 @@
 //! photo per request, its bytes as the body. Photos are served only to the shopper of the
 //! claim or ticket they came with and to staff, and never to a shared cache.
 
-use super::storage::Size;
+use super::storage::{PhotoStore, Size};
 use super::uploads::{self, DraftKey, UploadError};
 use super::{DRAFT_HEADER, NAME_HEADER, PHOTO_PATH, UPLOAD_PATH};
 use crate::client::ClientAddress;
@@ -35,7 +35,7 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     let body = serde_json::json!({ "error": message.into() });
     (status, Json(body)).into_response()
 }
@@ -48,7 +48,7 @@ fn draft_of(headers: &HeaderMap) -> Option<DraftKey> {
 }
 
 /// The file's name as the browser gave it, kept short; "The photo" if none.
-fn name_of(headers: &HeaderMap) -> String {
+pub(crate) fn name_of(headers: &HeaderMap) -> String {
     let raw = headers
         .get(NAME_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -75,14 +75,8 @@ async fn upload(State(state): State<ServerState>, request: Request) -> Response 
         );
     };
     let name = name_of(&parts.headers);
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if let Some(size) = declared.filter(|size| *size > state.photos.limits.per_file) {
-        let refusal = state.photos.limits.check_file(&name, b"", size, 0);
-        let message = refusal.err().map(|r| r.to_string()).unwrap_or_default();
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, message);
+    if let Some(refusal) = declared_too_large(&state.photos, &name, &parts.headers) {
+        return refusal;
     }
     let client = parts
         .extensions
@@ -104,7 +98,29 @@ async fn upload(State(state): State<ServerState>, request: Request) -> Response 
     let stream = body.into_data_stream();
     match uploads::receive(&state.db.pool, &state.photos, &draft, &name, stream, now()).await {
         Ok(uploaded) => (StatusCode::CREATED, Json(uploaded)).into_response(),
-        Err(UploadError::Refused(refusal)) => {
+        Err(error) => upload_failed(error),
+    }
+}
+
+/// A picture whose declared size is over the per-file limit is refused before it is read.
+pub(crate) fn declared_too_large(
+    photos: &PhotoStore,
+    name: &str,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let size = declared.filter(|size| *size > photos.limits.per_file)?;
+    let refusal = photos.limits.check_file(name, b"", size, 0);
+    let message = refusal.err().map(|r| r.to_string()).unwrap_or_default();
+    Some(refuse(StatusCode::PAYLOAD_TOO_LARGE, message))
+}
+
+/// The answer to an upload that was refused or could not be kept.
+pub(crate) fn upload_failed(error: UploadError) -> Response {
+    match error {
+        UploadError::Refused(refusal) => {
             let status = match refusal {
                 super::photos::PhotoRefusal::TooLarge { .. }
                 | super::photos::PhotoRefusal::ClaimTooLarge { .. } => {
@@ -114,16 +130,16 @@ async fn upload(State(state): State<ServerState>, request: Request) -> Response 
             };
             refuse(status, refusal.to_string())
         }
-        Err(UploadError::Interrupted) => refuse(
+        UploadError::Interrupted => refuse(
             StatusCode::BAD_REQUEST,
             UploadError::Interrupted.to_string(),
         ),
-        Err(error) => failed(error),
+        error => failed(error),
     }
 }
 
 fn failed(error: UploadError) -> Response {
-    tracing::error!(%error, "a claim photo could not be kept");
+    tracing::error!(%error, "an uploaded picture could not be kept");
     refuse(
         StatusCode::SERVICE_UNAVAILABLE,
         "The shop could not keep this photo just now. Try it again in a moment.",

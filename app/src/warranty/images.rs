@@ -33,8 +33,32 @@ pub struct Processed {
 pub fn process(
     name: &str,
     format: PhotoFormat,
-    mut source: impl BufRead + Seek,
+    source: impl BufRead + Seek,
 ) -> Result<Processed, PhotoRefusal> {
+    let unreadable = || PhotoRefusal::Unreadable {
+        name: name.to_owned(),
+    };
+    let picture = decode(name, format, source)?;
+    let kept = if picture.width().max(picture.height()) > KEPT_SIDE {
+        picture.resize(KEPT_SIDE, KEPT_SIDE, FilterType::Triangle)
+    } else {
+        picture
+    };
+    let thumb = kept.resize(THUMB_SIDE, THUMB_SIDE, FilterType::Triangle);
+    Ok(Processed {
+        width: kept.width(),
+        height: kept.height(),
+        photo: jpeg(&kept).map_err(|_| unreadable())?,
+        thumb: jpeg(&thumb).map_err(|_| unreadable())?,
+    })
+}
+
+/// The picture `name` of `format` in `source`, decoded within the limits and turned upright.
+pub fn decode(
+    name: &str,
+    format: PhotoFormat,
+    mut source: impl BufRead + Seek,
+) -> Result<DynamicImage, PhotoRefusal> {
     let unreadable = || PhotoRefusal::Unreadable {
         name: name.to_owned(),
     };
@@ -67,19 +91,7 @@ pub fn process(
     let orientation = decoder.orientation().map_err(refusal)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(refusal)?;
     picture.apply_orientation(orientation);
-
-    let kept = if picture.width().max(picture.height()) > KEPT_SIDE {
-        picture.resize(KEPT_SIDE, KEPT_SIDE, FilterType::Triangle)
-    } else {
-        picture
-    };
-    let thumb = kept.resize(THUMB_SIDE, THUMB_SIDE, FilterType::Triangle);
-    Ok(Processed {
-        width: kept.width(),
-        height: kept.height(),
-        photo: jpeg(&kept).map_err(|_| unreadable())?,
-        thumb: jpeg(&thumb).map_err(|_| unreadable())?,
-    })
+    Ok(picture)
 }
 
 fn image_format(format: PhotoFormat) -> ImageFormat {
@@ -100,7 +112,7 @@ fn ends_with(source: &mut (impl BufRead + Seek), tail: &[u8]) -> bool {
 }
 
 /// `picture` as a JPEG of its pixels and nothing else (a PNG's transparency is dropped).
-fn jpeg(picture: &DynamicImage) -> image::ImageResult<Vec<u8>> {
+pub fn jpeg(picture: &DynamicImage) -> image::ImageResult<Vec<u8>> {
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, QUALITY);
     picture.to_rgb8().write_with_encoder(encoder)?;

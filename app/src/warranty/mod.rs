@@ -8,7 +8,7 @@ pub mod api;
 pub mod pages;
 pub mod photos;
 #[cfg(feature = "hydrate")]
-mod upload_client;
+pub mod upload_client;
 
 #[cfg(feature = "ssr")]
 pub mod claims;

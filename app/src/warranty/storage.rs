@@ -1,6 +1,6 @@
-//! Where claim photos are kept, behind one interface (`object_store`): a folder in the data
-//! directory by default, or an S3-compatible bucket so that several server instances share
-//! the photos. Only the photo's random id names its files; nothing a shopper typed does.
+//! Where claim photos and products' uploaded pictures are kept, behind one interface
+//! (`object_store`): a folder in the data directory by default, or an S3-compatible bucket so
+//! that several server instances share them. Only the photo's random id names its files; nothing a shopper typed does.
 
 use super::photos::PhotoLimits;
 use bytes::Bytes;
@@ -67,18 +67,46 @@ impl PhotoStore {
         }
     }
 
-    pub async fn put(&self, id: &str, size: Size, bytes: Vec<u8>) -> Result<(), StorageError> {
-        self.objects
-            .put(&Self::path(id, size), PutPayload::from(bytes))
-            .await?;
+    /// A product's picture: public, and kept when replaced (orders show the picture they
+    /// were placed with).
+    fn picture_path(id: &str) -> Path {
+        Path::from(format!("products/{id}.jpg"))
+    }
+
+    async fn put_at(&self, path: &Path, bytes: Vec<u8>) -> Result<(), StorageError> {
+        self.objects.put(path, PutPayload::from(bytes)).await?;
         Ok(())
+    }
+
+    async fn get_at(&self, path: &Path) -> Result<Option<Bytes>, StorageError> {
+        match self.objects.get(path).await {
+            Ok(found) => Ok(Some(found.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub async fn put(&self, id: &str, size: Size, bytes: Vec<u8>) -> Result<(), StorageError> {
+        self.put_at(&Self::path(id, size), bytes).await
     }
 
     /// The file, or `None` if it is not there.
     pub async fn get(&self, id: &str, size: Size) -> Result<Option<Bytes>, StorageError> {
-        match self.objects.get(&Self::path(id, size)).await {
-            Ok(found) => Ok(Some(found.bytes().await?)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
+        self.get_at(&Self::path(id, size)).await
+    }
+
+    pub async fn put_picture(&self, id: &str, bytes: Vec<u8>) -> Result<(), StorageError> {
+        self.put_at(&Self::picture_path(id), bytes).await
+    }
+
+    /// A product's picture, or `None` if it is not there.
+    pub async fn get_picture(&self, id: &str) -> Result<Option<Bytes>, StorageError> {
+        self.get_at(&Self::picture_path(id)).await
+    }
+
+    async fn remove_at(&self, path: &Path) -> Result<(), StorageError> {
+        match self.objects.delete(path).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(error) => Err(error.into()),
         }
     }
@@ -86,12 +114,14 @@ impl PhotoStore {
     /// Removes both files of photo `id`; files already gone are no error.
     pub async fn remove(&self, id: &str) -> Result<(), StorageError> {
         for size in [Size::Full, Size::Thumb] {
-            match self.objects.delete(&Self::path(id, size)).await {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(error) => return Err(error.into()),
-            }
+            self.remove_at(&Self::path(id, size)).await?;
         }
         Ok(())
+    }
+
+    /// Removes a product picture no variant was given.
+    pub async fn remove_picture(&self, id: &str) -> Result<(), StorageError> {
+        self.remove_at(&Self::picture_path(id)).await
     }
 
     /// How many files the store holds: for tests that prove nothing was left behind.

@@ -52,6 +52,24 @@ pub fn send(
     on_progress: impl Fn(u32) + 'static,
     on_done: impl FnOnce(Result<String, String>) + 'static,
 ) {
+    send_to(
+        UPLOAD_PATH,
+        Some((DRAFT_HEADER, draft)),
+        file,
+        on_progress,
+        on_done,
+    );
+}
+
+/// Sends `file` to `path` (with `header`, if any), reporting progress in percent, then the
+/// stored picture's id or why it was refused.
+pub fn send_to(
+    path: &str,
+    header: Option<(&str, &str)>,
+    file: &File,
+    on_progress: impl Fn(u32) + 'static,
+    on_done: impl FnOnce(Result<String, String>) + 'static,
+) {
     let lost = || "The connection dropped before the photo arrived. Try it again.".to_owned();
     let Ok(xhr) = XmlHttpRequest::new() else {
         on_done(Err(lost()));
@@ -60,8 +78,8 @@ pub fn send(
     let name = js_sys::encode_uri_component(&file.name())
         .as_string()
         .unwrap_or_default();
-    let opened = xhr.open("POST", UPLOAD_PATH).is_ok()
-        && xhr.set_request_header(DRAFT_HEADER, draft).is_ok()
+    let opened = xhr.open("POST", path).is_ok()
+        && header.is_none_or(|(name, value)| xhr.set_request_header(name, value).is_ok())
         && xhr.set_request_header(NAME_HEADER, &name).is_ok();
     if !opened {
         on_done(Err(lost()));

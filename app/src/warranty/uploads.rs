@@ -66,7 +66,7 @@ struct Scratch {
 
 impl Scratch {
     fn create() -> std::io::Result<Scratch> {
-        let path = std::env::temp_dir().join(format!("claim-upload-{}", random_hex(16)));
+        let path = std::env::temp_dir().join(format!("picture-upload-{}", random_hex(16)));
         let file = std::fs::File::create_new(&path)?;
         Ok(Scratch { path, file })
     }
@@ -105,22 +105,7 @@ pub async fn receive<E>(
     if count >= MAX_PHOTOS {
         return Err(PhotoRefusal::TooMany.into());
     }
-    let (scratch, format, size) = stream_to_scratch(photos, name, body, so_far).await?;
-
-    let permit = photos.decodes.clone().acquire_owned().await;
-    let named = name.to_owned();
-    let processed = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        let file = std::fs::File::open(&scratch.path)?;
-        Ok::<_, std::io::Error>(images::process(
-            &named,
-            format,
-            std::io::BufReader::new(file),
-        ))
-    })
-    .await
-    .map_err(|_| UploadError::Interrupted)???;
-
+    let (processed, size) = take_picture(photos, name, body, so_far, images::process).await?;
     let id = random_hex(16);
     sqlx::query(
         "INSERT INTO photos (id, draft_hash, file_name, upload_size, stored_size, width, height, created_at) \
@@ -150,6 +135,31 @@ pub async fn receive<E>(
         width: processed.width,
         height: processed.height,
     })
+}
+
+/// The picture `name` streaming in as `body` (`so_far` bytes already in its draft), checked
+/// against the store's limits and handed to `work` (decoding and encoding, CPU-bound) on a
+/// blocking thread when a decode permit is free; with the size it arrived at.
+pub async fn take_picture<E, T: Send + 'static>(
+    photos: &PhotoStore,
+    name: &str,
+    body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+    so_far: u64,
+    work: impl FnOnce(&str, PhotoFormat, std::io::BufReader<std::fs::File>) -> Result<T, PhotoRefusal>
+        + Send
+        + 'static,
+) -> Result<(T, u64), UploadError> {
+    let (scratch, format, size) = stream_to_scratch(photos, name, body, so_far).await?;
+    let permit = photos.decodes.clone().acquire_owned().await;
+    let named = name.to_owned();
+    let done = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let file = std::fs::File::open(&scratch.path)?;
+        Ok::<_, std::io::Error>(work(&named, format, std::io::BufReader::new(file)))
+    })
+    .await
+    .map_err(|_| UploadError::Interrupted)???;
+    Ok((done, size))
 }
 
 /// Streams `body` into a scratch file, checking the picture's first bytes and the limits as
