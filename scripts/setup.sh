@@ -25,6 +25,8 @@ missing_apt=()
 command -v mold >/dev/null || missing_apt+=(mold)
 [ -x /usr/bin/chromium ] || missing_apt+=(chromium)
 command -v node >/dev/null || missing_apt+=(nodejs npm)
+# The browser tests put a message the mail server refused into the test shop's queue.
+command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
 if [ ${#missing_apt[@]} -gt 0 ]; then
   step "installing ${missing_apt[*]} from apt"
   sudo_cmd=""

@@ -37,6 +37,8 @@ pub mod conversations;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod maintenance;
+#[cfg(feature = "ssr")]
+pub mod sitemap;
 
 use accounts::pages::AuthState;
 use cart::pages::CartPage;

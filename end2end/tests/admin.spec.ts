@@ -1,9 +1,11 @@
 // The staff dashboards: the first admin made by the documented command, staff invited by
 // e-mail with a role, what each role may open, and the audit log of what they did.
+import { execFileSync } from 'node:child_process';
 import { expect } from '@playwright/test';
 import {
   adminPage,
   createAdminLink,
+  dataDir,
   payByCard,
   hydrated,
   mailTo,
@@ -163,5 +165,34 @@ test('every staff page fits a 360 px phone without sideways scrolling', async ({
     const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
   }
+  await admin.context().close();
+});
+
+test('staff see a message the mail server kept refusing and send it again', async ({ browser }) => {
+  // Twelve refusals take hours; the queue's own tests make them happen. Here one is put
+  // straight into the shop's queue as the worker leaves it.
+  const to = uniqueEmail('bounced');
+  const now = Math.floor(Date.now() / 1000);
+  execFileSync('sqlite3', [
+    '-cmd',
+    '.timeout 5000',
+    `${dataDir}/shop.db`,
+    `INSERT INTO mail_queue (to_address, subject, text_body, html_body, state, attempts, last_error, created_at, next_attempt_at)
+     VALUES ('${to}', 'Your order is on its way', 'It left us today.', '<p>It left us today.</p>', 'failed', 12,
+             'connection refused by the mail server', ${now}, ${now})`,
+  ]);
+  const admin = await adminPage(browser, 'postmaster');
+  // The dashboard warns, and leads to the messages that failed.
+  await admin.getByRole('link', { name: 'See and send them again' }).click();
+  await expect(admin).toHaveURL(/\/admin\/mail\?state=failed$/);
+  await expect(admin.getByLabel('Show')).toHaveValue('failed');
+  await expect(admin.getByTestId('mail-failed')).toContainText('could not be sent after every retry');
+  const row = admin.getByTestId('mail-row').filter({ hasText: to });
+  await expect(row).toContainText('connection refused by the mail server');
+  await hydrated(admin);
+  await row.getByRole('button', { name: 'Send again' }).click();
+  await expect.poll(() => mailTo(to).some((m) => m.includes('Your order is on its way'))).toBe(true);
+  await admin.goto('/admin/mail');
+  await expect(admin.getByTestId('mail-row').filter({ hasText: to })).toContainText('Sent');
   await admin.context().close();
 });

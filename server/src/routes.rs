@@ -69,6 +69,14 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
     Router::new()
         .route("/healthz", get(move || healthz(db.clone())))
         .route("/img/{art}/{file}", get(product_picture))
+        .route("/robots.txt", {
+            let robots = app::sitemap::robots(&state.store);
+            get(move || async move { robots })
+        })
+        .route("/sitemap.xml", {
+            let state = state.clone();
+            get(move || sitemap(state.clone()))
+        })
         .route(app::admin::export::EXPORT_PATH, {
             let state = state.clone();
             get(move |query, headers| export_orders(state.clone(), query, headers))
@@ -168,6 +176,24 @@ async fn error_status(request: axum::extract::Request, next: axum::middleware::N
         parts.status = error.status();
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The pages search engines may list, with the products on show now.
+async fn sitemap(state: ServerState) -> Response {
+    match app::sitemap::sitemap(&state.db.pool, &state.store).await {
+        Ok(xml) => (
+            [
+                (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the sitemap could not be read");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 async fn healthz(db: app::db::Db) -> Response {
@@ -572,6 +598,40 @@ mod tests {
             assert!(svg.starts_with("<svg"));
             let (status, _, _) = get(&shop, "/img/case-slim/plaid.svg").await;
             assert_eq!(status, StatusCode::NOT_FOUND);
+        });
+    }
+
+    #[test]
+    fn search_engines_get_the_public_pages_and_are_kept_out_of_the_rest() {
+        use sqlx::Row;
+        on_shared_runtime(async {
+            let shop = shop().await;
+            let (status, _, robots) = get(&shop, "/robots.txt").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(robots.lines().any(|l| l == "Disallow: /admin"), "{robots}");
+            let slugs: Vec<String> =
+                sqlx::query("SELECT slug FROM products ORDER BY sort_order LIMIT 2")
+                    .fetch_all(&shop.db.pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get("slug"))
+                    .collect();
+            sqlx::query("UPDATE products SET hidden = 1 WHERE slug = $1")
+                .bind(&slugs[1])
+                .execute(&shop.db.pool)
+                .await
+                .unwrap();
+            let (status, headers, xml) = get(&shop, "/sitemap.xml").await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/xml; charset=utf-8"
+            );
+            let base = "http://shop.test";
+            assert!(xml.contains(&format!("<loc>{base}/products/{}</loc>", slugs[0])));
+            assert!(!xml.contains(&format!("/products/{}<", slugs[1])), "hidden");
+            assert!(xml.contains(&format!("<loc>{base}/help/shipping-costs</loc>")));
         });
     }
 
