@@ -105,7 +105,12 @@ mod tests {
     #[test]
     fn robots_keep_out_of_private_pages_and_point_to_the_sitemap() {
         let robots = robots(&store());
-        for line in ["Disallow: /admin", "Disallow: /account", "Disallow: /checkout", "Disallow: /api/"] {
+        for line in [
+            "Disallow: /admin",
+            "Disallow: /account",
+            "Disallow: /checkout",
+            "Disallow: /api/",
+        ] {
             assert!(robots.lines().any(|l| l == line), "{line}");
         }
         assert!(robots.ends_with("Sitemap: https://cases.example/sitemap.xml\n"));
@@ -117,13 +122,19 @@ mod tests {
         let paths = public_paths(&store, &["clear-case".to_owned()]);
         let xml = sitemap_of(&store, &paths);
         assert!(xml.contains("<loc>https://cases.example/products/clear-case</loc>"));
-        assert!(xml.contains("<loc>https://cases.example/help/shipping-costs</loc>"), "{xml}");
+        assert!(
+            xml.contains("<loc>https://cases.example/help/shipping-costs</loc>"),
+            "{xml}"
+        );
         assert!(xml.contains("<loc>https://cases.example/shop?category=cases</loc>"));
         assert_eq!(xml.matches("<url>").count(), paths.len());
         // No listed page is one search engines are told to keep out of.
         for path in &paths {
             let private = PRIVATE.iter().find(|p| path.starts_with(*p));
-            assert!(private.is_none(), "{path} is listed and kept out by {private:?}");
+            assert!(
+                private.is_none(),
+                "{path} is listed and kept out by {private:?}"
+            );
         }
         assert_eq!(xml_escaped("/shop?a=1&b=<2>"), "/shop?a=1&amp;b=&lt;2&gt;");
     }

@@ -1848,7 +1848,12 @@ mod tests {
     }
 
     /// An admin's photo of variant `sku`, as the product page's script sends it.
-    fn picture_upload(sku: &str, cookie: Option<&str>, bytes: Vec<u8>, origin: &str) -> Request<Body> {
+    fn picture_upload(
+        sku: &str,
+        cookie: Option<&str>,
+        bytes: Vec<u8>,
+        origin: &str,
+    ) -> Request<Body> {
         let mut request = Request::post(format!("{}/{sku}", app::catalog::PICTURE_UPLOAD_PATH))
             .header(header::ORIGIN, origin)
             .header(app::warranty::NAME_HEADER, "strap.jpg")
@@ -1897,7 +1902,10 @@ mod tests {
             )
             .await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-            assert!(body.contains("strap.jpg is not a JPEG, PNG or WebP picture"), "{body}");
+            assert!(
+                body.contains("strap.jpg is not a JPEG, PNG or WebP picture"),
+                "{body}"
+            );
             let (status, _, _) = get_with(
                 &shop,
                 picture_upload("NO-SUCH-SKU", Some(&admin), small_jpeg(), SHOP),
@@ -1907,8 +1915,11 @@ mod tests {
             let (_, _, page) = get(&shop, &format!("/products/{slug}")).await;
             assert!(!page.contains("/pictures/"), "no photo before the upload");
 
-            let (status, _, body) =
-                get_with(&shop, picture_upload(&sku, Some(&admin), small_jpeg(), SHOP)).await;
+            let (status, _, body) = get_with(
+                &shop,
+                picture_upload(&sku, Some(&admin), small_jpeg(), SHOP),
+            )
+            .await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
             let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
             let url = app::catalog::pictures::picture_url(answer["id"].as_str().unwrap());
@@ -1928,7 +1939,11 @@ mod tests {
             );
             let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
             let picture = image::load_from_memory(&bytes).unwrap();
-            assert_eq!((picture.width(), picture.height()), (32, 32), "fitted on a square");
+            assert_eq!(
+                (picture.width(), picture.height()),
+                (32, 32),
+                "fitted on a square"
+            );
             let (_, _, page) = get(&shop, &format!("/products/{slug}")).await;
             assert!(page.contains(&url), "the product page shows the photo");
             let (status, _, _) = get(&shop, "/pictures/0123456789abcdef0123456789abcdef.jpg").await;

@@ -270,8 +270,11 @@ fn VariantRow(variant: StaffVariant, threshold: i64, actions: Actions) -> impl I
     let low = variant.on_sale && variant.stock <= threshold;
     let (on_sale, price_text) = (variant.on_sale, variant.price.amount().to_string());
     let key = variant.sku.to_ascii_lowercase();
-    let (price_sku, stock_sku, drawing_sku) =
-        (variant.sku.clone(), variant.sku.clone(), variant.sku.clone());
+    let (price_sku, stock_sku, drawing_sku) = (
+        variant.sku.clone(),
+        variant.sku.clone(),
+        variant.sku.clone(),
+    );
     let (price_id, sale_id, change_id, reason_id, photo_id, drawing_id) = (
         format!("price-{key}"),
         format!("sale-{key}"),
@@ -343,7 +346,12 @@ fn VariantRow(variant: StaffVariant, threshold: i64, actions: Actions) -> impl I
 
 /// Sends the photo chosen in the file input that fired `event` as `sku`'s picture, showing its
 /// progress in `sending`; the product is read again once the shop has it.
-fn send_photo(event: &leptos::ev::Event, sku: &str, sending: RwSignal<Option<u32>>, actions: Actions) {
+fn send_photo(
+    event: &leptos::ev::Event,
+    sku: &str,
+    sending: RwSignal<Option<u32>>,
+    actions: Actions,
+) {
     #[cfg(feature = "hydrate")]
     {
         use crate::warranty::upload_client::{chosen_files, send_to};

@@ -210,7 +210,11 @@ pub async fn update_variant(
 }
 
 /// Shows variant `sku` with the picture at `image`.
-pub async fn set_picture(conn: &mut AnyConnection, sku: &str, image: &str) -> Result<(), sqlx::Error> {
+pub async fn set_picture(
+    conn: &mut AnyConnection,
+    sku: &str,
+    image: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE skus SET image_path = $1 WHERE code = $2")
         .bind(image)
         .bind(sku)

@@ -101,8 +101,7 @@ pub async fn receive<E>(
         .put_picture(&id, picture)
         .await
         .map_err(UploadError::from)?;
-    let changed =
-        crate::admin::catalog::change_picture(state, staff, sku, picture_url(&id)).await;
+    let changed = crate::admin::catalog::change_picture(state, staff, sku, picture_url(&id)).await;
     if let Err(error) = changed {
         let _ = state.photos.remove_picture(&id).await;
         return Err(error.into());
@@ -110,7 +109,11 @@ pub async fn receive<E>(
     Ok(id)
 }
 
-async fn upload(State(state): State<ServerState>, Path(sku): Path<String>, request: Request) -> Response {
+async fn upload(
+    State(state): State<ServerState>,
+    Path(sku): Path<String>,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
     let staff = match account_from_headers(&state, &parts.headers).await {
         Ok(Some(account)) if account.role.includes(Role::Admin) => account,
@@ -194,7 +197,8 @@ mod tests {
         DynamicImage::ImageRgba8(wide)
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        let jpeg = product_picture("wide.png", PhotoFormat::Png, std::io::Cursor::new(png)).unwrap();
+        let jpeg =
+            product_picture("wide.png", PhotoFormat::Png, std::io::Cursor::new(png)).unwrap();
         let picture = image::load_from_memory(&jpeg).unwrap().to_rgb8();
         assert_eq!(picture.dimensions(), (PICTURE_SIDE, PICTURE_SIDE));
         // Above and below the photo (800 x 200, centred), white; in it, the photo's red.
