@@ -6,6 +6,10 @@ use crate::cart::store::CartStore;
 use crate::catalog::model::Category;
 use crate::error::AppError;
 use crate::islands::island_or_component;
+// Only the server chooses the island (see `island_or_component!`).
+#[cfg(feature = "ssr")]
+use crate::search::header::SiteSearchIsland;
+use crate::search::header::SiteSearch;
 use crate::shop::StoreInfo;
 use crate::wire::WireOnceResource;
 use leptos::prelude::*;
@@ -101,11 +105,7 @@ pub fn SiteHeader() -> impl IntoView {
                         <li><A href="/help">"Help"</A></li>
                     </ul>
                 </nav>
-                <form class="site-search" method="get" action="/search" role="search">
-                    <label for="site-q" class="visually-hidden">"Search products and help"</label>
-                    <input id="site-q" name="q" type="search" maxlength="100" placeholder="Search products and help"/>
-                    <button type="submit" class="button button--ghost">"Search"</button>
-                </form>
+                {island_or_component!(view! { <SiteSearchIsland/> }, view! { <SiteSearch/> })}
                 <div class="header-actions">
                     <AccountLink/>
                     {island_or_component!(view! { <CartLinkIsland/> }, view! { <CartLink/> })}

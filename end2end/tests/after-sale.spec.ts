@@ -265,6 +265,31 @@ test('the shipping cost is found by searching the help center, and the answer ha
   await expect(page.getByRole('main').locator('.contact')).toContainText('customer-care@example.com');
 });
 
+test('the header search suggests products and help answers as you type, on every kind of page', async ({ page }) => {
+  const box = page.getByRole('search').first().getByLabel('Search products and help');
+  const suggestions = page.getByTestId('site-suggestions');
+  // Home is served as islands: the box is an island of its own.
+  await page.goto('/');
+  await hydrated(page);
+  await box.fill('ocean blue');
+  await expect(suggestions.getByRole('list', { name: 'Products' }).getByRole('link', { name: 'Signature Case' })).toBeVisible();
+  await expect(box).toHaveAttribute('aria-expanded', 'true');
+  await box.press('Escape');
+  await expect(suggestions).toBeHidden();
+  await box.fill('shipping cost');
+  await suggestions.getByRole('link', { name: 'How much does shipping cost?' }).click();
+  await expect(page).toHaveURL(/\/help\/shipping-costs$/);
+  // The help center is hydrated by the app's bundle: there the box is a component, and a
+  // suggestion followed by the router closes the list behind it.
+  await hydrated(page);
+  await box.fill('refund');
+  await expect(suggestions.getByRole('list', { name: 'Help answers' }).getByRole('link').first()).toBeVisible();
+  await suggestions.getByRole('link', { name: 'See all results' }).click();
+  await expect(page).toHaveURL(/\/search\?q=refund$/);
+  await expect(page.getByTestId('search-answers')).toContainText(/refund/i);
+  await expect(suggestions).toBeHidden();
+});
+
 test('a signed-in shopper writes to us and finds the ticket in the account; staff resolve it', async ({ page, browser }) => {
   test.slow();
   const shopper = uniqueEmail('member-asks');

@@ -1,6 +1,7 @@
 //! The site search: one box (in the header, and on the help center) finds products by name,
 //! phone model, colour or type, and help answers, grouped. A plain GET form to `/search`, so it
-//! works without scripts; on the results page, results follow the typing.
+//! works without scripts; with them, the header's box suggests the first few as you type
+//! (`header`), and on the results page the results follow the typing.
 
 use crate::catalog::model::ProductSummary;
 use crate::error::AppError;
@@ -9,6 +10,7 @@ use crate::wire::Postcard;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub mod header;
 pub mod pages;
 
 /// Longest query taken, in characters; the rest is ignored.
