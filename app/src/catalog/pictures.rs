@@ -18,7 +18,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use image::imageops::{self, FilterType};
+use image::imageops;
 use image::{DynamicImage, Rgba, RgbaImage};
 use std::io::{BufRead, Seek};
 
@@ -48,12 +48,7 @@ pub fn product_picture(
     format: PhotoFormat,
     source: impl BufRead + Seek,
 ) -> Result<Vec<u8>, PhotoRefusal> {
-    let photo = images::decode(name, format, source)?;
-    let fitted = if photo.width().max(photo.height()) > PICTURE_SIDE {
-        photo.resize(PICTURE_SIDE, PICTURE_SIDE, FilterType::Triangle)
-    } else {
-        photo
-    };
+    let fitted = images::within(images::decode(name, format, source)?, PICTURE_SIDE);
     let side = fitted.width().max(fitted.height());
     let mut square = RgbaImage::from_pixel(side, side, Rgba([255, 255, 255, 255]));
     imageops::overlay(

@@ -73,7 +73,8 @@ pub struct SearchResults {
     pub answers: Vec<HelpEntry>,
 }
 
-#[server(output = Postcard)]
+/// Postcard both ways, like the other calls from the islands' bundle (the header's box).
+#[server(input = Postcard, output = Postcard)]
 pub async fn search(query: String) -> Result<SearchResults, AppError> {
     let terms = terms(&query);
     if terms.is_empty() {

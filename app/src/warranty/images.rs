@@ -38,12 +38,7 @@ pub fn process(
     let unreadable = || PhotoRefusal::Unreadable {
         name: name.to_owned(),
     };
-    let picture = decode(name, format, source)?;
-    let kept = if picture.width().max(picture.height()) > KEPT_SIDE {
-        picture.resize(KEPT_SIDE, KEPT_SIDE, FilterType::Triangle)
-    } else {
-        picture
-    };
+    let kept = within(decode(name, format, source)?, KEPT_SIDE);
     let thumb = kept.resize(THUMB_SIDE, THUMB_SIDE, FilterType::Triangle);
     Ok(Processed {
         width: kept.width(),
@@ -51,6 +46,15 @@ pub fn process(
         photo: jpeg(&kept).map_err(|_| unreadable())?,
         thumb: jpeg(&thumb).map_err(|_| unreadable())?,
     })
+}
+
+/// `picture`, made smaller if either side is longer than `side`.
+pub fn within(picture: DynamicImage, side: u32) -> DynamicImage {
+    if picture.width().max(picture.height()) > side {
+        picture.resize(side, side, FilterType::Triangle)
+    } else {
+        picture
+    }
 }
 
 /// The picture `name` of `format` in `source`, decoded within the limits and turned upright.
