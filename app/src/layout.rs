@@ -7,9 +7,9 @@ use crate::catalog::model::Category;
 use crate::error::AppError;
 use crate::islands::island_or_component;
 // Only the server chooses the island (see `island_or_component!`).
+use crate::search::header::SiteSearch;
 #[cfg(feature = "ssr")]
 use crate::search::header::SiteSearchIsland;
-use crate::search::header::SiteSearch;
 use crate::shop::StoreInfo;
 use crate::wire::WireOnceResource;
 use leptos::prelude::*;
