@@ -9,7 +9,7 @@ use crate::shop::StoreInfo;
 use sqlx::AnyPool;
 
 /// Pages no search engine should list: one visitor's own, staff's, and the API.
-pub const PRIVATE: [&str; 13] = [
+pub const PRIVATE: [&str; 12] = [
     "/account",
     "/admin",
     "/api/",
@@ -21,8 +21,8 @@ pub const PRIVATE: [&str; 13] = [
     "/search",
     "/support/tickets/",
     "/uploads/",
+    // The claim form, and each claim after it.
     "/warranty/claim",
-    "/warranty/claims/",
 ];
 
 pub fn robots(store: &StoreInfo) -> String {

@@ -431,29 +431,27 @@ pub async fn use_drawing(sku: String, art: String) -> Result<FormResult, AppErro
     let Some(art) = crate::catalog::art::Art::from_slug(&art) else {
         return correct_fields(vec![("art", "Choose one of the drawings.".into())], &[]);
     };
-    let state = server_state()?;
-    let colour = editor::variant(&mut *state.db.pool.acquire().await?, &sku)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .colour;
-    let drawing = crate::catalog::art::image_path(art, colour.as_deref());
-    change_picture(&state, &staff, &sku, drawing).await?;
+    change_picture(&server_state()?, &staff, &sku, |variant| {
+        crate::catalog::art::image_path(art, variant.colour.as_deref())
+    })
+    .await?;
     Ok(FormResult::Done)
 }
 
-/// Gives variant `sku` the picture at `image` (a drawing's or an uploaded photo's address):
-/// audited, and the storefront shows it at once.
+/// Gives variant `sku` the picture whose address `image` makes from the variant as it is (a
+/// drawing in its colour, or an uploaded photo): audited, and the storefront shows it at once.
 #[cfg(feature = "ssr")]
 pub async fn change_picture(
     state: &crate::shop::ServerState,
     staff: &crate::accounts::model::Customer,
     sku: &str,
-    image: String,
+    image: impl FnOnce(&StaffVariant) -> String,
 ) -> Result<(), AppError> {
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let before = editor::variant(&mut tx, sku)
         .await?
         .ok_or(AppError::NotFound)?;
+    let image = image(&before);
     editor::set_picture(&mut tx, sku, &image).await?;
     audit::record(
         &mut tx,

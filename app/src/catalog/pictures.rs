@@ -96,7 +96,8 @@ pub async fn receive<E>(
         .put_picture(&id, picture)
         .await
         .map_err(UploadError::from)?;
-    let changed = crate::admin::catalog::change_picture(state, staff, sku, picture_url(&id)).await;
+    let changed =
+        crate::admin::catalog::change_picture(state, staff, sku, |_| picture_url(&id)).await;
     if let Err(error) = changed {
         let _ = state.photos.remove_picture(&id).await;
         return Err(error.into());
