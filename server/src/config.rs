@@ -51,6 +51,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long a warranty photo's upload may take.
     pub upload_timeout: Duration,
+    /// How long a stop (SIGTERM, Ctrl-C) waits for the requests in flight before it exits.
+    pub stop_timeout: Duration,
     /// The sender of the shop's e-mail.
     pub mail_from: String,
     /// Send mail through this SMTP server; without it, mail goes to `<data dir>/outbox`.
@@ -279,6 +281,7 @@ impl Config {
             header_timeout: seconds("SHOP_HEADER_TIMEOUT_SECS", 10)?,
             request_timeout: seconds("SHOP_REQUEST_TIMEOUT_SECS", 30)?,
             upload_timeout: seconds("SHOP_UPLOAD_TIMEOUT_SECS", 600)?,
+            stop_timeout: seconds("SHOP_STOP_TIMEOUT_SECS", 10)?,
             mail_from,
             smtp_url,
             photo_bucket: var("SHOP_PHOTO_BUCKET"),

@@ -3,6 +3,9 @@
 //! demo catalog into an empty shop, and serves the app until asked to stop.
 
 mod config;
+mod health;
+mod request_tasks;
+mod requests;
 mod routes;
 mod security;
 mod serve;
@@ -43,8 +46,7 @@ enum StartupError {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
@@ -53,6 +55,28 @@ async fn main() -> ExitCode {
         }
     };
     init_tracing(config.log_json);
+    requests::log_panics();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(start(config));
+    // Dropping the runtime would wait, without limit, for a worker still inside a task; the
+    // requests have been drained (or given up on) by now, so only a moment is allowed.
+    runtime.shutdown_timeout(LAST_MOMENT);
+    code
+}
+
+/// What the database and the runtime get to finish once the requests are drained.
+const LAST_MOMENT: std::time::Duration = std::time::Duration::from_millis(500);
+
+async fn start(config: Config) -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [] => {}
@@ -149,6 +173,8 @@ async fn run(config: Config) -> Result<(), StartupError> {
         guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()),
         request_timeout: config.request_timeout,
         upload_timeout: config.upload_timeout,
+        workers: health::Workers::watch(tokio::runtime::Handle::current().metrics()),
+        in_flight: requests::InFlight::default(),
     };
     let app = routes::router(options, state, http);
     let listener = tokio::net::TcpListener::bind(config.addr)
@@ -159,8 +185,14 @@ async fn run(config: Config) -> Result<(), StartupError> {
         })?;
     tracing::info!(address = %format!("http://{}", config.addr), "shop is open");
     println!("The shop is running at http://{}", config.addr);
-    serve::serve(listener, app, config.header_timeout, shutdown_signal()).await;
-    db.close().await;
+    let stop = serve::Stop {
+        signal: shutdown_signal(),
+        drain_timeout: config.stop_timeout,
+    };
+    serve::serve(listener, app, config.header_timeout, stop).await;
+    if tokio::time::timeout(LAST_MOMENT, db.close()).await.is_err() {
+        tracing::warn!("the database connections were still in use when the shop stopped");
+    }
     tracing::info!("shop closed");
     Ok(())
 }

@@ -32,9 +32,17 @@ pub struct Http {
     pub request_timeout: std::time::Duration,
     /// How long a warranty photo's upload may take: a phone on a slow network needs minutes.
     pub upload_timeout: std::time::Duration,
+    /// The runtime's workers, as the health check reports them.
+    pub workers: crate::health::Workers,
+    /// The requests being served, counted by the outermost layer.
+    pub in_flight: crate::requests::InFlight,
 }
 
 pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router {
+    // Before anything renders, or Leptos settles on an executor that knows no request.
+    if let Err(err) = crate::request_tasks::install() {
+        tracing::debug!(%err, "the request-scoped executor was installed already");
+    }
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -64,10 +72,13 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             header::CACHE_CONTROL,
             HeaderValue::from_static(pkg_cache),
         ));
-    let db = state.db.clone();
+    let healthz = {
+        let (db, workers, in_flight) = (state.db.clone(), http.workers, http.in_flight.clone());
+        move || crate::health::check(db.clone(), workers.clone(), in_flight.clone())
+    };
 
     Router::new()
-        .route("/healthz", get(move || healthz(db.clone())))
+        .route("/healthz", get(healthz))
         .route("/img/{art}/{file}", get(product_picture))
         .route("/robots.txt", {
             let robots = app::sitemap::robots(&state.store);
@@ -111,6 +122,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         ))
         .layer(from_fn_with_state(http.guard, security::security_headers))
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(http.in_flight, crate::requests::track))
 }
 
 #[derive(Clone, Copy)]
@@ -193,14 +205,6 @@ async fn sitemap(state: ServerState) -> Response {
             tracing::error!(%error, "the sitemap could not be read");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
-    }
-}
-
-async fn healthz(db: app::db::Db) -> Response {
-    if db.is_healthy().await {
-        (StatusCode::OK, "ok").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
     }
 }
 
@@ -367,6 +371,8 @@ mod tests {
             guard: Guard::new(public_url, vec!["0.0.0.0/32".parse().unwrap()]),
             request_timeout,
             upload_timeout: std::time::Duration::from_secs(600),
+            workers: crate::health::Workers::watch(tokio::runtime::Handle::current().metrics()),
+            in_flight: crate::requests::InFlight::default(),
         };
         TestShop {
             router: router(options, state, http),
@@ -409,14 +415,23 @@ mod tests {
     }
 
     #[test]
-    fn health_check_reports_the_database() {
+    fn health_check_reports_the_database_the_workers_and_the_requests_in_flight() {
         on_shared_runtime(async {
             let shop = shop().await;
-            let (status, _, body) = get(&shop, "/healthz").await;
-            assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+            let (status, headers, body) = get(&shop, "/healthz").await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert!(headers.contains_key("x-request-id"));
+            let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(health["status"], "ok");
+            assert_eq!(health["database"], "ok");
+            assert_eq!(health["requests_in_flight"], 0);
+            let workers = health["workers"].as_array().unwrap();
+            assert_eq!(workers.len(), 2, "{body}");
+            assert!(workers.iter().all(|w| w["state"] != "stalled"), "{body}");
             shop.db.close().await;
-            let (status, _, _) = get(&shop, "/healthz").await;
+            let (status, _, body) = get(&shop, "/healthz").await;
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+            assert!(body.contains(r#""database":"unavailable""#), "{body}");
         });
     }
 

@@ -1,7 +1,7 @@
 //! The connection loop: HTTP/1 and HTTP/2 through hyper with a timer, so a client that
 //! trickles its request headers is cut off (axum's own loop sets no timer, and without one
 //! hyper cannot time anything out); each request learns the address it came from; on
-//! shutdown, open connections finish what they are doing.
+//! shutdown, open connections finish what they are doing, within the stop's time.
 
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -16,15 +16,19 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// How long open connections get to finish once the shop is asked to stop.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// When to stop taking connections, and how long the open ones then get to finish.
+pub struct Stop<F> {
+    pub signal: F,
+    pub drain_timeout: Duration,
+}
 
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     header_timeout: Duration,
-    shutdown: impl Future<Output = ()>,
+    stop: Stop<impl Future<Output = ()>>,
 ) {
+    let shutdown = stop.signal;
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -69,7 +73,7 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+    if tokio::time::timeout(stop.drain_timeout, graceful.shutdown())
         .await
         .is_err()
     {
@@ -90,7 +94,11 @@ mod tests {
             "/",
             get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.ip().to_string() }),
         );
-        tokio::spawn(serve(listener, app, header_timeout, std::future::pending()));
+        let stop = Stop {
+            signal: std::future::pending(),
+            drain_timeout: Duration::from_secs(1),
+        };
+        tokio::spawn(serve(listener, app, header_timeout, stop));
         addr
     }
 

@@ -15,9 +15,7 @@ use reactive_graph::{
     effect::RenderEffect,
     owner::{provide_context, use_context, ArcStoredValue, Owner},
     signal::ArcRwSignal,
-    traits::{
-        Dispose, Get, ReadUntracked, Track, With, WithUntracked, WriteValue,
-    },
+    traits::{Get, Track, With, WithUntracked, WriteValue},
 };
 use slotmap::{DefaultKey, SlotMap};
 use std::sync::{Arc, Mutex};
@@ -34,6 +32,8 @@ use tachys::{
     },
 };
 use throw_error::ErrorHookFuture;
+
+mod settled;
 
 /// If any [`Resource`](crate::prelude::Resource) is read in the `children` of this
 /// component, it will show the `fallback` while they are loading. Once all are resolved,
@@ -332,14 +332,7 @@ where
         // 1. all tasks are finished loading, or
         // 2. we read from a local resource, meaning this Suspense can never resolve on the server
 
-        // first, create listener for tasks
-        let tasks = suspense_context.tasks.clone();
-        let (tasks_tx, mut tasks_rx) =
-            futures::channel::oneshot::channel::<()>();
-
-        let mut tasks_tx = Some(tasks_tx);
-
-        // now, create listener for local resources
+        // create listener for local resources
         let (local_tx, mut local_rx) =
             futures::channel::oneshot::channel::<()>();
         provide_context(LocalResourceNotifier::from(local_tx));
@@ -348,88 +341,21 @@ where
         self.children.dry_resolve();
         let children = Arc::new(Mutex::new(Some(self.children)));
 
-        // check the set of tasks to see if it is empty, now or later
-        let eff = reactive_graph::effect::Effect::new_isomorphic({
-            let children = Arc::clone(&children);
-            let notify_error_boundary = notify_error_boundary.clone();
-            move |double_checking: Option<bool>| {
-                // Subscribe to `tasks` before reading on every run, unless the notification
-                // has already been sent via `tasks_tx`
-                //
-                // Because dependencies are dynamic, the signal<>effect set of links is cleared
-                // on every run, it's possible for a run that reads first and subscribes second to lose
-                // a notification that fires in between on another thread. It reads a non-empty task
-                // set, the last task finishes and notifies its subscribers, but this run has not
-                // subscribed yet. This run then subscribes... but the signal won't be updated again.
-                //
-                // This is the primary source of the hangs described in a few issues
-                // - https://github.com/leptos-rs/leptos/issues/4851
-                // - https://github.com/leptos-rs/leptos/issues/4673
-                // - https://github.com/leptos-rs/leptos/pull/4698
-                //
-                // It's important not to *over*-run this effect though; `dry_resolve` walks the view tree
-                // and re-runs child closures, which can have side effects (like creating new Resources, etc.)
-                //
-                // Tracking only if the notification has not already been sent should block those spurious reruns.
-                if tasks_tx.is_some() {
-                    tasks.track();
-                }
-
-                let curr_tasks = tasks.try_read_untracked();
-
-                if let Some(curr_tasks) = curr_tasks {
-                    if curr_tasks.is_empty() {
-                        if double_checking == Some(true) {
-                            // we have finished loading, and checking the children again told us there are
-                            // no more pending tasks. so we can render both the children and the error boundary
-
-                            if let Some(tx) = tasks_tx.take() {
-                                // If the receiver has dropped, it means the ScopedFuture has already
-                                // dropped, so it doesn't matter if we manage to send this.
-                                _ = tx.send(());
-                            }
-                            if let Some(tx) =
-                                notify_error_boundary.write_value().take()
-                            {
-                                _ = tx.send(());
-                            }
-                        } else {
-                            // release the read guard on tasks, as we'll be updating it again
-                            drop(curr_tasks);
-                            // check the children for additional pending tasks
-                            // the will catch additional resource reads nested inside a conditional depending on initial resource reads
-                            if let Some(children) =
-                                children.lock().or_poisoned().as_mut()
-                            {
-                                children.dry_resolve();
-                            }
-
-                            if tasks
-                                .try_read_untracked()
-                                .map(|n| n.is_empty())
-                                .unwrap_or(false)
-                            {
-                                // there are no additional pending tasks, and we can simply return
-                                if let Some(tx) = tasks_tx.take() {
-                                    // If the receiver has dropped, it means the ScopedFuture has already
-                                    // dropped, so it doesn't matter if we manage to send this.
-                                    _ = tx.send(());
-                                }
-                                if let Some(tx) =
-                                    notify_error_boundary.write_value().take()
-                                {
-                                    _ = tx.send(());
-                                }
-                            }
-
-                            // tell ourselves that we're just double-checking
-                            return true;
-                        }
+        // wait, inside the response's own stream, for every task and for what walking the
+        // children again reveals (patched: the published 0.8.23 spawns an effect for this)
+        let mut tasks_ready = Box::pin(
+            settled::settled(suspense_context.tasks.clone(), {
+                let children = Arc::clone(&children);
+                move || {
+                    if let Some(children) =
+                        children.lock().or_poisoned().as_mut()
+                    {
+                        children.dry_resolve();
                     }
                 }
-                false
-            }
-        });
+            })
+            .fuse(),
+        );
 
         let mut fut = Box::pin(ScopedFuture::new(ErrorHookFuture::new(
             async move {
@@ -457,7 +383,14 @@ where
                         }
                         None
                     }
-                    _ = tasks_rx => {
+                    _ = tasks_ready => {
+                        // every task has finished, so the error boundary can render too
+                        if let Some(tx) =
+                            notify_error_boundary.write_value().take()
+                        {
+                            let _ = tx.send(());
+                        }
+
                         let children = {
                             let mut children_lock = children.lock().or_poisoned();
                             children_lock.take().expect("children should not be removed until we render here")
@@ -484,9 +417,6 @@ where
                                 None
                             }
                             children = children => {
-                                // clean up the (now useless) effect
-                                eff.dispose();
-
                                 Some(OwnedView::new_with_owner(children, owner))
                             }
                         }

@@ -1,8 +1,9 @@
-use crate::owner::Owner;
+use crate::owner::{Owner, OwnerInner};
 use or_poisoned::OrPoisoned;
 use std::{
     any::{Any, TypeId},
     collections::VecDeque,
+    sync::{Arc, RwLock, Weak},
 };
 
 impl Owner {
@@ -20,27 +21,16 @@ impl Owner {
 
     fn take_context<T: 'static>(&self) -> Option<T> {
         let ty = TypeId::of::<T>();
-        let mut inner = self.inner.write().or_poisoned();
-        let contexts = &mut inner.contexts;
-        if let Some(context) = contexts.remove(&ty) {
-            context.downcast::<T>().ok().map(|n| *n)
-        } else {
-            let mut parent = inner.parent.as_ref().and_then(|p| p.upgrade());
-            while let Some(ref this_parent) = parent.clone() {
-                let mut this_parent = this_parent.write().or_poisoned();
-                let contexts = &mut this_parent.contexts;
-                let value = contexts.remove(&ty);
-                let downcast =
-                    value.and_then(|context| context.downcast::<T>().ok());
-                if let Some(value) = downcast {
-                    return Some(*value);
-                } else {
-                    parent =
-                        this_parent.parent.as_ref().and_then(|p| p.upgrade());
+        self.find_up(|owner| {
+            let mut owner = owner.write().or_poisoned();
+            match owner.contexts.remove(&ty) {
+                Some(value) => {
+                    Ok(value.downcast::<T>().ok().map(|value| *value))
                 }
+                None => Err(owner.parent.clone()),
             }
-            None
-        }
+        })
+        .flatten()
     }
 
     fn with_context<T: 'static, R>(
@@ -48,29 +38,15 @@ impl Owner {
         cb: impl FnOnce(&T) -> R,
     ) -> Option<R> {
         let ty = TypeId::of::<T>();
-        let inner = self.inner.read().or_poisoned();
-        let contexts = &inner.contexts;
-        let reference = if let Some(context) = contexts.get(&ty) {
-            context.downcast_ref::<T>()
-        } else {
-            let mut parent = inner.parent.as_ref().and_then(|p| p.upgrade());
-            while let Some(ref this_parent) = parent.clone() {
-                let this_parent = this_parent.read().or_poisoned();
-                let contexts = &this_parent.contexts;
-                let value = contexts.get(&ty);
-                let downcast =
-                    value.and_then(|context| context.downcast_ref::<T>());
-                if let Some(value) = downcast {
-                    return Some(cb(value));
-                } else {
-                    parent =
-                        this_parent.parent.as_ref().and_then(|p| p.upgrade());
-                }
+        let mut cb = Some(cb);
+        self.find_up(|owner| {
+            let owner = owner.read().or_poisoned();
+            match owner.contexts.get(&ty).and_then(|v| v.downcast_ref::<T>()) {
+                Some(value) => Ok(cb.take().map(|cb| cb(value))),
+                None => Err(owner.parent.clone()),
             }
-
-            None
-        };
-        reference.map(cb)
+        })
+        .flatten()
     }
 
     fn update_context<T: 'static, R>(
@@ -78,28 +54,43 @@ impl Owner {
         cb: impl FnOnce(&mut T) -> R,
     ) -> Option<R> {
         let ty = TypeId::of::<T>();
-        let mut inner = self.inner.write().or_poisoned();
-        let contexts = &mut inner.contexts;
-        let reference = if let Some(context) = contexts.get_mut(&ty) {
-            context.downcast_mut::<T>()
-        } else {
-            let mut parent = inner.parent.as_ref().and_then(|p| p.upgrade());
-            while let Some(ref this_parent) = parent.clone() {
-                let mut this_parent = this_parent.write().or_poisoned();
-                let contexts = &mut this_parent.contexts;
-                let value = contexts.get_mut(&ty);
-                let downcast =
-                    value.and_then(|context| context.downcast_mut::<T>());
-                if let Some(value) = downcast {
-                    return Some(cb(value));
-                } else {
-                    parent =
-                        this_parent.parent.as_ref().and_then(|p| p.upgrade());
-                }
+        let mut cb = Some(cb);
+        self.find_up(|owner| {
+            let mut owner = owner.write().or_poisoned();
+            let parent = owner.parent.clone();
+            match owner
+                .contexts
+                .get_mut(&ty)
+                .and_then(|v| v.downcast_mut::<T>())
+            {
+                Some(value) => Ok(cb.take().map(|cb| cb(value))),
+                None => Err(parent),
             }
-            None
-        };
-        reference.map(cb)
+        })
+        .flatten()
+    }
+
+    /// Calls `look` on this owner, then on each living ancestor, nearest first, until it
+    /// returns `Ok`; `look` answers `Err` with the owner's parent to go on.
+    ///
+    /// `look` takes and releases the owner's lock itself, so no lock is held when the walk
+    /// lets go of an ancestor's handle. That handle may be the ancestor's last one (its tree
+    /// is being dropped on another thread): letting go runs the ancestor's cleanup, which
+    /// write-locks each of its descendants, this owner among them, and would wait forever
+    /// for a lock the walk still held. (Carried patch: see docs/leptos-patches.md.)
+    fn find_up<R>(
+        &self,
+        mut look: impl FnMut(
+            &RwLock<OwnerInner>,
+        ) -> Result<R, Option<Weak<RwLock<OwnerInner>>>>,
+    ) -> Option<R> {
+        let mut owner = Arc::clone(&self.inner);
+        loop {
+            match look(&owner) {
+                Ok(found) => return Some(found),
+                Err(parent) => owner = parent?.upgrade()?,
+            }
+        }
     }
 
     /// Searches for items stored in context in either direction, either among parents or among
@@ -439,4 +430,96 @@ pub fn update_context<T: 'static, R>(
     cb: impl FnOnce(&mut T) -> R,
 ) -> Option<R> {
     Owner::current().and_then(|owner| owner.update_context(cb))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The shop's regression tests for its carried patch (`find_up`).
+    use super::{update_context, with_context};
+    use crate::owner::{provide_context, Owner};
+    use std::{
+        sync::{mpsc, Arc, Mutex},
+        thread,
+        time::Duration,
+    };
+
+    struct Cart;
+
+    /// A grandparent that provides `Cart`, the parent between, and the child a lookup starts
+    /// from. Only `last_handle` keeps the grandparent alive, as when the rest of a request's
+    /// tree has already been let go on another thread.
+    struct Tree {
+        last_handle: Arc<Mutex<Option<Owner>>>,
+        _parent: Owner,
+        child: Owner,
+    }
+
+    fn tree() -> Tree {
+        let grandparent = Owner::new();
+        grandparent.with(|| provide_context(Cart));
+        let parent = grandparent.child();
+        let child = parent.child();
+        Tree {
+            last_handle: Arc::new(Mutex::new(Some(grandparent))),
+            _parent: parent,
+            child,
+        }
+    }
+
+    /// Runs `lookup` on a thread of its own: false when it is still blocked after 5 s.
+    fn finishes(lookup: impl FnOnce() + Send + 'static) -> bool {
+        let (done, finished) = mpsc::channel();
+        thread::spawn(move || {
+            lookup();
+            let _ = done.send(());
+        });
+        finished.recv_timeout(Duration::from_secs(5)).is_ok()
+    }
+
+    #[test]
+    fn a_lookup_that_lets_go_of_the_last_handle_of_its_tree_finishes() {
+        assert!(finishes(|| {
+            let Tree {
+                last_handle,
+                _parent,
+                child,
+            } = tree();
+            let found = child.with(|| {
+                with_context::<Cart, _>(|_| {
+                    last_handle.lock().unwrap().take().is_some()
+                })
+            });
+            assert_eq!(found, Some(true));
+        }));
+    }
+
+    #[test]
+    fn an_update_that_lets_go_of_the_last_handle_of_its_tree_finishes() {
+        assert!(finishes(|| {
+            let Tree {
+                last_handle,
+                _parent,
+                child,
+            } = tree();
+            let found = child.with(|| {
+                update_context::<Cart, _>(|_| {
+                    last_handle.lock().unwrap().take().is_some()
+                })
+            });
+            assert_eq!(found, Some(true));
+        }));
+    }
+
+    #[test]
+    fn lookups_find_the_nearest_value_and_take_removes_it() {
+        let grandparent = Owner::new();
+        grandparent.with(|| provide_context(1_u8));
+        let parent = grandparent.child();
+        parent.with(|| provide_context(2_u8));
+        let child = parent.child();
+        assert_eq!(child.with(super::use_context::<u8>), Some(2));
+        assert_eq!(child.with(super::take_context::<u8>), Some(2));
+        assert_eq!(child.with(super::use_context::<u8>), Some(1));
+        assert_eq!(child.with(super::use_context::<u16>), None);
+    }
 }
