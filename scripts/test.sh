@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, the RustSec advisory audit, lints for the server and
 # browser builds, unit and integration tests (SQLite and PostgreSQL), the release build, the
-# checkout load and multi-instance checks, and the browser tests.
+# checkout load and multi-instance checks, the storm of clients leaving mid-page, and the
+# browser tests.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$REPO_ROOT/scripts/setup.sh"
@@ -77,6 +78,9 @@ export TEST_SMTP_URL="smtp://127.0.0.1:$smtp_port" TEST_SMTP_MAILDIR="$maildir"
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr
+step "the fixes carried on leptos and reactive_graph (docs/leptos-patches.md)"
+cargo test -p reactive_graph --lib owner::context
+cargo test -p leptos --lib suspense_component::settled
 
 step "release build (server and WASM)"
 scripts/build.sh
@@ -95,6 +99,9 @@ node tools/bench/budget.mjs "$CARGO_TARGET_DIR/site/pkg"
 scripts/load.sh sqlite 64 500
 scripts/load.sh postgres 64 500
 scripts/instances.sh
+# Clients that leave mid-page (issue 32): no panic, no stalled worker, a bounded stop.
+scripts/storm.sh sqlite 20 4
+scripts/storm.sh postgres 20 4
 
 step "browser tests (headless Chromium)"
 cd end2end
