@@ -73,7 +73,8 @@ healthy
   fail "memory grew from $((rss_before / 1024)) MB to $((rss_after / 1024)) MB"
 
 step "5. a stop under load, within $stop_timeout s"
-storm storm --seconds 30 --concurrency 64 >/dev/null 2>&1 &
+# Node itself in the background (not a shell function), so that killing $load stops it.
+node tools/load/storm.mjs storm --seconds 30 --concurrency 64 --url "http://127.0.0.1:$port" >/dev/null 2>&1 &
 load=$!
 sleep 2
 started=$(date +%s%N)
