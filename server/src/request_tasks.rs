@@ -14,7 +14,15 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::{Context, Poll};
 
 /// One spawned future, taken out and dropped when its request closes.
-type Slot = Mutex<Option<PinnedFuture<()>>>;
+type Slot = Mutex<Spawned>;
+
+#[derive(Default)]
+struct Spawned {
+    future: Option<PinnedFuture<()>>,
+    /// Wakes the tokio task that polls `future`, so that once the future is taken out the
+    /// task runs one last time, finds nothing, and ends (instead of waiting forever).
+    waker: Option<std::task::Waker>,
+}
 
 /// The tasks of one request.
 #[derive(Clone, Default)]
@@ -58,8 +66,14 @@ impl RequestTasks {
             std::mem::take(&mut tasks.slots)
         };
         for slot in slots.iter().filter_map(Weak::upgrade) {
-            let future = lock_slot(&slot).take();
+            let (future, waker) = {
+                let mut spawned = lock_slot(&slot);
+                (spawned.future.take(), spawned.waker.take())
+            };
             drop(future);
+            if let Some(waker) = waker {
+                waker.wake();
+            }
         }
     }
 
@@ -78,7 +92,7 @@ impl RequestTasks {
     }
 }
 
-fn lock_slot(slot: &Slot) -> MutexGuard<'_, Option<PinnedFuture<()>>> {
+fn lock_slot(slot: &Slot) -> MutexGuard<'_, Spawned> {
     slot.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -130,19 +144,29 @@ impl CustomExecutor for ScopedExecutor {
             tokio::spawn(future);
             return;
         };
-        let slot = Arc::new(Mutex::new(Some(future)));
+        let slot = Arc::new(Mutex::new(Spawned {
+            future: Some(future),
+            waker: None,
+        }));
         if !tasks.adopt(&slot) {
             // The request is gone: its late task never starts.
             return;
         }
         tokio::spawn(poll_fn(move |cx| {
-            let mut future = lock_slot(&slot);
-            let Some(running) = future.as_mut() else {
+            let mut spawned = lock_slot(&slot);
+            let Some(running) = spawned.future.as_mut() else {
                 return Poll::Ready(());
             };
             let polled = tasks.enter(|| running.as_mut().poll(cx));
             if polled.is_ready() {
-                *future = None;
+                spawned.future = None;
+                spawned.waker = None;
+            } else if !spawned
+                .waker
+                .as_ref()
+                .is_some_and(|w| w.will_wake(cx.waker()))
+            {
+                spawned.waker = Some(cx.waker().clone());
             }
             polled
         }));
@@ -219,6 +243,17 @@ mod tests {
         // Its late spawns never start.
         tasks.enter(|| Executor::spawn(Box::pin(alive.future())));
         assert_eq!(alive.count(), 0);
+        // And the runtime's tasks that ran them end too, rather than wait forever.
+        let metrics = tokio::runtime::Handle::current().metrics();
+        let mut left = metrics.num_alive_tasks();
+        for _ in 0..100 {
+            if left == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            left = metrics.num_alive_tasks();
+        }
+        assert_eq!(left, 0);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
