@@ -2,9 +2,9 @@
 //! warranty claims: their messages, their photos, and the private keys that open one without
 //! an account (each e-mail carries a key of its own; the database keeps only its digest).
 
-use crate::accounts::auth::{new_session_token, token_digest};
+use crate::photos::uploads::{DraftKey, UNTAKEN};
 use crate::support::TicketMessage;
-use crate::warranty::uploads::{DraftKey, UNTAKEN};
+use crate::tokens::{new_token, token_digest};
 use sqlx::{AnyConnection, AnyPool, Row};
 
 /// What a conversation belongs to.
@@ -112,7 +112,7 @@ pub async fn issue_key(
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let t = thread.tables();
-    let (key, digest) = new_session_token();
+    let (key, digest) = new_token();
     sqlx::query(&format!(
         "INSERT INTO {} (key_hash, {}, created_at) VALUES ($1, $2, $3)",
         t.keys, t.column

@@ -211,10 +211,7 @@ mod tests {
     /// "database is locked" (seen as a staff answer to a ticket refused under load).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_transaction_that_reads_first_waits_for_writers_instead_of_failing() {
-        let dir = std::env::temp_dir().join(format!(
-            "shop-begin-{}",
-            crate::accounts::auth::random_hex(6)
-        ));
+        let dir = std::env::temp_dir().join(format!("shop-begin-{}", crate::tokens::random_hex(6)));
         let db = Db::connect(&format!("sqlite://{}/shop.db", dir.display()))
             .await
             .unwrap();

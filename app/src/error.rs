@@ -24,7 +24,7 @@ pub enum AppError {
     #[error("We couldn't reach the shop. Check your connection and try again.")]
     Network,
     #[error("Some details need correcting: see the messages by the fields.")]
-    NeedsCorrecting(crate::forms::FormCorrections),
+    NeedsCorrecting(crate::forms::fields::FormCorrections),
     #[error("The shop is very busy right now and couldn't take your request in time. Nothing was charged: please try again in a minute.")]
     Busy,
     #[error("Too many tries in a short time. Please wait {minutes} minutes and try again; if you need help sooner, contact us.")]

@@ -7,9 +7,12 @@
 pub mod accounts;
 pub mod address;
 pub mod admin;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod clock;
+pub mod coupons;
 pub mod error;
 pub mod forms;
 pub mod help;
@@ -19,7 +22,9 @@ pub mod layout;
 pub mod mail;
 pub mod money;
 pub mod orders;
+pub mod page;
 pub mod payments;
+pub mod photos;
 pub mod pricing;
 pub mod search;
 pub mod shop;
@@ -39,18 +44,21 @@ pub mod db;
 pub mod maintenance;
 #[cfg(feature = "ssr")]
 pub mod sitemap;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 use accounts::pages::AuthState;
 use cart::pages::CartPage;
 use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
-use layout::{NotFound, SiteFooter, SiteHeader};
+use layout::{SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
 };
+use page::NotFound;
 
 /// The page's scripts: the islands' bundle for a page served as islands, else the app's.
 fn scripts(options: LeptosOptions) -> impl IntoView {

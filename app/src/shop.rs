@@ -42,6 +42,14 @@ impl StoreInfo {
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+
+    /// How shoppers reach support, as letters end.
+    pub fn support_contact(&self) -> crate::mail::SupportContact<'_> {
+        crate::mail::SupportContact {
+            email: &self.support_email,
+            phone: &self.support_phone,
+        }
+    }
 }
 
 /// What the server provides to every request: the database and the shop's settings.
@@ -60,7 +68,7 @@ pub struct ServerState {
     /// What the catalog pages show, read at most once every couple of seconds.
     pub catalog_cache: std::sync::Arc<crate::catalog::cache::CatalogCache>,
     /// Where warranty photos are kept, and the limits uploads follow.
-    pub photos: crate::warranty::storage::PhotoStore,
+    pub photos: crate::photos::storage::PhotoStore,
 }
 
 #[cfg(feature = "ssr")]
@@ -70,7 +78,7 @@ impl ServerState {
         db: crate::db::Db,
         store: StoreInfo,
         mailer: crate::mail::Mailer,
-        photos: crate::warranty::storage::PhotoStore,
+        photos: crate::photos::storage::PhotoStore,
     ) -> ServerState {
         let gateway = crate::payments::test_gateway::TestGateway::new(db.pool.clone());
         ServerState {

@@ -4,7 +4,7 @@
 mod support;
 
 use app::accounts::model::{Email, SignUp};
-use app::accounts::{auth, repo};
+use app::accounts::repo;
 use app::db::Db;
 use app::throttle::{self, store as limits};
 use time::OffsetDateTime;
@@ -43,7 +43,7 @@ async fn sessions_identify_until_they_expire_or_end(db: &Db) {
         .await
         .unwrap()
         .unwrap();
-    let (_, digest) = auth::new_session_token();
+    let (_, digest) = app::tokens::new_token();
     repo::create_session(&db.pool, &digest, ann.id, NOW, NOW + 60)
         .await
         .unwrap();
@@ -79,8 +79,8 @@ async fn changing_the_password_ends_other_sessions(db: &Db) {
         .await
         .unwrap()
         .unwrap();
-    let (_, here) = auth::new_session_token();
-    let (_, elsewhere) = auth::new_session_token();
+    let (_, here) = app::tokens::new_token();
+    let (_, elsewhere) = app::tokens::new_token();
     for digest in [&here, &elsewhere] {
         repo::create_session(&db.pool, digest, ann.id, NOW, NOW + 3600)
             .await

@@ -3,8 +3,9 @@
 mod support;
 
 use app::cart::model::{Cart, CartLine, CartRequest, PricedCart};
-use app::cart::{coupon_repo, demo_coupons, pricing_service};
+use app::cart::pricing_service;
 use app::catalog::{demo::demo_catalog, repo};
+use app::coupons::{demo as demo_coupons, repo as coupon_repo};
 use app::db::Db;
 use app::money::Money;
 use app::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponRejection, CouponTerms};

@@ -375,7 +375,7 @@ async fn staff_adjust_stock_with_a_reason_and_never_below_zero(db: &Db) {
 
 async fn variants_are_added_once_and_priced_for_the_shop(db: &Db) {
     seeded(db).await;
-    let form = app::admin::catalog::ProductForm {
+    let form = app::catalog::staff::ProductForm {
         name: "Leather Strap".into(),
         category: "accessories".into(),
         tagline: "Soft".into(),

@@ -9,13 +9,14 @@ use support::shop::*;
 use app::accounts::model::Customer;
 use app::admin::coupons::{check_coupon, CouponForm};
 use app::cart::model::{CartLine, CartRequest};
-use app::cart::{coupon_repo, pricing_service};
+use app::cart::pricing_service;
 use app::checkout::model::{CartChange, CheckoutOutcome};
 use app::checkout::service::{
     answer_paypal, finish_paypal, place_order, settle_interrupted, CheckoutError,
     PAYMENT_TIMEOUT_SECS,
 };
 use app::client::ClientAddress;
+use app::coupons::repo as coupon_repo;
 use app::db::Db;
 use app::money::Money;
 use app::orders::cancellation::{self, CancelError, Cancelled};
@@ -1136,7 +1137,7 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
     assert!(matches!(again, Err(FulfilmentError::Refused(_))));
 
     // Every action is in the audit log, by whom, with the status before and after.
-    let log = app::admin::audit::list(&db.pool, &Default::default(), 0)
+    let log = app::audit::list(&db.pool, &Default::default(), 0)
         .await
         .unwrap();
     let actions: Vec<(&str, &str, &str)> = log
@@ -1204,7 +1205,7 @@ async fn cancelling_gives_the_stock_back_once_even_when_two_staff_click(db: &Db)
 }
 
 async fn staff_find_orders_by_status_day_email_and_number(db: &Db) {
-    use app::admin::orders::OrderFilter;
+    use app::orders::model::OrderFilter;
     let state = shop(db).await;
     let first = placed(
         &checkout(
@@ -1436,7 +1437,7 @@ async fn refunds_per_item_then_in_full_give_back_exactly_what_was_paid(db: &Db) 
             .count(),
         2
     );
-    let log = app::admin::audit::list(&db.pool, &Default::default(), 0)
+    let log = app::audit::list(&db.pool, &Default::default(), 0)
         .await
         .unwrap();
     let refund_entries: Vec<&str> = log

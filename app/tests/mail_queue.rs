@@ -225,10 +225,7 @@ async fn a_queued_message_reaches_a_real_smtp_server(db: &Db) {
     let url = std::env::var("TEST_SMTP_URL").unwrap_or_else(|_| "smtp://127.0.0.1:8025".into());
     let mailer = Mailer::smtp("Shop <shop@example.com>", &url).unwrap();
     // The maildir is shared by every test of the run: a subject of its own finds this one.
-    let subject = format!(
-        "Your order is confirmed ({})",
-        app::accounts::auth::random_hex(6)
-    );
+    let subject = format!("Your order is confirmed ({})", app::tokens::random_hex(6));
     let message = Email {
         to: "ada@example.com".into(),
         subject: subject.clone(),

@@ -3,11 +3,11 @@
 
 mod support;
 
-use app::admin::overview::DayFigures;
-use app::cart::demo_coupons;
 use app::catalog::{demo::demo_catalog, editor, repo as catalog};
+use app::coupons::demo as demo_coupons;
 use app::db::Db;
 use app::money::Money;
+use app::orders::stats::DayFigures;
 use app::orders::{demo, stats};
 use support::shop::{count, store};
 

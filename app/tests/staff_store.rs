@@ -6,7 +6,7 @@ mod support;
 use app::accounts::links::{self, Redemption};
 use app::accounts::model::{Email, LinkPurpose, SignUp};
 use app::accounts::repo;
-use app::admin::audit::{self, AuditFilter, Change};
+use app::audit::{self, AuditFilter, Change};
 use app::db::Db;
 use app::identity::Role;
 

@@ -6,11 +6,11 @@
 mod support;
 
 use app::db::Db;
+use app::photos::rules::{PhotoLimits, PhotoRefusal};
+use app::photos::storage::{PhotoStore, Size};
+use app::photos::uploads::{self, DraftKey, UploadError, Uploaded};
 use app::shop::ServerState;
 use app::warranty::claims::{self, ClaimRefusal, ClaimRequest, Claimant};
-use app::warranty::photos::{PhotoLimits, PhotoRefusal};
-use app::warranty::storage::{PhotoStore, Size};
-use app::warranty::uploads::{self, DraftKey, UploadError, Uploaded};
 use app::warranty::ClaimKind;
 use bytes::Bytes;
 use image::{DynamicImage, ImageDecoder, RgbImage, RgbaImage};
@@ -40,20 +40,17 @@ fn in_s3(limits: PhotoLimits) -> PhotoStore {
         .with_secret_access_key("S3RVER")
         .build()
         .unwrap_or_else(|e| panic!("an S3-compatible server must answer at {url}: {e}"));
-    let prefix = format!("test-{}", app::accounts::auth::random_hex(8));
+    let prefix = format!("test-{}", app::tokens::random_hex(8));
     PhotoStore::new(Arc::new(PrefixStore::new(s3, prefix)), limits)
 }
 
 fn in_folder(limits: PhotoLimits) -> PhotoStore {
-    let dir = std::env::temp_dir().join(format!(
-        "shop-photos-{}",
-        app::accounts::auth::random_hex(8)
-    ));
+    let dir = std::env::temp_dir().join(format!("shop-photos-{}", app::tokens::random_hex(8)));
     PhotoStore::in_folder(&dir, limits).unwrap()
 }
 
 fn draft() -> DraftKey {
-    DraftKey::parse(&app::accounts::auth::random_hex(16)).unwrap()
+    DraftKey::parse(&app::tokens::random_hex(16)).unwrap()
 }
 
 /// `bytes` as a request body arriving in chunks of 4 KB.
@@ -360,7 +357,7 @@ async fn bad_uploads_are_refused_and_leave_nothing(db: &Db, photos: PhotoStore) 
             &bomb,
             PhotoRefusal::TooManyPixels {
                 name: "bomb.png".into(),
-                max_side: app::warranty::images::MAX_SIDE,
+                max_side: app::photos::images::MAX_SIDE,
             },
         ),
         (
@@ -368,7 +365,7 @@ async fn bad_uploads_are_refused_and_leave_nothing(db: &Db, photos: PhotoStore) 
             &wide,
             PhotoRefusal::TooManyPixels {
                 name: "wide.png".into(),
-                max_side: app::warranty::images::MAX_SIDE,
+                max_side: app::photos::images::MAX_SIDE,
             },
         ),
     ];

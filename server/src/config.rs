@@ -2,10 +2,10 @@
 //! fresh machine (SQLite file in `./data`, demo catalog, 127.0.0.1:3000).
 
 use app::money::Money;
+use app::photos::rules::PhotoLimits;
 use app::pricing::delivery::{BusinessDays, DeliveryTimes};
 use app::pricing::shipping::ShippingRates;
 use app::shop::StoreInfo;
-use app::warranty::photos::PhotoLimits;
 use ipnet::IpNet;
 use rust_decimal::Decimal;
 use std::net::{IpAddr, SocketAddr};

@@ -10,13 +10,13 @@ mod routes;
 mod security;
 mod serve;
 
-use app::cart::demo_coupons;
 use app::catalog::{demo::demo_catalog, repo::seed_once};
 use app::checkout::service::settle_interrupted;
+use app::coupons;
 use app::db::{Db, DbError};
 use app::mail::{MailError, Mailer};
+use app::photos::storage::PhotoStore;
 use app::shop::ServerState;
-use app::warranty::storage::PhotoStore;
 use config::{Config, Payments};
 use leptos::prelude::LeptosOptions;
 use security::Guard;
@@ -132,7 +132,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
         {
             tracing::info!("demo catalog loaded");
         }
-        if demo_coupons::seed_once(&db.pool)
+        if coupons::demo::seed_once(&db.pool)
             .await
             .map_err(StartupError::Seed)?
         {
@@ -272,7 +272,7 @@ async fn purge_expired_records(state: ServerState) {
             Err(err) => tracing::error!(error = %err, "cannot delete expired records"),
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        match app::warranty::uploads::remove_unclaimed(&state.db.pool, &state.photos, now).await {
+        match app::photos::uploads::remove_unclaimed(&state.db.pool, &state.photos, now).await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "photos no claim took were removed"),
             Err(err) => tracing::error!(error = %err, "cannot remove unclaimed photos"),

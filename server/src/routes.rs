@@ -92,7 +92,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             let state = state.clone();
             get(move |query, headers| export_orders(state.clone(), query, headers))
         })
-        .merge(app::warranty::http::routes(state.clone()))
+        .merge(app::photos::http::routes(state.clone()))
         .merge(app::catalog::pictures::routes(state.clone()))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {
@@ -359,9 +359,9 @@ mod tests {
             test_payments: true,
         };
         let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
-        let photos = app::warranty::storage::PhotoStore::in_folder(
+        let photos = app::photos::storage::PhotoStore::in_folder(
             &dir.join("photos"),
-            app::warranty::photos::PhotoLimits::default(),
+            app::photos::rules::PhotoLimits::default(),
         )
         .unwrap();
         let state = ServerState::in_test_mode(db.clone(), store, mailer.clone(), photos);
@@ -1045,7 +1045,7 @@ mod tests {
 
     /// A session cookie for a new account `email` with `role`.
     async fn signed_in_as(shop: &TestShop, email: &str, role: app::identity::Role) -> String {
-        use app::accounts::{auth, repo};
+        use app::accounts::repo;
         let sign_up =
             app::accounts::model::SignUp::validate("Staff", email, "long password").unwrap();
         let account = repo::create_customer(&shop.db.pool, &sign_up, "hash", 0)
@@ -1054,7 +1054,7 @@ mod tests {
             .unwrap();
         let mut conn = shop.db.pool.acquire().await.unwrap();
         repo::set_role(&mut conn, account.id, role).await.unwrap();
-        let (token, digest) = auth::new_session_token();
+        let (token, digest) = app::tokens::new_token();
         repo::create_session(&shop.db.pool, &digest, account.id, 0, i64::MAX / 2)
             .await
             .unwrap();
@@ -1114,7 +1114,7 @@ mod tests {
             ];
             let mut staff = Vec::new();
             for (path, _) in server_fn_paths() {
-                match app::admin::required_role(path) {
+                match app::identity::role::required_role(path) {
                     Some(role) => staff.push((path, role)),
                     None => assert!(
                         public.contains(&path),
@@ -1499,7 +1499,7 @@ mod tests {
         use app::checkout::model::{CheckoutRequest, SeenPrices};
         use app::money::Money;
         let request = CheckoutRequest {
-            idempotency_key: format!("key-{}", app::accounts::auth::random_hex(12)),
+            idempotency_key: format!("key-{}", app::tokens::random_hex(12)),
             email: "gail@example.com".into(),
             address: app::checkout::address::Address {
                 name: "Gail Guest".into(),
@@ -1683,11 +1683,11 @@ mod tests {
 
     /// A photo upload as the claim form's script sends it.
     fn photo_upload(draft: &str, name: &str, bytes: Vec<u8>, origin: &str) -> Request<Body> {
-        Request::post(app::warranty::UPLOAD_PATH)
+        Request::post(app::photos::UPLOAD_PATH)
             .header(header::ORIGIN, origin)
             .header("x-forwarded-for", "192.0.2.95")
-            .header(app::warranty::DRAFT_HEADER, draft)
-            .header(app::warranty::NAME_HEADER, name)
+            .header(app::photos::DRAFT_HEADER, draft)
+            .header(app::photos::NAME_HEADER, name)
             .header(header::CONTENT_LENGTH, bytes.len())
             .body(Body::from(bytes))
             .unwrap()
@@ -1763,7 +1763,7 @@ mod tests {
         use sqlx::Row;
         on_shared_runtime(async {
             let shop = shop().await;
-            let draft = app::accounts::auth::random_hex(16);
+            let draft = app::tokens::random_hex(16);
             // Refused uploads say which file and why; another site cannot upload at all.
             let (status, _, body) = get_with(
                 &shop,
@@ -1871,7 +1871,7 @@ mod tests {
     ) -> Request<Body> {
         let mut request = Request::post(format!("{}/{sku}", app::catalog::PICTURE_UPLOAD_PATH))
             .header(header::ORIGIN, origin)
-            .header(app::warranty::NAME_HEADER, "strap.jpg")
+            .header(app::photos::NAME_HEADER, "strap.jpg")
             .header(header::CONTENT_LENGTH, bytes.len());
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
@@ -1993,7 +1993,7 @@ mod tests {
                 .execute(&shop.db.pool)
                 .await
                 .unwrap();
-            let draft = app::accounts::auth::random_hex(16);
+            let draft = app::tokens::random_hex(16);
             let ids = uploaded(&shop, &draft, &["label.jpg"]).await;
             let report = path_of::<app::support::api::ReportDeliveryProblem>();
             let body = |number: &str, draft: &str| {
@@ -2077,7 +2077,7 @@ mod tests {
             };
             let bad = reply_with("nope").await.unwrap();
             assert!(matches!(&bad, FormResult::Invalid(e) if e.get("photos").is_some()));
-            let second = app::accounts::auth::random_hex(16);
+            let second = app::tokens::random_hex(16);
             let more = uploaded(&shop, &second, &["notice.jpg"]).await;
             assert_eq!(reply_with(&second).await.unwrap(), FormResult::Done);
             let view = read_ticket().await.unwrap();
@@ -2095,7 +2095,7 @@ mod tests {
             assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
             assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
             // A photo upload has a time of its own.
-            let draft = app::accounts::auth::random_hex(16);
+            let draft = app::tokens::random_hex(16);
             let (status, _, body) =
                 get_with(&shop, photo_upload(&draft, "a.jpg", small_jpeg(), SHOP)).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");

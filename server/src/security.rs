@@ -137,7 +137,7 @@ pub fn body_limit(path: &str) -> usize {
 /// A shopper's photo for a claim or a report, or an admin's photo of a product: the
 /// requests whose body is a picture.
 pub fn is_photo_upload(path: &str) -> bool {
-    path == app::warranty::UPLOAD_PATH
+    path == app::photos::UPLOAD_PATH
         || path
             .strip_prefix(app::catalog::PICTURE_UPLOAD_PATH)
             .is_some_and(|sku| sku.starts_with('/'))

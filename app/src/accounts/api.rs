@@ -17,13 +17,7 @@ use {
     crate::mail::queue,
     crate::shop::server_state,
     crate::throttle::{self, store as limits},
-    time::OffsetDateTime,
 };
-
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
 
 /// How long a sign-up link works.
 #[cfg(feature = "ssr")]
@@ -108,7 +102,7 @@ pub async fn sign_up(
             &state.store,
         )
     } else {
-        let (token, digest) = auth::new_session_token();
+        let (token, digest) = crate::tokens::new_token();
         let pending = repo::PendingSignUp {
             email: sign_up.email.to_string(),
             name: sign_up.name.clone(),
@@ -119,7 +113,7 @@ pub async fn sign_up(
             &mut tx,
             &digest,
             &pending,
-            now() + SIGN_UP_LINK_LIFETIME_SECS,
+            crate::clock::now() + SIGN_UP_LINK_LIFETIME_SECS,
         )
         .await?;
         email::confirm_sign_up(
@@ -129,7 +123,7 @@ pub async fn sign_up(
             &state.store,
         )
     };
-    queue::enqueue(&mut tx, &message, now()).await?;
+    queue::enqueue(&mut tx, &message, crate::clock::now()).await?;
     tx.commit().await?;
     leptos_axum::redirect("/account/check-email");
     Ok(FormResult::Done)
@@ -139,8 +133,12 @@ pub async fn sign_up(
 #[server(output = Postcard)]
 pub async fn confirm_sign_up(token: String) -> Result<FormResult, AppError> {
     let state = server_state()?;
-    let completion =
-        repo::complete_sign_up(&state.db.pool, &auth::token_digest(token.trim()), now()).await?;
+    let completion = repo::complete_sign_up(
+        &state.db.pool,
+        &crate::tokens::token_digest(token.trim()),
+        crate::clock::now(),
+    )
+    .await?;
     match completion {
         repo::SignUpCompletion::Created {
             customer,
@@ -201,8 +199,8 @@ pub async fn sign_in(
     }
     let browser = match request_cookie(auth::KNOWN_BROWSER_COOKIE) {
         Some(token) => {
-            let digest = auth::token_digest(&token);
-            repo::is_known_browser(pool, &digest, &email, now())
+            let digest = crate::tokens::token_digest(&token);
+            repo::is_known_browser(pool, &digest, &email, crate::clock::now())
                 .await?
                 .then_some(digest)
         }
@@ -283,7 +281,7 @@ pub async fn change_password(
         pool,
         customer.id,
         &password_hash,
-        &auth::token_digest(&token),
+        &crate::tokens::token_digest(&token),
     )
     .await?;
     Ok(FormResult::Done)
@@ -337,7 +335,7 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
             &mut tx,
             &address,
             model::LinkPurpose::ResetPassword,
-            now(),
+            crate::clock::now(),
             links::RESET_LIFETIME_SECS,
         )
         .await?;
@@ -346,7 +344,7 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
             state.store.public_url
         );
         let message = email::reset_password(address.as_str(), &link, &state.store);
-        queue::enqueue(&mut tx, &message, now()).await?;
+        queue::enqueue(&mut tx, &message, crate::clock::now()).await?;
     }
     tx.commit().await?;
     leptos_axum::redirect("/account/check-email?for=reset");
@@ -361,7 +359,7 @@ const LINK_INVALID: &str =
 #[server(output = Postcard)]
 pub async fn one_time_link(token: String) -> Result<LinkInfo, AppError> {
     let state = server_state()?;
-    links::look_up(&state.db.pool, token.trim(), now())
+    links::look_up(&state.db.pool, token.trim(), crate::clock::now())
         .await?
         .ok_or_else(|| AppError::InvalidInput(LINK_INVALID.into()))
 }
@@ -397,7 +395,7 @@ pub async fn use_one_time_link(
         token.trim(),
         name.as_deref(),
         &password_hash,
-        now(),
+        crate::clock::now(),
     )
     .await?;
     match redemption {

@@ -1,10 +1,9 @@
-//! Passwords and session tokens (server only): argon2 hashes, random tokens stored as SHA-256
-//! digests, and the HttpOnly, SameSite session cookie.
+//! Passwords and session tokens (server only): argon2 hashes, session tokens (random, stored
+//! as digests: `tokens`), and the HttpOnly, SameSite session cookie.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "casefront_session";
 /// Sessions last 30 days.
@@ -43,33 +42,6 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `count` random bytes from the operating system.
-pub fn random_bytes(count: usize) -> Vec<u8> {
-    let mut buffer = vec![0u8; count];
-    OsRng.fill_bytes(&mut buffer);
-    buffer
-}
-
-/// `bytes` random bytes from the operating system, as hex.
-pub fn random_hex(bytes: usize) -> String {
-    hex(&random_bytes(bytes))
-}
-
-/// A new session token for the cookie, and the digest the database keeps.
-pub fn new_session_token() -> (String, String) {
-    let token = random_hex(32);
-    let digest = token_digest(&token);
-    (token, digest)
-}
-
-pub fn token_digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// The name cookie `base` goes by. Over HTTPS it carries the `__Host-` prefix: browsers then
@@ -123,16 +95,6 @@ mod tests {
         assert!(!verify_password("anything", "not a hash"));
         assert!(verify_password_or_not("correct horse battery", Some(&hash)));
         assert!(!verify_password_or_not("correct horse battery", None));
-    }
-
-    #[test]
-    fn tokens_are_random_and_stored_as_digests() {
-        let (a, a_digest) = new_session_token();
-        let (b, _) = new_session_token();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 64);
-        assert_eq!(a_digest, token_digest(&a));
-        assert_ne!(a_digest, a);
     }
 
     #[test]

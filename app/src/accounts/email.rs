@@ -13,7 +13,7 @@ pub fn confirm_sign_up(to: &str, name: &str, link: &str, store: &StoreInfo) -> E
         &format!("Hello {name}, open the link below to finish creating your account. It works for 24 hours."),
         ("Finish creating your account", link),
         "If you did not sign up, ignore this e-mail: no account is created without this link.",
-        store,
+        store.support_contact(),
     )
 }
 
@@ -28,7 +28,7 @@ pub fn already_registered(to: &str, sign_in_link: &str, store: &StoreInfo) -> Em
         ),
         ("Sign in", sign_in_link),
         "If this wasn't you, you can ignore this e-mail: nothing has changed.",
-        store,
+        store.support_contact(),
     )
 }
 
@@ -40,7 +40,7 @@ pub fn reset_password(to: &str, link: &str, store: &StoreInfo) -> Email {
         "Someone, perhaps you, asked to reset the password of your account. Open the link below to choose a new one. It works for one hour, once.",
         ("Choose a new password", link),
         "If you didn't ask, ignore this e-mail: your password stays as it is.",
-        store,
+        store.support_contact(),
     )
 }
 
@@ -61,7 +61,7 @@ pub fn staff_invitation(
         ),
         ("Accept the invitation", link),
         "If you weren't expecting this, ignore this e-mail: nothing changes without the link.",
-        store,
+        store.support_contact(),
     )
 }
 

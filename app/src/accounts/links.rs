@@ -2,10 +2,9 @@
 //! a forgotten password or a staff invitation. Only a digest of each token is stored; a link
 //! works once, and only until it expires.
 
-use super::auth;
 use super::model::{Customer, Email, LinkInfo, LinkPurpose};
 use super::repo;
-use crate::admin::audit::{self, Change};
+use crate::audit::{self, Change};
 use crate::identity::Role;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -43,7 +42,7 @@ pub async fn issue(
     now: i64,
     lifetime_secs: i64,
 ) -> Result<String, sqlx::Error> {
-    let (token, digest) = auth::new_session_token();
+    let (token, digest) = crate::tokens::new_token();
     let (purpose, role) = purpose_columns(purpose);
     sqlx::query(
         "INSERT INTO one_time_links (token_hash, purpose, email, role, created_at, expires_at) \
@@ -71,7 +70,7 @@ pub async fn look_up(
          LEFT JOIN customers c ON c.email = l.email \
          WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2",
     )
-    .bind(auth::token_digest(token))
+    .bind(crate::tokens::token_digest(token))
     .bind(now)
     .fetch_optional(pool)
     .await?;
@@ -113,7 +112,7 @@ pub async fn redeem(
          RETURNING purpose, role, email",
     )
     .bind(now)
-    .bind(auth::token_digest(token))
+    .bind(crate::tokens::token_digest(token))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {

@@ -3,6 +3,7 @@
 
 use crate::forms::FieldErrors;
 use crate::identity::Role;
+use crate::money::Money;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -101,6 +102,41 @@ pub struct Customer {
     pub name: String,
     pub email: String,
     pub role: Role,
+}
+
+/// A staff member's account, as the audit log names who acted.
+impl<'a> From<&'a Customer> for crate::audit::Actor<'a> {
+    fn from(customer: &'a Customer) -> Self {
+        crate::audit::Actor {
+            id: customer.id,
+            email: &customer.email,
+        }
+    }
+}
+
+/// Accounts per page of the staff list.
+pub const CUSTOMERS_PAGE: u32 = 25;
+
+/// An account in the staff list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub joined_at: i64,
+    /// Placed orders, and what they came to less refunds.
+    pub orders: u32,
+    pub spent: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerList {
+    pub rows: Vec<CustomerRow>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub count: u32,
 }
 
 /// What an e-mailed one-time link is for.

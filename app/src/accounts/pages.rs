@@ -7,7 +7,7 @@ use super::api::{
 use super::model::{Customer, LinkInfo, LinkPurpose};
 use crate::error::AppError;
 use crate::forms::{Field, FormFailure, FormResult, FormState};
-use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::page::{set_http_status, when_loaded, Loading, PageTitle};
 use crate::wire::{self, WireResource};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;

@@ -1,7 +1,7 @@
 //! Account storage: customers, sessions, browsers known to an account, pending sign-ups.
 
 use super::model::{Customer, Email, SignUp};
-use crate::admin::customers::{CustomerList, CustomerRow, CUSTOMERS_PAGE};
+use super::model::{CustomerList, CustomerRow, CUSTOMERS_PAGE};
 use crate::identity::Role;
 use sqlx::{AnyConnection, AnyPool, Row};
 

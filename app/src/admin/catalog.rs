@@ -3,88 +3,23 @@
 //! with a reason. Every change is audited and
 //! clears this server's catalog cache, so the storefront shows it at once.
 
-use crate::catalog::model::{Category, PhoneModel};
+use crate::catalog::model::Category;
+use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow};
 use crate::error::AppError;
 use crate::forms::FormResult;
 use crate::money::Money;
 use crate::wire::Postcard;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::audit::{self, Change},
+    crate::audit::{self, Change},
     crate::catalog::{editor, stock},
     crate::forms::correct_fields,
     crate::identity::{session::require_role, Role},
     crate::shop::server_state,
 };
 
-/// A product in the staff list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffProductRow {
-    pub slug: String,
-    pub name: String,
-    pub category: Category,
-    pub hidden: bool,
-    pub variants: u32,
-    pub stock: i64,
-    /// Variants on sale at or below the product's low-stock threshold.
-    pub low_variants: u32,
-}
-
-/// One variant as staff edit it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffVariant {
-    pub sku: String,
-    pub model: Option<String>,
-    pub style: Option<String>,
-    pub colour: Option<String>,
-    pub price: Money,
-    pub stock: i64,
-    pub on_sale: bool,
-    pub image: String,
-}
-
-/// One change of stock, as the history lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StockMovementRow {
-    pub sku: String,
-    pub change: i64,
-    pub reason: String,
-    pub order_number: Option<String>,
-    pub note: String,
-    pub by: Option<String>,
-    pub at: i64,
-}
-
-/// What a product's text says, as its form sends it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProductForm {
-    pub name: String,
-    pub category: String,
-    pub tagline: String,
-    pub description: String,
-    pub style_label: String,
-    pub low_stock: String,
-}
-
-/// A product as staff edit it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffProduct {
-    pub slug: String,
-    pub form: ProductForm,
-    pub hidden: bool,
-    pub low_stock_threshold: u32,
-    pub variants: Vec<StaffVariant>,
-    /// The latest movements of its variants' stock, newest first.
-    pub movements: Vec<StockMovementRow>,
-    /// For the new-variant form.
-    pub models: Vec<PhoneModel>,
-}
-
-/// Movements listed on a product's page.
-pub const MOVEMENTS_SHOWN: u32 = 30;
 pub const MAX_STOCK_CHANGE: i64 = 100_000;
 /// The highest price the editor accepts, against a slipped digit.
 pub const MAX_PRICE: Money = Money::from_cents(100_000);
@@ -169,11 +104,6 @@ pub fn slug_from_name(name: &str) -> String {
     slug.trim_end_matches('-').chars().take(60).collect()
 }
 
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 /// After a change: the storefront must not serve what this server cached before it.
 #[cfg(feature = "ssr")]
 fn catalog_changed() -> Result<(), AppError> {
@@ -220,7 +150,7 @@ pub async fn save_product(
     };
     let state = server_state()?;
     let mut tx = crate::db::begin(&state.db.pool).await?;
-    let now = now();
+    let now = crate::clock::now();
     if slug.is_empty() {
         let new_slug = slug_from_name(&form.name);
         if new_slug.is_empty() {
@@ -308,7 +238,7 @@ pub async fn save_variant(
         Change::new("edit variant", format!("sku {sku}"))
             .before(state_text(before.price, before.on_sale))
             .after(state_text(price, on_sale.is_some())),
-        now(),
+        crate::clock::now(),
     )
     .await?;
     tx.commit().await?;
@@ -399,7 +329,7 @@ pub async fn add_variant(
             )
         }
     };
-    let now = now();
+    let now = crate::clock::now();
     if opening > 0 {
         stock::adjust(
             &mut tx,
@@ -431,40 +361,11 @@ pub async fn use_drawing(sku: String, art: String) -> Result<FormResult, AppErro
     let Some(art) = crate::catalog::art::Art::from_slug(&art) else {
         return correct_fields(vec![("art", "Choose one of the drawings.".into())], &[]);
     };
-    change_picture(&server_state()?, &staff, &sku, |variant| {
+    crate::catalog::pictures::change_picture(&server_state()?, &staff, &sku, |variant| {
         crate::catalog::art::image_path(art, variant.colour.as_deref())
     })
     .await?;
     Ok(FormResult::Done)
-}
-
-/// Gives variant `sku` the picture whose address `image` makes from the variant as it is (a
-/// drawing in its colour, or an uploaded photo): audited, and the storefront shows it at once.
-#[cfg(feature = "ssr")]
-pub async fn change_picture(
-    state: &crate::shop::ServerState,
-    staff: &crate::accounts::model::Customer,
-    sku: &str,
-    image: impl FnOnce(&StaffVariant) -> String,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin(&state.db.pool).await?;
-    let before = editor::variant(&mut tx, sku)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let image = image(&before);
-    editor::set_picture(&mut tx, sku, &image).await?;
-    audit::record(
-        &mut tx,
-        staff,
-        Change::new("change picture", format!("sku {sku}"))
-            .before(before.image)
-            .after(image),
-        now(),
-    )
-    .await?;
-    tx.commit().await?;
-    state.catalog_cache.clear();
-    Ok(())
 }
 
 /// Adds or takes away stock of `sku` (a delivery, breakage, a recount), with the reason.
@@ -494,7 +395,7 @@ pub async fn adjust_stock(
     let before = editor::variant(&mut tx, &sku)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = now();
+    let now = crate::clock::now();
     let Some(level) = stock::adjust(&mut tx, &sku, amount, reason, staff.id, now).await? else {
         return correct_fields(
             vec![(

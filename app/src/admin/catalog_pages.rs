@@ -3,15 +3,15 @@
 //! stock adjusted with a reason), a form for a new variant and the stock history.
 
 use super::catalog::{
-    list_products, product_for_staff, AddVariant, AdjustStock, ProductForm, SaveProduct,
-    SaveVariant, StaffProduct, StaffProductRow, StaffVariant, UseDrawing,
+    list_products, product_for_staff, AddVariant, AdjustStock, SaveProduct, SaveVariant, UseDrawing,
 };
 use super::pages::StaffFrame;
 use crate::catalog::art::{Art, PALETTE};
 use crate::catalog::model::Category;
+use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow, StaffVariant};
 use crate::forms::{FormFailure, FormResult, FormState};
-use crate::layout::{when_loaded, Loading};
 use crate::orders::model::format_time;
+use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -354,7 +354,7 @@ fn send_photo(
 ) {
     #[cfg(feature = "hydrate")]
     {
-        use crate::warranty::upload_client::{chosen_files, send_to};
+        use crate::photos::upload_client::{chosen_files, send_to};
         let Some(file) = chosen_files(event).into_iter().next() else {
             return;
         };

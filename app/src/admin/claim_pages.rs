@@ -7,12 +7,14 @@ use super::claims::{
 };
 use super::pages::{Pager, StaffFrame};
 use crate::forms::{query_value, FormFailure, FormState, TextArea};
-use crate::layout::{when_loaded, Loading};
 use crate::orders::model::format_time;
+use crate::page::{when_loaded, Loading};
+use crate::photos::photo_url;
+use crate::photos::picker::PhotoGallery;
 use crate::support::pages::Messages;
 use crate::support::MESSAGE_MAX;
-use crate::warranty::pages::{ClaimHistory, PhotoGallery};
-use crate::warranty::{photo_url, ClaimStatus, Exclusion};
+use crate::warranty::pages::ClaimHistory;
+use crate::warranty::{ClaimStatus, Exclusion};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -1,15 +1,14 @@
 //! Promo-code pages for admins: every code with its use, a form for a new one, and one code's
 //! rules with the orders that used it.
 
-use super::coupons::{
-    coupon_for_staff, list_coupons, CouponForm, SaveCoupon, StaffCoupon, StaffCouponRow,
-};
+use super::coupons::{coupon_for_staff, list_coupons, CouponForm, SaveCoupon, StaffCoupon};
 use super::pages::StaffFrame;
-use super::{day_text, DAY_SECONDS};
 use crate::catalog::model::Category;
+use crate::clock::{day_text, DAY_SECONDS};
+use crate::coupons::StaffCouponRow;
 use crate::forms::{FormFailure, FormResult, FormState};
-use crate::layout::{when_loaded, Loading};
 use crate::orders::model::format_time;
+use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -2,8 +2,9 @@
 //! cart understands (percent, amount or free shipping; dates, minimum spend, usage and
 //! per-customer limits, categories), and see each code's redemptions. Audited.
 
-use super::{day_start, day_text, DAY_SECONDS};
 use crate::catalog::model::Category;
+use crate::clock::{day_start, day_text, DAY_SECONDS};
+use crate::coupons::{Redemption, StaffCouponRow};
 use crate::error::AppError;
 use crate::forms::FormResult;
 use crate::money::Money;
@@ -14,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::audit::{self, Change},
-    crate::cart::coupon_repo,
+    crate::audit::{self, Change},
+    crate::coupons,
     crate::forms::correct_fields,
     crate::identity::{session::require_role, Role},
     crate::shop::server_state,
@@ -202,26 +203,6 @@ pub fn check_coupon(
     }
 }
 
-/// A code in the staff list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffCouponRow {
-    pub code: String,
-    pub offer: String,
-    pub active: bool,
-    pub redemptions: u32,
-    pub usage_limit: Option<u32>,
-    pub starts_at: Option<i64>,
-    pub expires_at: Option<i64>,
-}
-
-/// One use of a code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Redemption {
-    pub order_number: String,
-    pub email: String,
-    pub at: i64,
-}
-
 /// A code as staff edit it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffCoupon {
@@ -252,7 +233,7 @@ fn corrections(
 #[server(prefix = "/api/admin", output = Postcard)]
 pub async fn list_coupons() -> Result<Vec<StaffCouponRow>, AppError> {
     require_role(Role::Admin).await?;
-    Ok(coupon_repo::staff_list(&server_state()?.db.pool).await?)
+    Ok(coupons::repo::staff_list(&server_state()?.db.pool).await?)
 }
 
 #[server(prefix = "/api/admin", output = Postcard)]
@@ -261,13 +242,13 @@ pub async fn coupon_for_staff(code: String) -> Result<StaffCoupon, AppError> {
     let code = CouponCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let pool = &server_state()?.db.pool;
     let mut conn = pool.acquire().await?;
-    let (stored, active) = coupon_repo::find_any(&mut conn, &code)
+    let (stored, active) = coupons::repo::find_any(&mut conn, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(StaffCoupon {
         form: CouponForm::from_coupon(&stored.offer, &stored.terms),
         active,
-        redemptions: coupon_repo::redemptions(&mut conn, stored.id).await?,
+        redemptions: coupons::repo::redemptions(&mut conn, stored.id).await?,
     })
 }
 
@@ -293,7 +274,10 @@ pub async fn save_coupon(
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let record = format!("promo code {}", offer.code);
     if original.is_empty() {
-        if coupon_repo::find_any(&mut tx, &offer.code).await?.is_some() {
+        if coupons::repo::find_any(&mut tx, &offer.code)
+            .await?
+            .is_some()
+        {
             return corrections(
                 vec![(
                     "code",
@@ -302,7 +286,7 @@ pub async fn save_coupon(
                 &form,
             );
         }
-        coupon_repo::create(&mut tx, &offer, &terms).await?;
+        coupons::repo::create(&mut tx, &offer, &terms).await?;
         audit::record(
             &mut tx,
             &staff,
@@ -314,11 +298,11 @@ pub async fn save_coupon(
         leptos_axum::redirect(&format!("/admin/coupons/{}", offer.code));
         return Ok(FormResult::Done);
     }
-    let (before, was_active) = coupon_repo::find_any(&mut tx, &offer.code)
+    let (before, was_active) = coupons::repo::find_any(&mut tx, &offer.code)
         .await?
         .ok_or(AppError::NotFound)?;
     let active = enabled.is_some();
-    coupon_repo::update(&mut tx, before.id, &offer, &terms, active).await?;
+    coupons::repo::update(&mut tx, before.id, &offer, &terms, active).await?;
     audit::record(
         &mut tx,
         &staff,

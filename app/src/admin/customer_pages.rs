@@ -1,11 +1,12 @@
 //! Customer pages for staff: the accounts, searchable, and one account with its orders, tickets
 //! and warranty claims.
 
-use super::customers::{customer_for_staff, list_customers, CustomerList, CustomerProfile};
+use super::customers::{customer_for_staff, list_customers, CustomerProfile};
 use super::pages::{FilterField, Pager, StaffFrame};
+use crate::accounts::model::CustomerList;
 use crate::forms::query_value;
-use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_day, format_time};
+use crate::page::{when_loaded, Loading};
 use crate::support::pages::TicketHistory;
 use crate::warranty::pages::ClaimHistory;
 use crate::wire;

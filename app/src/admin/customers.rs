@@ -1,9 +1,8 @@
 //! Customers for staff (`/api/staff/`): the accounts, searchable by name or e-mail, and one
 //! account with its orders, tickets and warranty claims. Never any password data: the queries do not read it.
 
+use crate::accounts::model::{CustomerList, CustomerRow};
 use crate::error::AppError;
-use crate::identity::Role;
-use crate::money::Money;
 use crate::orders::model::OrderHistoryPage;
 use crate::wire::Postcard;
 use leptos::prelude::*;
@@ -11,34 +10,9 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    crate::accounts::repo, crate::identity::session::require_role, crate::orders::repo as orders,
-    crate::shop::server_state,
+    crate::accounts::repo, crate::identity::session::require_role, crate::identity::Role,
+    crate::orders::repo as orders, crate::shop::server_state,
 };
-
-/// Accounts per page of the list.
-pub const CUSTOMERS_PAGE: u32 = 25;
-
-/// An account in the staff list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerRow {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub role: Role,
-    pub joined_at: i64,
-    /// Placed orders, and what they came to less refunds.
-    pub orders: u32,
-    pub spent: Money,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerList {
-    pub rows: Vec<CustomerRow>,
-    /// 1-based.
-    pub page: u32,
-    pub pages: u32,
-    pub count: u32,
-}
 
 /// One account as staff see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 //! fields with commas, quotes or line breaks are quoted as RFC 4180 says; money is a decimal
 //! string ("19.99"), times are ISO 8601 in UTC. Each export is recorded in the audit log.
 
-use super::audit::{self, Change};
-use super::{day_start, DAY_SECONDS};
+use crate::audit::{self, Change};
+use crate::clock::{day_start, DAY_SECONDS};
 // Under the staff prefix, so the router refuses a lower role before the export runs.
 pub use super::EXPORT_PATH;
 use crate::error::AppError;

@@ -1,19 +1,19 @@
 //! Staff order pages: the searchable list, and one order with its actions and notes.
 
 use super::orders::{
-    list_orders, order_for_staff, AddOrderNote, MoveOrder, OrderFilter, RefundOrder, StaffOrder,
-    StaffOrderList,
+    list_orders, order_for_staff, AddOrderNote, MoveOrder, RefundOrder, StaffOrder,
 };
 use super::pages::{FilterField, Pager, StaffFrame};
 use crate::error::AppError;
 use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState};
-use crate::layout::{when_loaded, Loading};
 use crate::orders::model::{format_time, OrderLine};
+use crate::orders::model::{OrderFilter, StaffOrderList};
 use crate::orders::pages::OrderPanels;
 use crate::orders::refunds::RefundOptions;
 use crate::orders::status::{OrderAction, OrderStatus};
 use crate::orders::tracking::Carrier;
+use crate::page::{when_loaded, Loading};
 use crate::support::pages::TicketHistory;
 use crate::wire;
 use leptos::prelude::*;

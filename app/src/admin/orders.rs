@@ -3,68 +3,22 @@
 
 use crate::error::AppError;
 use crate::forms::FormResult;
-use crate::money::Money;
-use crate::orders::model::OrderDetail;
+use crate::orders::model::{OrderDetail, OrderFilter, OrderNote, StaffOrderList};
 use crate::orders::refunds::RefundOptions;
-use crate::orders::status::{OrderAction, OrderStatus};
+use crate::orders::status::OrderAction;
 use crate::wire::Postcard;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::audit::{self, Change},
+    crate::audit::{self, Change},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
     crate::orders::refunds::RefundScope,
     crate::orders::{fulfilment, refunding, repo, tracking::Tracking},
     crate::shop::server_state,
-    time::OffsetDateTime,
 };
-
-/// Orders per page of the staff list.
-pub const STAFF_ORDERS_PAGE: u32 = 25;
-
-/// The staff list's filter, as its form sends it; empty fields match every order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderFilter {
-    /// An `OrderStatus` slug.
-    pub status: String,
-    /// First and last day placed, `YYYY-MM-DD` (UTC), both included.
-    pub from: String,
-    pub to: String,
-    /// Part of the customer's e-mail address.
-    pub email: String,
-    /// Part of the order number.
-    pub number: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffOrderRow {
-    pub number: String,
-    pub placed_at: i64,
-    pub email: String,
-    pub status: OrderStatus,
-    pub total: Money,
-    pub items: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffOrderList {
-    pub rows: Vec<StaffOrderRow>,
-    /// 1-based.
-    pub page: u32,
-    pub pages: u32,
-    pub count: u32,
-}
-
-/// A staff note on an order; shoppers never see them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderNote {
-    pub author: String,
-    pub body: String,
-    pub at: i64,
-}
 
 /// One order as staff see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,11 +36,6 @@ pub struct StaffOrder {
 }
 
 pub const MAX_NOTE_LEN: usize = 2000;
-
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
 
 #[server(prefix = "/api/staff", output = Postcard)]
 pub async fn list_orders(filter: OrderFilter, page: u32) -> Result<StaffOrderList, AppError> {
@@ -144,7 +93,16 @@ pub async fn move_order(
         _ => None,
     };
     let state = server_state()?;
-    match fulfilment::act(&state, &staff, &number, action, tracking, now()).await {
+    match fulfilment::act(
+        &state,
+        &staff,
+        &number,
+        action,
+        tracking,
+        crate::clock::now(),
+    )
+    .await
+    {
         Ok(()) => Ok(FormResult::Done),
         Err(fulfilment::FulfilmentError::NotFound) => Err(AppError::NotFound),
         Err(fulfilment::FulfilmentError::Refused(why)) => {
@@ -217,7 +175,7 @@ pub async fn refund_order(
         }
     };
     let state = server_state()?;
-    match refunding::refund(&state, &staff, &number, &scope, reason, now()).await {
+    match refunding::refund(&state, &staff, &number, &scope, reason, crate::clock::now()).await {
         Ok(_) => Ok(FormResult::Done),
         Err(refunding::RefundError::NotFound) => Err(AppError::NotFound),
         Err(refunding::RefundError::Database(err)) => Err(err.into()),
@@ -246,7 +204,7 @@ pub async fn add_order_note(number: String, body: String) -> Result<FormResult, 
     let order = repo::find_by_number(&mut tx, &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = now();
+    let now = crate::clock::now();
     repo::add_note(&mut tx, order.id, &staff, text, now).await?;
     audit::record(
         &mut tx,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::audit::{self, Change},
+    crate::audit::{self, Change},
     crate::identity::{session::require_role, Role},
     crate::mail::{queue, MailState},
     crate::shop::server_state,

@@ -1,8 +1,10 @@
 //! The staff overview (`/api/staff/`): revenue and orders per day over a chosen period, orders
 //! by status, average order value, the best sellers, promo-code use and low stock.
 
+use crate::catalog::staff::LowStock;
 use crate::error::AppError;
 use crate::money::Money;
+use crate::orders::stats::{CouponUse, DayFigures, TopProduct};
 use crate::orders::status::OrderStatus;
 use crate::wire::Postcard;
 use leptos::prelude::*;
@@ -18,39 +20,6 @@ use {
 pub const PERIODS: [u32; 3] = [30, 7, 90];
 pub const TOP_PRODUCTS: u32 = 5;
 pub const LOW_STOCK_SHOWN: u32 = 10;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayFigures {
-    /// The day's first second (UTC).
-    pub day: i64,
-    pub orders: u32,
-    pub revenue: Money,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TopProduct {
-    pub name: String,
-    pub units: u32,
-    /// Before discounts.
-    pub sales: Money,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CouponUse {
-    pub code: String,
-    pub orders: u32,
-    pub discount: Money,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LowStock {
-    pub sku: String,
-    pub product: String,
-    pub slug: String,
-    pub options: String,
-    pub stock: i64,
-    pub threshold: i64,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {

@@ -3,9 +3,9 @@
 use super::charts::{BarChart, RowChart};
 use super::overview::{period, shop_overview, Overview, PERIODS};
 use super::pages::StaffFrame;
-use crate::layout::{when_loaded, Loading};
 use crate::money::Money;
 use crate::orders::model::format_day;
+use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

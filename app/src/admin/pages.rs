@@ -1,14 +1,14 @@
 //! Staff pages: the dashboard's home, the staff and their roles, the audit log. Each asks the
 //! server who is asking first; a shopper or a visitor gets "not allowed" or "sign in".
 
-use super::audit::{AuditEntry, AuditPage};
 use super::staff::{audit_log, list_staff, staff_session, ChangeRole, InviteStaff};
 use crate::accounts::model::Customer;
+use crate::audit::{AuditEntry, AuditPage};
 use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState};
 use crate::identity::Role;
-use crate::layout::{when_loaded, Loading, PageTitle};
 use crate::orders::model::format_time;
+use crate::page::{when_loaded, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

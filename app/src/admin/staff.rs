@@ -1,8 +1,8 @@
 //! The shop's staff: who is on it, inviting someone, changing a role, reading the audit log.
 //! Admins only, except `staff_session`, which every staff page asks first.
 
-use super::audit::AuditPage;
 use crate::accounts::model::Customer;
+use crate::audit::AuditPage;
 use crate::error::AppError;
 use crate::forms::FormResult;
 use crate::wire::Postcard;
@@ -10,23 +10,17 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::audit::{self, AuditFilter, Change},
     crate::accounts::{
         email, links,
         model::{Email, LinkPurpose},
         repo,
     },
+    crate::audit::{self, AuditFilter, Change},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
     crate::mail::queue,
     crate::shop::server_state,
-    time::OffsetDateTime,
 };
-
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
 
 /// The staff member asking; anyone else is asked to sign in or refused.
 #[server(prefix = "/api/staff", output = Postcard)]
@@ -62,7 +56,7 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
         return needs_correcting(errors, &typed);
     };
     let state = server_state()?;
-    let now = now();
+    let now = crate::clock::now();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let token = links::issue(
         &mut tx,
@@ -128,7 +122,7 @@ pub async fn change_role(email: String, role: String) -> Result<FormResult, AppE
             Change::new("change role", format!("account {address}"))
                 .before(account.role)
                 .after(role),
-            now(),
+            crate::clock::now(),
         )
         .await?;
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::audit::{self, Change},
+    crate::audit::{self, Change},
     crate::conversations::{self, Thread},
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},

@@ -6,8 +6,4 @@ pub mod pages;
 pub mod store;
 
 #[cfg(feature = "ssr")]
-pub mod coupon_repo;
-#[cfg(feature = "ssr")]
-pub mod demo_coupons;
-#[cfg(feature = "ssr")]
 pub mod pricing_service;

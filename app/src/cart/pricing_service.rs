@@ -1,9 +1,9 @@
 //! Server-side pricing: the cart priced from database prices and stock, and promo codes
 //! checked against their dates and limits. The browser's figures are never trusted.
 
-use super::coupon_repo::{self, StoredCoupon};
 use super::model::{CartItem, CartLine, CartRequest, PricedCart};
 use crate::catalog::repo::category;
+use crate::coupons::repo::{self as coupon_repo, StoredCoupon};
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponRejection};
 use crate::shop::StoreInfo;

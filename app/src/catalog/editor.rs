@@ -3,13 +3,13 @@
 
 use super::art::{image_path, Art};
 use super::model::Category;
-use super::stock::StockReason;
-use crate::accounts::auth::random_hex;
-use crate::admin::catalog::{
-    ProductForm, StaffProduct, StaffProductRow, StaffVariant, StockMovementRow, MOVEMENTS_SHOWN,
+use super::staff::{
+    LowStock, ProductForm, StaffProduct, StaffProductRow, StaffVariant, StockMovementRow,
+    MOVEMENTS_SHOWN,
 };
-use crate::admin::overview::LowStock;
+use super::stock::StockReason;
 use crate::money::Money;
+use crate::tokens::random_hex;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 /// Every product with its variant count, stock and how many variants run low.

@@ -4,6 +4,7 @@ pub mod api;
 pub mod art;
 pub mod model;
 pub mod pages;
+pub mod staff;
 pub mod variant_picker;
 
 #[cfg(feature = "ssr")]

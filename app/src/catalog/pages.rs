@@ -10,7 +10,7 @@ use crate::address;
 use crate::cart::store::CartStore;
 use crate::error::AppError;
 use crate::islands::island_or_component;
-use crate::layout::{when_loaded, ErrorNotice, Loading, PageTitle};
+use crate::page::{when_loaded, ErrorNotice, Loading, PageTitle};
 use crate::pricing::quote::MAX_LINE_QUANTITY;
 use crate::wire;
 use leptos::prelude::*;

@@ -1,18 +1,18 @@
 //! Photos of the products (server only). An admin uploads a photo of a variant; it is checked,
-//! decoded and cleaned like a shopper's photo (`warranty::uploads`, `warranty::images`), fitted
+//! decoded and cleaned like a shopper's photo (`photos::uploads`, `photos::images`), fitted
 //! on a white square as the shop's cards and product page show pictures, and served to
 //! everyone under a random name that never changes, so browsers keep it for a year.
 
 use super::{PICTURE_PATH, PICTURE_UPLOAD_PATH};
-use crate::accounts::auth::random_hex;
 use crate::error::AppError;
 use crate::identity::session::account_from_headers;
 use crate::identity::Role;
+use crate::photos::http::{declared_too_large, name_of, refuse, upload_failed};
+use crate::photos::images;
+use crate::photos::rules::{PhotoFormat, PhotoRefusal};
+use crate::photos::uploads::{take_picture, UploadError};
 use crate::shop::ServerState;
-use crate::warranty::http::{declared_too_large, name_of, refuse, upload_failed};
-use crate::warranty::images;
-use crate::warranty::photos::{PhotoFormat, PhotoRefusal};
-use crate::warranty::uploads::{take_picture, UploadError};
+use crate::tokens::random_hex;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -96,8 +96,7 @@ pub async fn receive<E>(
         .put_picture(&id, picture)
         .await
         .map_err(UploadError::from)?;
-    let changed =
-        crate::admin::catalog::change_picture(state, staff, sku, |_| picture_url(&id)).await;
+    let changed = change_picture(state, staff, sku, |_| picture_url(&id)).await;
     if let Err(error) = changed {
         let _ = state.photos.remove_picture(&id).await;
         return Err(error.into());
@@ -158,6 +157,34 @@ async fn serve(State(state): State<ServerState>, Path(file): Path<String>) -> Re
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
+}
+
+/// Gives variant `sku` the picture whose address `image` makes from the variant as it is (a
+/// drawing in its colour, or an uploaded photo): audited, and the storefront shows it at once.
+pub async fn change_picture(
+    state: &crate::shop::ServerState,
+    staff: &crate::accounts::model::Customer,
+    sku: &str,
+    image: impl FnOnce(&super::staff::StaffVariant) -> String,
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin(&state.db.pool).await?;
+    let before = super::editor::variant(&mut tx, sku)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let image = image(&before);
+    super::editor::set_picture(&mut tx, sku, &image).await?;
+    crate::audit::record(
+        &mut tx,
+        staff,
+        crate::audit::Change::new("change picture", format!("sku {sku}"))
+            .before(before.image)
+            .after(image),
+        crate::clock::now(),
+    )
+    .await?;
+    tx.commit().await?;
+    state.catalog_cache.clear();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::cart::pages::{
 };
 use crate::cart::store::{today, CartStore};
 use crate::forms::FieldErrors;
-use crate::layout::{store_info, PageTitle};
+use crate::page::{store_info, PageTitle};
 use crate::payments::card::{card_brand, card_digits};
 use crate::payments::gateway::{CardDetails, DeclineReason, PaymentChoice};
 use crate::payments::test_cards::TEST_CARDS;

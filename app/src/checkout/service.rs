@@ -14,12 +14,12 @@
 use super::model::{
     validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, PaymentFailure, ValidCheckout,
 };
-use crate::accounts::auth::random_bytes;
 use crate::accounts::model::Customer;
 use crate::cart::model::{Cart, CartItem, PricedCart};
-use crate::cart::{coupon_repo, pricing_service};
+use crate::cart::pricing_service;
 use crate::catalog::stock;
 use crate::client::ClientAddress;
+use crate::coupons;
 use crate::error::AppError;
 use crate::orders::email::confirmation;
 use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
@@ -33,6 +33,7 @@ use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::CouponOutcome;
 use crate::shop::ServerState;
 use crate::throttle::{self, minutes_to_wait, store as limits};
+use crate::tokens::random_bytes;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -299,7 +300,7 @@ async fn reserve(
     }
     let applied_code = match (&coupon, &quote.coupon) {
         (Some((coupon_id, offer)), CouponOutcome::Applied { .. }) => {
-            coupon_repo::redeem(&mut tx, *coupon_id, &customer_key, &number, unix).await?;
+            coupons::repo::redeem(&mut tx, *coupon_id, &customer_key, &number, unix).await?;
             Some(offer.code.to_string())
         }
         _ => None,
@@ -349,7 +350,7 @@ async fn redeemable_coupon(
         Ok(stored) => stored,
         Err(rejection) => return Ok(Err(rejection)),
     };
-    coupon_repo::lock(&mut *conn, stored.id).await?;
+    coupons::repo::lock(&mut *conn, stored.id).await?;
     Ok(
         pricing_service::redeemable(conn, &stored, now, Some(customer_key))
             .await?

@@ -2,7 +2,7 @@
 //! Both show how to reach customer care and how to send a ticket.
 
 use super::{help_index, read_help_answer, HelpArticle, HelpBlock, HelpEntry, HelpTopic};
-use crate::layout::{when_loaded, ContactDetails, Loading, PageTitle};
+use crate::page::{when_loaded, ContactDetails, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

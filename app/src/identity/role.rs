@@ -5,6 +5,22 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Where server functions any staff member may call answer.
+pub const STAFF_API: &str = "/api/staff/";
+/// Where admin-only server functions answer.
+pub const ADMIN_API: &str = "/api/admin/";
+
+/// The role a request to `path` needs, if it is a staff server function's address.
+pub fn required_role(path: &str) -> Option<Role> {
+    if path.starts_with(ADMIN_API) {
+        Some(Role::Admin)
+    } else if path.starts_with(STAFF_API) {
+        Some(Role::Support)
+    } else {
+        None
+    }
+}
+
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -56,6 +72,18 @@ impl fmt::Display for Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_addresses_need_their_role_and_others_none() {
+        assert_eq!(required_role("/api/admin/list_staff123"), Some(Role::Admin));
+        assert_eq!(
+            required_role("/api/staff/staff_session1"),
+            Some(Role::Support)
+        );
+        assert_eq!(required_role("/api/sign_in123"), None);
+        assert_eq!(required_role("/api/administer"), None);
+        assert_eq!(required_role("/admin"), None);
+    }
 
     #[test]
     fn each_role_includes_the_ones_below_it_and_no_more() {

@@ -8,11 +8,6 @@ use crate::identity::Role;
 use crate::shop::{server_state, ServerState};
 use axum::http::{header, HeaderMap, HeaderValue};
 use leptos::prelude::*;
-use time::OffsetDateTime;
-
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
 
 /// The token in cookie `base` (by the name it goes by on this shop) among `headers`.
 fn cookie_in(headers: &HeaderMap, base: &str, secure: bool) -> Option<String> {
@@ -46,7 +41,12 @@ async fn account_with_token(
     state: &ServerState,
     token: &str,
 ) -> Result<Option<Customer>, AppError> {
-    Ok(repo::session_customer(&state.db.pool, &auth::token_digest(token), now()).await?)
+    Ok(repo::session_customer(
+        &state.db.pool,
+        &crate::tokens::token_digest(token),
+        crate::clock::now(),
+    )
+    .await?)
 }
 
 /// The signed-in account making this request, if any.
@@ -69,7 +69,7 @@ pub async fn account_from_headers(
     }
 }
 
-/// The router's check of a request to a staff server function (`admin::required_role`): the
+/// The router's check of a request to a staff server function (`role::required_role`): the
 /// account's role must include the one the address needs. Every server function checks
 /// again; this one also stands for functions added later.
 pub async fn require_role_for_path(
@@ -77,7 +77,7 @@ pub async fn require_role_for_path(
     path: &str,
     headers: &HeaderMap,
 ) -> Result<(), AppError> {
-    let Some(needed) = crate::admin::required_role(path) else {
+    let Some(needed) = super::role::required_role(path) else {
         return Ok(());
     };
     match account_from_headers(state, headers).await? {
@@ -109,10 +109,10 @@ pub async fn require_role(needed: Role) -> Result<Customer, AppError> {
 pub async fn start(state: &ServerState, customer_id: i64) -> Result<(), AppError> {
     let pool = &state.db.pool;
     if let Some(previous) = request_token() {
-        repo::delete_session(pool, &auth::token_digest(&previous)).await?;
+        repo::delete_session(pool, &crate::tokens::token_digest(&previous)).await?;
     }
-    let (token, digest) = auth::new_session_token();
-    let now = now();
+    let (token, digest) = crate::tokens::new_token();
+    let now = crate::clock::now();
     repo::create_session(
         pool,
         &digest,
@@ -123,10 +123,10 @@ pub async fn start(state: &ServerState, customer_id: i64) -> Result<(), AppError
     .await?;
     set_cookie(auth::session_cookie(&token, state.secure_cookies));
     let browser =
-        request_cookie(auth::KNOWN_BROWSER_COOKIE).unwrap_or_else(|| auth::new_session_token().0);
+        request_cookie(auth::KNOWN_BROWSER_COOKIE).unwrap_or_else(|| crate::tokens::new_token().0);
     repo::remember_browser(
         pool,
-        &auth::token_digest(&browser),
+        &crate::tokens::token_digest(&browser),
         customer_id,
         now + auth::KNOWN_BROWSER_LIFETIME_SECS,
     )
@@ -143,7 +143,7 @@ pub async fn start(state: &ServerState, customer_id: i64) -> Result<(), AppError
 /// Ends this browser's session, if it has one.
 pub async fn end(state: &ServerState) -> Result<(), AppError> {
     if let Some(token) = request_token() {
-        repo::delete_session(&state.db.pool, &auth::token_digest(&token)).await?;
+        repo::delete_session(&state.db.pool, &crate::tokens::token_digest(&token)).await?;
     }
     set_cookie(auth::expired_cookie(state.secure_cookies));
     Ok(())

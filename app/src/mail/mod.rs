@@ -3,8 +3,6 @@
 //! transport (`transport`) with retries, so a mail-server outage loses nothing and never holds
 //! up a shopper. Staff see messages that could not be sent and send them again.
 
-#[cfg(feature = "ssr")]
-use crate::shop::StoreInfo;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -40,6 +38,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// How shoppers reach support, at the foot of every letter (`StoreInfo::support_contact`).
+#[derive(Clone, Copy, Debug)]
+pub struct SupportContact<'a> {
+    pub email: &'a str,
+    pub phone: &'a str,
+}
+
 /// A short letter: one paragraph (its line breaks kept), a link, a closing word, and how to
 /// reach support; in plain text and in HTML (everything a shopper typed escaped).
 #[cfg(feature = "ssr")]
@@ -49,12 +54,12 @@ pub fn letter(
     lead: &str,
     link: (&str, &str),
     closing: &str,
-    store: &StoreInfo,
+    support: SupportContact<'_>,
 ) -> Email {
     let (label, href) = link;
     let support = format!(
         "Questions? Write to {} or call {}.",
-        store.support_email, store.support_phone
+        support.email, support.phone
     );
     let text = format!("{lead}\n\n{label}:\n{href}\n\n{closing}\n\n{support}\n");
     let html = format!(

@@ -82,7 +82,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, now: i64) -> Result<Delivery,
         return Ok(delivery);
     }
     loop {
-        let token = crate::accounts::auth::random_hex(16);
+        let token = crate::tokens::random_hex(16);
         let batch = claim(db, &token, now).await?;
         let full = batch.len() as i64 == BATCH;
         for claimed in batch {

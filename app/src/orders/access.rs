@@ -3,10 +3,11 @@
 //! order does not exist, so order numbers cannot be probed.
 
 use super::repo;
-use crate::accounts::auth::{new_session_token, token_cookie, token_digest};
+use crate::accounts::auth::token_cookie;
 use crate::error::AppError;
 use crate::identity::session::{request_cookie, set_cookie};
 use crate::shop::ServerState;
+use crate::tokens::{new_token, token_digest};
 
 /// The cookie holding this browser's order-access token.
 pub const ORDER_ACCESS_COOKIE: &str = "casefront_orders";
@@ -21,7 +22,7 @@ pub async fn grant_to_this_browser(
     number: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let (token, digest) = new_session_token();
+    let (token, digest) = new_token();
     let previous = request_cookie(ORDER_ACCESS_COOKIE).map(|t| token_digest(&t));
     repo::grant(
         &state.db.pool,

@@ -9,8 +9,8 @@ use super::refunding::{self, RefundError};
 use super::refunds::RefundScope;
 use super::repo;
 use super::status::OrderStatus;
-use crate::cart::coupon_repo;
 use crate::catalog::stock::{self, StockReason};
+use crate::coupons;
 use crate::money::Money;
 use crate::shop::ServerState;
 use thiserror::Error;
@@ -88,7 +88,7 @@ pub async fn cancel_by_shopper(
         return Ok(Cancelled::Already);
     }
     stock::give_back_order(&mut tx, order.id, number, StockReason::Cancelled, now).await?;
-    coupon_repo::release(&mut tx, number).await?;
+    coupons::repo::release(&mut tx, number).await?;
     let pending = match refunding::reserve(
         &mut tx,
         None,

@@ -6,9 +6,9 @@
 use super::model::{order_number_from, OrderLine, OrderTotals};
 use super::repo::{self, NewOrder};
 use super::status::OrderStatus;
-use crate::cart::coupon_repo;
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
+use crate::coupons;
 use crate::money::Money;
 use crate::payments::card::CardBrand;
 use crate::pricing::coupon::{CouponCode, CouponKind};
@@ -124,7 +124,7 @@ pub async fn seed_once(
         return Ok(0);
     }
     let welcome = match CouponCode::parse("WELCOME10") {
-        Ok(code) => coupon_repo::find(&mut tx, &code).await?,
+        Ok(code) => coupons::repo::find(&mut tx, &code).await?,
         Err(_) => None,
     };
     let mut dice = Dice(0x5EED_CA5E_F00D_2026);
@@ -235,7 +235,7 @@ pub async fn seed_once(
                 crate::pricing::delivery::add_business_days(ordered, store.delivery.dispatch.max);
             repo::set_totals(&mut tx, order_id, &totals, dispatch_by, estimate).await?;
             if let Some(coupon) = coupon {
-                coupon_repo::redeem(&mut tx, coupon.id, &email, &number, placed_at).await?;
+                coupons::repo::redeem(&mut tx, coupon.id, &email, &number, placed_at).await?;
             }
             let mut status = OrderStatus::AwaitingPayment;
             let mut at = placed_at;

@@ -8,9 +8,9 @@ use super::repo;
 use super::status::OrderAction;
 use super::tracking::Tracking;
 use crate::accounts::model::Customer;
-use crate::admin::audit::{self, Change};
-use crate::cart::coupon_repo;
+use crate::audit::{self, Change};
 use crate::catalog::stock::{self, StockReason};
+use crate::coupons;
 use crate::shop::ServerState;
 use thiserror::Error;
 
@@ -90,7 +90,7 @@ pub async fn act(
                 now,
             )
             .await?;
-            coupon_repo::release(&mut tx, &order.number).await?;
+            coupons::repo::release(&mut tx, &order.number).await?;
         }
         _ => {}
     }

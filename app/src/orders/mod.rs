@@ -5,6 +5,7 @@ pub mod changes;
 pub mod model;
 pub mod pages;
 pub mod refunds;
+pub mod stats;
 pub mod status;
 pub mod tracking;
 pub mod windows;
@@ -27,5 +28,3 @@ pub mod refunding;
 pub mod replacement;
 #[cfg(feature = "ssr")]
 pub mod repo;
-#[cfg(feature = "ssr")]
-pub mod stats;

@@ -153,6 +153,52 @@ pub fn format_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+// What staff search and read of orders (the staff pages show them; `repo` fills them).
+
+/// Orders per page of the staff list.
+pub const STAFF_ORDERS_PAGE: u32 = 25;
+
+/// The staff list's filter, as its form sends it; empty fields match every order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    /// An `OrderStatus` slug.
+    pub status: String,
+    /// First and last day placed, `YYYY-MM-DD` (UTC), both included.
+    pub from: String,
+    pub to: String,
+    /// Part of the customer's e-mail address.
+    pub email: String,
+    /// Part of the order number.
+    pub number: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOrderRow {
+    pub number: String,
+    pub placed_at: i64,
+    pub email: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub items: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOrderList {
+    pub rows: Vec<StaffOrderRow>,
+    /// 1-based.
+    pub page: u32,
+    pub pages: u32,
+    pub count: u32,
+}
+
+/// A staff note on an order; shoppers never see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderNote {
+    pub author: String,
+    pub body: String,
+    pub at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

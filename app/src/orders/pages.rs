@@ -11,10 +11,10 @@ use super::tracking::TrackingHint;
 use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
 use crate::checkout::model::PaymentSummary;
 use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
-use crate::layout::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::page::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::photos::picker::{new_draft, OptionalPhotos};
 use crate::support::api::ReportDeliveryProblem;
 use crate::support::{DeliveryProblem, MESSAGE_MAX};
-use crate::warranty::pages::{new_draft, OptionalPhotos};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -280,7 +280,7 @@ pub fn OrderHistoryPage() -> impl IntoView {
                                 <p><a class="button" href="/account/sign-in?next=/account/orders">"Sign in"</a></p>
                             }.into_any()
                         }
-                        Err(error) => view! { <crate::layout::ErrorNotice error/> }.into_any(),
+                        Err(error) => view! { <crate::page::ErrorNotice error/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -13,12 +13,12 @@
 use super::refunds::{RefundBasis, RefundPlan, RefundScope, RefundState, RefundableLine};
 use super::repo;
 use super::status::OrderStatus;
-use crate::accounts::auth::random_hex;
 use crate::accounts::model::Customer;
-use crate::admin::audit::{self, Change};
+use crate::audit::{self, Change};
 use crate::money::Money;
 use crate::payments::gateway::{GatewayError, RefundOutcome};
 use crate::shop::ServerState;
+use crate::tokens::random_hex;
 use sqlx::{AnyConnection, AnyPool, Row};
 use thiserror::Error;
 

@@ -36,7 +36,7 @@ pub async fn place(
     let Some((original, customer_id)) = repo::detail(tx, replacement.original).await? else {
         return Err(sqlx::Error::RowNotFound);
     };
-    let number = order_number_from(&crate::accounts::auth::random_bytes(8));
+    let number = order_number_from(&crate::tokens::random_bytes(8));
     let key = format!("warranty:{}", replacement.claim_number);
     let order_id = repo::insert_order(
         tx,

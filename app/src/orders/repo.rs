@@ -5,17 +5,15 @@ use super::model::{
     OrderDetail, OrderEvent, OrderHistoryPage, OrderLine, OrderSummary, OrderTotals,
     HISTORY_PAGE_SIZE,
 };
+use super::model::{OrderFilter, OrderNote, StaffOrderList, StaffOrderRow, STAFF_ORDERS_PAGE};
 use super::refunds::{RefundEntry, RefundState};
 use super::status::OrderStatus;
 use super::tracking::{Carrier, Tracking};
 use crate::accounts::model::Customer;
-use crate::admin::orders::{
-    OrderFilter, OrderNote, StaffOrderList, StaffOrderRow, STAFF_ORDERS_PAGE,
-};
-use crate::cart::coupon_repo;
 use crate::catalog::stock::{self, StockReason};
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
+use crate::coupons;
 use crate::db::contains_pattern;
 use crate::money::Money;
 use crate::payments::card::CardBrand;
@@ -414,7 +412,7 @@ pub async fn fail_payment(
         .await?
         .try_get("number")?;
     stock::give_back_order(&mut tx, order_id, &number, StockReason::PaymentFailed, now).await?;
-    coupon_repo::release(&mut tx, &number).await?;
+    coupons::repo::release(&mut tx, &number).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -509,10 +507,10 @@ impl StaffQuery {
                 .to_owned(),
         };
         let day =
-            |text: &str, message: &'static str| crate::admin::day_start(text).map_err(|_| message);
+            |text: &str, message: &'static str| crate::clock::day_start(text).map_err(|_| message);
         let from = day(&filter.from, "Give the first day as YYYY-MM-DD.")?.unwrap_or(i64::MIN);
         let until = day(&filter.to, "Give the last day as YYYY-MM-DD.")?
-            .map_or(i64::MAX, |d| d + crate::admin::DAY_SECONDS);
+            .map_or(i64::MAX, |d| d + crate::clock::DAY_SECONDS);
         if from >= until {
             return Err("The first day must come before the last.");
         }

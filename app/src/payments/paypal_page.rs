@@ -4,7 +4,7 @@
 use crate::cart::store::CartStore;
 use crate::checkout::api::{paypal_decision, paypal_payment};
 use crate::checkout::model::CheckoutOutcome;
-use crate::layout::{when_loaded, Loading, PageTitle};
+use crate::page::{when_loaded, Loading, PageTitle};
 use crate::payments::gateway::DeclineReason;
 use crate::wire;
 use leptos::prelude::*;

@@ -8,8 +8,8 @@ use super::gateway::{
     RefundOutcome,
 };
 use super::test_cards::test_card_outcome;
-use crate::accounts::auth::random_hex;
 use crate::money::Money;
+use crate::tokens::random_hex;
 use sqlx::{AnyPool, Row};
 
 /// A PayPal payment as the gateway's approval page shows it.
@@ -27,10 +27,6 @@ pub struct TestGateway {
 
 fn failed(err: sqlx::Error) -> GatewayError {
     GatewayError(err.to_string())
-}
-
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 fn outcome_of(reference: String, state: &str, code: Option<String>) -> ChargeOutcome {
@@ -95,7 +91,7 @@ impl TestGateway {
         .bind(amount.cents())
         .bind(state)
         .bind(code)
-        .bind(now())
+        .bind(crate::clock::now())
         .fetch_optional(&self.pool)
         .await?;
         match inserted {
@@ -143,7 +139,7 @@ impl TestGateway {
         .bind(refund_key)
         .bind(payment_key)
         .bind(amount.cents())
-        .bind(now())
+        .bind(crate::clock::now())
         .execute(&mut *tx)
         .await?
         .rows_affected();

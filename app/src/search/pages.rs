@@ -4,7 +4,7 @@
 use super::{search, SearchResults, QUERY_MAX};
 use crate::catalog::pages::ProductGrid;
 use crate::forms::query_value;
-use crate::layout::{when_loaded, Loading, PageTitle};
+use crate::page::{when_loaded, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};

@@ -21,16 +21,10 @@ use {
     crate::orders::{
         access, model::parse_order_number, repo as orders, status::OrderStatus, windows,
     },
+    crate::photos::uploads::DraftKey,
     crate::shop::{server_state, ServerState},
     crate::throttle::{self, Limit},
-    crate::warranty::uploads::DraftKey,
-    time::OffsetDateTime,
 };
-
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
-}
 
 /// Counts one use of `limit` by `subject`; the refusal says how long to wait.
 #[cfg(feature = "ssr")]
@@ -55,7 +49,7 @@ async fn open_ticket(
     draft: &repo::TicketDraft<'_>,
     photos: Option<&DraftKey>,
 ) -> Result<(String, String), AppError> {
-    let now = now();
+    let now = crate::clock::now();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let created = repo::create(&mut tx, draft, now).await?;
     if let Some(photos) = photos {
@@ -207,7 +201,7 @@ pub async fn reply_to_ticket(
     if let Err(why) = within_limit(&state, limit, &client_address().subject()).await? {
         return needs_correcting(FieldErrors::single("message", &why), &typed);
     }
-    let now = now();
+    let now = crate::clock::now();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     conversations::add_message(
         &mut tx,
@@ -273,7 +267,7 @@ pub async fn report_delivery_problem(
     let (Some(kind), Some(body), true) = (kind, body, errors.is_empty()) else {
         return needs_correcting(errors, &typed);
     };
-    if let Some(why) = report_refusal(&order, kind, now()) {
+    if let Some(why) = report_refusal(&order, kind, crate::clock::now()) {
         return needs_correcting(FieldErrors::single("problem", &why), &typed);
     }
     if let Err(why) = within_limit(

@@ -17,7 +17,7 @@ pub fn received(to: &str, name: &str, number: &str, link: &str, store: &StoreInf
         &format!("Hello {name}, thank you for writing to {}. Your ticket number is {number}. We answer by e-mail, usually within one business day.", store.name),
         ("Read or add to the conversation", link),
         "Keep this e-mail: the link opens your ticket without an account. Please do not forward it.",
-        store,
+        store.support_contact(),
     )
 }
 
@@ -36,7 +36,7 @@ pub fn answered(
         &format!("{staff_name} from {} wrote:\n\n{reply}", store.name),
         ("Reply or read the whole conversation", link),
         "Reply through the link above, so your answer stays with your ticket.",
-        store,
+        store.support_contact(),
     )
 }
 

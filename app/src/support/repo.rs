@@ -2,10 +2,10 @@
 //! nowhere else; a ticket's messages and private keys go through `conversations`.
 
 use super::{DeliveryProblem, TicketStatus, TicketSummary, TicketTopic, TicketView};
-use crate::accounts::auth::random_bytes;
 use crate::conversations::{self, Thread};
 use crate::db::contains_pattern;
 use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
+use crate::tokens::random_bytes;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 

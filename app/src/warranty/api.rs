@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use {
     super::claims::{self, ClaimRefusal, ClaimRequest, Claimant},
     super::review::{self, ReviewError},
-    super::uploads::DraftKey,
     super::{parse_claim_number, repo, ClaimKind},
     crate::accounts::model::Email,
     crate::client::client_address,
@@ -21,6 +20,7 @@ use {
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::session::{caller, require_customer},
     crate::orders::model::parse_order_number,
+    crate::photos::uploads::DraftKey,
     crate::shop::{server_state, ServerState},
     crate::support::check_message,
     crate::throttle,
@@ -31,11 +31,6 @@ use {
 pub struct OrderToClaim {
     pub order: String,
     pub items: Vec<ClaimableItem>,
-}
-
-#[cfg(feature = "ssr")]
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// Who asks: the signed-in shopper, or a guest by the e-mail address typed.
@@ -150,18 +145,19 @@ pub async fn file_claim(
         description: &body,
         draft: &draft,
     };
-    let filed = match claims::file(&state.db.pool, &state.store, &request, now()).await? {
-        Ok(filed) => filed,
-        Err(refusal) => {
-            let field = match refusal {
-                ClaimRefusal::NoSuchOrder | ClaimRefusal::NotDelivered => "order",
-                ClaimRefusal::NoSuchItem => "line",
-                ClaimRefusal::QualityWindowClosed => "kind",
-                ClaimRefusal::Photos(_) => "photos",
-            };
-            return needs_correcting(FieldErrors::single(field, &refusal.to_string()), &typed);
-        }
-    };
+    let filed =
+        match claims::file(&state.db.pool, &state.store, &request, crate::clock::now()).await? {
+            Ok(filed) => filed,
+            Err(refusal) => {
+                let field = match refusal {
+                    ClaimRefusal::NoSuchOrder | ClaimRefusal::NotDelivered => "order",
+                    ClaimRefusal::NoSuchItem => "line",
+                    ClaimRefusal::QualityWindowClosed => "kind",
+                    ClaimRefusal::Photos(_) => "photos",
+                };
+                return needs_correcting(FieldErrors::single(field, &refusal.to_string()), &typed);
+            }
+        };
     leptos_axum::redirect(&match who {
         Claimant::Customer { .. } => format!("/warranty/claims/{}", filed.number),
         Claimant::Guest { .. } => format!("/warranty/claims/{}?key={}", filed.number, filed.key),
@@ -197,7 +193,8 @@ pub async fn get_claim(number: String, key: Option<String>) -> Result<ClaimView,
     let state = server_state()?;
     let found = readable(&state, &number, key.as_deref()).await?;
     if let (None, Some(replacement)) = (found.customer_id, &found.view.replacement) {
-        crate::orders::access::grant_to_this_browser(&state, replacement, now()).await?;
+        crate::orders::access::grant_to_this_browser(&state, replacement, crate::clock::now())
+            .await?;
     }
     Ok(found.view)
 }
@@ -230,7 +227,15 @@ pub async fn add_to_claim(
     };
     let state = server_state()?;
     let found = readable(&state, &number, key.as_deref()).await?;
-    match review::add_information(&state, &found.view.number, &body, &draft, now()).await {
+    match review::add_information(
+        &state,
+        &found.view.number,
+        &body,
+        &draft,
+        crate::clock::now(),
+    )
+    .await
+    {
         Ok(()) => Ok(FormResult::Done),
         Err(ReviewError::Database(error)) => Err(error.into()),
         Err(refusal) => {

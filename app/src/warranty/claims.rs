@@ -3,18 +3,18 @@
 //! (two to eight, already checked and stored) are taken by the claim. Any refusal leaves
 //! nothing behind: the photos stay in the draft for the shopper to try again.
 
-use super::photos::{check_count, PhotoRefusal};
-use super::uploads::DraftKey;
 use super::ClaimKind;
 use super::ClaimStatus;
 use super::{email, repo, ClaimableItem};
-use crate::accounts::auth::random_bytes;
 use crate::conversations::{self, Thread};
 use crate::mail::queue;
 use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
 use crate::orders::status::OrderStatus;
 use crate::orders::windows::{is_open, quality_concern_deadline, QUALITY_CONCERN_DAYS};
+use crate::photos::rules::{check_count, PhotoRefusal};
+use crate::photos::uploads::DraftKey;
 use crate::shop::StoreInfo;
+use crate::tokens::random_bytes;
 use sqlx::{AnyConnection, AnyPool, Row};
 use thiserror::Error;
 

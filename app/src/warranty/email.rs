@@ -17,7 +17,7 @@ pub fn received(to: &str, number: &str, link: &str, store: &StoreInfo) -> Email 
         &format!("Thank you: your claim {number} and its photos reached {}. We review every claim by hand and write to you when it is decided, usually within two business days. Please keep the item: nothing is accepted back without an approved claim.", store.name),
         ("See your claim", link),
         "Keep this e-mail: the link opens your claim without an account. Please do not forward it.",
-        store,
+        store.support_contact(),
     )
 }
 
@@ -36,7 +36,7 @@ pub fn update(
         message,
         ("See your claim", link),
         "Answer through the link above, so your reply stays with your claim.",
-        store,
+        store.support_contact(),
     )
 }
 

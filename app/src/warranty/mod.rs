@@ -1,41 +1,20 @@
 //! Warranty claims (limited lifetime) and quality concerns about a new delivery: what the
-//! warranty does not cover, a claim's kinds and statuses, the rules its photos meet, and, on
-//! the server, how photos are cleaned and stored and how a claim is filed.
+//! warranty does not cover, a claim's kinds and statuses, and, on the server, how a claim is
+//! filed and reviewed. Its photos go through the shared `photos` service.
 
 use serde::{Deserialize, Serialize};
 
 pub mod api;
 pub mod pages;
-pub mod photos;
-#[cfg(feature = "hydrate")]
-pub mod upload_client;
 
 #[cfg(feature = "ssr")]
 pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
-pub mod http;
-#[cfg(feature = "ssr")]
-pub mod images;
-#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod review;
-#[cfg(feature = "ssr")]
-pub mod storage;
-#[cfg(feature = "ssr")]
-pub mod uploads;
-
-/// Where a claim or delivery-problem form sends each photo (POST) and removes one (DELETE
-/// `…/{id}`).
-pub const UPLOAD_PATH: &str = "/uploads/photos";
-/// The header naming the form's draft key.
-pub const DRAFT_HEADER: &str = "x-photo-draft";
-/// The header carrying the file's name (percent-encoded), for messages about it.
-pub const NAME_HEADER: &str = "x-photo-name";
-/// A stored photo; `/thumb` after it for its thumbnail.
-pub const PHOTO_PATH: &str = "/photos";
 
 /// What the warranty does not cover: the help center lists these, the claim form asks the
 /// shopper to confirm the defect is none of them, and staff decline a claim naming one.
@@ -217,16 +196,6 @@ pub struct ClaimableItem {
     pub item: String,
 }
 
-/// The address of photo `id` (its thumbnail if `thumb`), opened by the claim's private `key`
-/// for a guest.
-pub fn photo_url(id: &str, thumb: bool, key: Option<&str>) -> String {
-    let size = if thumb { "/thumb" } else { "" };
-    match key {
-        Some(key) => format!("{PHOTO_PATH}/{id}{size}?key={key}"),
-        None => format!("{PHOTO_PATH}/{id}{size}"),
-    }
-}
-
 /// Claim numbers look like `W-7KQ4XN2M`.
 pub fn parse_claim_number(input: &str) -> Option<String> {
     let compact = input.trim().to_ascii_uppercase();
@@ -261,8 +230,6 @@ mod tests {
         );
         assert_eq!(parse_claim_number("T-AB12CD34"), None);
         assert_eq!(parse_claim_number("W-AB12"), None);
-        assert_eq!(photo_url("abc", true, None), "/photos/abc/thumb");
-        assert_eq!(photo_url("abc", false, Some("k")), "/photos/abc?key=k");
     }
 
     #[test]

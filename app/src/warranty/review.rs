@@ -4,16 +4,16 @@
 //! with text and more photos. A claim already decided refuses every further decision, even
 //! from two staff members at once.
 
-use super::photos::{PhotoRefusal, MAX_PHOTOS};
 use super::repo::{self, Found};
-use super::uploads::DraftKey;
 use super::{email, ClaimStatus, Exclusion};
 use crate::accounts::model::Customer;
-use crate::admin::audit::{self, Change};
+use crate::audit::{self, Change};
 use crate::catalog::repo::replacement_choices;
 use crate::conversations::{self, Thread};
 use crate::mail::queue;
 use crate::orders::replacement::{self, Replacement};
+use crate::photos::rules::{PhotoRefusal, MAX_PHOTOS};
+use crate::photos::uploads::DraftKey;
 use crate::shop::ServerState;
 use sqlx::AnyConnection;
 use thiserror::Error;

@@ -5,19 +5,20 @@
 use app::accounts::model::{Customer, SignUp};
 use app::accounts::repo as accounts;
 use app::cart::model::{CartLine, CartRequest};
-use app::cart::{demo_coupons, pricing_service};
+use app::cart::pricing_service;
 use app::catalog::{demo::demo_catalog, repo as catalog};
 use app::checkout::address::Address;
 use app::checkout::model::{CheckoutOutcome, CheckoutRequest, SeenPrices};
 use app::checkout::service::place_order;
 use app::client::ClientAddress;
+use app::coupons::demo as demo_coupons;
 use app::db::Db;
 use app::mail::Mailer;
 use app::payments::gateway::{CardDetails, PaymentChoice};
+use app::photos::rules::PhotoLimits;
+use app::photos::storage::PhotoStore;
 use app::pricing::shipping::ShippingMethod;
 use app::shop::{ServerState, StoreInfo};
-use app::warranty::photos::PhotoLimits;
-use app::warranty::storage::PhotoStore;
 use sqlx::Row;
 use time::OffsetDateTime;
 
@@ -43,7 +44,7 @@ pub fn new_outbox() -> std::path::PathBuf {
     std::env::temp_dir().join(format!(
         "shop-outbox-{}-{}",
         std::process::id(),
-        app::accounts::auth::random_hex(6)
+        app::tokens::random_hex(6)
     ))
 }
 
@@ -84,7 +85,7 @@ pub fn client() -> ClientAddress {
 }
 
 pub fn key() -> String {
-    format!("key-{}", app::accounts::auth::random_hex(12))
+    format!("key-{}", app::tokens::random_hex(12))
 }
 
 /// A checkout as the browser sends it, with the prices the server quotes right now.
@@ -189,7 +190,7 @@ pub async fn delivered_order(state: &ServerState, email: &str, delivered_at: i64
     );
     let support = staff(
         &state.db,
-        &format!("support-{}@shop.test", app::accounts::auth::random_hex(4)),
+        &format!("support-{}@shop.test", app::tokens::random_hex(4)),
         app::identity::Role::Support,
     )
     .await;

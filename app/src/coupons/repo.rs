@@ -1,7 +1,7 @@
-//! Coupon storage: looking codes up, counting and listing redemptions, creating and editing
-//! codes.
+//! Promo-code storage: looking codes up, redeeming and releasing them, counting and listing
+//! redemptions, creating and editing codes.
 
-use crate::admin::coupons::{Redemption, StaffCouponRow};
+use super::{Redemption, StaffCouponRow};
 use crate::catalog::model::Category;
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponTerms, CouponUsage};

@@ -3,7 +3,7 @@
 //! as the camera meant, and encoded again as JPEG from its pixels alone, so its location and
 //! every other piece of metadata stay behind. A thumbnail for lists comes with it.
 
-use super::photos::{PhotoFormat, PhotoRefusal};
+use super::rules::{PhotoFormat, PhotoRefusal};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::{BufRead, Seek, SeekFrom};

@@ -31,10 +31,6 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ServerState) -> Router<S>
         .with_state(state)
 }
 
-fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 pub(crate) fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
     let body = serde_json::json!({ "error": message.into() });
     (status, Json(body)).into_response()
@@ -96,7 +92,16 @@ async fn upload(State(state): State<ServerState>, request: Request) -> Response 
         Err(error) => return failed(error.into()),
     }
     let stream = body.into_data_stream();
-    match uploads::receive(&state.db.pool, &state.photos, &draft, &name, stream, now()).await {
+    match uploads::receive(
+        &state.db.pool,
+        &state.photos,
+        &draft,
+        &name,
+        stream,
+        crate::clock::now(),
+    )
+    .await
+    {
         Ok(uploaded) => (StatusCode::CREATED, Json(uploaded)).into_response(),
         Err(error) => upload_failed(error),
     }
@@ -122,10 +127,8 @@ pub(crate) fn upload_failed(error: UploadError) -> Response {
     match error {
         UploadError::Refused(refusal) => {
             let status = match refusal {
-                super::photos::PhotoRefusal::TooLarge { .. }
-                | super::photos::PhotoRefusal::ClaimTooLarge { .. } => {
-                    StatusCode::PAYLOAD_TOO_LARGE
-                }
+                super::rules::PhotoRefusal::TooLarge { .. }
+                | super::rules::PhotoRefusal::ClaimTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             refuse(status, refusal.to_string())

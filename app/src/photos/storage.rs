@@ -2,7 +2,7 @@
 //! (`object_store`): a folder in the data directory by default, or an S3-compatible bucket so
 //! that several server instances share them. Only the photo's random id names its files; nothing a shopper typed does.
 
-use super::photos::PhotoLimits;
+use super::rules::PhotoLimits;
 use bytes::Bytes;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;

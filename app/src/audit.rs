@@ -1,6 +1,7 @@
 //! The audit log: every staff action, with who did it, when, to which record, and the record
 //! before and after. Written in the same transaction as the action it records, so neither
-//! exists without the other.
+//! exists without the other. A shared service: features and staff pages write it, the admin
+//! page reads it.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,13 +37,19 @@ pub struct AuditPage {
 
 pub const AUDIT_PAGE_SIZE: u32 = 50;
 
+/// Who acted: a staff member's account id and e-mail address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub id: i64,
+    pub email: &'a str,
+}
+
 #[cfg(feature = "ssr")]
 pub use store::*;
 
 #[cfg(feature = "ssr")]
 mod store {
     use super::*;
-    use crate::accounts::model::Customer;
     use crate::db::contains_pattern;
     use sqlx::{AnyConnection, AnyPool, Row};
     use std::fmt::Display;
@@ -78,18 +85,19 @@ mod store {
     }
 
     /// Writes `change` by `actor` into the log, on the action's own connection or transaction.
-    pub async fn record(
+    pub async fn record<'a>(
         conn: &mut AnyConnection,
-        actor: &Customer,
+        actor: impl Into<Actor<'a>>,
         change: Change,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        let actor = actor.into();
         sqlx::query(
             "INSERT INTO audit_log (actor_id, actor_email, action, record, before, after, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(actor.id)
-        .bind(&actor.email)
+        .bind(actor.email)
         .bind(change.action)
         .bind(change.record)
         .bind(change.before)

@@ -1,6 +1,6 @@
 //! Promo codes loaded with the demo catalog, one of each kind and refusal reason.
 
-use super::coupon_repo;
+use super::repo;
 use crate::catalog::model::Category;
 use crate::money::Money;
 use crate::pricing::coupon::{Coupon, CouponCode, CouponKind, CouponTerms};
@@ -88,7 +88,7 @@ pub async fn seed_once(pool: &AnyPool) -> Result<bool, sqlx::Error> {
         return Ok(false);
     }
     for (offer, terms) in demo_coupons() {
-        coupon_repo::create(&mut tx, &offer, &terms).await?;
+        repo::create(&mut tx, &offer, &terms).await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -6,9 +6,9 @@
 //! written before its files, so no failure leaves a file the cleanup cannot find.
 
 use super::images;
-use super::photos::{PhotoFormat, PhotoRefusal, MAX_PHOTOS};
+use super::rules::{PhotoFormat, PhotoRefusal, MAX_PHOTOS};
 use super::storage::{PhotoStore, Size, StorageError};
-use crate::accounts::auth::{random_hex, token_digest};
+use crate::tokens::{random_hex, token_digest};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};

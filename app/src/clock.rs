@@ -1,0 +1,60 @@
+//! The shop's clock: one `now()` for the server, and the calendar days staff type in date
+//! fields (UTC). A shared service, below every feature.
+
+/// The time now, in Unix seconds. Rules take the time as an argument (so tests choose it);
+/// this is where the server reads it.
+#[cfg(feature = "ssr")]
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Text in a date field that is not a calendar day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotADay;
+
+/// The first second (UTC) of a day typed as `YYYY-MM-DD` in a staff form or filter; `Ok(None)`
+/// for a blank field.
+pub fn day_start(text: &str) -> Result<Option<i64>, NotADay> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let mut parts = text.splitn(3, '-').map(str::parse::<i32>);
+    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(NotADay);
+    };
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .ok_or(NotADay)?;
+    let day = u8::try_from(day).map_err(|_| NotADay)?;
+    time::Date::from_calendar_date(year, month, day)
+        .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
+        .map_err(|_| NotADay)
+}
+
+/// The day (UTC) of `unix` as `YYYY-MM-DD`, for a date field.
+pub fn day_text(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_default()
+}
+
+pub const DAY_SECONDS: i64 = 24 * 60 * 60;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_and_written_as_iso_dates() {
+        assert_eq!(day_start(" "), Ok(None));
+        assert_eq!(day_start("2026-11-27"), Ok(Some(1_795_737_600)));
+        assert_eq!(day_text(1_795_737_600 + 3600), "2026-11-27");
+        for bad in ["27/11/2026", "2026-13-01", "2026-02-30", "soon"] {
+            assert_eq!(day_start(bad), Err(NotADay), "{bad}");
+        }
+    }
+}
