@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, the RustSec advisory audit, lints for the server and
-# browser builds, unit and integration tests (SQLite and PostgreSQL), the release build, the
-# checkout load and multi-instance checks, the storm of clients leaving mid-page, and the
-# browser tests.
+# Runs every check and test: formatting, the layers (no import circle), the RustSec advisory
+# audit, lints for the server and browser builds, unit and integration tests (SQLite and
+# PostgreSQL), the release build, the checkout load and multi-instance checks, the storm of
+# clients leaving mid-page, and the browser tests. This is what CI runs.
+#
+#   scripts/test.sh --quick    the development loop: formatting, layers, server lints, and the
+#                              unit, route and SQLite integration tests (no PostgreSQL, no
+#                              release build, no browser)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+quick=""
+[ "${1:-}" = "--quick" ] && quick=yes
 "$REPO_ROOT/scripts/setup.sh"
 cd "$REPO_ROOT"
 
 step "formatting"
 cargo fmt --all --check
 
+step "layers: no import circle, nothing reaching up into the staff pages (docs/architecture.md)"
+"${IMPORT_CIRCLES:-$REPO_ROOT/../shared/bin/import-circles}" --deny admin --above lib.rs,split.rs app/src
+
+if [ -z "$quick" ]; then
 step "supply chain: RustSec advisories (the database copy in shared/, no network)"
 advisories="${ADVISORY_DB:-$REPO_ROOT/../shared/advisory-db}"
 audit() { cargo audit --db "$advisories" --no-fetch --stale "$@"; }
@@ -27,11 +37,15 @@ if [ -n "$(cargo tree -i rsa --target all -e normal,build 2>/dev/null)" ]; then
   exit 1
 fi
 
+fi
+
 step "lints: server build (ssr)"
 cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+if [ -z "$quick" ]; then
 step "lints: browser builds (hydrate, wasm32: the app's bundle, and the islands')"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p islands --target wasm32-unknown-unknown -- -D warnings
+fi
 
 step "PostgreSQL"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
@@ -75,6 +89,12 @@ wait_for s3rver "$s3_pid" "$s3_port" "$s3_data.log"
 wait_for aiosmtpd "$smtp_pid" "$smtp_port" "$maildir.log"
 export TEST_S3_URL="http://127.0.0.1:$s3_port" TEST_S3_BUCKET=casefront-test
 export TEST_SMTP_URL="smtp://127.0.0.1:$smtp_port" TEST_SMTP_MAILDIR="$maildir"
+
+if [ -n "$quick" ]; then
+  step "unit, route and integration tests (SQLite only)"
+  cargo test -p app -p server --features app/ssr -- --skip postgres::
+  exit 0
+fi
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr

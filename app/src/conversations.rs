@@ -125,6 +125,27 @@ pub async fn issue_key(
     Ok(key)
 }
 
+/// `found` (a ticket or a claim, `ids` naming it and its account) if whoever asks may open it:
+/// its account, or one of its private `key`s. Anyone else is told it does not exist, as is a
+/// number nothing has.
+pub async fn if_readable<T>(
+    pool: &AnyPool,
+    thread: Thread,
+    found: Option<T>,
+    ids: impl Fn(&T) -> (i64, Option<i64>),
+    key: Option<&str>,
+) -> Result<T, crate::error::AppError> {
+    use crate::error::AppError;
+    let found = found.ok_or(AppError::NotFound)?;
+    let me = crate::identity::session::caller().await?.map(|c| c.id);
+    let (id, owner) = ids(&found);
+    if opens(pool, thread, id, owner, me, key).await? {
+        Ok(found)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Whether someone signed in as `me` (if anyone) and holding `key` (if any) may read
 /// `thread` `id`, which belongs to account `owner` (none for a guest's): its own account, or
 /// one of its private keys.

@@ -19,13 +19,14 @@ use app::client::ClientAddress;
 use app::coupons::repo as coupon_repo;
 use app::db::Db;
 use app::money::Money;
-use app::orders::cancellation::{self, CancelError, Cancelled};
+use app::orders::cancellation::{self, Cancelled};
 use app::orders::changes::{self, ChangeError, ChangeOffer};
-use app::orders::fulfilment::{self, FulfilmentError};
+use app::orders::fulfilment;
 use app::orders::model::HISTORY_PAGE_SIZE;
 use app::orders::refunding::{self, RefundError};
 use app::orders::refunds::{RefundScope, RefundState};
 use app::orders::repo as orders;
+use app::orders::repo::ActionError;
 use app::orders::status::{OrderAction, OrderStatus};
 use app::orders::tracking::Tracking;
 use app::payments::gateway::{
@@ -1065,7 +1066,7 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
         )
         .await;
         assert!(
-            matches!(result, Err(FulfilmentError::Refused(_))),
+            matches!(result, Err(ActionError::Refused(_))),
             "{action:?}: {result:?}"
         );
     }
@@ -1080,10 +1081,10 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
     .await
     .unwrap();
     let untracked = fulfilment::act(&state, &support, &number, OrderAction::Ship, None, now).await;
-    assert!(matches!(untracked, Err(FulfilmentError::Refused(_))));
+    assert!(matches!(untracked, Err(ActionError::Refused(_))));
     // Once being prepared, the order can no longer be cancelled.
     match fulfilment::act(&state, &support, &number, OrderAction::Cancel, None, now).await {
-        Err(FulfilmentError::Refused(why)) => assert_eq!(
+        Err(ActionError::Refused(why)) => assert_eq!(
             why,
             "This order is being prepared for shipping: it can't be cancelled."
         ),
@@ -1134,7 +1135,7 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
         now,
     )
     .await;
-    assert!(matches!(again, Err(FulfilmentError::Refused(_))));
+    assert!(matches!(again, Err(ActionError::Refused(_))));
 
     // Every action is in the audit log, by whom, with the status before and after.
     let log = app::audit::list(&db.pool, &Default::default(), 0)
@@ -1744,7 +1745,7 @@ async fn once_preparing_starts_the_shopper_cannot_cancel(db: &Db) {
     .await
     .unwrap();
     match cancellation::cancel_by_shopper(&state, &number, now).await {
-        Err(CancelError::Refused(why)) => {
+        Err(ActionError::Refused(why)) => {
             assert!(why.contains("can no longer be cancelled"), "{why}")
         }
         other => panic!("expected a refusal, got {other:?}"),
@@ -1754,7 +1755,7 @@ async fn once_preparing_starts_the_shopper_cannot_cancel(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM refunds").await, 0);
     assert!(matches!(
         cancellation::cancel_by_shopper(&state, "CF-NOTHERE", now).await,
-        Err(CancelError::NotFound)
+        Err(ActionError::NotFound)
     ));
 }
 

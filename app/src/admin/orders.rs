@@ -104,11 +104,7 @@ pub async fn move_order(
     .await
     {
         Ok(()) => Ok(FormResult::Done),
-        Err(fulfilment::FulfilmentError::NotFound) => Err(AppError::NotFound),
-        Err(fulfilment::FulfilmentError::Refused(why)) => {
-            needs_correcting(FieldErrors::single("action", &why), &typed)
-        }
-        Err(fulfilment::FulfilmentError::Database(err)) => Err(err.into()),
+        Err(refused) => refused.into_answer("action", &typed),
     }
 }
 

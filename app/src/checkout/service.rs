@@ -17,20 +17,20 @@ use super::model::{
 use crate::accounts::model::Customer;
 use crate::cart::model::{Cart, CartItem, PricedCart};
 use crate::cart::pricing_service;
-use crate::catalog::stock;
 use crate::client::ClientAddress;
 use crate::coupons;
 use crate::error::AppError;
 use crate::orders::email::confirmation;
+use crate::orders::holds;
 use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
 use crate::payments::gateway::{
     ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome,
 };
-use crate::pricing::coupon::CouponRejection;
+use crate::pricing::coupon::{Coupon, CouponRejection};
 use crate::pricing::delivery::add_business_days;
-use crate::pricing::quote::CouponOutcome;
+use crate::pricing::quote::{CouponOutcome, PricedLine, Quote};
 use crate::shop::ServerState;
 use crate::throttle::{self, minutes_to_wait, store as limits};
 use crate::tokens::random_bytes;
@@ -169,6 +169,11 @@ fn customer_key(valid: &ValidCheckout, customer: Option<&Customer>) -> String {
     customer.map_or_else(|| valid.email.to_string(), |c| c.email.clone())
 }
 
+/// Reserves the order for `request` in one transaction, step by step: claim the submission's
+/// key (the order's row), price the cart again from the database, hold what the order takes
+/// (its units, its promo code's use), and record its totals. A step that refuses rolls the
+/// whole transaction back, so nothing stays held; once committed, `holds::release` is the
+/// undo (a failed payment, a cancellation).
 async fn reserve(
     state: &ServerState,
     request: &CheckoutRequest,
@@ -180,135 +185,41 @@ async fn reserve(
     let number = order_number_from(&random_bytes(8));
     let customer_key = customer_key(valid, customer);
     let mut tx = crate::db::begin(&state.db.pool).await?;
-    let new_order = NewOrder {
-        number: &number,
-        idempotency_key: request.idempotency_key.trim(),
-        customer_id: customer.map(|c| c.id),
-        email: valid.email.as_str(),
-        address: &valid.address,
-        method: request.cart.method,
-        payment: &valid.payment,
-        placed_at: unix,
-    };
-    let order_id = match repo::insert_order(&mut tx, &new_order).await {
-        Ok(id) => id,
+    let order_id = match claim_key(&mut tx, request, valid, customer, &number, unix).await {
+        Ok(order_id) => order_id,
         Err(err) if is_unique_violation(&err) => {
-            // The same submission again (a retry, a double click, or both at once): the first
-            // one owns the order, and this one carries on with it.
             tx.rollback().await?;
-            let mut conn = state.db.pool.acquire().await?;
-            let by_paypal = matches!(request.payment, PaymentChoice::PayPal);
-            return match repo::find_by_key(&mut conn, new_order.idempotency_key).await? {
-                Some(order)
-                    if submitted_by(&order, valid, customer)
-                        && order.paid_by_paypal == by_paypal =>
-                {
-                    Ok(Reservation::Reserved(order))
-                }
-                Some(_) => Err(CheckoutError::BadKey),
-                None => Err(err.into()),
-            };
+            return earlier_submission(state, request, valid, customer, err).await;
         }
         Err(err) => return Err(err.into()),
     };
-
-    let skus: Vec<String> = request.cart.lines.iter().map(|l| l.sku.clone()).collect();
-    let items = pricing_service::cart_items(&mut tx, &skus).await?;
-    let mut cart = Cart {
-        lines: request.cart.lines.clone(),
-        method: request.cart.method,
-        country: Some(valid.address.country.code().to_owned()),
-        coupon: request.cart.coupon.clone(),
-    };
-    cart.lines = cart.merged_lines();
-    let mut changes = differences(&cart, &items, &request.seen.unit_prices);
-
-    let coupon = match &request.cart.coupon {
-        None => None,
-        Some(code) => match redeemable_coupon(&mut tx, code, unix, &customer_key).await? {
-            Ok(found) => Some(found),
-            Err(rejection) => {
-                tx.rollback().await?;
-                return Ok(Reservation::Refused(CheckoutOutcome::CouponRefused(
-                    rejection,
-                )));
-            }
-        },
-    };
-    cart.reconcile(&items);
-    let mut lines = cart.priced_lines(&items);
-    // Rows are locked in one order by every checkout, so two never wait on each other.
-    lines.sort_by(|a, b| a.sku.cmp(&b.sku));
-    if let Some((_, offer)) = &coupon {
-        if let Err(rejection) = offer.check_cart(&lines) {
+    let priced = match price_again(&mut tx, state, request, valid, unix, &customer_key).await? {
+        Ok(priced) => priced,
+        Err(refusal) => {
             tx.rollback().await?;
-            return Ok(Reservation::Refused(CheckoutOutcome::CouponRefused(
-                rejection,
-            )));
+            let outcome = match refusal {
+                Refusal::Coupon(rejection) => CheckoutOutcome::CouponRefused(rejection),
+                Refusal::Changed(changes) => {
+                    cart_changed(state, request, changes, now, &customer_key).await?
+                }
+            };
+            return Ok(Reservation::Refused(outcome));
         }
-    }
-    let quote = cart.quote(
-        &items,
-        coupon.as_ref().map(|(_, c)| c),
-        &state.store.shipping,
-    );
-    if quote.total != request.seen.total {
-        changes.push(CartChange::TotalChanged {
-            from: request.seen.total,
-            to: quote.total,
-        });
-    }
-    if !changes.is_empty() || lines.is_empty() {
-        tx.rollback().await?;
-        return Ok(Reservation::Refused(
-            cart_changed(state, request, changes, now, &customer_key).await?,
-        ));
-    }
-
-    for line in &lines {
-        if !stock::take(
-            &mut tx,
-            &line.sku,
-            line.quantity,
-            &number,
-            stock::StockReason::Sale,
-            unix,
-        )
-        .await?
-        {
-            // Someone bought the last units a moment ago (possible on PostgreSQL, where reads
-            // above do not hold the rows).
+    };
+    let coupon = match hold(&mut tx, order_id, &number, &priced, &customer_key, unix).await? {
+        Held::Taken { code } => code,
+        Held::RanOut => {
             tx.rollback().await?;
             return Ok(Reservation::Refused(
                 cart_changed(state, request, vec![], now, &customer_key).await?,
             ));
         }
-        let item = &items[&line.sku];
-        repo::insert_line(
-            &mut tx,
-            order_id,
-            &OrderLine {
-                sku: line.sku.clone(),
-                product_name: item.product_name.clone(),
-                options: item.options.clone(),
-                image: item.image.clone(),
-                unit_price: line.unit_price,
-                quantity: line.quantity,
-            },
-        )
-        .await?;
-    }
-    let applied_code = match (&coupon, &quote.coupon) {
-        (Some((coupon_id, offer)), CouponOutcome::Applied { .. }) => {
-            coupons::repo::redeem(&mut tx, *coupon_id, &customer_key, &number, unix).await?;
-            Some(offer.code.to_string())
-        }
-        _ => None,
     };
+    let quote = &priced.quote;
     let totals = OrderTotals {
         subtotal: quote.subtotal,
         discount: quote.discount,
-        coupon: applied_code,
+        coupon,
         shipping: quote.shipping,
         total: quote.total,
     };
@@ -334,6 +245,173 @@ async fn reserve(
     }))
 }
 
+/// Step 1: the order's row, which claims the submission's idempotency key. A unique violation
+/// means the same submission came before (a retry, a double click, or both at once).
+async fn claim_key(
+    conn: &mut AnyConnection,
+    request: &CheckoutRequest,
+    valid: &ValidCheckout,
+    customer: Option<&Customer>,
+    number: &str,
+    unix: i64,
+) -> Result<i64, sqlx::Error> {
+    let new_order = NewOrder {
+        number,
+        idempotency_key: request.idempotency_key.trim(),
+        customer_id: customer.map(|c| c.id),
+        email: valid.email.as_str(),
+        address: &valid.address,
+        method: request.cart.method,
+        payment: &valid.payment,
+        placed_at: unix,
+    };
+    repo::insert_order(conn, &new_order).await
+}
+
+/// The order an earlier submission with the same key reserved: the first one owns it, and
+/// this one carries on with it, if it is the same shopper paying the same way.
+async fn earlier_submission(
+    state: &ServerState,
+    request: &CheckoutRequest,
+    valid: &ValidCheckout,
+    customer: Option<&Customer>,
+    violation: sqlx::Error,
+) -> Result<Reservation, CheckoutError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let by_paypal = matches!(request.payment, PaymentChoice::PayPal);
+    match repo::find_by_key(&mut conn, request.idempotency_key.trim()).await? {
+        Some(order)
+            if submitted_by(&order, valid, customer) && order.paid_by_paypal == by_paypal =>
+        {
+            Ok(Reservation::Reserved(order))
+        }
+        Some(_) => Err(CheckoutError::BadKey),
+        None => Err(violation.into()),
+    }
+}
+
+/// The cart as the shop can sell it now.
+struct Priced {
+    items: HashMap<String, CartItem>,
+    /// Sorted by SKU: every checkout takes rows in one order, so two never wait on each other.
+    lines: Vec<PricedLine>,
+    /// The promo code's id and offer, locked for the rest of the transaction.
+    coupon: Option<(i64, Coupon)>,
+    quote: Quote,
+}
+
+/// Why the cart cannot be sold as the shopper saw it.
+enum Refusal {
+    Coupon(CouponRejection),
+    Changed(Vec<CartChange>),
+}
+
+/// Step 2: prices, promo code and shipping recomputed from the database; anything that differs
+/// from what the shopper saw refuses the checkout, before any payment.
+async fn price_again(
+    conn: &mut AnyConnection,
+    state: &ServerState,
+    request: &CheckoutRequest,
+    valid: &ValidCheckout,
+    unix: i64,
+    customer_key: &str,
+) -> Result<Result<Priced, Refusal>, sqlx::Error> {
+    let skus: Vec<String> = request.cart.lines.iter().map(|l| l.sku.clone()).collect();
+    let items = pricing_service::cart_items(&mut *conn, &skus).await?;
+    let mut cart = Cart {
+        lines: request.cart.lines.clone(),
+        method: request.cart.method,
+        country: Some(valid.address.country.code().to_owned()),
+        coupon: request.cart.coupon.clone(),
+    };
+    cart.lines = cart.merged_lines();
+    let mut changes = differences(&cart, &items, &request.seen.unit_prices);
+    let coupon = match &request.cart.coupon {
+        None => None,
+        Some(code) => match redeemable_coupon(conn, code, unix, customer_key).await? {
+            Ok(found) => Some(found),
+            Err(rejection) => return Ok(Err(Refusal::Coupon(rejection))),
+        },
+    };
+    cart.reconcile(&items);
+    let mut lines = cart.priced_lines(&items);
+    lines.sort_by(|a, b| a.sku.cmp(&b.sku));
+    if let Some((_, offer)) = &coupon {
+        if let Err(rejection) = offer.check_cart(&lines) {
+            return Ok(Err(Refusal::Coupon(rejection)));
+        }
+    }
+    let quote = cart.quote(
+        &items,
+        coupon.as_ref().map(|(_, c)| c),
+        &state.store.shipping,
+    );
+    if quote.total != request.seen.total {
+        changes.push(CartChange::TotalChanged {
+            from: request.seen.total,
+            to: quote.total,
+        });
+    }
+    if !changes.is_empty() || lines.is_empty() {
+        return Ok(Err(Refusal::Changed(changes)));
+    }
+    Ok(Ok(Priced {
+        items,
+        lines,
+        coupon,
+        quote,
+    }))
+}
+
+/// What step 3 held.
+enum Held {
+    /// Every line's units, and the promo code applied, if any.
+    Taken { code: Option<String> },
+    /// A line's last units went to someone else a moment ago (possible on PostgreSQL, where
+    /// the pricing reads do not hold the rows).
+    RanOut,
+}
+
+/// Step 3: what the order takes (each line's units, with the line itself, and the promo code's
+/// use); undone by `holds::release`.
+async fn hold(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    number: &str,
+    priced: &Priced,
+    customer_key: &str,
+    unix: i64,
+) -> Result<Held, sqlx::Error> {
+    for line in &priced.lines {
+        if !holds::hold_units(&mut *conn, number, &line.sku, line.quantity, unix).await? {
+            return Ok(Held::RanOut);
+        }
+        let item = &priced.items[&line.sku];
+        repo::insert_line(
+            &mut *conn,
+            order_id,
+            &OrderLine {
+                sku: line.sku.clone(),
+                product_name: item.product_name.clone(),
+                options: item.options.clone(),
+                image: item.image.clone(),
+                unit_price: line.unit_price,
+                quantity: line.quantity,
+            },
+        )
+        .await?;
+    }
+    match (&priced.coupon, &priced.quote.coupon) {
+        (Some((coupon_id, offer)), CouponOutcome::Applied { .. }) => {
+            holds::hold_code(conn, number, *coupon_id, customer_key, unix).await?;
+            Ok(Held::Taken {
+                code: Some(offer.code.to_string()),
+            })
+        }
+        _ => Ok(Held::Taken { code: None }),
+    }
+}
+
 fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|e| e.is_unique_violation())
@@ -345,7 +423,7 @@ async fn redeemable_coupon(
     code: &str,
     now: i64,
     customer_key: &str,
-) -> Result<Result<(i64, crate::pricing::coupon::Coupon), CouponRejection>, sqlx::Error> {
+) -> Result<Result<(i64, Coupon), CouponRejection>, sqlx::Error> {
     let stored = match pricing_service::find_coupon(&mut *conn, code).await? {
         Ok(stored) => stored,
         Err(rejection) => return Ok(Err(rejection)),

@@ -109,11 +109,7 @@ pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
             &[],
         ),
         Ok(_) => Ok(FormResult::Done),
-        Err(cancellation::CancelError::NotFound) => Err(AppError::NotFound),
-        Err(cancellation::CancelError::Refused(why)) => {
-            needs_correcting(FieldErrors::single("cancel", &why), &[])
-        }
-        Err(cancellation::CancelError::Database(err)) => Err(err.into()),
+        Err(refused) => refused.into_answer("cancel", &[]),
     }
 }
 

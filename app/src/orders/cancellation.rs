@@ -7,24 +7,10 @@
 
 use super::refunding::{self, RefundError};
 use super::refunds::RefundScope;
-use super::repo;
+use super::repo::{self, ActionError};
 use super::status::OrderStatus;
-use crate::catalog::stock::{self, StockReason};
-use crate::coupons;
 use crate::money::Money;
 use crate::shop::ServerState;
-use thiserror::Error;
-
-#[derive(Debug, Error)]
-pub enum CancelError {
-    #[error("no order has this number")]
-    NotFound,
-    /// The order's state forbids it; the message says why.
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
 
 /// What became of a cancellation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,20 +42,20 @@ pub async fn cancel_by_shopper(
     state: &ServerState,
     number: &str,
     now: i64,
-) -> Result<Cancelled, CancelError> {
+) -> Result<Cancelled, ActionError> {
     let mut tx = crate::db::begin(&state.db.pool).await?;
     // Taken first, so that of two clicks the second waits and then finds the order cancelled.
     if !repo::lock(&mut tx, number).await? {
-        return Err(CancelError::NotFound);
+        return Err(ActionError::NotFound);
     }
     let order = repo::find_by_number(&mut tx, number)
         .await?
-        .ok_or(CancelError::NotFound)?;
+        .ok_or(ActionError::NotFound)?;
     if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Refunded) {
         return Ok(Cancelled::Already);
     }
     if let Some(why) = refusal(order.status) {
-        return Err(CancelError::Refused(why.to_owned()));
+        return Err(ActionError::Refused(why.to_owned()));
     }
     let changed = repo::change_status(
         &mut tx,
@@ -80,15 +66,18 @@ pub async fn cancel_by_shopper(
         now,
     )
     .await
-    .map_err(|err| match err {
-        repo::StatusChangeError::Database(err) => CancelError::Database(err),
-        repo::StatusChangeError::NotAllowed(invalid) => CancelError::Refused(invalid.to_string()),
-    })?;
+    .map_err(ActionError::from)?;
     if !changed {
         return Ok(Cancelled::Already);
     }
-    stock::give_back_order(&mut tx, order.id, number, StockReason::Cancelled, now).await?;
-    coupons::repo::release(&mut tx, number).await?;
+    super::holds::release(
+        &mut tx,
+        order.id,
+        number,
+        super::holds::Release::Cancelled,
+        now,
+    )
+    .await?;
     let pending = match refunding::reserve(
         &mut tx,
         None,
@@ -104,7 +93,7 @@ pub async fn cancel_by_shopper(
         Err(RefundError::Refused(_)) => None,
         Err(RefundError::Database(err)) => return Err(err.into()),
         Err(err @ (RefundError::NotFound | RefundError::Pending(_))) => {
-            return Err(CancelError::Refused(err.to_string()))
+            return Err(ActionError::Refused(err.to_string()))
         }
     };
     tx.commit().await?;
@@ -118,7 +107,7 @@ pub async fn cancel_by_shopper(
             tracing::error!(number, why, "the refund of a cancelled order was refused");
             Ok(Cancelled::RefundFailed)
         }
-        Err(RefundError::NotFound) => Err(CancelError::NotFound),
+        Err(RefundError::NotFound) => Err(ActionError::NotFound),
         Err(RefundError::Database(err)) => Err(err.into()),
     }
 }

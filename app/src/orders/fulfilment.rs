@@ -9,32 +9,8 @@ use super::status::OrderAction;
 use super::tracking::Tracking;
 use crate::accounts::model::Customer;
 use crate::audit::{self, Change};
-use crate::catalog::stock::{self, StockReason};
-use crate::coupons;
 use crate::shop::ServerState;
-use thiserror::Error;
-
-#[derive(Debug, Error)]
-pub enum FulfilmentError {
-    #[error("no order has this number")]
-    NotFound,
-    /// The order's state forbids the action; the message says why.
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
-
-impl From<repo::StatusChangeError> for FulfilmentError {
-    fn from(err: repo::StatusChangeError) -> Self {
-        match err {
-            repo::StatusChangeError::Database(err) => FulfilmentError::Database(err),
-            repo::StatusChangeError::NotAllowed(invalid) => {
-                FulfilmentError::Refused(invalid.to_string())
-            }
-        }
-    }
-}
+use repo::ActionError;
 
 /// The timeline note the shopper reads for each action.
 fn timeline_note(action: OrderAction, tracking: Option<&Tracking>) -> String {
@@ -57,23 +33,23 @@ pub async fn act(
     action: OrderAction,
     tracking: Option<Tracking>,
     now: i64,
-) -> Result<(), FulfilmentError> {
+) -> Result<(), ActionError> {
     if action == OrderAction::Ship && tracking.is_none() {
-        return Err(FulfilmentError::Refused(
+        return Err(ActionError::Refused(
             "Enter the carrier and tracking number to ship.".into(),
         ));
     }
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let order = repo::find_by_number(&mut tx, number)
         .await?
-        .ok_or(FulfilmentError::NotFound)?;
+        .ok_or(ActionError::NotFound)?;
     if let Some(why) = action.refusal(order.status) {
-        return Err(FulfilmentError::Refused(why));
+        return Err(ActionError::Refused(why));
     }
     let note = timeline_note(action, tracking.as_ref());
     let to = action.target();
     if !repo::change_status(&mut tx, order.id, order.status, to, &note, now).await? {
-        return Err(FulfilmentError::Refused(
+        return Err(ActionError::Refused(
             "Someone changed this order a moment ago: reload it to see its state.".into(),
         ));
     }
@@ -82,15 +58,14 @@ pub async fn act(
             repo::set_tracking(&mut tx, order.id, tracking).await?
         }
         (OrderAction::Cancel, _) => {
-            stock::give_back_order(
+            super::holds::release(
                 &mut tx,
                 order.id,
                 &order.number,
-                StockReason::Cancelled,
+                super::holds::Release::Cancelled,
                 now,
             )
             .await?;
-            coupons::repo::release(&mut tx, &order.number).await?;
         }
         _ => {}
     }

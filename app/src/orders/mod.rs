@@ -21,6 +21,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod fulfilment;
 #[cfg(feature = "ssr")]
+pub mod holds;
+#[cfg(feature = "ssr")]
 pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod refunding;

@@ -10,10 +10,8 @@ use super::refunds::{RefundEntry, RefundState};
 use super::status::OrderStatus;
 use super::tracking::{Carrier, Tracking};
 use crate::accounts::model::Customer;
-use crate::catalog::stock::{self, StockReason};
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
-use crate::coupons;
 use crate::db::contains_pattern;
 use crate::money::Money;
 use crate::payments::card::CardBrand;
@@ -353,6 +351,45 @@ impl From<StatusChangeError> for sqlx::Error {
     }
 }
 
+/// Why an action on an order (a shopper's cancellation, a staff member's move) did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("no order has this number")]
+    NotFound,
+    /// The order's state forbids it; the message says why.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<StatusChangeError> for ActionError {
+    fn from(err: StatusChangeError) -> Self {
+        match err {
+            StatusChangeError::Database(err) => ActionError::Database(err),
+            StatusChangeError::NotAllowed(invalid) => ActionError::Refused(invalid.to_string()),
+        }
+    }
+}
+
+impl ActionError {
+    /// The answer to the form that asked: the refusal by its `field`, keeping what was typed.
+    pub fn into_answer(
+        self,
+        field: &str,
+        typed: &[(&str, &str)],
+    ) -> Result<crate::forms::FormResult, crate::error::AppError> {
+        match self {
+            ActionError::NotFound => Err(crate::error::AppError::NotFound),
+            ActionError::Refused(why) => crate::forms::needs_correcting(
+                crate::forms::FieldErrors::single(field, &why),
+                typed,
+            ),
+            ActionError::Database(err) => Err(err.into()),
+        }
+    }
+}
+
 /// Marks an order awaiting payment as paid, with its timeline entry, on the caller's
 /// transaction. False if it was not awaiting payment (already settled by a racing request).
 pub async fn mark_paid(
@@ -411,8 +448,14 @@ pub async fn fail_payment(
         .fetch_one(&mut *tx)
         .await?
         .try_get("number")?;
-    stock::give_back_order(&mut tx, order_id, &number, StockReason::PaymentFailed, now).await?;
-    coupons::repo::release(&mut tx, &number).await?;
+    super::holds::release(
+        &mut tx,
+        order_id,
+        &number,
+        super::holds::Release::PaymentFailed,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -174,16 +174,9 @@ async fn readable(
     key: Option<&str>,
 ) -> Result<repo::Found, AppError> {
     let number = parse_claim_number(number).ok_or(AppError::NotFound)?;
-    let found = repo::find(&mut *state.db.pool.acquire().await?, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let me = caller().await?.map(|c| c.id);
-    let pool = &state.db.pool;
-    if conversations::opens(pool, Thread::Claim, found.id, found.customer_id, me, key).await? {
-        Ok(found)
-    } else {
-        Err(AppError::NotFound)
-    }
+    let found = repo::find(&mut *state.db.pool.acquire().await?, &number).await?;
+    let ids = |found: &repo::Found| (found.id, found.customer_id);
+    conversations::if_readable(&state.db.pool, Thread::Claim, found, ids, key).await
 }
 
 /// Claim `number` for its shopper. A guest reading it also gets their free replacement order
