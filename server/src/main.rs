@@ -2,14 +2,6 @@
 //! The storefront server: reads its configuration, opens and migrates the database, loads the
 //! demo catalog into an empty shop, and serves the app until asked to stop.
 
-mod config;
-mod health;
-mod request_tasks;
-mod requests;
-mod routes;
-mod security;
-mod serve;
-
 use app::catalog::{demo::demo_catalog, repo::seed_once};
 use app::checkout::service::settle_interrupted;
 use app::coupons;
@@ -17,9 +9,10 @@ use app::db::{Db, DbError};
 use app::mail::{MailError, Mailer};
 use app::photos::storage::PhotoStore;
 use app::shop::ServerState;
-use config::{Config, Payments};
 use leptos::prelude::LeptosOptions;
-use security::Guard;
+use server::config::{Config, Payments};
+use server::security::Guard;
+use server::{health, requests, routes, serve};
 use std::process::ExitCode;
 use thiserror::Error;
 use tracing_subscriber::EnvFilter;

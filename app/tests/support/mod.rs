@@ -2,6 +2,7 @@
 //! on the server named by `TEST_POSTGRES_URL` (default: the local server, trust auth).
 //! Every test gets its own, so tests run in parallel and never see each other's rows.
 
+pub mod faulty;
 pub mod shop;
 
 use app::db::{open_pool, Db};

@@ -14,6 +14,7 @@ use app::client::ClientAddress;
 use app::coupons::demo as demo_coupons;
 use app::db::Db;
 use app::mail::Mailer;
+use app::orders::status::OrderStatus;
 use app::payments::gateway::{CardDetails, PaymentChoice};
 use app::photos::rules::PhotoLimits;
 use app::photos::storage::PhotoStore;
@@ -216,4 +217,59 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
         .unwrap()
         .try_get(0)
         .unwrap()
+}
+
+pub async fn delivered(state: &ServerState, outbox: &std::path::Path) -> Vec<String> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    app::mail::queue::deliver_due(&state.db, &state.mailer, now)
+        .await
+        .unwrap();
+    std::fs::read_dir(outbox)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect()
+}
+
+pub async fn stock(db: &Db, sku: &str) -> i64 {
+    sqlx::query("SELECT stock FROM skus WHERE code = $1")
+        .bind(sku)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        .try_get("stock")
+        .unwrap()
+}
+
+pub async fn set_stock(db: &Db, sku: &str, stock: i64) {
+    sqlx::query("UPDATE skus SET stock = $1 WHERE code = $2")
+        .bind(stock)
+        .bind(sku)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+}
+
+pub async fn status_of(db: &Db, number: &str) -> OrderStatus {
+    let mut conn = db.pool.acquire().await.unwrap();
+    app::orders::repo::find_by_number(&mut conn, number)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+/// What the shop and the test gateway say was refunded of order `number`, in cents.
+pub async fn refunded_cents(db: &Db, number: &str) -> (i64, i64) {
+    let row = sqlx::query(
+        "SELECT o.refunded_cents AS shop, g.refunded_cents AS gateway FROM orders o \
+         JOIN gateway_payments g ON g.idempotency_key = o.number WHERE o.number = $1",
+    )
+    .bind(number)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    (
+        row.try_get("shop").unwrap(),
+        row.try_get("gateway").unwrap(),
+    )
 }

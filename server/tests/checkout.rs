@@ -1,0 +1,104 @@
+//! The cart and checkout endpoints: the pages' postcard and the scripts' JSON agree; a PayPal payment is answered only by its shopper.
+
+mod support;
+
+use support::*;
+
+#[test]
+fn the_pages_postcard_and_the_scripts_json_price_a_cart_alike() {
+    use app::cart::api::{CartPrices, PriceCart};
+    use app::cart::model::{CartLine, CartRequest, PricedCart};
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let request = CartRequest {
+            lines: vec![CartLine {
+                sku: "GRP-MIDBLA".into(),
+                quantity: 2,
+            }],
+            coupon: Some("NOSUCHCODE".into()),
+            method: app::pricing::shipping::ShippingMethod::Express,
+        };
+        let page_body = postcard::to_allocvec(&CartPrices {
+            request: request.clone(),
+        })
+        .unwrap();
+        let by_page: PricedCart = answer(
+            &shop,
+            Request::post(path_of::<CartPrices>())
+                .header(header::CONTENT_TYPE, "application/x-postcard")
+                .header(header::ORIGIN, SHOP)
+                .body(Body::from(page_body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        let script_body = serde_json::to_string(&PriceCart { request }).unwrap();
+        let (status, _, text) = get_with(
+            &shop,
+            Request::post(path_of::<PriceCart>())
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ORIGIN, SHOP)
+                .body(Body::from(script_body))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let by_script: PricedCart = serde_json::from_str(&text).unwrap();
+        assert_eq!(by_page, by_script);
+        assert!(
+            matches!(by_page.coupon, Some(Err(CouponRejection::Unknown(_)))),
+            "{by_page:?}"
+        );
+        assert_eq!(by_page.quote.total, app::money::Money::from_cents(4698));
+    });
+}
+
+#[test]
+fn only_the_shopper_who_checked_out_can_answer_for_or_cancel_the_paypal_payment() {
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let (outcome, grant) = paypal_checkout(&shop).await;
+        let CheckoutOutcome::ApprovePayPal { url, number } = outcome else {
+            panic!("expected the PayPal step, got {outcome:?}");
+        };
+        let grant = grant.expect("the guest's browser may see its order");
+        let reference = url.rsplit('/').next().unwrap();
+        let decide = path_of::<app::checkout::api::PaypalDecision>();
+        let body = format!("reference={reference}&approve=true");
+        // Someone else who learnt the address can neither see nor approve the payment.
+        let stranger =
+            answer::<CheckoutOutcome>(&shop, script_post(decide, &body, "192.0.2.70", None)).await;
+        assert_eq!(stranger, Err(app::error::AppError::NotFound));
+        let show = path_of::<app::checkout::api::PaypalPayment>();
+        let peek = answer::<app::checkout::api::PayPalPayment>(
+            &shop,
+            script_post(show, &format!("reference={reference}"), "192.0.2.70", None),
+        )
+        .await;
+        assert_eq!(peek.err(), Some(app::error::AppError::NotFound));
+        // The shopper's own browser can.
+        let outcome = answer::<CheckoutOutcome>(
+            &shop,
+            script_post(decide, &body, "192.0.2.71", Some(&grant)),
+        )
+        .await;
+        assert_eq!(
+            outcome,
+            Ok(CheckoutOutcome::Placed {
+                number: number.clone()
+            })
+        );
+        // Only the shopper's browser may cancel the order, too.
+        let cancel = path_of::<app::orders::api::CancelOrder>();
+        let body = format!("number={number}");
+        let stranger =
+            answer::<FormResult>(&shop, script_post(cancel, &body, "192.0.2.72", None)).await;
+        assert_eq!(stranger, Err(app::error::AppError::NotFound));
+        let own = answer::<FormResult>(
+            &shop,
+            script_post(cancel, &body, "192.0.2.73", Some(&grant)),
+        )
+        .await;
+        assert_eq!(own, Ok(FormResult::Done));
+    });
+}
