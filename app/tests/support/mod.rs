@@ -3,6 +3,7 @@
 //! Every test gets its own, so tests run in parallel and never see each other's rows.
 
 pub mod faulty;
+pub mod photos;
 pub mod shop;
 
 use app::db::{open_pool, Db};
