@@ -16,6 +16,8 @@ mod arc_stored_value;
 mod arena;
 mod arena_item;
 mod context;
+#[cfg(feature = "hydration")]
+mod shared;
 mod storage;
 mod stored_value;
 use self::arena::Arena;
@@ -27,6 +29,8 @@ use arena::ArenaMap;
 use arena::NodeId;
 pub use arena_item::*;
 pub use context::*;
+#[cfg(feature = "hydration")]
+use shared::SharedContextRef;
 pub use storage::*;
 #[allow(deprecated)] // allow exporting deprecated fn
 pub use stored_value::{store_value, FromLocal, StoredValue};
@@ -57,7 +61,7 @@ pub use stored_value::{store_value, FromLocal, StoredValue};
 pub struct Owner {
     pub(crate) inner: Arc<RwLock<OwnerInner>>,
     #[cfg(feature = "hydration")]
-    pub(crate) shared_context: Option<Arc<dyn SharedContext + Send + Sync>>,
+    pub(crate) shared_context: Option<SharedContextRef>,
 }
 
 impl Owner {
@@ -66,7 +70,10 @@ impl Owner {
         WeakOwner {
             inner: Arc::downgrade(&self.inner),
             #[cfg(feature = "hydration")]
-            shared_context: self.shared_context.as_ref().map(Arc::downgrade),
+            shared_context: self
+                .shared_context
+                .as_ref()
+                .map(SharedContextRef::downgrade),
         }
     }
 }
@@ -89,8 +96,11 @@ impl WeakOwner {
     pub fn upgrade(&self) -> Option<Owner> {
         self.inner.upgrade().map(|inner| {
             #[cfg(feature = "hydration")]
-            let shared_context =
-                self.shared_context.as_ref().and_then(|sc| sc.upgrade());
+            let shared_context = self
+                .shared_context
+                .as_ref()
+                .and_then(|sc| sc.upgrade())
+                .and_then(|sc| SharedContextRef::Owned(sc).inherit());
             Owner {
                 inner,
                 #[cfg(feature = "hydration")]
@@ -157,7 +167,10 @@ impl Owner {
         let (parent, shared_context) = OWNER
             .with(|o| {
                 o.borrow().as_ref().and_then(|o| o.upgrade()).map(|o| {
-                    (Some(Arc::downgrade(&o.inner)), o.shared_context.clone())
+                    (
+                        Some(Arc::downgrade(&o.inner)),
+                        o.shared_context.as_ref().and_then(|sc| sc.inherit()),
+                    )
                 })
             })
             .unwrap_or((None, None));
@@ -211,7 +224,7 @@ impl Owner {
                 paused: false,
             })),
             #[cfg(feature = "hydration")]
-            shared_context,
+            shared_context: shared_context.map(SharedContextRef::root),
         };
         this.set();
         this
@@ -232,7 +245,10 @@ impl Owner {
             .map(|inner| Owner {
                 inner,
                 #[cfg(feature = "hydration")]
-                shared_context: self.shared_context.clone(),
+                shared_context: self
+                    .shared_context
+                    .as_ref()
+                    .and_then(|sc| sc.inherit()),
             })
     }
 
@@ -255,7 +271,10 @@ impl Owner {
                 paused,
             })),
             #[cfg(feature = "hydration")]
-            shared_context: self.shared_context.clone(),
+            shared_context: self
+                .shared_context
+                .as_ref()
+                .and_then(|sc| sc.inherit()),
         };
         inner.children.push(Arc::downgrade(&child.inner));
         child
@@ -340,7 +359,7 @@ impl Owner {
     pub fn shared_context(
         &self,
     ) -> Option<Arc<dyn SharedContext + Send + Sync>> {
-        self.shared_context.clone()
+        self.shared_context.as_ref().and_then(SharedContextRef::get)
     }
 
     /// Removes this from its state as the thread-local owner and drops it.
@@ -379,7 +398,7 @@ impl Owner {
             o.borrow()
                 .as_ref()
                 .and_then(|o| o.upgrade())
-                .and_then(|current| current.shared_context.clone())
+                .and_then(|current| current.shared_context())
         })
     }
 
@@ -393,7 +412,7 @@ impl Owner {
             let sc = OWNER.with_borrow(|o| {
                 o.as_ref()
                     .and_then(|o| o.upgrade())
-                    .and_then(|current| current.shared_context.clone())
+                    .and_then(|current| current.shared_context())
             });
             match sc {
                 None => fun(),
@@ -419,7 +438,7 @@ impl Owner {
             let sc = OWNER.with_borrow(|o| {
                 o.as_ref()
                     .and_then(|o| o.upgrade())
-                    .and_then(|current| current.shared_context.clone())
+                    .and_then(|current| current.shared_context())
             });
             match sc {
                 None => fun(),
