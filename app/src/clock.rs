@@ -1,11 +1,33 @@
-//! The shop's clock: one `now()` for the server, and the calendar days staff type in date
+//! The shop's clock: one `Clock` for the server, and the calendar days staff type in date
 //! fields (UTC). A shared service, below every feature.
 
-/// The time now, in Unix seconds. Rules take the time as an argument (so tests choose it);
-/// this is where the server reads it.
+/// The server's clock. Rules take the time as an argument (so unit tests choose it); server
+/// functions read it here, from the shop's state, so a route test can move the time of its own
+/// shop (past a 12-hour or 30-day window) without touching any other.
 #[cfg(feature = "ssr")]
-pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    /// Seconds added to the system's time: always 0 outside tests.
+    ahead: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+#[cfg(feature = "ssr")]
+impl Clock {
+    pub fn now(&self) -> time::OffsetDateTime {
+        let ahead = self.ahead.load(std::sync::atomic::Ordering::Relaxed);
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(ahead)
+    }
+
+    /// The time now, in Unix seconds.
+    pub fn unix(&self) -> i64 {
+        self.now().unix_timestamp()
+    }
+
+    /// Moves this clock, and every server function of the shop that reads it, forward.
+    pub fn advance(&self, by: time::Duration) {
+        self.ahead
+            .fetch_add(by.whole_seconds(), std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Text in a date field that is not a calendar day.

@@ -158,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/check-email") view={Lazy::<split::CheckEmail>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/confirm") view={Lazy::<split::ConfirmSignUp>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/checkout") view={Lazy::<split::Checkout>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/checkout/paypal/:number") view={Lazy::<split::PayPalReturn>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/orders") view={Lazy::<split::OrderHistory>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orders/find") view={Lazy::<split::FindOrder>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:number") view={Lazy::<split::Order>::new()} ssr=SsrMode::Async/>

@@ -19,8 +19,10 @@ pub struct StoreInfo {
     pub support_phone: String,
     pub shipping: ShippingRates,
     pub delivery: DeliveryTimes,
-    /// Payments go to the test-mode gateway: nothing is really charged, and every page says so.
+    /// A payment provider runs in test mode: nothing is really charged, and every page says so.
     pub test_payments: bool,
+    /// The ways to pay the checkout offers, as the configured providers allow.
+    pub payment_methods: crate::payments::providers::PaymentMethods,
 }
 
 impl StoreInfo {
@@ -35,6 +37,10 @@ impl StoreInfo {
             shipping: Default::default(),
             delivery: Default::default(),
             test_payments: true,
+            payment_methods: crate::payments::providers::PaymentMethods {
+                card: true,
+                paypal: true,
+            },
         }
     }
 
@@ -60,39 +66,40 @@ pub struct ServerState {
     pub store: StoreInfo,
     /// Mark cookies `Secure`: the shop's public address is HTTPS.
     pub secure_cookies: bool,
-    /// The payment provider checkout pays through.
-    pub gateway: std::sync::Arc<dyn crate::payments::gateway::PaymentGateway>,
-    /// The test-mode gateway's own pages (PayPal approval), when payments run in test mode.
-    pub test_gateway: Option<crate::payments::test_gateway::TestGateway>,
+    /// The payment providers checkout, settlement and refunds go through.
+    pub payments: crate::payments::providers::Providers,
     pub mailer: crate::mail::Mailer,
     /// What the catalog pages show, read at most once every couple of seconds.
     pub catalog_cache: std::sync::Arc<crate::catalog::cache::CatalogCache>,
     /// Where warranty photos are kept, and the limits uploads follow.
     pub photos: crate::photos::storage::PhotoStore,
+    /// What time server functions take it to be.
+    pub clock: crate::clock::Clock,
 }
 
 #[cfg(feature = "ssr")]
 impl ServerState {
-    /// A shop taking payments through the test-mode gateway, whose ledger lives in `db`.
-    pub fn in_test_mode(
+    /// The shop as started: what the store page says about payments follows the providers.
+    pub fn new(
         db: crate::db::Db,
         store: StoreInfo,
         mailer: crate::mail::Mailer,
         photos: crate::photos::storage::PhotoStore,
+        payments: crate::payments::providers::Providers,
     ) -> ServerState {
-        let gateway = crate::payments::test_gateway::TestGateway::new(db.pool.clone());
         ServerState {
             db,
             secure_cookies: store.is_https(),
             store: StoreInfo {
-                test_payments: true,
+                test_payments: payments.test_mode(),
+                payment_methods: payments.methods(),
                 ..store
             },
-            gateway: std::sync::Arc::new(gateway.clone()),
-            test_gateway: Some(gateway),
+            payments,
             mailer,
             catalog_cache: Default::default(),
             photos,
+            clock: Default::default(),
         }
     }
 }

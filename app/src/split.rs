@@ -89,6 +89,8 @@ split_pages! {
     PayPalApproval => crate::payments::paypal_page::PayPalApprovalPage;
     /// `/checkout`
     Checkout => crate::checkout::pages::CheckoutPage;
+    /// `/checkout/paypal/:number`: back from PayPal
+    PayPalReturn => crate::checkout::paypal_return::PayPalReturnPage;
     /// `/account/forgot-password`
     ForgotPassword => crate::accounts::pages::ForgotPasswordPage;
     /// `/account/set-password`: the page a one-time link opens

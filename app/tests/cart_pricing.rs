@@ -27,6 +27,7 @@ fn store() -> StoreInfo {
         shipping: ShippingRates::default(),
         delivery: Default::default(),
         test_payments: true,
+        payment_methods: Default::default(),
     }
 }
 

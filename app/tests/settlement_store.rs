@@ -9,12 +9,14 @@ use support::shop::*;
 
 use app::checkout::model::CheckoutOutcome;
 use app::checkout::service::{
-    answer_paypal, finish_paypal, place_order, settle_interrupted, PAYMENT_TIMEOUT_SECS,
+    finish_paypal, place_order, settle_interrupted, CheckoutError, PAYMENT_TIMEOUT_SECS,
 };
 use app::db::Db;
 use app::orders::repo as orders;
 use app::orders::status::OrderStatus;
 use app::payments::gateway::{DeclineReason, PaymentChoice};
+use app::payments::providers::{PaymentMethods, Providers};
+use app::payments::test_gateway::TestGateway;
 use app::shop::ServerState;
 use time::OffsetDateTime;
 
@@ -22,8 +24,9 @@ fn reference(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_owned()
 }
 
-/// Starts a PayPal checkout of one clear case; returns the approval page's address.
-async fn start_paypal(state: &ServerState) -> String {
+/// Starts a PayPal checkout of one clear case; returns the approval page's address and the
+/// order's number.
+async fn start_paypal(state: &ServerState) -> (String, String) {
     let req = request(
         state,
         "pal@example.com",
@@ -33,32 +36,31 @@ async fn start_paypal(state: &ServerState) -> String {
     )
     .await;
     match checkout(state, &req).await {
-        CheckoutOutcome::ApprovePayPal { url, .. } => url,
+        CheckoutOutcome::ApprovePayPal { url, number } => (url, number),
         other => panic!("expected the PayPal approval step, got {other:?}"),
     }
 }
 
+fn failed(reason: DeclineReason) -> CheckoutOutcome {
+    CheckoutOutcome::PaymentFailed(app::checkout::model::PaymentFailure { reason })
+}
+
 async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
     let state = shop(db).await;
-    let gateway = state.test_gateway.clone().unwrap();
+    // The test gateway's PayPal page, where the payer answers.
+    let paypal = TestGateway::new(db.pool.clone());
+    let now = OffsetDateTime::now_utc;
     let before = stock(db, CLEAR).await;
 
-    let url = start_paypal(&state).await;
+    let (url, number) = start_paypal(&state).await;
     assert!(url.starts_with("/pay/paypal/"));
     // The unit is held while the shopper decides.
     assert_eq!(stock(db, CLEAR).await, before - 1);
-    let (number, _) = gateway
-        .decide(&reference(&url), false)
-        .await
-        .unwrap()
-        .unwrap();
+    let back = paypal.decide(&reference(&url), false).await.unwrap();
+    assert_eq!(back, Some(format!("/checkout/paypal/{number}?cancelled=1")));
     assert_eq!(
-        finish_paypal(&state, &number, OffsetDateTime::now_utc())
-            .await
-            .unwrap(),
-        CheckoutOutcome::PaymentFailed(app::checkout::model::PaymentFailure {
-            reason: DeclineReason::PayPalCancelled
-        })
+        finish_paypal(&state, &number, true, now()).await.unwrap(),
+        failed(DeclineReason::PayPalCancelled)
     );
     assert_eq!(stock(db, CLEAR).await, before);
     assert_eq!(
@@ -70,16 +72,18 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
         1
     );
 
-    let url = start_paypal(&state).await;
-    let (number, in_time) = gateway
-        .decide(&reference(&url), true)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(in_time);
-    let outcome = finish_paypal(&state, &number, OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    let (url, number) = start_paypal(&state).await;
+    // Back through the return address before answering (the Back button): nothing is taken,
+    // and the order keeps waiting for PayPal.
+    assert_eq!(
+        finish_paypal(&state, &number, false, now()).await.unwrap(),
+        CheckoutOutcome::AwaitingPayment {
+            number: number.clone()
+        }
+    );
+    let back = paypal.decide(&reference(&url), true).await.unwrap();
+    assert_eq!(back, Some(format!("/checkout/paypal/{number}")));
+    let outcome = finish_paypal(&state, &number, false, now()).await.unwrap();
     assert_eq!(placed(&outcome), number);
     let (order, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
         .await
@@ -87,25 +91,27 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
         .unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     assert_eq!(order.payment.to_string(), "PayPal");
-    // A second answer on the page changes nothing.
-    let again = answer_paypal(&state, &reference(&url), false, OffsetDateTime::now_utc())
-        .await
-        .unwrap();
-    assert_eq!(again.map(|outcome| placed(&outcome)), Some(number));
+    // A second answer on the page, and a trip through the cancel address, change nothing.
+    paypal.decide(&reference(&url), false).await.unwrap();
+    let again = finish_paypal(&state, &number, true, now()).await.unwrap();
+    assert_eq!(placed(&again), number);
+
+    // Cancelled on PayPal's side without the page's answer (PayPal's own cancel link): the
+    // shop gives the payment up itself.
+    let (_, number) = start_paypal(&state).await;
+    assert_eq!(
+        finish_paypal(&state, &number, true, now()).await.unwrap(),
+        failed(DeclineReason::PayPalCancelled)
+    );
 
     // An approval given after the checkout timed out charges nothing and says why.
-    let url = start_paypal(&state).await;
-    let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
+    let (url, number) = start_paypal(&state).await;
+    let later = now() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
     assert_eq!(settle_interrupted(&state, later).await.unwrap(), 1);
+    paypal.decide(&reference(&url), true).await.unwrap();
     assert_eq!(
-        answer_paypal(&state, &reference(&url), true, later)
-            .await
-            .unwrap(),
-        Some(CheckoutOutcome::PaymentFailed(
-            app::checkout::model::PaymentFailure {
-                reason: DeclineReason::PayPalExpired
-            }
-        ))
+        finish_paypal(&state, &number, false, later).await.unwrap(),
+        failed(DeclineReason::PayPalExpired)
     );
     assert_eq!(
         count(db, "SELECT COUNT(*) FROM orders WHERE status = 'paid'").await,
@@ -119,12 +125,7 @@ async fn paypal_is_paid_on_approval_and_released_on_cancel(db: &Db) {
         .await,
         1
     );
-    assert_eq!(
-        answer_paypal(&state, "pp_unknown", true, later)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(paypal.decide("pp_unknown", true).await.unwrap(), None);
 }
 
 async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
@@ -341,8 +342,89 @@ async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
     assert_eq!(count(db, "SELECT COUNT(*) FROM gateway_payments").await, 1);
 }
 
+/// A shop whose providers offer one way to pay refuses the other before holding anything.
+async fn only_the_configured_ways_to_pay_are_taken(db: &Db) {
+    let state = shop(db).await;
+    let test = std::sync::Arc::new(TestGateway::new(db.pool.clone()));
+    let cards_only = ServerState {
+        payments: Providers::new(Some(test.clone()), None),
+        ..state.clone()
+    };
+    let paypal_only = ServerState {
+        payments: Providers::new(None, Some(test)),
+        ..state.clone()
+    };
+    assert_eq!(
+        cards_only.payments.methods(),
+        PaymentMethods {
+            card: true,
+            paypal: false
+        }
+    );
+    let before = stock(db, CLEAR).await;
+    let by_paypal = request(
+        &state,
+        "one@example.com",
+        &[(CLEAR, 1)],
+        None,
+        PaymentChoice::PayPal,
+    )
+    .await;
+    let refused = place_order(
+        &cards_only,
+        &by_paypal,
+        None,
+        &client(),
+        OffsetDateTime::now_utc(),
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(CheckoutError::MethodNotOffered)),
+        "{refused:?}"
+    );
+    let by_card = request(&state, "two@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+    let refused = place_order(
+        &paypal_only,
+        &by_card,
+        None,
+        &client(),
+        OffsetDateTime::now_utc(),
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(CheckoutError::MethodNotOffered)),
+        "{refused:?}"
+    );
+    assert_eq!(stock(db, CLEAR).await, before);
+    assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 0);
+    // What each offers is what it takes.
+    assert!(matches!(
+        place_order(
+            &paypal_only,
+            &by_paypal,
+            None,
+            &client(),
+            OffsetDateTime::now_utc()
+        )
+        .await,
+        Ok(CheckoutOutcome::ApprovePayPal { .. })
+    ));
+    assert!(matches!(
+        place_order(
+            &cards_only,
+            &by_card,
+            None,
+            &client(),
+            OffsetDateTime::now_utc()
+        )
+        .await,
+        Ok(CheckoutOutcome::Placed { .. })
+    ));
+}
+
 on_both_backends!(
     paypal_is_paid_on_approval_and_released_on_cancel,
+    only_the_configured_ways_to_pay_are_taken,
     interrupted_checkouts_are_settled_with_the_gateway,
     a_charge_for_an_order_closed_meanwhile_is_refunded,
     one_unsettled_order_never_holds_up_the_others,

@@ -191,7 +191,9 @@ impl Config {
                 standard: days("SHOP_STANDARD_DELIVERY_DAYS", times.standard)?,
                 express: days("SHOP_EXPRESS_DELIVERY_DAYS", times.express)?,
             },
-            test_payments: true,
+            // Both follow the payment providers (`ServerState::new`).
+            test_payments: false,
+            payment_methods: Default::default(),
         };
         let demo_catalog = match var("SHOP_DEMO_CATALOG") {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,

@@ -10,9 +10,9 @@ use app::mail::{MailError, Mailer};
 use app::photos::storage::PhotoStore;
 use app::shop::ServerState;
 use leptos::prelude::LeptosOptions;
-use server::config::{Config, Payments};
+use server::config::Config;
 use server::security::Guard;
-use server::{health, requests, routes, serve};
+use server::{health, providers, requests, routes, serve};
 use std::process::ExitCode;
 use thiserror::Error;
 use tracing_subscriber::EnvFilter;
@@ -154,11 +154,8 @@ async fn run(config: Config) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Photos(e.to_string()))?,
     };
     let options = leptos_options(&config);
-    let state = match config.payments {
-        Payments::Test => {
-            ServerState::in_test_mode(db.clone(), config.store.clone(), mailer, photos)
-        }
-    };
+    let payments = providers::from_settings(config.payments, &db);
+    let state = ServerState::new(db.clone(), config.store.clone(), mailer, photos, payments);
     tokio::spawn(settle_interrupted_checkouts(state.clone()));
     tokio::spawn(purge_expired_records(state.clone()));
     tokio::spawn(deliver_mail(state.clone()));
@@ -223,12 +220,12 @@ async fn settle_interrupted_checkouts(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        match settle_interrupted(&state, time::OffsetDateTime::now_utc()).await {
+        match settle_interrupted(&state, state.clock.now()).await {
             Ok(0) => {}
             Ok(settled) => tracing::info!(settled, "interrupted checkouts settled"),
             Err(err) => tracing::error!(error = %err, "cannot settle interrupted checkouts"),
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = state.clock.unix();
         match app::orders::refunding::retry_pending(&state, now).await {
             Ok(0) => {}
             Ok(answered) => tracing::info!(answered, "pending refunds answered"),
@@ -244,7 +241,7 @@ async fn deliver_mail(state: ServerState) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = state.clock.unix();
         match app::mail::queue::deliver_due(&state.db, &state.mailer, now).await {
             Ok(delivery) if delivery.is_empty() => {}
             Ok(delivery) => tracing::info!(?delivery, "e-mail delivered"),
@@ -259,12 +256,12 @@ async fn purge_expired_records(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     loop {
         tick.tick().await;
-        match app::maintenance::purge_expired(&state.db, time::OffsetDateTime::now_utc()).await {
+        match app::maintenance::purge_expired(&state.db, state.clock.now()).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired records deleted"),
             Err(err) => tracing::error!(error = %err, "cannot delete expired records"),
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = state.clock.unix();
         match app::photos::uploads::remove_unclaimed(&state.db.pool, &state.photos, now).await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "photos no claim took were removed"),

@@ -1,7 +1,9 @@
-//! The cart and checkout endpoints: the pages' postcard and the scripts' JSON agree; a PayPal payment is answered only by its shopper.
+//! The cart and checkout endpoints: the pages' postcard and the scripts' JSON agree; only its
+//! shopper brings a PayPal payment back to the shop.
 
 mod support;
 
+use app::orders::changes::ChangeOffer;
 use support::*;
 
 #[test]
@@ -54,7 +56,7 @@ fn the_pages_postcard_and_the_scripts_json_price_a_cart_alike() {
 }
 
 #[test]
-fn only_the_shopper_who_checked_out_can_answer_for_or_cancel_the_paypal_payment() {
+fn only_the_shopper_who_checked_out_can_come_back_from_paypal_or_cancel() {
     on_shared_runtime(async {
         let shop = shop().await;
         let (outcome, grant) = paypal_checkout(&shop).await;
@@ -62,24 +64,32 @@ fn only_the_shopper_who_checked_out_can_answer_for_or_cancel_the_paypal_payment(
             panic!("expected the PayPal step, got {outcome:?}");
         };
         let grant = grant.expect("the guest's browser may see its order");
+        // On the (test) PayPal page the payer approves; PayPal sends them back to the shop.
         let reference = url.rsplit('/').next().unwrap();
-        let decide = path_of::<app::checkout::api::PaypalDecision>();
-        let body = format!("reference={reference}&approve=true");
-        // Someone else who learnt the address can neither see nor approve the payment.
-        let stranger =
-            answer::<CheckoutOutcome>(&shop, script_post(decide, &body, "192.0.2.70", None)).await;
-        assert_eq!(stranger, Err(app::error::AppError::NotFound));
-        let show = path_of::<app::checkout::api::PaypalPayment>();
-        let peek = answer::<app::checkout::api::PayPalPayment>(
+        let decide = path_of::<app::payments::paypal_page::PaypalDecision>();
+        let back = answer::<String>(
             &shop,
-            script_post(show, &format!("reference={reference}"), "192.0.2.70", None),
+            script_post(
+                decide,
+                &format!("reference={reference}&approve=true"),
+                "192.0.2.71",
+                Some(&grant),
+            ),
         )
-        .await;
-        assert_eq!(peek.err(), Some(app::error::AppError::NotFound));
-        // The shopper's own browser can.
+        .await
+        .unwrap();
+        assert_eq!(back, format!("/checkout/paypal/{number}"));
+        // Someone else who learnt the return address learns nothing and settles nothing.
+        let returned = path_of::<app::checkout::api::ReturnFromPaypal>();
+        let body = format!("number={number}&cancelled=false");
+        let stranger =
+            answer::<CheckoutOutcome>(&shop, script_post(returned, &body, "192.0.2.70", None))
+                .await;
+        assert_eq!(stranger, Err(app::error::AppError::NotFound));
+        // The shopper's own browser comes back to a placed order.
         let outcome = answer::<CheckoutOutcome>(
             &shop,
-            script_post(decide, &body, "192.0.2.71", Some(&grant)),
+            script_post(returned, &body, "192.0.2.71", Some(&grant)),
         )
         .await;
         assert_eq!(
@@ -100,5 +110,51 @@ fn only_the_shopper_who_checked_out_can_answer_for_or_cancel_the_paypal_payment(
         )
         .await;
         assert_eq!(own, Ok(FormResult::Done));
+    });
+}
+
+#[test]
+fn an_orders_change_window_runs_on_the_shops_clock() {
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let (outcome, grant) = paypal_checkout(&shop).await;
+        let CheckoutOutcome::ApprovePayPal { url, number } = outcome else {
+            panic!("expected the PayPal step, got {outcome:?}");
+        };
+        let grant = grant.expect("the guest's browser may see its order");
+        let reference = url.rsplit('/').next().unwrap();
+        let decide = path_of::<app::payments::paypal_page::PaypalDecision>();
+        let body = format!("reference={reference}&approve=true");
+        answer::<String>(
+            &shop,
+            script_post(decide, &body, "192.0.2.74", Some(&grant)),
+        )
+        .await
+        .unwrap();
+        let returned = path_of::<app::checkout::api::ReturnFromPaypal>();
+        let body = format!("number={number}&cancelled=false");
+        let placed = answer::<CheckoutOutcome>(
+            &shop,
+            script_post(returned, &body, "192.0.2.74", Some(&grant)),
+        )
+        .await;
+        assert!(
+            matches!(placed, Ok(CheckoutOutcome::Placed { .. })),
+            "{placed:?}"
+        );
+        // The order can be changed now; twelve hours and a minute later, by the shop's
+        // clock, it no longer can.
+        let offer = path_of::<app::orders::api::OrderChangeOffer>();
+        let body = format!("number={number}");
+        let ask = || script_post(offer, &body, "192.0.2.74", Some(&grant));
+        let now = answer::<ChangeOffer>(&shop, ask()).await.unwrap();
+        assert!(matches!(now, ChangeOffer::Open { .. }), "{now:?}");
+        shop.clock
+            .advance(time::Duration::hours(12) + time::Duration::minutes(1));
+        let later = answer::<ChangeOffer>(&shop, ask()).await.unwrap();
+        let ChangeOffer::Closed(why) = later else {
+            panic!("expected the order to be closed to changes, got {later:?}");
+        };
+        assert!(why.contains("12 hours"), "{why}");
     });
 }

@@ -113,7 +113,7 @@ pub async fn sign_up(
             &mut tx,
             &digest,
             &pending,
-            crate::clock::now() + SIGN_UP_LINK_LIFETIME_SECS,
+            state.clock.unix() + SIGN_UP_LINK_LIFETIME_SECS,
         )
         .await?;
         email::confirm_sign_up(
@@ -123,7 +123,7 @@ pub async fn sign_up(
             &state.store,
         )
     };
-    queue::enqueue(&mut tx, &message, crate::clock::now()).await?;
+    queue::enqueue(&mut tx, &message, state.clock.unix()).await?;
     tx.commit().await?;
     leptos_axum::redirect("/account/check-email");
     Ok(FormResult::Done)
@@ -136,7 +136,7 @@ pub async fn confirm_sign_up(token: String) -> Result<FormResult, AppError> {
     let completion = repo::complete_sign_up(
         &state.db.pool,
         &crate::tokens::token_digest(token.trim()),
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await?;
     match completion {
@@ -200,7 +200,7 @@ pub async fn sign_in(
     let browser = match request_cookie(auth::KNOWN_BROWSER_COOKIE) {
         Some(token) => {
             let digest = crate::tokens::token_digest(&token);
-            repo::is_known_browser(pool, &digest, &email, crate::clock::now())
+            repo::is_known_browser(pool, &digest, &email, state.clock.unix())
                 .await?
                 .then_some(digest)
         }
@@ -335,7 +335,7 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
             &mut tx,
             &address,
             model::LinkPurpose::ResetPassword,
-            crate::clock::now(),
+            state.clock.unix(),
             links::RESET_LIFETIME_SECS,
         )
         .await?;
@@ -344,7 +344,7 @@ pub async fn request_password_reset(email: String) -> Result<FormResult, AppErro
             state.store.public_url
         );
         let message = email::reset_password(address.as_str(), &link, &state.store);
-        queue::enqueue(&mut tx, &message, crate::clock::now()).await?;
+        queue::enqueue(&mut tx, &message, state.clock.unix()).await?;
     }
     tx.commit().await?;
     leptos_axum::redirect("/account/check-email?for=reset");
@@ -359,7 +359,7 @@ const LINK_INVALID: &str =
 #[server(output = Postcard)]
 pub async fn one_time_link(token: String) -> Result<LinkInfo, AppError> {
     let state = server_state()?;
-    links::look_up(&state.db.pool, token.trim(), crate::clock::now())
+    links::look_up(&state.db.pool, token.trim(), state.clock.unix())
         .await?
         .ok_or_else(|| AppError::InvalidInput(LINK_INVALID.into()))
 }
@@ -395,7 +395,7 @@ pub async fn use_one_time_link(
         token.trim(),
         name.as_deref(),
         &password_hash,
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await?;
     match redemption {

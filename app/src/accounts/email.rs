@@ -75,9 +75,7 @@ mod tests {
             public_url: "https://shop.example".into(),
             support_email: "care@shop.example".into(),
             support_phone: "+1 555 0100".into(),
-            shipping: Default::default(),
-            delivery: Default::default(),
-            test_payments: true,
+            ..StoreInfo::for_tests()
         }
     }
 

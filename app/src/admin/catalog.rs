@@ -150,7 +150,7 @@ pub async fn save_product(
     };
     let state = server_state()?;
     let mut tx = crate::db::begin(&state.db.pool).await?;
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     if slug.is_empty() {
         let new_slug = slug_from_name(&form.name);
         if new_slug.is_empty() {
@@ -238,7 +238,7 @@ pub async fn save_variant(
         Change::new("edit variant", format!("sku {sku}"))
             .before(state_text(before.price, before.on_sale))
             .after(state_text(price, on_sale.is_some())),
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await?;
     tx.commit().await?;
@@ -329,7 +329,7 @@ pub async fn add_variant(
             )
         }
     };
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     if opening > 0 {
         stock::adjust(
             &mut tx,
@@ -395,7 +395,7 @@ pub async fn adjust_stock(
     let before = editor::variant(&mut tx, &sku)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     let Some(level) = stock::adjust(&mut tx, &sku, amount, reason, staff.id, now).await? else {
         return correct_fields(
             vec![(

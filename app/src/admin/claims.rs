@@ -96,7 +96,7 @@ async fn decide(
     let staff = require_role(Role::Support).await?;
     let state = server_state()?;
     let number = parse_claim_number(number).ok_or(AppError::NotFound)?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     match review::decide(&state, &staff, &number, &decision, now).await {
         Ok(_) => Ok(FormResult::Done),
         Err(ReviewError::NotFound) => Err(AppError::NotFound),

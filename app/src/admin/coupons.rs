@@ -271,7 +271,7 @@ pub async fn save_coupon(
     };
     let state = server_state()?;
     let mut tx = crate::db::begin(&state.db.pool).await?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     let record = format!("promo code {}", offer.code);
     if original.is_empty() {
         if coupons::repo::find_any(&mut tx, &offer.code)

@@ -132,7 +132,7 @@ pub async fn orders_csv(
         &staff,
         Change::new("export orders", format!("orders {from} to {to}"))
             .after(format!("{} orders", rows.len())),
-        time::OffsetDateTime::now_utc().unix_timestamp(),
+        state.clock.unix(),
     )
     .await?;
     Ok((format!("orders-{from}-to-{to}.csv"), bytes))

@@ -99,7 +99,7 @@ pub async fn move_order(
         &number,
         action,
         tracking,
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await
     {
@@ -171,7 +171,7 @@ pub async fn refund_order(
         }
     };
     let state = server_state()?;
-    match refunding::refund(&state, &staff, &number, &scope, reason, crate::clock::now()).await {
+    match refunding::refund(&state, &staff, &number, &scope, reason, state.clock.unix()).await {
         Ok(_) => Ok(FormResult::Done),
         Err(refunding::RefundError::NotFound) => Err(AppError::NotFound),
         Err(refunding::RefundError::Database(err)) => Err(err.into()),
@@ -200,7 +200,7 @@ pub async fn add_order_note(number: String, body: String) -> Result<FormResult, 
     let order = repo::find_by_number(&mut tx, &number)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     repo::add_note(&mut tx, order.id, &staff, text, now).await?;
     audit::record(
         &mut tx,

@@ -52,7 +52,7 @@ pub async fn mail_queue(state: String, page: u32) -> Result<OutgoingMail, AppErr
 pub async fn send_mail_again(id: i64) -> Result<FormResult, AppError> {
     let staff = require_role(Role::Support).await?;
     let state = server_state()?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     if !queue::send_again(&mut tx, id, now).await? {
         return Err(AppError::InvalidInput(

@@ -64,8 +64,9 @@ pub fn period(asked: Option<u32>) -> u32 {
 pub async fn shop_overview(days: u32) -> Result<Overview, AppError> {
     require_role(Role::Support).await?;
     let days = period(Some(days));
-    let pool = &server_state()?.db.pool;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let state = server_state()?;
+    let pool = &state.db.pool;
+    let now = state.clock.unix();
     let day = 24 * 60 * 60;
     // The period ends with today, included.
     let first_day = now - now.rem_euclid(day) - (i64::from(days) - 1) * day;

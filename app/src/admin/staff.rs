@@ -56,7 +56,7 @@ pub async fn invite_staff(email: String, role: String) -> Result<FormResult, App
         return needs_correcting(errors, &typed);
     };
     let state = server_state()?;
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let token = links::issue(
         &mut tx,
@@ -122,7 +122,7 @@ pub async fn change_role(email: String, role: String) -> Result<FormResult, AppE
             Change::new("change role", format!("account {address}"))
                 .before(account.role)
                 .after(role),
-            crate::clock::now(),
+            state.clock.unix(),
         )
         .await?;
     }

@@ -90,7 +90,7 @@ async fn update_ticket(
 ) -> Result<(), AppError> {
     let state = server_state()?;
     let number = parse_ticket_number(number).ok_or(AppError::NotFound)?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let found = repo::find(&mut tx, &number)
         .await?

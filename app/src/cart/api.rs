@@ -63,7 +63,7 @@ pub async fn price_cart(request: CartRequest) -> Result<PricedCart, AppError> {
 async fn priced(request: CartRequest) -> Result<PricedCart, AppError> {
     check_size(&request.lines)?;
     let state = server_state()?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     if request.coupon.is_some() {
         count_code_check(&state, now).await?;
     }
@@ -87,7 +87,7 @@ pub async fn apply_coupon(
 ) -> Result<Result<Coupon, CouponRejection>, AppError> {
     check_size(&lines)?;
     let state = server_state()?;
-    let now = OffsetDateTime::now_utc();
+    let now = state.clock.now();
     count_code_check(&state, now).await?;
     Ok(
         pricing_service::check_coupon(&state.db.pool, &code, &lines, now.unix_timestamp(), None)

@@ -179,7 +179,7 @@ pub async fn change_picture(
         crate::audit::Change::new("change picture", format!("sku {sku}"))
             .before(before.image)
             .after(image),
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await?;
     tx.commit().await?;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod draft;
 pub mod model;
 pub mod pages;
+pub mod paypal_return;
 
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -161,6 +161,10 @@ pub struct PaymentFailure {
     pub reason: DeclineReason,
 }
 
+/// Where PayPal sends the shopper back: `/checkout/paypal/{order number}`, with
+/// `?cancelled=1` if they cancelled there.
+pub const PAYPAL_RETURN_PATH: &str = "/checkout/paypal";
+
 /// Every answer to "Pay".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckoutOutcome {
@@ -179,6 +183,9 @@ pub enum CheckoutOutcome {
     PaymentFailed(PaymentFailure),
     /// PayPal: the shopper approves the payment for order `number` at `url`.
     ApprovePayPal { url: String, number: String },
+    /// PayPal has not confirmed the payment for order `number` yet: the order is held, and
+    /// settled once PayPal answers or the checkout times out.
+    AwaitingPayment { number: String },
     /// Too many declined card payments from this client or for this e-mail address: card
     /// payments pause for `minutes`. Nothing was charged or reserved.
     CardPaymentsPaused { minutes: u64 },

@@ -15,6 +15,7 @@ use crate::forms::FieldErrors;
 use crate::page::{store_info, PageTitle};
 use crate::payments::card::{card_brand, card_digits};
 use crate::payments::gateway::{CardDetails, DeclineReason, PaymentChoice};
+use crate::payments::providers::PaymentMethods;
 use crate::payments::test_cards::TEST_CARDS;
 use crate::pricing::shipping::Country;
 use leptos::prelude::*;
@@ -128,6 +129,7 @@ fn CheckoutView() -> impl IntoView {
     let declined = RwSignal::new(None::<DeclineReason>);
     let failure = RwSignal::new(None::<String>);
     let key = RwSignal::new(String::new());
+    let methods = move || store_info().map(|s| s.payment_methods).unwrap_or_default();
 
     // In the browser: restore what was typed, a fresh key, and PayPal's cancellation.
     let restored = RwSignal::new(false);
@@ -182,7 +184,7 @@ fn CheckoutView() -> impl IntoView {
                     .collect(),
                 total: quote.get_untracked().total,
             },
-            payment: if d.pay_with_paypal {
+            payment: if pays_with_paypal(&d, methods()) {
                 PaymentChoice::PayPal
             } else {
                 PaymentChoice::Card(card.get_untracked())
@@ -234,6 +236,9 @@ fn CheckoutView() -> impl IntoView {
                     store.update(|c| c.clear());
                 }
                 Ok(CheckoutOutcome::ApprovePayPal { url, .. }) => navigate(&url, Default::default()),
+                Ok(CheckoutOutcome::AwaitingPayment { number }) => {
+                    navigate(&format!("/orders/{number}"), Default::default())
+                }
                 Ok(CheckoutOutcome::Invalid(found)) => {
                     errors.set(found);
                     focus_first_error();
@@ -265,25 +270,7 @@ fn CheckoutView() -> impl IntoView {
         });
     };
 
-    let (email, set_email) = bind(draft, |d| &mut d.email);
-    let (name, set_name) = bind(draft, |d| &mut d.address.name);
-    let (line1, set_line1) = bind(draft, |d| &mut d.address.line1);
-    let (line2, set_line2) = bind(draft, |d| &mut d.address.line2);
-    let (city, set_city) = bind(draft, |d| &mut d.address.city);
-    let (region, set_region) = bind(draft, |d| &mut d.address.region);
-    let (postcode, set_postcode) = bind(draft, |d| &mut d.address.postcode);
-    let (phone, set_phone) = bind(draft, |d| &mut d.address.phone);
-    let (number, set_number) = bind(card, |c| &mut c.number);
-    let (expiry, set_expiry) = bind(card, |c| &mut c.expiry);
-    let (cvc, set_cvc) = bind(card, |c| &mut c.cvc);
-    let by_paypal = move || draft.read().pay_with_paypal;
-    let brand = move || {
-        card_digits(&card.read().number)
-            .ok()
-            .and_then(|d| card_brand(&d))
-            .map(|b| b.to_string())
-    };
-    let us = move || store.cart.read().destination() == Ok(Country::UnitedStates);
+    let by_paypal = move || pays_with_paypal(&draft.read(), methods());
     let pay_label = move || {
         if paying.get() {
             "Paying…".to_owned()
@@ -292,15 +279,6 @@ fn CheckoutView() -> impl IntoView {
         } else {
             format!("Pay {}", quote.read().total)
         }
-    };
-    let test_payments = move || store_info().is_some_and(|s| s.test_payments);
-    let card_privacy = move || {
-        let provider = if test_payments() {
-            "the shop's test-mode payment gateway, which charges nothing"
-        } else {
-            "the payment provider"
-        };
-        format!("Card details go over an encrypted connection to this shop's server, which passes them to {provider}. The shop keeps only the card brand and last four digits.")
     };
     // Paying needs a destination the shop ships to and the shop's prices for this cart.
     let can_pay = move || {
@@ -319,76 +297,139 @@ fn CheckoutView() -> impl IntoView {
             </aside>
             // POST even before the page is interactive: card fields never travel in an address.
             <form class="checkout-form form" method="post" on:submit=on_submit novalidate aria-label="Checkout">
-                <fieldset class="panel">
-                    <legend>"Contact"</legend>
-                    <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
-                    <Show when=move || auth.signed_in().is_none()>
-                        <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in?next=/checkout">"Sign in"</a>" to see this order in your history."</p>
-                    </Show>
-                </fieldset>
-                <fieldset class="panel">
-                    <legend>"Shipping address"</legend>
-                    <TextField name="name" label="Full name" autocomplete="name" value=name on_input=set_name errors/>
-                    <TextField name="line1" label="Street address" autocomplete="address-line1" value=line1 on_input=set_line1 errors/>
-                    <TextField name="line2" label="Apartment, suite, etc." autocomplete="address-line2" value=line2 on_input=set_line2 errors required=false/>
-                    <TextField name="city" label="Town or city" autocomplete="address-level2" value=city on_input=set_city errors/>
-                    {move || if us() {
-                        view! { <TextField name="region" label="State" autocomplete="address-level1" value=region on_input=set_region errors/> }.into_any()
-                    } else {
-                        view! { <TextField name="region" label="State, province or region" autocomplete="address-level1" value=region on_input=set_region errors required=false/> }.into_any()
-                    }}
-                    <TextField name="postcode" label="Postcode / ZIP" autocomplete="postal-code" value=postcode on_input=set_postcode errors/>
-                    <TextField name="phone" label="Phone, for the courier" kind="tel" autocomplete="tel" value=phone on_input=set_phone errors required=false/>
-                </fieldset>
+                <ContactAndAddress draft errors/>
                 <div class="panel">
                     <ShippingChoice items coupon/>
                 </div>
-                <fieldset class="panel">
-                    <legend>"Payment"</legend>
-                    <div class="methods" role="radiogroup" aria-label="Payment method">
-                        <label class="method" for="pay-card">
-                            <input type="radio" id="pay-card" name="payment-method" value="card"
-                                prop:checked=move || !by_paypal()
-                                on:change=move |_| draft.update(|d| d.pay_with_paypal = false)/>
-                            <span class="method__name">"Card"</span>
-                            <span class="method__eta">"Visa, Mastercard or American Express"</span>
-                        </label>
-                        <label class="method" for="pay-paypal">
-                            <input type="radio" id="pay-paypal" name="payment-method" value="paypal"
-                                prop:checked=by_paypal
-                                on:change=move |_| draft.update(|d| d.pay_with_paypal = true)/>
-                            <span class="method__name">"PayPal"</span>
-                            <span class="method__eta">"You approve the payment on PayPal's page"</span>
-                        </label>
-                    </div>
-                    <Show when=move || !by_paypal()>
-                        <TextField name="card_number" label="Card number" autocomplete="cc-number" inputmode="numeric" value=number on_input=set_number errors/>
-                        <p class="note" aria-live="polite">{move || brand().map(|b| format!("{b} card"))}</p>
-                        <div class="field-row">
-                            <TextField name="card_expiry" label="Expiry (MM/YY)" autocomplete="cc-exp" inputmode="numeric" placeholder="MM/YY" value=expiry on_input=set_expiry errors/>
-                            <TextField name="card_cvc" label="Security code" autocomplete="cc-csc" inputmode="numeric" value=cvc on_input=set_cvc errors/>
-                        </div>
-                        <Show when=test_payments>
-                            <details class="note">
-                                <summary>"Test mode: cards to try"</summary>
-                                <ul>
-                                    {TEST_CARDS.iter().map(|(number, outcome)| {
-                                        let what = outcome.map_or("succeeds", DeclineReason::code);
-                                        view! { <li><code>{*number}</code>" – "{what}</li> }
-                                    }).collect_view()}
-                                </ul>
-                                <p>"Use any future expiry date and any security code."</p>
-                            </details>
-                        </Show>
-                    </Show>
-                </fieldset>
+                <PaymentFields draft card errors/>
                 <CartChanges changes/>
                 <PaymentDeclined declined/>
                 {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
                 <button type="submit" class="button button--block" disabled=move || paying.get() || !can_pay()>{pay_label}</button>
-                <p class="note" data-testid="card-privacy">{card_privacy}</p>
             </form>
         </div>
+    }
+}
+
+/// Who the order is for and where it goes, bound to the form as typed.
+#[component]
+fn ContactAndAddress(
+    draft: RwSignal<CheckoutDraft>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let store = CartStore::expect();
+    let auth = AuthState::expect();
+    let (email, set_email) = bind(draft, |d| &mut d.email);
+    let (name, set_name) = bind(draft, |d| &mut d.address.name);
+    let (line1, set_line1) = bind(draft, |d| &mut d.address.line1);
+    let (line2, set_line2) = bind(draft, |d| &mut d.address.line2);
+    let (city, set_city) = bind(draft, |d| &mut d.address.city);
+    let (region, set_region) = bind(draft, |d| &mut d.address.region);
+    let (postcode, set_postcode) = bind(draft, |d| &mut d.address.postcode);
+    let (phone, set_phone) = bind(draft, |d| &mut d.address.phone);
+    let us = move || store.cart.read().destination() == Ok(Country::UnitedStates);
+    view! {
+        <fieldset class="panel">
+            <legend>"Contact"</legend>
+            <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
+            <Show when=move || auth.signed_in().is_none()>
+                <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in?next=/checkout">"Sign in"</a>" to see this order in your history."</p>
+            </Show>
+        </fieldset>
+        <fieldset class="panel">
+            <legend>"Shipping address"</legend>
+            <TextField name="name" label="Full name" autocomplete="name" value=name on_input=set_name errors/>
+            <TextField name="line1" label="Street address" autocomplete="address-line1" value=line1 on_input=set_line1 errors/>
+            <TextField name="line2" label="Apartment, suite, etc." autocomplete="address-line2" value=line2 on_input=set_line2 errors required=false/>
+            <TextField name="city" label="Town or city" autocomplete="address-level2" value=city on_input=set_city errors/>
+            {move || if us() {
+                view! { <TextField name="region" label="State" autocomplete="address-level1" value=region on_input=set_region errors/> }.into_any()
+            } else {
+                view! { <TextField name="region" label="State, province or region" autocomplete="address-level1" value=region on_input=set_region errors required=false/> }.into_any()
+            }}
+            <TextField name="postcode" label="Postcode / ZIP" autocomplete="postal-code" value=postcode on_input=set_postcode errors/>
+            <TextField name="phone" label="Phone, for the courier" kind="tel" autocomplete="tel" value=phone on_input=set_phone errors required=false/>
+        </fieldset>
+    }
+}
+
+/// Whether the form pays with PayPal: when chosen, or when it is the only way offered.
+fn pays_with_paypal(draft: &CheckoutDraft, methods: PaymentMethods) -> bool {
+    methods.paypal && (draft.pay_with_paypal || !methods.card)
+}
+
+/// The ways to pay the shop's providers offer (a choice only when there are two), and the card
+/// fields when paying by card.
+#[component]
+fn PaymentFields(
+    draft: RwSignal<CheckoutDraft>,
+    card: RwSignal<CardDetails>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let methods = move || store_info().map(|s| s.payment_methods).unwrap_or_default();
+    let test_payments = move || store_info().is_some_and(|s| s.test_payments);
+    let by_paypal = move || pays_with_paypal(&draft.read(), methods());
+    let (number, set_number) = bind(card, |c| &mut c.number);
+    let (expiry, set_expiry) = bind(card, |c| &mut c.expiry);
+    let (cvc, set_cvc) = bind(card, |c| &mut c.cvc);
+    let brand = move || {
+        card_digits(&card.read().number)
+            .ok()
+            .and_then(|d| card_brand(&d))
+            .map(|b| b.to_string())
+    };
+    let card_privacy = move || {
+        let provider = if test_payments() {
+            "the shop's test-mode payment gateway, which charges nothing"
+        } else {
+            "the payment provider"
+        };
+        format!("Card details go over an encrypted connection to this shop's server, which passes them to {provider}. The shop keeps only the card brand and last four digits.")
+    };
+    view! {
+        <fieldset class="panel">
+            <legend>"Payment"</legend>
+            <Show when=move || { let m = methods(); m.card && m.paypal }
+                fallback=move || by_paypal().then(|| view! { <p class="note">"You pay with PayPal: you approve the payment on PayPal's page."</p> })>
+                <div class="methods" role="radiogroup" aria-label="Payment method">
+                    <label class="method" for="pay-card">
+                        <input type="radio" id="pay-card" name="payment-method" value="card"
+                            prop:checked=move || !by_paypal()
+                            on:change=move |_| draft.update(|d| d.pay_with_paypal = false)/>
+                        <span class="method__name">"Card"</span>
+                        <span class="method__eta">"Visa, Mastercard or American Express"</span>
+                    </label>
+                    <label class="method" for="pay-paypal">
+                        <input type="radio" id="pay-paypal" name="payment-method" value="paypal"
+                            prop:checked=by_paypal
+                            on:change=move |_| draft.update(|d| d.pay_with_paypal = true)/>
+                        <span class="method__name">"PayPal"</span>
+                        <span class="method__eta">"You approve the payment on PayPal's page"</span>
+                    </label>
+                </div>
+            </Show>
+            <Show when=move || !by_paypal() && methods().card>
+                <TextField name="card_number" label="Card number" autocomplete="cc-number" inputmode="numeric" value=number on_input=set_number errors/>
+                <p class="note" aria-live="polite">{move || brand().map(|b| format!("{b} card"))}</p>
+                <div class="field-row">
+                    <TextField name="card_expiry" label="Expiry (MM/YY)" autocomplete="cc-exp" inputmode="numeric" placeholder="MM/YY" value=expiry on_input=set_expiry errors/>
+                    <TextField name="card_cvc" label="Security code" autocomplete="cc-csc" inputmode="numeric" value=cvc on_input=set_cvc errors/>
+                </div>
+                <Show when=test_payments>
+                    <details class="note">
+                        <summary>"Test mode: cards to try"</summary>
+                        <ul>
+                            {TEST_CARDS.iter().map(|(number, outcome)| {
+                                let what = outcome.map_or("succeeds", DeclineReason::code);
+                                view! { <li><code>{*number}</code>" – "{what}</li> }
+                            }).collect_view()}
+                        </ul>
+                        <p>"Use any future expiry date and any security code."</p>
+                    </details>
+                </Show>
+                <p class="note" data-testid="card-privacy">{card_privacy}</p>
+            </Show>
+        </fieldset>
     }
 }
 

@@ -11,6 +11,7 @@
 //! If the server stops between 2 and 3, `settle_interrupted` asks the gateway what happened
 //! and finishes the job: no paid order is lost, and no order is paid without a charge.
 
+use super::model::PAYPAL_RETURN_PATH;
 use super::model::{
     validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, PaymentFailure, ValidCheckout,
 };
@@ -26,7 +27,8 @@ use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
 use crate::payments::gateway::{
-    ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome,
+    ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome, ReturnAddresses,
+    VoidReason,
 };
 use crate::pricing::coupon::{Coupon, CouponRejection};
 use crate::pricing::delivery::add_business_days;
@@ -54,16 +56,18 @@ pub enum CheckoutError {
     BadKey,
     #[error("the cart has too many lines")]
     TooManyLines,
+    #[error("the payment method is not offered")]
+    MethodNotOffered,
 }
 
 impl From<CheckoutError> for AppError {
     fn from(err: CheckoutError) -> Self {
         match err {
             CheckoutError::Database(err) => err.into(),
-            CheckoutError::Gateway(err) => {
-                tracing::error!(error = %err, "payment gateway failure");
-                AppError::PaymentUnconfirmed
-            }
+            CheckoutError::Gateway(err) => err.into(),
+            CheckoutError::MethodNotOffered => AppError::InvalidInput(
+                "That way to pay isn't available right now: choose another one.".into(),
+            ),
             CheckoutError::EmptyCart => AppError::InvalidInput(
                 "Your cart is empty: add something before checking out.".into(),
             ),
@@ -91,6 +95,9 @@ pub async fn place_order(
     client: &ClientAddress,
     now: OffsetDateTime,
 ) -> Result<CheckoutOutcome, CheckoutError> {
+    if !state.payments.methods().offers(&request.payment) {
+        return Err(CheckoutError::MethodNotOffered);
+    }
     let by_card = matches!(request.payment, PaymentChoice::Card(_));
     let email: String = request
         .email
@@ -519,16 +526,13 @@ async fn pay(
     }
     let outcome = match payment {
         PaymentChoice::Card(card) => {
-            state
-                .gateway
-                .charge_card(&order.number, order.total, card)
-                .await?
+            let cards = state.payments.card()?;
+            cards.charge(&order.number, order.total, card).await?
         }
         PaymentChoice::PayPal => {
-            let url = state
-                .gateway
-                .start_paypal(&order.number, order.total)
-                .await?;
+            let back = paypal_return(&order.number);
+            let paypal = state.payments.paypal()?;
+            let url = paypal.start(&order.number, order.total, &back).await?;
             return Ok(CheckoutOutcome::ApprovePayPal {
                 url,
                 number: order.number.clone(),
@@ -538,10 +542,23 @@ async fn pay(
     settle(state, order, outcome, now).await
 }
 
-/// Completes a PayPal checkout once the shopper has approved or cancelled it.
+/// Where PayPal sends the shopper back for order `number`: the shop's return page, which
+/// asks PayPal itself what happened.
+fn paypal_return(number: &str) -> ReturnAddresses {
+    let page = format!("{PAYPAL_RETURN_PATH}/{number}");
+    ReturnAddresses {
+        cancelled: format!("{page}?cancelled=1"),
+        approved: page,
+    }
+}
+
+/// Completes a PayPal checkout when the shopper comes back from PayPal: takes the payment
+/// if PayPal says they approved it, or, if they cancelled, gives up the payment and releases
+/// the order. What the address says is only which way they came back; PayPal decides.
 pub async fn finish_paypal(
     state: &ServerState,
     number: &str,
+    cancelled: bool,
     now: OffsetDateTime,
 ) -> Result<CheckoutOutcome, CheckoutError> {
     let mut conn = state.db.pool.acquire().await?;
@@ -551,35 +568,25 @@ pub async fn finish_paypal(
         }));
     };
     drop(conn);
-    if order.status != OrderStatus::AwaitingPayment {
+    if order.status != OrderStatus::AwaitingPayment || !order.paid_by_paypal {
         return closed(state, &order).await;
     }
-    let outcome = state.gateway.capture_paypal(&order.number).await?;
+    let paypal = state.payments.paypal()?;
+    let mut outcome = paypal.capture(&order.number).await?;
+    if cancelled && outcome == ChargeOutcome::AwaitingApproval {
+        paypal.void(&order.number, VoidReason::Cancelled).await?;
+        outcome = paypal
+            .find_payment(&order.number)
+            .await?
+            .unwrap_or(ChargeOutcome::Declined(DeclineReason::PayPalCancelled));
+    }
+    if outcome == ChargeOutcome::AwaitingApproval {
+        // Back without an answer PayPal knows of: the checkout settles it when it times out.
+        return Ok(CheckoutOutcome::AwaitingPayment {
+            number: order.number.clone(),
+        });
+    }
     settle(state, &order, outcome, now).await
-}
-
-/// The shopper's answer on the test-mode gateway's PayPal page, then the order completed or
-/// released. None if there is no such approval.
-pub async fn answer_paypal(
-    state: &ServerState,
-    reference: &str,
-    approve: bool,
-    now: OffsetDateTime,
-) -> Result<Option<CheckoutOutcome>, CheckoutError> {
-    let Some(gateway) = &state.test_gateway else {
-        return Ok(None);
-    };
-    let Some((number, in_time)) = gateway.decide(reference, approve).await? else {
-        return Ok(None);
-    };
-    Ok(Some(match finish_paypal(state, &number, now).await? {
-        CheckoutOutcome::PaymentFailed(_) if approve && !in_time => {
-            CheckoutOutcome::PaymentFailed(PaymentFailure {
-                reason: DeclineReason::PayPalExpired,
-            })
-        }
-        outcome => outcome,
-    }))
 }
 
 /// The answer for an order that is no longer awaiting its payment: placed, or the reason its
@@ -590,7 +597,8 @@ async fn closed(state: &ServerState, order: &OrderState) -> Result<CheckoutOutco
             number: order.number.clone(),
         });
     }
-    let reason = match state.gateway.find_payment(&order.number).await? {
+    let provider = state.payments.that_took(order.paid_by_paypal)?;
+    let reason = match provider.find_payment(&order.number).await? {
         Some(ChargeOutcome::Declined(reason)) => reason,
         _ if order.paid_by_paypal => DeclineReason::PayPalExpired,
         _ => DeclineReason::ProcessingError,
@@ -630,7 +638,8 @@ async fn settle(
             );
             // The refund's key is the order number: a payment has at most one such refund.
             if let RefundOutcome::Refused(why) = state
-                .gateway
+                .payments
+                .that_took(order.paid_by_paypal)?
                 .refund(&order.number, &order.number, order.total)
                 .await?
             {
@@ -715,17 +724,19 @@ async fn settle_one_interrupted(
     order: &OrderState,
     now: OffsetDateTime,
 ) -> Result<(), CheckoutError> {
-    let gateway = &state.gateway;
-    let mut outcome = if order.paid_by_paypal {
+    let outcome = if order.paid_by_paypal {
+        let paypal = state.payments.paypal()?;
         // An approval that was given but never captured is taken now.
-        Some(gateway.capture_paypal(&order.number).await?)
+        match paypal.capture(&order.number).await? {
+            ChargeOutcome::AwaitingApproval => {
+                paypal.void(&order.number, VoidReason::Expired).await?;
+                paypal.find_payment(&order.number).await?
+            }
+            outcome => Some(outcome),
+        }
     } else {
-        gateway.find_payment(&order.number).await?
+        state.payments.card()?.find_payment(&order.number).await?
     };
-    if outcome == Some(ChargeOutcome::AwaitingApproval) {
-        gateway.void(&order.number).await?;
-        outcome = gateway.find_payment(&order.number).await?;
-    }
     match outcome {
         Some(ChargeOutcome::Succeeded { reference }) => {
             settle(state, order, ChargeOutcome::Succeeded { reference }, now).await?;

@@ -44,7 +44,7 @@ async fn account_with_token(
     Ok(repo::session_customer(
         &state.db.pool,
         &crate::tokens::token_digest(token),
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await?)
 }
@@ -112,7 +112,7 @@ pub async fn start(state: &ServerState, customer_id: i64) -> Result<(), AppError
         repo::delete_session(pool, &crate::tokens::token_digest(&previous)).await?;
     }
     let (token, digest) = crate::tokens::new_token();
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     repo::create_session(
         pool,
         &digest,

@@ -56,7 +56,7 @@ pub async fn may_view(
         // An account's order is for that account only, whatever this browser was granted.
         return Ok(false);
     }
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     match request_cookie(ORDER_ACCESS_COOKIE) {
         Some(token) => {
             Ok(repo::has_grant(&state.db.pool, &token_digest(&token), number, now).await?)

@@ -31,7 +31,7 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
     };
     let me = caller().await?.map(|c| c.id);
     if access::may_view(&state, &number, owner, me).await? {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = state.clock.unix();
         let tracking_hint = tracking_hint(detail.status, detail.shipped_at(), now);
         Ok(OrderDetail {
             tracking_hint,
@@ -66,7 +66,7 @@ async fn shoppers_order(state: &ServerState, number: &str) -> Result<String, App
 pub async fn order_change_offer(number: String) -> Result<ChangeOffer, AppError> {
     let state = server_state()?;
     let number = shoppers_order(&state, &number).await?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     match changes::offer(&state, &number, now).await {
         Ok(offer) => Ok(offer),
         Err(changes::ChangeError::Refused(why)) => Ok(ChangeOffer::Closed(why)),
@@ -83,7 +83,7 @@ pub async fn change_order_item(
 ) -> Result<FormResult, AppError> {
     let state = server_state()?;
     let number = shoppers_order(&state, &number).await?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     match changes::change_item(&state, &number, &sku, &to, now).await {
         Ok(()) => Ok(FormResult::Done),
         Err(changes::ChangeError::Refused(why)) => {
@@ -99,7 +99,7 @@ pub async fn change_order_item(
 pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
     let state = server_state()?;
     let number = shoppers_order(&state, &number).await?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix();
     match cancellation::cancel_by_shopper(&state, &number, now).await {
         Ok(cancellation::Cancelled::RefundFailed) => needs_correcting(
             FieldErrors::single(
@@ -164,12 +164,7 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
             &typed,
         );
     };
-    access::grant_to_this_browser(
-        &state,
-        &number,
-        time::OffsetDateTime::now_utc().unix_timestamp(),
-    )
-    .await?;
+    access::grant_to_this_browser(&state, &number, state.clock.unix()).await?;
     leptos_axum::redirect(&format!("/orders/{number}"));
     Ok(FormResult::Done)
 }

@@ -189,7 +189,7 @@ mod tests {
     use crate::orders::status::OrderStatus;
     use crate::payments::card::CardBrand;
     use crate::pricing::delivery::DeliveryEstimate;
-    use crate::pricing::shipping::{Country, ShippingMethod, ShippingRates};
+    use crate::pricing::shipping::{Country, ShippingMethod};
     use time::macros::date;
 
     fn order() -> OrderDetail {
@@ -245,9 +245,7 @@ mod tests {
             public_url: "https://shop.example".into(),
             support_email: "care@example.com".into(),
             support_phone: "+1 555".into(),
-            shipping: ShippingRates::default(),
-            delivery: Default::default(),
-            test_payments: true,
+            ..StoreInfo::for_tests()
         }
     }
 

@@ -47,6 +47,14 @@ pub(crate) struct PendingRefund {
     number: String,
     key: String,
     amount: Money,
+    /// The refund goes back through the provider that took the payment.
+    by_paypal: bool,
+}
+
+/// Which order a refund is for, and how it was paid.
+struct PaidOrder {
+    id: i64,
+    by_paypal: bool,
 }
 
 /// Refunds `scope` of order `number` for `staff`, with `reason` (shown on the order). Returns
@@ -76,10 +84,14 @@ pub(crate) async fn complete(
     pending: &PendingRefund,
     now: i64,
 ) -> Result<Money, RefundError> {
-    let answer = state
-        .gateway
-        .refund(&pending.number, &pending.key, pending.amount)
-        .await;
+    let answer = match state.payments.that_took(pending.by_paypal) {
+        Ok(provider) => {
+            provider
+                .refund(&pending.number, &pending.key, pending.amount)
+                .await
+        }
+        Err(missing) => Err(missing),
+    };
     settle(state, pending, answer, now).await
 }
 
@@ -98,14 +110,14 @@ pub async fn options(
         .then(|| (&basis).into()))
 }
 
-/// The order's id and its money as the refund rules need it.
+/// The order and its money as the refund rules need it.
 async fn load_basis(
     conn: &mut AnyConnection,
     number: &str,
-) -> Result<Option<(i64, RefundBasis)>, sqlx::Error> {
+) -> Result<Option<(PaidOrder, RefundBasis)>, sqlx::Error> {
     let Some(order) = sqlx::query(
         "SELECT id, status, subtotal_cents, discount_cents, shipping_cents, total_cents, \
-                refunded_cents FROM orders WHERE number = $1",
+                refunded_cents, payment_method FROM orders WHERE number = $1",
     )
     .bind(number)
     .fetch_optional(&mut *conn)
@@ -142,8 +154,12 @@ async fn load_basis(
     .try_get("n")?;
     let status = OrderStatus::from_slug(&order.try_get::<String, _>("status")?)
         .ok_or_else(|| sqlx::Error::Decode("unexpected status in the orders table".into()))?;
-    Ok(Some((
+    let paid = PaidOrder {
         id,
+        by_paypal: order.try_get::<String, _>("payment_method")? == "paypal",
+    };
+    Ok(Some((
+        paid,
         RefundBasis {
             status,
             lines,
@@ -168,9 +184,10 @@ pub(crate) async fn reserve(
     reason: &str,
     now: i64,
 ) -> Result<PendingRefund, RefundError> {
-    let (order_id, basis) = load_basis(&mut *tx, number)
+    let (paid, basis) = load_basis(&mut *tx, number)
         .await?
         .ok_or(RefundError::NotFound)?;
+    let order_id = paid.id;
     let plan = basis
         .plan(scope)
         .map_err(|why| RefundError::Refused(why.to_string()))?;
@@ -214,6 +231,7 @@ pub(crate) async fn reserve(
         number: number.to_owned(),
         key,
         amount: plan.amount,
+        by_paypal: paid.by_paypal,
     })
 }
 
@@ -394,7 +412,8 @@ async fn no_refund_pending(conn: &mut AnyConnection, order_id: i64) -> Result<bo
 /// `RETRY_AFTER_SECONDS`; returns how many got an answer.
 pub async fn retry_pending(state: &ServerState, now: i64) -> Result<u32, sqlx::Error> {
     let waiting = sqlx::query(
-        "SELECT r.id, r.order_id, o.number, r.refund_key, r.amount_cents FROM refunds r \
+        "SELECT r.id, r.order_id, o.number, r.refund_key, r.amount_cents, o.payment_method \
+         FROM refunds r \
          JOIN orders o ON o.id = r.order_id WHERE r.state = $1 AND r.created_at < $2 ORDER BY r.id",
     )
     .bind(RefundState::Pending.slug())
@@ -409,6 +428,7 @@ pub async fn retry_pending(state: &ServerState, now: i64) -> Result<u32, sqlx::E
             number: r.try_get("number")?,
             key: r.try_get("refund_key")?,
             amount: Money::from_cents(r.try_get("amount_cents")?),
+            by_paypal: r.try_get::<String, _>("payment_method")? == "paypal",
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -1,6 +1,6 @@
-//! The payment gateway interface: what the shop asks of a payment provider and the answers it
-//! can get. The shop talks to every provider through `PaymentGateway`; the built-in one is the
-//! test-mode gateway in `test_gateway`.
+//! The payment provider interfaces: what the shop asks of a provider and the answers it can
+//! get. Cards are charged through a `CardGateway`, PayPal is approved on the provider's site
+//! through a `RedirectGateway`; `providers` holds the ones the shop was started with.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -117,6 +117,16 @@ pub enum RefundOutcome {
 #[error("the payment provider did not answer: {0}")]
 pub struct GatewayError(pub String);
 
+impl From<GatewayError> for crate::error::AppError {
+    fn from(err: GatewayError) -> Self {
+        #[cfg(feature = "ssr")]
+        tracing::error!(error = %err, "payment gateway failure");
+        #[cfg(not(feature = "ssr"))]
+        let _ = err;
+        crate::error::AppError::PaymentUnconfirmed
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub use server::*;
 
@@ -130,29 +140,16 @@ mod server {
     pub type GatewayFuture<'a, T> =
         Pin<Box<dyn Future<Output = Result<T, GatewayError>> + Send + 'a>>;
 
-    /// A payment provider. Every call is idempotent by `key` (the order number): asking again,
-    /// after a timeout or a crash, never takes the money twice.
-    pub trait PaymentGateway: Send + Sync + fmt::Debug {
-        /// Charges a card.
-        fn charge_card<'a>(
-            &'a self,
-            key: &'a str,
-            amount: Money,
-            card: &'a CardDetails,
-        ) -> GatewayFuture<'a, ChargeOutcome>;
-
-        /// Starts a PayPal payment; returns where the shopper approves it.
-        fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String>;
-
-        /// Takes an approved PayPal payment.
-        fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome>;
+    /// What the shop asks of every provider about a payment it took. Every call is idempotent
+    /// by `key` (the order number): asking again, after a timeout or a crash, never takes the
+    /// money twice.
+    pub trait Provider: Send + Sync + fmt::Debug {
+        /// Nothing is really charged (the shop then says so on every page).
+        fn test_mode(&self) -> bool;
 
         /// What became of the payment for `key`, if the provider ever saw it: for settling
         /// checkouts the server was interrupted in.
         fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>>;
-
-        /// Gives up a payment that was never completed (an abandoned PayPal approval).
-        fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
 
         /// Gives `amount` of the completed payment `payment_key` back to the method that paid.
         /// Idempotent by `refund_key`: asking again answers the first refund's outcome. The
@@ -163,6 +160,52 @@ mod server {
             refund_key: &'a str,
             amount: Money,
         ) -> GatewayFuture<'a, RefundOutcome>;
+    }
+
+    /// A provider that charges a card the shopper enters at checkout.
+    pub trait CardGateway: Provider {
+        fn charge<'a>(
+            &'a self,
+            key: &'a str,
+            amount: Money,
+            card: &'a CardDetails,
+        ) -> GatewayFuture<'a, ChargeOutcome>;
+    }
+
+    /// Where the provider sends the shopper back to the shop: paths on the shop.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ReturnAddresses {
+        pub approved: String,
+        pub cancelled: String,
+    }
+
+    /// A provider whose payments the shopper approves on the provider's own site (PayPal): the
+    /// shop sends them there, and takes the payment once they come back or the provider says
+    /// they approved.
+    pub trait RedirectGateway: Provider {
+        /// Starts a payment for `amount`; returns where the shopper approves it.
+        fn start<'a>(
+            &'a self,
+            key: &'a str,
+            amount: Money,
+            back: &'a ReturnAddresses,
+        ) -> GatewayFuture<'a, String>;
+
+        /// Takes the payment if the shopper approved it; `AwaitingApproval` while they have not
+        /// answered.
+        fn capture<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome>;
+
+        /// Gives up a payment that was never completed (cancelled, or never approved in time).
+        fn void<'a>(&'a self, key: &'a str, why: VoidReason) -> GatewayFuture<'a, ()>;
+    }
+
+    /// Why the shop gave up a redirect payment, as the provider records it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum VoidReason {
+        /// The shopper came back through the cancel address.
+        Cancelled,
+        /// The checkout timed out before the shopper approved.
+        Expired,
     }
 }
 

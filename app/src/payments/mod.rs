@@ -1,8 +1,10 @@
-//! Payments: card details checks, the gateway interface, and the test-mode gateway.
+//! Payments: card details checks, the provider interfaces, the providers the shop runs with,
+//! and the test-mode gateway.
 
 pub mod card;
 pub mod gateway;
 pub mod paypal_page;
+pub mod providers;
 pub mod test_cards;
 
 #[cfg(feature = "ssr")]

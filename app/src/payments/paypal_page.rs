@@ -1,21 +1,66 @@
 //! The test-mode gateway's PayPal page: where the shopper approves or cancels a PayPal
-//! payment, as they would on PayPal's own site. The shop then completes or releases the order.
+//! payment, as they would on PayPal's own site. Like PayPal, it then sends the shopper back to
+//! the addresses the shop gave, where the shop takes the payment or releases the order.
 
-use crate::cart::store::CartStore;
-use crate::checkout::api::{paypal_decision, paypal_payment};
-use crate::checkout::model::CheckoutOutcome;
+use crate::error::AppError;
+use crate::money::Money;
 use crate::page::{when_loaded, Loading, PageTitle};
-use crate::payments::gateway::DeclineReason;
-use crate::wire;
+use crate::wire::{self, Postcard};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use serde::{Deserialize, Serialize};
+
+/// A PayPal payment as its approval page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayPalPayment {
+    pub shop: String,
+    pub amount: Money,
+    pub waiting: bool,
+}
+
+/// The test gateway's ledger, while the shop's PayPal provider is the test one: this page
+/// stands in for PayPal's site and for nothing else.
+#[cfg(feature = "ssr")]
+fn ledger(
+    state: &crate::shop::ServerState,
+) -> Result<crate::payments::test_gateway::TestGateway, AppError> {
+    match state.payments.paypal() {
+        Ok(paypal) if paypal.test_mode() => Ok(crate::payments::test_gateway::TestGateway::new(
+            state.db.pool.clone(),
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[server(output = Postcard)]
+pub async fn paypal_payment(reference: String) -> Result<PayPalPayment, AppError> {
+    let state = crate::shop::server_state()?;
+    let approval = ledger(&state)?
+        .approval(&reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(PayPalPayment {
+        shop: state.store.name.clone(),
+        amount: approval.amount,
+        waiting: approval.waiting,
+    })
+}
+
+/// Records the shopper's answer; returns the shop's address to send them back to.
+#[server(output = Postcard)]
+pub async fn paypal_decision(reference: String, approve: bool) -> Result<String, AppError> {
+    let state = crate::shop::server_state()?;
+    ledger(&state)?
+        .decide(&reference, approve)
+        .await?
+        .ok_or(AppError::NotFound)
+}
 
 #[component]
 pub fn PayPalApprovalPage() -> impl IntoView {
     let params = use_params_map();
     let reference = move || params.read().get("reference").unwrap_or_default();
     let payment = wire::resource(reference, paypal_payment);
-    let store = CartStore::expect();
     let navigate = use_navigate();
     let deciding = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
@@ -27,21 +72,7 @@ pub fn PayPalApprovalPage() -> impl IntoView {
         let reference = reference();
         leptos::task::spawn_local(async move {
             match paypal_decision(reference, approve).await {
-                Ok(CheckoutOutcome::Placed { number }) => {
-                    navigate(&format!("/orders/{number}?placed=1"), Default::default());
-                    store.update(|c| c.clear());
-                }
-                Ok(outcome) => {
-                    // Back to the form, which says why nothing was charged.
-                    let reason = match outcome {
-                        CheckoutOutcome::PaymentFailed(failed) => failed.reason,
-                        _ => DeclineReason::PayPalCancelled,
-                    };
-                    navigate(
-                        &format!("/checkout?payment={}", reason.code()),
-                        Default::default(),
-                    );
-                }
+                Ok(back) => navigate(&back, Default::default()),
                 Err(error) => {
                     failure.set(Some(error.to_string()));
                     deciding.set(false);

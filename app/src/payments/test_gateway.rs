@@ -4,8 +4,8 @@
 //! own, committed apart from the shop's orders, as a real provider's records would be.
 
 use super::gateway::{
-    CardDetails, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, PaymentGateway,
-    RefundOutcome,
+    CardDetails, CardGateway, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, Provider,
+    RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
 };
 use super::test_cards::test_card_outcome;
 use crate::money::Money;
@@ -15,9 +15,9 @@ use sqlx::{AnyPool, Row};
 /// A PayPal payment as the gateway's approval page shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayPalApproval {
-    pub key: String,
     pub amount: Money,
     pub waiting: bool,
+    pub back: ReturnAddresses,
 }
 
 #[derive(Clone, Debug)]
@@ -37,7 +37,11 @@ fn outcome_of(reference: String, state: &str, code: Option<String>) -> ChargeOut
                 .and_then(DeclineReason::from_code)
                 .unwrap_or(DeclineReason::Declined),
         ),
-        "cancelled" => ChargeOutcome::Declined(DeclineReason::PayPalCancelled),
+        "cancelled" => ChargeOutcome::Declined(
+            code.as_deref()
+                .and_then(DeclineReason::from_code)
+                .unwrap_or(DeclineReason::PayPalCancelled),
+        ),
         "refunded" => ChargeOutcome::Refunded,
         _ => ChargeOutcome::AwaitingApproval,
     }
@@ -77,12 +81,13 @@ impl TestGateway {
         amount: Money,
         state: &str,
         code: Option<&str>,
+        back: Option<&ReturnAddresses>,
     ) -> Result<(String, String, Option<String>), sqlx::Error> {
         let prefix = if method == "card" { "ch" } else { "pp" };
         let inserted = sqlx::query(
-            "INSERT INTO gateway_payments \
-                 (reference, idempotency_key, method, amount_cents, state, decline_code, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING \
+            "INSERT INTO gateway_payments (reference, idempotency_key, method, amount_cents, \
+                 state, decline_code, created_at, return_url, cancel_url) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING \
              RETURNING reference, state, decline_code",
         )
         .bind(format!("{prefix}_{}", random_hex(12)))
@@ -91,7 +96,9 @@ impl TestGateway {
         .bind(amount.cents())
         .bind(state)
         .bind(code)
-        .bind(crate::clock::now())
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .bind(back.map(|b| b.approved.as_str()))
+        .bind(back.map(|b| b.cancelled.as_str()))
         .fetch_optional(&self.pool)
         .await?;
         match inserted {
@@ -106,13 +113,20 @@ impl TestGateway {
 
     /// Moves the payment for `key` to state `to` if it is in one of the states `from`: the
     /// ledger's transitions, each one conditional so that a repeat changes nothing.
-    async fn advance(&self, key: &str, from: &[&str], to: &str) -> Result<(), GatewayError> {
-        let states: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 3)).collect();
+    async fn advance(
+        &self,
+        key: &str,
+        from: &[&str],
+        to: &str,
+        code: Option<&str>,
+    ) -> Result<(), GatewayError> {
+        let states: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 4)).collect();
         let sql = format!(
-            "UPDATE gateway_payments SET state = $1 WHERE idempotency_key = $2 AND state IN ({})",
+            "UPDATE gateway_payments SET state = $1, decline_code = $2 \
+             WHERE idempotency_key = $3 AND state IN ({})",
             states.join(", ")
         );
-        let mut query = sqlx::query(&sql).bind(to).bind(key);
+        let mut query = sqlx::query(&sql).bind(to).bind(code).bind(key);
         for state in from {
             query = query.bind(*state);
         }
@@ -139,7 +153,7 @@ impl TestGateway {
         .bind(refund_key)
         .bind(payment_key)
         .bind(amount.cents())
-        .bind(crate::clock::now())
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -178,7 +192,7 @@ impl TestGateway {
     /// The payment behind an approval page, if the reference is real.
     pub async fn approval(&self, reference: &str) -> Result<Option<PayPalApproval>, GatewayError> {
         let row = sqlx::query(
-            "SELECT idempotency_key, amount_cents, state FROM gateway_payments \
+            "SELECT amount_cents, state, return_url, cancel_url FROM gateway_payments \
              WHERE reference = $1 AND method = 'paypal'",
         )
         .bind(reference)
@@ -187,22 +201,31 @@ impl TestGateway {
         .map_err(failed)?;
         row.map(|r| -> Result<PayPalApproval, sqlx::Error> {
             Ok(PayPalApproval {
-                key: r.try_get("idempotency_key")?,
                 amount: Money::from_cents(r.try_get("amount_cents")?),
                 waiting: r.try_get::<String, _>("state")? == "awaiting_approval",
+                // Payments started before the ledger kept them go back to the checkout.
+                back: ReturnAddresses {
+                    approved: r
+                        .try_get::<Option<String>, _>("return_url")?
+                        .unwrap_or_else(|| "/checkout".into()),
+                    cancelled: r
+                        .try_get::<Option<String>, _>("cancel_url")?
+                        .unwrap_or_else(|| "/checkout".into()),
+                },
             })
         })
         .transpose()
         .map_err(failed)
     }
 
-    /// The shopper's answer on the approval page. Returns the payment's key and whether the
-    /// answer came while the payment was still waiting for it; a later answer changes nothing.
+    /// The shopper's answer on the approval page; returns where the shop asked the shopper to
+    /// be sent back after such an answer. An answer after the payment stopped waiting for one
+    /// changes nothing, and the shop, asked there, says why.
     pub async fn decide(
         &self,
         reference: &str,
         approve: bool,
-    ) -> Result<Option<(String, bool)>, GatewayError> {
+    ) -> Result<Option<String>, GatewayError> {
         let Some(approval) = self.approval(reference).await? else {
             return Ok(None);
         };
@@ -215,50 +238,18 @@ impl TestGateway {
         .execute(&self.pool)
         .await
         .map_err(failed)?;
-        Ok(Some((approval.key, approval.waiting)))
+        let back = approval.back;
+        Ok(Some(if approve {
+            back.approved
+        } else {
+            back.cancelled
+        }))
     }
 }
 
-impl PaymentGateway for TestGateway {
-    fn charge_card<'a>(
-        &'a self,
-        key: &'a str,
-        amount: Money,
-        card: &'a CardDetails,
-    ) -> GatewayFuture<'a, ChargeOutcome> {
-        Box::pin(async move {
-            // A retry with the same key finds the first charge's result in `record`.
-            let declined = test_card_outcome(&card.number);
-            let (state, code) = match declined {
-                None => ("succeeded", None),
-                Some(reason) => ("declined", Some(reason.code())),
-            };
-            let (reference, state, code) = self
-                .record(key, "card", amount, state, code)
-                .await
-                .map_err(failed)?;
-            Ok(outcome_of(reference, &state, code))
-        })
-    }
-
-    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
-        Box::pin(async move {
-            let (reference, _, _) = self
-                .record(key, "paypal", amount, "awaiting_approval", None)
-                .await
-                .map_err(failed)?;
-            Ok(format!("/pay/paypal/{reference}"))
-        })
-    }
-
-    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
-        Box::pin(async move {
-            self.advance(key, &["approved"], "succeeded").await?;
-            match self.find(key).await.map_err(failed)? {
-                Some((reference, state, code)) => Ok(outcome_of(reference, &state, code)),
-                None => Err(GatewayError(format!("no PayPal payment for {key}"))),
-            }
-        })
+impl Provider for TestGateway {
+    fn test_mode(&self) -> bool {
+        true
     }
 
     fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
@@ -269,10 +260,6 @@ impl PaymentGateway for TestGateway {
                 .map_err(failed)?
                 .map(|(reference, state, code)| outcome_of(reference, &state, code)))
         })
-    }
-
-    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        Box::pin(self.advance(key, &["awaiting_approval", "approved"], "cancelled"))
     }
 
     fn refund<'a>(
@@ -286,5 +273,68 @@ impl PaymentGateway for TestGateway {
                 .await
                 .map_err(failed)
         })
+    }
+}
+
+impl CardGateway for TestGateway {
+    fn charge<'a>(
+        &'a self,
+        key: &'a str,
+        amount: Money,
+        card: &'a CardDetails,
+    ) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            // A retry with the same key finds the first charge's result in `record`.
+            let declined = test_card_outcome(&card.number);
+            let (state, code) = match declined {
+                None => ("succeeded", None),
+                Some(reason) => ("declined", Some(reason.code())),
+            };
+            let (reference, state, code) = self
+                .record(key, "card", amount, state, code, None)
+                .await
+                .map_err(failed)?;
+            Ok(outcome_of(reference, &state, code))
+        })
+    }
+}
+
+impl RedirectGateway for TestGateway {
+    fn start<'a>(
+        &'a self,
+        key: &'a str,
+        amount: Money,
+        back: &'a ReturnAddresses,
+    ) -> GatewayFuture<'a, String> {
+        Box::pin(async move {
+            let (reference, _, _) = self
+                .record(key, "paypal", amount, "awaiting_approval", None, Some(back))
+                .await
+                .map_err(failed)?;
+            Ok(format!("/pay/paypal/{reference}"))
+        })
+    }
+
+    fn capture<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
+        Box::pin(async move {
+            self.advance(key, &["approved"], "succeeded", None).await?;
+            match self.find(key).await.map_err(failed)? {
+                Some((reference, state, code)) => Ok(outcome_of(reference, &state, code)),
+                None => Err(GatewayError(format!("no PayPal payment for {key}"))),
+            }
+        })
+    }
+
+    fn void<'a>(&'a self, key: &'a str, why: VoidReason) -> GatewayFuture<'a, ()> {
+        let code = match why {
+            VoidReason::Cancelled => DeclineReason::PayPalCancelled,
+            VoidReason::Expired => DeclineReason::PayPalExpired,
+        };
+        Box::pin(self.advance(
+            key,
+            &["awaiting_approval", "approved"],
+            "cancelled",
+            Some(code.code()),
+        ))
     }
 }

@@ -98,7 +98,7 @@ async fn upload(State(state): State<ServerState>, request: Request) -> Response 
         &draft,
         &name,
         stream,
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await
     {

@@ -49,7 +49,7 @@ async fn open_ticket(
     draft: &repo::TicketDraft<'_>,
     photos: Option<&DraftKey>,
 ) -> Result<(String, String), AppError> {
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     let created = repo::create(&mut tx, draft, now).await?;
     if let Some(photos) = photos {
@@ -194,7 +194,7 @@ pub async fn reply_to_ticket(
     if let Err(why) = within_limit(&state, limit, &client_address().subject()).await? {
         return needs_correcting(FieldErrors::single("message", &why), &typed);
     }
-    let now = crate::clock::now();
+    let now = state.clock.unix();
     let mut tx = crate::db::begin(&state.db.pool).await?;
     conversations::add_message(
         &mut tx,
@@ -260,7 +260,7 @@ pub async fn report_delivery_problem(
     let (Some(kind), Some(body), true) = (kind, body, errors.is_empty()) else {
         return needs_correcting(errors, &typed);
     };
-    if let Some(why) = report_refusal(&order, kind, crate::clock::now()) {
+    if let Some(why) = report_refusal(&order, kind, state.clock.unix()) {
         return needs_correcting(FieldErrors::single("problem", &why), &typed);
     }
     if let Err(why) = within_limit(

@@ -23,6 +23,7 @@ pub async fn take_or_explain(
     subject: &str,
     refusal: impl FnOnce(u64) -> String,
 ) -> Result<Result<(), String>, sqlx::Error> {
+    // Limits count real seconds between real requests, whatever time the shop's clock says.
     Ok(take(pool, limit, subject, OffsetDateTime::now_utc())
         .await?
         .map_err(|wait| refusal(super::minutes_to_wait(wait))))

@@ -146,7 +146,7 @@ pub async fn file_claim(
         draft: &draft,
     };
     let filed =
-        match claims::file(&state.db.pool, &state.store, &request, crate::clock::now()).await? {
+        match claims::file(&state.db.pool, &state.store, &request, state.clock.unix()).await? {
             Ok(filed) => filed,
             Err(refusal) => {
                 let field = match refusal {
@@ -186,7 +186,7 @@ pub async fn get_claim(number: String, key: Option<String>) -> Result<ClaimView,
     let state = server_state()?;
     let found = readable(&state, &number, key.as_deref()).await?;
     if let (None, Some(replacement)) = (found.customer_id, &found.view.replacement) {
-        crate::orders::access::grant_to_this_browser(&state, replacement, crate::clock::now())
+        crate::orders::access::grant_to_this_browser(&state, replacement, state.clock.unix())
             .await?;
     }
     Ok(found.view)
@@ -225,7 +225,7 @@ pub async fn add_to_claim(
         &found.view.number,
         &body,
         &draft,
-        crate::clock::now(),
+        state.clock.unix(),
     )
     .await
     {

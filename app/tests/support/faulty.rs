@@ -7,8 +7,10 @@ use app::db::Db;
 use app::money::Money;
 use app::orders::repo as orders;
 use app::payments::gateway::{
-    CardDetails, ChargeOutcome, GatewayError, GatewayFuture, PaymentGateway, RefundOutcome,
+    CardDetails, CardGateway, ChargeOutcome, GatewayError, GatewayFuture, Provider,
+    RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
 };
+use app::payments::providers::Providers;
 use app::payments::test_gateway::TestGateway;
 use app::shop::ServerState;
 use std::sync::Arc;
@@ -36,9 +38,10 @@ pub struct Faulty {
 impl Faulty {
     /// `state`, paying through the test gateway with `fault`.
     pub fn shop(state: &ServerState, fault: Fault) -> ServerState {
-        let inner = state.test_gateway.clone().unwrap();
+        let inner = TestGateway::new(state.db.pool.clone());
+        let faulty = Arc::new(Faulty { inner, fault });
         ServerState {
-            gateway: Arc::new(Faulty { inner, fault }),
+            payments: Providers::new(Some(faulty.clone()), Some(faulty)),
             ..state.clone()
         }
     }
@@ -51,8 +54,31 @@ impl Faulty {
     }
 }
 
-impl PaymentGateway for Faulty {
-    fn charge_card<'a>(
+impl Provider for Faulty {
+    fn test_mode(&self) -> bool {
+        true
+    }
+    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
+        Box::pin(async move {
+            self.reachable(key)?;
+            self.inner.find_payment(key).await
+        })
+    }
+    fn refund<'a>(
+        &'a self,
+        payment_key: &'a str,
+        refund_key: &'a str,
+        amount: Money,
+    ) -> GatewayFuture<'a, RefundOutcome> {
+        Box::pin(async move {
+            self.reachable(payment_key)?;
+            self.inner.refund(payment_key, refund_key, amount).await
+        })
+    }
+}
+
+impl CardGateway for Faulty {
+    fn charge<'a>(
         &'a self,
         key: &'a str,
         amount: Money,
@@ -62,7 +88,7 @@ impl PaymentGateway for Faulty {
             match &self.fault {
                 Fault::LostAnswer { charged } => {
                     if *charged {
-                        self.inner.charge_card(key, amount, card).await?;
+                        self.inner.charge(key, amount, card).await?;
                     }
                     Err(GatewayError("connection reset".into()))
                 }
@@ -76,39 +102,30 @@ impl PaymentGateway for Faulty {
                     assert!(orders::fail_payment(&db.pool, order.id, "timed out", 0)
                         .await
                         .unwrap());
-                    self.inner.charge_card(key, amount, card).await
+                    self.inner.charge(key, amount, card).await
                 }
-                Fault::Unreachable(_) => self.inner.charge_card(key, amount, card).await,
+                Fault::Unreachable(_) => self.inner.charge(key, amount, card).await,
             }
         })
     }
-    fn start_paypal<'a>(&'a self, key: &'a str, amount: Money) -> GatewayFuture<'a, String> {
-        self.inner.start_paypal(key, amount)
-    }
-    fn capture_paypal<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
-        Box::pin(async move {
-            self.reachable(key)?;
-            self.inner.capture_paypal(key).await
-        })
-    }
-    fn find_payment<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, Option<ChargeOutcome>> {
-        Box::pin(async move {
-            self.reachable(key)?;
-            self.inner.find_payment(key).await
-        })
-    }
-    fn void<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
-        self.inner.void(key)
-    }
-    fn refund<'a>(
+}
+
+impl RedirectGateway for Faulty {
+    fn start<'a>(
         &'a self,
-        payment_key: &'a str,
-        refund_key: &'a str,
+        key: &'a str,
         amount: Money,
-    ) -> GatewayFuture<'a, RefundOutcome> {
+        back: &'a ReturnAddresses,
+    ) -> GatewayFuture<'a, String> {
+        self.inner.start(key, amount, back)
+    }
+    fn capture<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
         Box::pin(async move {
-            self.reachable(payment_key)?;
-            self.inner.refund(payment_key, refund_key, amount).await
+            self.reachable(key)?;
+            self.inner.capture(key).await
         })
+    }
+    fn void<'a>(&'a self, key: &'a str, why: VoidReason) -> GatewayFuture<'a, ()> {
+        self.inner.void(key, why)
     }
 }

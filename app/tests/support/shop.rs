@@ -16,6 +16,8 @@ use app::db::Db;
 use app::mail::Mailer;
 use app::orders::status::OrderStatus;
 use app::payments::gateway::{CardDetails, PaymentChoice};
+use app::payments::providers::Providers;
+use app::payments::test_gateway::TestGateway;
 use app::photos::rules::PhotoLimits;
 use app::photos::storage::PhotoStore;
 use app::pricing::shipping::ShippingMethod;
@@ -37,6 +39,7 @@ pub fn store() -> StoreInfo {
         shipping: Default::default(),
         delivery: Default::default(),
         test_payments: true,
+        payment_methods: Default::default(),
     }
 }
 
@@ -60,7 +63,9 @@ pub async fn shop_mailing_to(db: &Db, outbox: std::path::PathBuf) -> ServerState
     let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox.clone()).unwrap();
     let photos =
         PhotoStore::in_folder(&outbox.with_extension("photos"), PhotoLimits::default()).unwrap();
-    ServerState::in_test_mode(db.clone(), store(), mailer, photos)
+    let test = std::sync::Arc::new(TestGateway::new(db.pool.clone()));
+    let payments = Providers::new(Some(test.clone()), Some(test));
+    ServerState::new(db.clone(), store(), mailer, photos, payments)
 }
 
 pub fn card(number: &str) -> PaymentChoice {

@@ -46,6 +46,8 @@ pub struct TestShop {
     pub db: Db,
     pub mailer: Mailer,
     pub dir: std::path::PathBuf,
+    /// The shop's clock: a test moves it forward to pass a window.
+    pub clock: app::clock::Clock,
 }
 
 impl TestShop {
@@ -113,7 +115,8 @@ pub async fn shop_timed(
         support_phone: "+1 555 0100".into(),
         shipping: Default::default(),
         delivery: Default::default(),
-        test_payments: true,
+        test_payments: false,
+        payment_methods: Default::default(),
     };
     let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
     let photos = app::photos::storage::PhotoStore::in_folder(
@@ -121,7 +124,8 @@ pub async fn shop_timed(
         app::photos::rules::PhotoLimits::default(),
     )
     .unwrap();
-    let state = ServerState::in_test_mode(db.clone(), store, mailer.clone(), photos);
+    let payments = server::providers::from_settings(server::config::Payments::Test, &db);
+    let state = ServerState::new(db.clone(), store, mailer.clone(), photos, payments);
     // Requests in these tests come from no socket (0.0.0.0), which stands for a proxy
     // here: a test names its client in X-Forwarded-For.
     let http = Http {
@@ -131,11 +135,13 @@ pub async fn shop_timed(
         workers: server::health::Workers::watch(tokio::runtime::Handle::current().metrics()),
         in_flight: server::requests::InFlight::default(),
     };
+    let clock = state.clock.clone();
     TestShop {
         router: router(options, state, http),
         db,
         mailer,
         dir,
+        clock,
     }
 }
 
