@@ -54,6 +54,10 @@ stop_server() {
 stop_shop() {
   for server in "${!servers[@]}"; do stop_server "$server"; done
   grep -h " ERROR " "$data"/*.log 2>/dev/null | tail -n 20 || true
+  if [ "${keep_data:-}" = yes ]; then
+    echo "kept for a closer look: $data${name:+ and the database $name}" >&2
+    return
+  fi
   [ "$engine" = postgres ] && psql "$admin" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)"
   rm -rf "$data"
 }

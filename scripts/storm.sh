@@ -113,8 +113,16 @@ charged=$(sql "SELECT COUNT(*) FROM gateway_payments WHERE state = 'succeeded'")
 awaiting=$(sql "SELECT COUNT(*) FROM orders WHERE status = 'awaiting_payment'")
 left=$(sql "SELECT stock FROM skus WHERE code = '$sku'")
 echo "books: $paid paid orders, $charged charges, $awaiting awaiting payment, stock $stock -> $left"
-[ "$paid" = "$charged" ] && [ "$awaiting" = 0 ] && [ "$((stock - left))" = "$paid" ] ||
+if ! { [ "$paid" = "$charged" ] && [ "$awaiting" = 0 ] && [ "$((stock - left))" = "$paid" ]; }; then
   fail "the books do not balance"
+  # What to look at: the orders still open, and the data kept for a closer look.
+  open="number || ' placed_at=' || placed_at"
+  case "$engine" in
+    sqlite) sql "SELECT GROUP_CONCAT($open, '; ') FROM orders WHERE status = 'awaiting_payment'" ;;
+    postgres) sql "SELECT string_agg($open, '; ') FROM orders WHERE status = 'awaiting_payment'" ;;
+  esac
+  keep_data=yes
+fi
 
 step "panics in the server's log"
 if grep -h -i "panic" "$data"/*.log; then
