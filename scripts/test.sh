@@ -99,7 +99,7 @@ fi
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app -p server --features app/ssr
 step "the fixes carried on leptos and reactive_graph (docs/leptos-patches.md)"
-cargo test -p reactive_graph --lib owner::context
+cargo test -p reactive_graph --features hydration,sandboxed-arenas --lib owner::
 cargo test -p leptos --lib suspense_component::settled
 
 step "release build (server and WASM)"

@@ -120,6 +120,26 @@ thread_local! {
     static OWNER: RefCell<Option<WeakOwner>> = Default::default();
 }
 
+/// Puts the thread's current owner back as it was when dropped.
+pub(crate) struct OwnerRestore(Option<WeakOwner>);
+
+impl OwnerRestore {
+    /// Makes `owner` the thread's current owner until the guard drops.
+    pub(crate) fn switch(owner: Option<WeakOwner>) -> Self {
+        OwnerRestore(
+            OWNER.with_borrow_mut(|current| mem::replace(current, owner)),
+        )
+    }
+}
+
+impl Drop for OwnerRestore {
+    fn drop(&mut self) {
+        let before = self.0.take();
+        // The thread is ending if the slot is gone: nothing to put back.
+        let _ = OWNER.try_with(|current| *current.borrow_mut() = before);
+    }
+}
+
 impl Owner {
     /// Returns a unique identifier for this owner, which can be used to identify it for debugging
     /// purposes.
@@ -335,10 +355,7 @@ impl Owner {
             #[cfg(feature = "sandboxed-arenas")]
             let fun = {
                 let arena = Arc::clone(&inner.arena);
-                move || {
-                    Arena::set(&arena);
-                    fun()
-                }
+                move || Arena::within(&arena, fun)
             };
 
             inner.cleanups.push(Box::new(fun));
