@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 pub async fn purge_expired(db: &Db, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
     let unix = now.unix_timestamp();
     Ok(crate::accounts::repo::purge_expired(&db.pool, unix).await?
-        + crate::orders::repo::purge_expired_grants(&db.pool, unix).await?
+        + crate::orders::grants::purge_expired_grants(&db.pool, unix).await?
         + crate::throttle::store::purge(&db.pool, now).await?
         + crate::mail::queue::purge_sent(&db.pool, unix).await?)
 }

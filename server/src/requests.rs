@@ -208,15 +208,21 @@ pub fn log_panics() {
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // Only with RUST_BACKTRACE set, as the default hook: for a closer look at a rare one.
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = match backtrace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
+            _ => String::new(),
+        };
         match serving() {
             Some(request) => tracing::error!(
                 request_id = request.id,
                 method = %request.method,
                 path = %request.path,
                 %location,
-                "panic while serving a request: {message}"
+                "panic while serving a request: {message}{backtrace}"
             ),
-            None => tracing::error!(%location, "panic outside any request: {message}"),
+            None => tracing::error!(%location, "panic outside any request: {message}{backtrace}"),
         }
     }));
 }

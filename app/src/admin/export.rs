@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::identity::session::account_from_headers;
 use crate::identity::Role;
 use crate::money::Money;
-use crate::orders::repo::{self, ExportRow};
+use crate::orders::staff_list::{self, ExportRow};
 use crate::shop::ServerState;
 use axum::http::HeaderMap;
 
@@ -121,7 +121,7 @@ pub async fn orders_csv(
         None => return Err(AppError::SignInRequired),
     };
     let (first, until) = range(from, to).map_err(|m| AppError::InvalidInput(m.into()))?;
-    let rows = repo::export_rows(&state.db.pool, first, until).await?;
+    let rows = staff_list::export_rows(&state.db.pool, first, until).await?;
     let bytes = write_csv(&rows).map_err(|err| {
         tracing::error!(error = %err, "cannot write the orders export");
         AppError::Unavailable

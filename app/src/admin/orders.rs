@@ -16,7 +16,7 @@ use {
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
     crate::orders::refunds::RefundScope,
-    crate::orders::{fulfilment, refunding, repo, tracking::Tracking},
+    crate::orders::{fulfilment, refunding, repo, staff_list, tracking::Tracking},
     crate::shop::server_state,
 };
 
@@ -40,9 +40,9 @@ pub const MAX_NOTE_LEN: usize = 2000;
 #[server(prefix = "/api/staff", output = Postcard)]
 pub async fn list_orders(filter: OrderFilter, page: u32) -> Result<StaffOrderList, AppError> {
     require_role(Role::Support).await?;
-    let query =
-        repo::StaffQuery::from_filter(&filter).map_err(|m| AppError::InvalidInput(m.into()))?;
-    Ok(repo::staff_list(&server_state()?.db.pool, &query, page).await?)
+    let query = staff_list::StaffQuery::from_filter(&filter)
+        .map_err(|m| AppError::InvalidInput(m.into()))?;
+    Ok(staff_list::staff_list(&server_state()?.db.pool, &query, page).await?)
 }
 
 #[server(prefix = "/api/staff", output = Postcard)]

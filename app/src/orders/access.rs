@@ -2,7 +2,7 @@
 //! it as a guest or looked it up with its number and e-mail address. Anyone else is told the
 //! order does not exist, so order numbers cannot be probed.
 
-use super::repo;
+use super::grants;
 use crate::accounts::auth::token_cookie;
 use crate::error::AppError;
 use crate::identity::session::{request_cookie, set_cookie};
@@ -24,7 +24,7 @@ pub async fn grant_to_this_browser(
 ) -> Result<(), AppError> {
     let (token, digest) = new_token();
     let previous = request_cookie(ORDER_ACCESS_COOKIE).map(|t| token_digest(&t));
-    repo::grant(
+    grants::grant(
         &state.db.pool,
         &digest,
         previous.as_deref(),
@@ -59,7 +59,7 @@ pub async fn may_view(
     let now = state.clock.unix();
     match request_cookie(ORDER_ACCESS_COOKIE) {
         Some(token) => {
-            Ok(repo::has_grant(&state.db.pool, &token_digest(&token), number, now).await?)
+            Ok(grants::has_grant(&state.db.pool, &token_digest(&token), number, now).await?)
         }
         None => Ok(false),
     }

@@ -11,7 +11,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        access, cancellation, changes, model::parse_order_number, repo, tracking::tracking_hint,
+        access, cancellation, changes, grants, model::parse_order_number, repo,
+        tracking::tracking_hint,
     },
     crate::accounts::model::Email,
     crate::client::client_address,
@@ -152,7 +153,7 @@ pub async fn find_order(number: String, email: String) -> Result<FormResult, App
     {
         return needs_correcting(FieldErrors::single("number", &message), &typed);
     }
-    if repo::find_for_guest(&state.db.pool, &number, email.as_str())
+    if grants::find_for_guest(&state.db.pool, &number, email.as_str())
         .await?
         .is_none()
     {

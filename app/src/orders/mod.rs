@@ -21,6 +21,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod fulfilment;
 #[cfg(feature = "ssr")]
+pub mod grants;
+#[cfg(feature = "ssr")]
 pub mod holds;
 #[cfg(feature = "ssr")]
 pub mod notify;
@@ -30,3 +32,5 @@ pub mod refunding;
 pub mod replacement;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod staff_list;
