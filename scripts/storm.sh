@@ -35,7 +35,8 @@ pid="${servers[shop]}"
 ready "$port"
 run "UPDATE skus SET stock = $stock WHERE code = '$sku'"
 failures=()
-fail() { failures+=("$*"); echo "FAILED: $*" >&2; }
+# A failure keeps the database and the server's log (shop.sh says where) for a closer look.
+fail() { failures+=("$*"); echo "FAILED: $*" >&2; keep_data=yes; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
 rps() { sed -n 's/.*"requestsPerSecond":\([0-9]*\).*/\1/p' <<<"$1"; }
 healthy() {
@@ -115,13 +116,12 @@ left=$(sql "SELECT stock FROM skus WHERE code = '$sku'")
 echo "books: $paid paid orders, $charged charges, $awaiting awaiting payment, stock $stock -> $left"
 if ! { [ "$paid" = "$charged" ] && [ "$awaiting" = 0 ] && [ "$((stock - left))" = "$paid" ]; }; then
   fail "the books do not balance"
-  # What to look at: the orders still open, and the data kept for a closer look.
+  # What to look at: the orders still open.
   open="number || ' placed_at=' || placed_at"
   case "$engine" in
     sqlite) sql "SELECT GROUP_CONCAT($open, '; ') FROM orders WHERE status = 'awaiting_payment'" ;;
     postgres) sql "SELECT string_agg($open, '; ') FROM orders WHERE status = 'awaiting_payment'" ;;
   esac
-  keep_data=yes
 fi
 
 step "panics in the server's log"

@@ -52,6 +52,13 @@ pub trait ExtendResponse: Sized {
                 supports_ooo,
             );
 
+            // The rest runs in the request's own arena and owner (the root
+            // that `build_response` made current), whichever worker polls it
+            // and whatever that worker polled before: it reads the request's
+            // reactive values (contexts, the first chunk's render, the
+            // prefetched routes), which another request's arena and owner do
+            // not hold.
+            Sandboxed::new(async move {
             owner.with(|| provide_context(prefetches.clone()));
 
             let sc = owner.shared_context().unwrap();
@@ -135,6 +142,8 @@ pub trait ExtendResponse: Sized {
             res.set_default_content_type("text/html; charset=utf-8");
 
             res
+            })
+            .await
         }
     }
 }
