@@ -14,6 +14,7 @@ use app::client::ClientAddress;
 use app::coupons::repo as coupon_repo;
 use app::db::Db;
 use app::money::Money;
+use app::orders::grants;
 use app::orders::model::HISTORY_PAGE_SIZE;
 use app::orders::repo as orders;
 use app::orders::status::OrderStatus;
@@ -282,15 +283,15 @@ async fn guest_grants_are_fresh_tokens_that_expire(db: &Db) {
     let first = guest_order(&state, "gail@example.com").await;
     let second = guest_order(&state, "gail@example.com").await;
     let now = 1_800_000_000;
-    orders::grant(&db.pool, "token-1", None, &first, now, now + 100)
+    grants::grant(&db.pool, "token-1", None, &first, now, now + 100)
         .await
         .unwrap();
-    assert!(orders::has_grant(&db.pool, "token-1", &first, now)
+    assert!(grants::has_grant(&db.pool, "token-1", &first, now)
         .await
         .unwrap());
     // The next grant comes with a new token, which carries the browser's earlier grants; the
     // old token (perhaps planted by someone else) opens nothing any more.
-    orders::grant(
+    grants::grant(
         &db.pool,
         "token-2",
         Some("token-1"),
@@ -300,24 +301,24 @@ async fn guest_grants_are_fresh_tokens_that_expire(db: &Db) {
     )
     .await
     .unwrap();
-    assert!(!orders::has_grant(&db.pool, "token-1", &first, now + 10)
+    assert!(!grants::has_grant(&db.pool, "token-1", &first, now + 10)
         .await
         .unwrap());
-    assert!(!orders::has_grant(&db.pool, "token-1", &second, now + 10)
+    assert!(!grants::has_grant(&db.pool, "token-1", &second, now + 10)
         .await
         .unwrap());
-    assert!(orders::has_grant(&db.pool, "token-2", &first, now + 10)
+    assert!(grants::has_grant(&db.pool, "token-2", &first, now + 10)
         .await
         .unwrap());
-    assert!(orders::has_grant(&db.pool, "token-2", &second, now + 10)
+    assert!(grants::has_grant(&db.pool, "token-2", &second, now + 10)
         .await
         .unwrap());
     // Grants expire, and expired ones are purged.
-    assert!(!orders::has_grant(&db.pool, "token-2", &second, now + 200)
+    assert!(!grants::has_grant(&db.pool, "token-2", &second, now + 200)
         .await
         .unwrap());
     assert_eq!(
-        orders::purge_expired_grants(&db.pool, now + 200)
+        grants::purge_expired_grants(&db.pool, now + 200)
             .await
             .unwrap(),
         2
@@ -549,7 +550,7 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
         .unwrap();
     assert_eq!(owner, Some(pat.id));
     assert_eq!(
-        orders::find_for_guest(&db.pool, &numbers[0], "sam@example.com")
+        grants::find_for_guest(&db.pool, &numbers[0], "sam@example.com")
             .await
             .unwrap(),
         None

@@ -15,6 +15,7 @@ use app::money::Money;
 use app::orders::fulfilment;
 use app::orders::repo as orders;
 use app::orders::repo::ActionError;
+use app::orders::staff_list;
 use app::orders::status::{OrderAction, OrderStatus};
 use app::orders::tracking::Tracking;
 use app::pricing::coupon::CouponRejection;
@@ -221,8 +222,8 @@ async fn staff_find_orders_by_status_day_email_and_number(db: &Db) {
     let list = |filter: OrderFilter| {
         let pool = db.pool.clone();
         async move {
-            let query = orders::StaffQuery::from_filter(&filter).unwrap();
-            orders::staff_list(&pool, &query, 1)
+            let query = staff_list::StaffQuery::from_filter(&filter).unwrap();
+            staff_list::staff_list(&pool, &query, 1)
                 .await
                 .unwrap()
                 .rows
@@ -278,7 +279,10 @@ async fn staff_find_orders_by_status_day_email_and_number(db: &Db) {
             ..Default::default()
         },
     ] {
-        assert!(orders::StaffQuery::from_filter(&bad).is_err(), "{bad:?}");
+        assert!(
+            staff_list::StaffQuery::from_filter(&bad).is_err(),
+            "{bad:?}"
+        );
     }
 }
 
@@ -388,7 +392,9 @@ async fn the_export_lists_the_orders_placed_in_its_days(db: &Db) {
     let now = OffsetDateTime::now_utc();
     let (from, until) =
         app::admin::export::range(&now.date().to_string(), &now.date().to_string()).unwrap();
-    let rows = orders::export_rows(&db.pool, from, until).await.unwrap();
+    let rows = staff_list::export_rows(&db.pool, from, until)
+        .await
+        .unwrap();
     let numbers: Vec<&str> = rows.iter().map(|r| r.number.as_str()).collect();
     assert_eq!(numbers, vec![first.as_str(), second.as_str()]);
     assert_eq!(rows[0].item_count, 3);
@@ -408,7 +414,7 @@ async fn the_export_lists_the_orders_placed_in_its_days(db: &Db) {
     // The day before holds none of them.
     let yesterday = (now.date() - time::Duration::days(1)).to_string();
     let (from, until) = app::admin::export::range(&yesterday, &yesterday).unwrap();
-    assert!(orders::export_rows(&db.pool, from, until)
+    assert!(staff_list::export_rows(&db.pool, from, until)
         .await
         .unwrap()
         .is_empty());
