@@ -121,8 +121,10 @@ thread_local! {
 }
 
 /// Puts the thread's current owner back as it was when dropped.
+#[cfg(feature = "sandboxed-arenas")]
 pub(crate) struct OwnerRestore(Option<WeakOwner>);
 
+#[cfg(feature = "sandboxed-arenas")]
 impl OwnerRestore {
     /// Makes `owner` the thread's current owner until the guard drops.
     pub(crate) fn switch(owner: Option<WeakOwner>) -> Self {
@@ -132,6 +134,7 @@ impl OwnerRestore {
     }
 }
 
+#[cfg(feature = "sandboxed-arenas")]
 impl Drop for OwnerRestore {
     fn drop(&mut self) {
         let before = self.0.take();
