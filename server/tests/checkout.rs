@@ -59,25 +59,8 @@ fn the_pages_postcard_and_the_scripts_json_price_a_cart_alike() {
 fn only_the_shopper_who_checked_out_can_come_back_from_paypal_or_cancel() {
     on_shared_runtime(async {
         let shop = shop().await;
-        let (outcome, grant) = paypal_checkout(&shop).await;
-        let CheckoutOutcome::ApprovePayPal { url, number } = outcome else {
-            panic!("expected the PayPal step, got {outcome:?}");
-        };
-        let grant = grant.expect("the guest's browser may see its order");
         // On the (test) PayPal page the payer approves; PayPal sends them back to the shop.
-        let reference = url.rsplit('/').next().unwrap();
-        let decide = path_of::<app::payments::paypal_page::PaypalDecision>();
-        let back = answer::<String>(
-            &shop,
-            script_post(
-                decide,
-                &format!("reference={reference}&approve=true"),
-                "192.0.2.71",
-                Some(&grant),
-            ),
-        )
-        .await
-        .unwrap();
+        let (number, grant, back) = approved_paypal_checkout(&shop, "192.0.2.71").await;
         assert_eq!(back, format!("/checkout/paypal/{number}"));
         // Someone else who learnt the return address learns nothing and settles nothing.
         let returned = path_of::<app::checkout::api::ReturnFromPaypal>();
@@ -117,20 +100,7 @@ fn only_the_shopper_who_checked_out_can_come_back_from_paypal_or_cancel() {
 fn an_orders_change_window_runs_on_the_shops_clock() {
     on_shared_runtime(async {
         let shop = shop().await;
-        let (outcome, grant) = paypal_checkout(&shop).await;
-        let CheckoutOutcome::ApprovePayPal { url, number } = outcome else {
-            panic!("expected the PayPal step, got {outcome:?}");
-        };
-        let grant = grant.expect("the guest's browser may see its order");
-        let reference = url.rsplit('/').next().unwrap();
-        let decide = path_of::<app::payments::paypal_page::PaypalDecision>();
-        let body = format!("reference={reference}&approve=true");
-        answer::<String>(
-            &shop,
-            script_post(decide, &body, "192.0.2.74", Some(&grant)),
-        )
-        .await
-        .unwrap();
+        let (number, grant, _) = approved_paypal_checkout(&shop, "192.0.2.74").await;
         let returned = path_of::<app::checkout::api::ReturnFromPaypal>();
         let body = format!("number={number}&cancelled=false");
         let placed = answer::<CheckoutOutcome>(

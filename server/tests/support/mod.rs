@@ -393,3 +393,21 @@ pub fn picture_upload(
     }
     request.body(Body::from(bytes)).unwrap()
 }
+
+/// A guest's PayPal checkout, approved on the test gateway's PayPal page from the guest's
+/// browser (`client`): the order's number, the browser's cookies, and where PayPal sends the
+/// shopper back.
+pub async fn approved_paypal_checkout(shop: &TestShop, client: &str) -> (String, String, String) {
+    let (outcome, grant) = paypal_checkout(shop).await;
+    let CheckoutOutcome::ApprovePayPal { url, number } = outcome else {
+        panic!("expected the PayPal step, got {outcome:?}");
+    };
+    let grant = grant.expect("the guest's browser may see its order");
+    let reference = url.rsplit('/').next().unwrap();
+    let decide = path_of::<app::payments::paypal_page::PaypalDecision>();
+    let body = format!("reference={reference}&approve=true");
+    let back = answer::<String>(shop, script_post(decide, &body, client, Some(&grant)))
+        .await
+        .unwrap();
+    (number, grant, back)
+}
