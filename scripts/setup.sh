@@ -2,13 +2,14 @@
 # Installs what building and testing the shop needs, skipping whatever is already there:
 # the wasm32 target and the standard library's source, mold, Chromium, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock,
 # cargo-audit, the npm packages (wasm-opt from binaryen, Playwright, s3rver) and the Python
-# ones (aiosmtpd, the mail server the tests send to).
+# ones (aiosmtpd, the mail server the tests send to; localstripe, the Stripe the card tests pay).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 
 CARGO_LEPTOS_VERSION=0.3.10
 AIOSMTPD_VERSION=1.4.6
+LOCALSTRIPE_VERSION=1.15.10
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -62,9 +63,15 @@ npm_install tools
 npm_install end2end
 
 # Python test tools live in their own environment beside the build cache (scripts/env.sh).
-installed_aiosmtpd="$("$PY_TOOLS/bin/python" -c 'import importlib.metadata as m; print(m.version("aiosmtpd"))' 2>/dev/null || true)"
-if [ "$installed_aiosmtpd" != "$AIOSMTPD_VERSION" ]; then
-  step "installing aiosmtpd $AIOSMTPD_VERSION (PyPI) for the mail tests"
-  python3 -m venv "$PY_TOOLS"
-  "$PY_TOOLS/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
-fi
+python_tool() {
+  local name="$1" version="$2" why="$3"
+  local installed
+  installed="$("$PY_TOOLS/bin/python" -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)"
+  if [ "$installed" != "$version" ]; then
+    step "installing $name $version (PyPI) $why"
+    [ -x "$PY_TOOLS/bin/pip" ] || python3 -m venv "$PY_TOOLS"
+    "$PY_TOOLS/bin/pip" install --quiet --disable-pip-version-check "$name==$version"
+  fi
+}
+python_tool aiosmtpd "$AIOSMTPD_VERSION" "for the mail tests"
+python_tool localstripe "$LOCALSTRIPE_VERSION" "for the Stripe tests"

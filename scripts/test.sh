@@ -84,9 +84,17 @@ mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
 smtp_port="$(free_port)"
 aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >"$maildir.log" 2>&1 &
 smtp_pid=$!
-trap 'kill "$s3_pid" "$smtp_pid" 2>/dev/null; rm -rf "$s3_data" "$s3_data.log" "$maildir" "$maildir.log"' EXIT
+step "a Stripe for the card tests (localstripe: Stripe's API and a Stripe.js stand-in on one port)"
+stripe_log="$(mktemp)"
+stripe_port="$(free_port)"
+# It keeps its state in /tmp/localstripe.pickle: --from-scratch starts it empty.
+localstripe --port "$stripe_port" --from-scratch >"$stripe_log" 2>&1 &
+stripe_pid=$!
+trap 'kill "$s3_pid" "$smtp_pid" "$stripe_pid" 2>/dev/null; rm -rf "$s3_data" "$s3_data.log" "$maildir" "$maildir.log" "$stripe_log"' EXIT
 wait_for s3rver "$s3_pid" "$s3_port" "$s3_data.log"
 wait_for aiosmtpd "$smtp_pid" "$smtp_port" "$maildir.log"
+wait_for localstripe "$stripe_pid" "$stripe_port" "$stripe_log"
+export LOCALSTRIPE_URL="http://127.0.0.1:$stripe_port"
 export TEST_S3_URL="http://127.0.0.1:$s3_port" TEST_S3_BUCKET=casefront-test
 export TEST_SMTP_URL="smtp://127.0.0.1:$smtp_port" TEST_SMTP_MAILDIR="$maildir"
 

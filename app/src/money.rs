@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::{Add, Mul, Sub};
 
+/// The store's currency, as payment providers name it (ISO 4217, lower case).
+pub const CURRENCY: &str = "usd";
+
 /// An amount of money in the store's currency (USD).
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,

@@ -38,8 +38,9 @@ impl StoreInfo {
             delivery: Default::default(),
             test_payments: true,
             payment_methods: crate::payments::providers::PaymentMethods {
-                card: true,
+                card: Some(crate::payments::gateway::CardEntry::Typed),
                 paypal: true,
+                brands: crate::payments::card::CardBrand::ALL.to_vec(),
             },
         }
     }

@@ -14,6 +14,8 @@ use app::checkout::service::{
 use app::db::Db;
 use app::orders::repo as orders;
 use app::orders::status::OrderStatus;
+use app::payments::card::CardBrand;
+use app::payments::gateway::CardEntry;
 use app::payments::gateway::{DeclineReason, PaymentChoice};
 use app::payments::providers::{PaymentMethods, Providers};
 use app::payments::test_gateway::TestGateway;
@@ -357,8 +359,9 @@ async fn only_the_configured_ways_to_pay_are_taken(db: &Db) {
     assert_eq!(
         cards_only.payments.methods(),
         PaymentMethods {
-            card: true,
-            paypal: false
+            card: Some(CardEntry::Typed),
+            paypal: false,
+            brands: CardBrand::ALL.to_vec(),
         }
     );
     let before = stock(db, CLEAR).await;

@@ -2,6 +2,8 @@
 //! fresh machine (SQLite file in `./data`, demo catalog, 127.0.0.1:3000).
 
 use app::money::Money;
+use app::payments::card::CardBrand;
+use app::payments::stripe::settings::{SettingError, StripeSettings};
 use app::photos::rules::PhotoLimits;
 use app::pricing::delivery::{BusinessDays, DeliveryTimes};
 use app::pricing::shipping::ShippingRates;
@@ -21,11 +23,13 @@ pub enum Mode {
     Production,
 }
 
-/// Where payments go. The test-mode gateway is the only one built in so far.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where payments go (`SHOP_PAYMENTS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payments {
     /// Nothing is really charged; the shop shows its test cards and says so on every page.
     Test,
+    /// Cards through Stripe (`STRIPE_*` settings): with live keys, real payments.
+    Stripe(StripeSettings),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -43,6 +47,8 @@ pub struct Config {
     pub log_json: bool,
     pub mode: Mode,
     pub payments: Payments,
+    /// The card brands the shop takes (`SHOP_CARD_BRANDS`).
+    pub card_brands: Vec<CardBrand>,
     /// Proxies whose `X-Forwarded-For` names the client (otherwise the socket's address does).
     pub trusted_proxies: Vec<IpNet>,
     /// How long a client may take to send a request's headers.
@@ -72,6 +78,8 @@ pub enum ConfigError {
         expected: &'static str,
         value: String,
     },
+    #[error(transparent)]
+    Stripe(#[from] SettingError),
     #[error("SHOP_MODE=production refuses the test-mode payment gateway (SHOP_PAYMENTS=test): it charges nobody, so a real shop would give its goods away. Configure a real payment gateway, or run in development mode.")]
     TestPaymentsInProduction,
 }
@@ -121,6 +129,25 @@ fn parse_networks(name: &'static str, value: String) -> Result<Vec<IpNet>, Confi
                 })
         })
         .collect()
+}
+
+/// A comma-separated list of card brands, such as `visa, mastercard, amex`.
+fn parse_brands(value: String) -> Result<Vec<CardBrand>, ConfigError> {
+    let expected = "card brands from visa, mastercard and amex, separated by commas";
+    let mut brands = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let brand = CardBrand::ALL
+            .into_iter()
+            .find(|b| b.setting_name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| invalid("SHOP_CARD_BRANDS", expected, value.clone()))?;
+        if !brands.contains(&brand) {
+            brands.push(brand);
+        }
+    }
+    if brands.is_empty() {
+        return Err(invalid("SHOP_CARD_BRANDS", expected, value));
+    }
+    Ok(brands)
 }
 
 /// A range of business days, such as `3-7`.
@@ -223,7 +250,12 @@ impl Config {
         }
         let payments = match var("SHOP_PAYMENTS").as_deref() {
             None | Some("test") => Payments::Test,
-            Some(other) => return Err(invalid("SHOP_PAYMENTS", "test", other.into())),
+            Some("stripe") => Payments::Stripe(StripeSettings::from_lookup(&var)?),
+            Some(other) => return Err(invalid("SHOP_PAYMENTS", "test or stripe", other.into())),
+        };
+        let card_brands = match var("SHOP_CARD_BRANDS") {
+            None => CardBrand::ALL.to_vec(),
+            Some(list) => parse_brands(list)?,
         };
         if mode == Mode::Production && payments == Payments::Test {
             return Err(ConfigError::TestPaymentsInProduction);
@@ -279,6 +311,7 @@ impl Config {
             log_json,
             mode,
             payments,
+            card_brands,
             trusted_proxies,
             header_timeout: seconds("SHOP_HEADER_TIMEOUT_SECS", 10)?,
             request_timeout: seconds("SHOP_REQUEST_TIMEOUT_SECS", 30)?,
@@ -410,7 +443,54 @@ mod tests {
             .to_string()
             .contains("refuses the test-mode payment gateway"));
         assert!(config(&[("SHOP_MODE", "prod")]).is_err());
-        assert!(config(&[("SHOP_PAYMENTS", "stripe")]).is_err());
+        assert!(config(&[("SHOP_PAYMENTS", "paypal")]).is_err());
+    }
+
+    const STRIPE: [(&str, &str); 4] = [
+        ("SHOP_PAYMENTS", "stripe"),
+        ("STRIPE_SECRET_KEY", "sk_live_51abc"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_live_51abc"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_abc"),
+    ];
+
+    #[test]
+    fn production_mode_starts_with_stripe() {
+        let mut vars = STRIPE.to_vec();
+        vars.push(("SHOP_MODE", "production"));
+        let c = config(&vars).unwrap();
+        assert_eq!(c.mode, Mode::Production);
+        let Payments::Stripe(stripe) = &c.payments else {
+            panic!("not Stripe: {:?}", c.payments);
+        };
+        assert!(!stripe.test_mode());
+        assert_eq!(stripe.api_url, "https://api.stripe.com");
+    }
+
+    #[test]
+    fn a_missing_stripe_setting_stops_start_up_naming_it_and_never_a_secret() {
+        let vars: Vec<_> = STRIPE
+            .iter()
+            .copied()
+            .filter(|(n, _)| *n != "STRIPE_WEBHOOK_SECRET")
+            .collect();
+        let err = config(&vars).unwrap_err().to_string();
+        assert!(err.contains("STRIPE_WEBHOOK_SECRET"), "{err}");
+        let mut vars = STRIPE.to_vec();
+        vars[1].1 = "sk_live_has spaces";
+        let err = config(&vars).unwrap_err().to_string();
+        assert!(
+            err.contains("STRIPE_SECRET_KEY") && !err.contains("has spaces"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn accepted_card_brands_are_a_setting() {
+        assert_eq!(config(&[]).unwrap().card_brands, CardBrand::ALL);
+        let c = config(&[("SHOP_CARD_BRANDS", "Visa, amex")]).unwrap();
+        assert_eq!(c.card_brands, [CardBrand::Visa, CardBrand::AmericanExpress]);
+        assert!(config(&[("SHOP_CARD_BRANDS", "visa, discover")]).is_err());
+        assert!(config(&[("SHOP_CARD_BRANDS", ",")]).is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use app::mail::{MailError, Mailer};
 use app::photos::storage::PhotoStore;
 use app::shop::ServerState;
 use leptos::prelude::LeptosOptions;
-use server::config::Config;
+use server::config::{Config, Payments};
 use server::security::Guard;
 use server::{health, providers, requests, routes, serve};
 use std::process::ExitCode;
@@ -32,6 +32,8 @@ enum StartupError {
     Mail(#[from] MailError),
     #[error("cannot set up photo storage: {0}")]
     Photos(String),
+    #[error("cannot set up payments: {0}")]
+    Payments(#[from] app::payments::gateway::GatewayError),
 }
 
 // glibc's malloc serialises the runtime's worker threads on its arena locks under load (a
@@ -154,13 +156,18 @@ async fn run(config: Config) -> Result<(), StartupError> {
             .map_err(|e| StartupError::Photos(e.to_string()))?,
     };
     let options = leptos_options(&config);
-    let payments = providers::from_settings(config.payments, &db);
+    let payments = providers::from_settings(&config.payments, config.card_brands.clone(), &db)?;
     let state = ServerState::new(db.clone(), config.store.clone(), mailer, photos, payments);
     tokio::spawn(settle_interrupted_checkouts(state.clone()));
     tokio::spawn(purge_expired_records(state.clone()));
     tokio::spawn(deliver_mail(state.clone()));
     let http = routes::Http {
-        guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()),
+        guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()).with_stripe(
+            match &config.payments {
+                Payments::Stripe(stripe) => Some(stripe.page_origins()),
+                Payments::Test => None,
+            },
+        ),
         request_timeout: config.request_timeout,
         upload_timeout: config.upload_timeout,
         workers: health::Workers::watch(tokio::runtime::Handle::current().metrics()),

@@ -3,15 +3,29 @@
 
 use crate::config::Payments;
 use app::db::Db;
+use app::payments::card::CardBrand;
+use app::payments::gateway::GatewayError;
 use app::payments::providers::Providers;
+use app::payments::stripe::gateway::StripeGateway;
 use app::payments::test_gateway::TestGateway;
 use std::sync::Arc;
 
-pub fn from_settings(payments: Payments, db: &Db) -> Providers {
-    match payments {
+/// The providers for `payments`, taking cards of `brands`.
+pub fn from_settings(
+    payments: &Payments,
+    brands: Vec<CardBrand>,
+    db: &Db,
+) -> Result<Providers, GatewayError> {
+    let providers = match payments {
         Payments::Test => {
             let test = Arc::new(TestGateway::new(db.pool.clone()));
             Providers::new(Some(test.clone()), Some(test))
         }
-    }
+        // PayPal comes with its own provider (issue 27); until then Stripe takes cards only.
+        Payments::Stripe(settings) => {
+            let stripe = StripeGateway::new(settings.clone(), db.pool.clone())?;
+            Providers::stripe(Arc::new(stripe), None)
+        }
+    };
+    Ok(providers.accepting(brands))
 }

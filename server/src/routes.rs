@@ -8,7 +8,7 @@ use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::nonce::Nonce;
 use leptos::prelude::*;
@@ -87,6 +87,10 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         .route("/sitemap.xml", {
             let state = state.clone();
             get(move || sitemap(state.clone()))
+        })
+        .route(app::checkout::stripe_events::WEBHOOK_PATH, {
+            let state = state.clone();
+            post(move |headers, body| stripe_webhook(state.clone(), headers, body))
         })
         .route(app::admin::export::EXPORT_PATH, {
             let state = state.clone();
@@ -188,6 +192,25 @@ async fn error_status(request: axum::extract::Request, next: axum::middleware::N
         parts.status = error.status();
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Stripe's events (`app::checkout::stripe_events`).
+async fn stripe_webhook(
+    state: ServerState,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    use app::checkout::stripe_events::{receive, Answer};
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    let (status, text) = match receive(&state, signature, &body).await {
+        Answer::Received => (StatusCode::OK, "received"),
+        Answer::Refused(why) => (StatusCode::BAD_REQUEST, why),
+        Answer::NotConfigured => (StatusCode::NOT_FOUND, "Stripe is not configured"),
+        Answer::Failed => (StatusCode::INTERNAL_SERVER_ERROR, "try again later"),
+    };
+    (status, text).into_response()
 }
 
 /// The pages search engines may list, with the products on show now.

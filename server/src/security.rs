@@ -2,7 +2,9 @@
 //! refusal of state-changing requests from other sites, a size limit on each kind of body,
 //! and the security headers on every answer.
 
+use app::checkout::stripe_events::WEBHOOK_PATH as STRIPE_WEBHOOK;
 use app::client::ClientAddress;
+use app::payments::stripe::settings::StripeOrigins;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -20,6 +22,8 @@ pub struct Guard {
     allowed_origins: Arc<Vec<String>>,
     trusted_proxies: Arc<Vec<IpNet>>,
     https: bool,
+    /// Stripe's origins, which the checkout page's policy lets Stripe.js use.
+    stripe: Option<Arc<StripeOrigins>>,
 }
 
 impl Guard {
@@ -48,6 +52,15 @@ impl Guard {
             allowed_origins: Arc::new(allowed),
             trusted_proxies: Arc::new(trusted_proxies),
             https: origin.starts_with("https://"),
+            stripe: None,
+        }
+    }
+
+    /// Lets Stripe.js, from `origins`, run on the checkout page.
+    pub fn with_stripe(self, origins: Option<StripeOrigins>) -> Guard {
+        Guard {
+            stripe: origins.map(Arc::new),
+            ..self
         }
     }
 
@@ -92,7 +105,9 @@ pub async fn same_origin_only(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || guard.same_origin(request.headers()) {
+    // Stripe posts its events from its own servers; each is checked by its signature instead.
+    let webhook = request.uri().path() == STRIPE_WEBHOOK;
+    if safe || webhook || guard.same_origin(request.headers()) {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "cross-site request refused");
@@ -123,6 +138,9 @@ pub fn body_limit(path: &str) -> usize {
     ];
     if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
         64 * 1024
+    } else if path == STRIPE_WEBHOOK {
+        // Stripe's events are a few kilobytes.
+        256 * 1024
     } else if is_photo_upload(path) {
         // The upload streams and enforces the shop's configured photo limits itself, with a
         // message that names the file.
@@ -165,13 +183,26 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
 /// The policy for pages: scripts only from the shop (the inline hydration script carries the
 /// page's nonce), WebAssembly allowed to compile, everything else from the shop alone, but for
 /// the previews of photos chosen for a warranty claim, drawn from the files themselves (blob:).
-pub fn page_policy(nonce: &str) -> String {
+/// The checkout page adds exactly Stripe's origins when Stripe takes the cards: its script,
+/// its card field's frames, and its API.
+pub fn page_policy(nonce: &str, stripe: Option<&StripeOrigins>) -> String {
+    let (script, frame, connect) = match stripe {
+        Some(stripe) => (
+            format!(" {}", stripe.script),
+            format!("frame-src {}; ", stripe.frames.join(" ")),
+            format!(" {}", stripe.connect),
+        ),
+        None => Default::default(),
+    };
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' blob:; font-src 'self'; connect-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{script}; \
+         style-src 'self'; img-src 'self' blob:; font-src 'self'; connect-src 'self'{connect}; \
+         {frame}object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
+
+/// The page whose policy lets Stripe.js in.
+const CHECKOUT_PAGE: &str = "/checkout";
 
 /// The policy for everything that is not a page (files, pictures, API answers): nothing may
 /// run or load, so an SVG or a JSON answer opened directly cannot carry a script.
@@ -195,6 +226,10 @@ pub async fn security_headers(
 ) -> Response {
     let nonce = leptos::nonce::Nonce::new().to_string();
     request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let stripe = guard
+        .stripe
+        .as_deref()
+        .filter(|_| request.uri().path() == CHECKOUT_PAGE);
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
@@ -202,7 +237,7 @@ pub async fn security_headers(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     if is_page {
-        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce)) {
+        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce, stripe)) {
             response
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, policy);

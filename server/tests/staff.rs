@@ -26,6 +26,7 @@ fn every_staff_server_function_refuses_whoever_lacks_its_role() {
             path_of::<app::checkout::api::PlaceOrder>(),
             path_of::<app::checkout::api::SubmitOrder>(),
             path_of::<app::checkout::api::ReturnFromPaypal>(),
+            path_of::<app::checkout::api::FinishCardPayment>(),
             path_of::<app::payments::paypal_page::PaypalPayment>(),
             path_of::<app::payments::paypal_page::PaypalDecision>(),
             path_of::<app::cart::api::PriceCart>(),

@@ -1,4 +1,5 @@
-//! Checkout server functions: pay for the cart, and come back from PayPal.
+//! Checkout server functions: pay for the cart, finish a card payment the bank asked to confirm,
+//! and come back from PayPal.
 
 use super::model::{CheckoutOutcome, CheckoutRequest};
 use crate::error::AppError;
@@ -40,12 +41,33 @@ async fn placed(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
     // to it from this browser, and only from it (an account's orders are the account's).
     if let (
         None,
-        CheckoutOutcome::Placed { number } | CheckoutOutcome::ApprovePayPal { number, .. },
+        CheckoutOutcome::Placed { number }
+        | CheckoutOutcome::ApprovePayPal { number, .. }
+        | CheckoutOutcome::AuthenticateCard { number, .. },
     ) = (&customer, &outcome)
     {
         access::grant_to_this_browser(&state, number, now.unix_timestamp()).await?;
     }
     Ok(outcome)
+}
+
+/// The shopper has answered their bank (3-D Secure) for order `number`: the shop asks the card
+/// provider whether the payment went through, and places or releases the order. Only the
+/// order's shopper may ask, as for PayPal below.
+#[server(output = Postcard)]
+pub async fn finish_card_payment(number: String) -> Result<CheckoutOutcome, AppError> {
+    let state = server_state()?;
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, &number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let me = caller().await?.map(|c| c.id);
+    if !access::may_view(&state, &order.number, order.customer_id, me).await? {
+        return Err(AppError::NotFound);
+    }
+    let now = state.clock.now();
+    Ok(service::finish_card(&state, &number, now).await?)
 }
 
 /// The shopper is back from PayPal (`cancelled` if through the cancel address): the shop asks

@@ -10,3 +10,5 @@ pub mod paypal_return;
 
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod stripe_events;

@@ -59,7 +59,25 @@ impl fmt::Display for PaymentSummary {
 pub struct ValidCheckout {
     pub email: Email,
     pub address: ShippingAddress,
-    pub payment: PaymentSummary,
+    pub payment: CheckedPayment,
+}
+
+/// The payment as far as the form tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CheckedPayment {
+    Known(PaymentSummary),
+    /// A card entered in the provider's own field: only the provider can say its brand and
+    /// last four digits.
+    ProviderToken,
+}
+
+/// Stripe's card tokens: `tok_` and letters, digits or underscores.
+pub fn is_card_token(token: &str) -> bool {
+    token.strip_prefix("tok_").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest.len() <= 250
+            && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
 }
 
 /// Checks the contact, address and card fields; `today` is (year, month) for the expiry.
@@ -79,7 +97,13 @@ pub fn validate_checkout(
         }
     };
     let payment = match &request.payment {
-        PaymentChoice::PayPal => Some(PaymentSummary::PayPal),
+        PaymentChoice::PayPal => Some(CheckedPayment::Known(PaymentSummary::PayPal)),
+        PaymentChoice::CardToken(token) => {
+            if !is_card_token(token) {
+                errors.add("card", "Enter your card details.");
+            }
+            Some(CheckedPayment::ProviderToken)
+        }
         PaymentChoice::Card(card) => {
             let number = check_number(&card.number)
                 .map_err(|p| errors.add("card_number", &p.to_string()))
@@ -95,7 +119,8 @@ pub fn validate_checkout(
             if let Err(problem) = check_security_code(&card.cvc, brand) {
                 errors.add("card_cvc", &problem.to_string());
             }
-            number.map(|(brand, last4)| PaymentSummary::Card { brand, last4 })
+            number
+                .map(|(brand, last4)| CheckedPayment::Known(PaymentSummary::Card { brand, last4 }))
         }
     };
     match (email, address, payment) {
@@ -183,9 +208,15 @@ pub enum CheckoutOutcome {
     PaymentFailed(PaymentFailure),
     /// PayPal: the shopper approves the payment for order `number` at `url`.
     ApprovePayPal { url: String, number: String },
-    /// PayPal has not confirmed the payment for order `number` yet: the order is held, and
-    /// settled once PayPal answers or the checkout times out.
+    /// The provider has not confirmed the payment for order `number` yet: the order is held,
+    /// and settled once the provider answers or the checkout times out.
     AwaitingPayment { number: String },
+    /// The card's bank asks the shopper to confirm the payment for order `number` (3-D
+    /// Secure): the page hands `client_secret` to Stripe.js, then asks the shop to finish.
+    AuthenticateCard {
+        number: String,
+        client_secret: String,
+    },
     /// Too many declined card payments from this client or for this e-mail address: card
     /// payments pause for `minutes`. Nothing was charged or reserved.
     CardPaymentsPaused { minutes: u64 },
@@ -237,14 +268,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(valid.email.as_str(), "ada@example.com");
-        assert_eq!(
-            valid.payment,
-            PaymentSummary::Card {
-                brand: CardBrand::Visa,
-                last4: "4242".into()
-            }
-        );
-        assert_eq!(valid.payment.to_string(), "Visa ending in 4242");
+        let summary = PaymentSummary::Card {
+            brand: CardBrand::Visa,
+            last4: "4242".into(),
+        };
+        assert_eq!(summary.to_string(), "Visa ending in 4242");
+        assert_eq!(valid.payment, CheckedPayment::Known(summary));
     }
 
     #[test]
@@ -263,6 +292,17 @@ mod tests {
         )
         .unwrap_err();
         assert!(errors.get("card_cvc").unwrap().contains("4-digit"));
+    }
+
+    #[test]
+    fn a_card_token_is_checked_for_its_shape_only() {
+        let token = |t: &str| request(PaymentChoice::CardToken(t.into()));
+        let valid = validate_checkout(&token("tok_1NzXyZ2eZvKYlo2C"), (2026, 11)).unwrap();
+        assert_eq!(valid.payment, CheckedPayment::ProviderToken);
+        for bad in ["", "tok_", "pm_123", "tok_../x", "4242424242424242"] {
+            let errors = validate_checkout(&token(bad), (2026, 11)).unwrap_err();
+            assert!(errors.get("card").is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! totals. Every field is checked here as the shopper types (after a first attempt) and again
 //! by the server; nothing typed is lost on an error, a changed cart or a refused payment.
 
-use super::api::submit_order;
+use super::api::{finish_card_payment, submit_order};
 use super::draft::{new_submission_key, CheckoutDraft};
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use crate::accounts::pages::AuthState;
@@ -14,8 +14,10 @@ use crate::cart::store::{today, CartStore};
 use crate::forms::FieldErrors;
 use crate::page::{store_info, PageTitle};
 use crate::payments::card::{card_brand, card_digits};
+use crate::payments::gateway::CardEntry;
 use crate::payments::gateway::{CardDetails, DeclineReason, PaymentChoice};
 use crate::payments::providers::PaymentMethods;
+use crate::payments::stripe_js::{StripeCard, SCRIPT_ID};
 use crate::payments::test_cards::TEST_CARDS;
 use crate::pricing::shipping::Country;
 use leptos::prelude::*;
@@ -28,6 +30,11 @@ pub fn CheckoutPage() -> impl IntoView {
         <section class="page" aria-labelledby="checkout-title">
             <h1 id="checkout-title">"Checkout"</h1>
             <noscript><p class="notice notice--error">"Checkout needs JavaScript: your cart lives in this browser."</p></noscript>
+            // Stripe.js is fetched on this page only, and only when Stripe takes the cards.
+            <Transition fallback=|| ()>
+                {move || store_info().and_then(|s| s.payment_methods.stripe().map(|(script, _)| script.to_owned()))
+                    .map(|script| view! { <script id=SCRIPT_ID src=script async></script> })}
+            </Transition>
             <CartGate>
                 <CheckoutView/>
             </CartGate>
@@ -130,6 +137,10 @@ fn CheckoutView() -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let key = RwSignal::new(String::new());
     let methods = move || store_info().map(|s| s.payment_methods).unwrap_or_default();
+    // Stripe's card field, once Stripe.js has loaded, and its message about the card.
+    let stripe = StoredValue::new_local(None::<StripeCard>);
+    let card_error = RwSignal::new(None::<String>);
+    let by_stripe = move || methods().stripe().is_some();
 
     // In the browser: restore what was typed, a fresh key, and PayPal's cancellation.
     let restored = RwSignal::new(false);
@@ -186,10 +197,23 @@ fn CheckoutView() -> impl IntoView {
             },
             payment: if pays_with_paypal(&d, methods()) {
                 PaymentChoice::PayPal
+            } else if by_stripe() {
+                // Stripe's token is asked for when Pay is pressed.
+                PaymentChoice::CardToken(String::new())
             } else {
                 PaymentChoice::Card(card.get_untracked())
             },
         }
+    };
+    // What the shop's own checks say of the form; Stripe's field checks the card itself.
+    let form_errors = move |request: &CheckoutRequest| {
+        let mut found = validate_checkout(request, this_month())
+            .err()
+            .unwrap_or_default();
+        if matches!(request.payment, PaymentChoice::CardToken(_)) {
+            found.0.retain(|(field, _)| field != "card");
+        }
+        found
     };
     // After a first attempt, messages follow the shopper's corrections as they type.
     Effect::new(move |_| {
@@ -197,11 +221,7 @@ fn CheckoutView() -> impl IntoView {
         card.track();
         store.cart.track();
         if attempted.get() {
-            errors.set(
-                validate_checkout(&build_request(), this_month())
-                    .err()
-                    .unwrap_or_default(),
-            );
+            errors.set(form_errors(&build_request()));
         }
     });
 
@@ -211,8 +231,9 @@ fn CheckoutView() -> impl IntoView {
             return;
         }
         attempted.set(true);
-        let request = build_request();
-        if let Err(found) = validate_checkout(&request, this_month()) {
+        let mut request = build_request();
+        let found = form_errors(&request);
+        if !found.is_empty() {
             errors.set(found);
             focus_first_error();
             return;
@@ -223,7 +244,39 @@ fn CheckoutView() -> impl IntoView {
         changes.set(Vec::new());
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let result = submit_order(request).await;
+            let stripe_card = stripe.get_value();
+            if let PaymentChoice::CardToken(token) = &mut request.payment {
+                let made = match &stripe_card {
+                    Some(field) => field.token().await,
+                    None => Err(
+                        "The card field has not loaded yet: wait a moment, or reload the page."
+                            .to_owned(),
+                    ),
+                };
+                match made {
+                    Ok(made) => *token = made,
+                    Err(message) => {
+                        card_error.set(Some(message));
+                        paying.set(false);
+                        return;
+                    }
+                }
+            }
+            let mut result = submit_order(request).await;
+            // The card's bank asks the shopper to confirm: Stripe.js shows its challenge, then
+            // the shop asks Stripe how it went.
+            if let (
+                Ok(CheckoutOutcome::AuthenticateCard {
+                    number,
+                    client_secret,
+                }),
+                Some(field),
+            ) = (&result, &stripe_card)
+            {
+                let number = number.clone();
+                let _ = field.confirm(client_secret).await;
+                result = finish_card_payment(number).await;
+            }
             paying.set(false);
             // Any definite answer ends this submission; a lost answer keeps the key, so
             // pressing Pay again finds the same order instead of paying twice.
@@ -239,6 +292,9 @@ fn CheckoutView() -> impl IntoView {
                 Ok(CheckoutOutcome::AwaitingPayment { number }) => {
                     navigate(&format!("/orders/{number}"), Default::default())
                 }
+                Ok(CheckoutOutcome::AuthenticateCard { .. }) => failure.set(Some(
+                    "Your bank's confirmation could not be shown: reload the page and press Pay again. Nothing was charged.".into(),
+                )),
                 Ok(CheckoutOutcome::Invalid(found)) => {
                     errors.set(found);
                     focus_first_error();
@@ -301,7 +357,7 @@ fn CheckoutView() -> impl IntoView {
                 <div class="panel">
                     <ShippingChoice items coupon/>
                 </div>
-                <PaymentFields draft card errors/>
+                <PaymentFields draft card errors stripe card_error/>
                 <CartChanges changes/>
                 <PaymentDeclined declined/>
                 {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
@@ -355,7 +411,7 @@ fn ContactAndAddress(
 
 /// Whether the form pays with PayPal: when chosen, or when it is the only way offered.
 fn pays_with_paypal(draft: &CheckoutDraft, methods: PaymentMethods) -> bool {
-    methods.paypal && (draft.pay_with_paypal || !methods.card)
+    methods.paypal && (draft.pay_with_paypal || !methods.takes_cards())
 }
 
 /// The ways to pay the shop's providers offer (a choice only when there are two), and the card
@@ -365,9 +421,12 @@ fn PaymentFields(
     draft: RwSignal<CheckoutDraft>,
     card: RwSignal<CardDetails>,
     errors: RwSignal<FieldErrors>,
+    stripe: StoredValue<Option<StripeCard>, LocalStorage>,
+    card_error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let methods = move || store_info().map(|s| s.payment_methods).unwrap_or_default();
     let test_payments = move || store_info().is_some_and(|s| s.test_payments);
+    let brands = move || methods().brands_in_words();
     let by_paypal = move || pays_with_paypal(&draft.read(), methods());
     let (number, set_number) = bind(card, |c| &mut c.number);
     let (expiry, set_expiry) = bind(card, |c| &mut c.expiry);
@@ -389,7 +448,7 @@ fn PaymentFields(
     view! {
         <fieldset class="panel">
             <legend>"Payment"</legend>
-            <Show when=move || { let m = methods(); m.card && m.paypal }
+            <Show when=move || { let m = methods(); m.takes_cards() && m.paypal }
                 fallback=move || by_paypal().then(|| view! { <p class="note">"You pay with PayPal: you approve the payment on PayPal's page."</p> })>
                 <div class="methods" role="radiogroup" aria-label="Payment method">
                     <label class="method" for="pay-card">
@@ -397,7 +456,7 @@ fn PaymentFields(
                             prop:checked=move || !by_paypal()
                             on:change=move |_| draft.update(|d| d.pay_with_paypal = false)/>
                         <span class="method__name">"Card"</span>
-                        <span class="method__eta">"Visa, Mastercard or American Express"</span>
+                        <span class="method__eta">{brands}</span>
                     </label>
                     <label class="method" for="pay-paypal">
                         <input type="radio" id="pay-paypal" name="payment-method" value="paypal"
@@ -408,7 +467,10 @@ fn PaymentFields(
                     </label>
                 </div>
             </Show>
-            <Show when=move || !by_paypal() && methods().card>
+            <Show when=move || !by_paypal() && methods().stripe().is_some()>
+                <StripeField stripe card_error errors/>
+            </Show>
+            <Show when=move || !by_paypal() && methods().card == Some(CardEntry::Typed)>
                 <TextField name="card_number" label="Card number" autocomplete="cc-number" inputmode="numeric" value=number on_input=set_number errors/>
                 <p class="note" aria-live="polite">{move || brand().map(|b| format!("{b} card"))}</p>
                 <div class="field-row">
@@ -430,6 +492,54 @@ fn PaymentFields(
                 <p class="note" data-testid="card-privacy">{card_privacy}</p>
             </Show>
         </fieldset>
+    }
+}
+
+/// Stripe's own card field: the card number goes from it to Stripe, never to the shop. Its
+/// messages (and the shop's, such as a brand it does not take) show beside it.
+#[component]
+fn StripeField(
+    stripe: StoredValue<Option<StripeCard>, LocalStorage>,
+    card_error: RwSignal<Option<String>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let holder = NodeRef::<leptos::html::Div>::new();
+    let key = move || {
+        store_info().and_then(|s| s.payment_methods.stripe().map(|(_, key)| key.to_owned()))
+    };
+    let test_mode = move || store_info().is_some_and(|s| s.test_payments);
+    Effect::new(move |_| {
+        let (Some(div), Some(key)) = (holder.get(), key()) else {
+            return;
+        };
+        StripeCard::when_loaded(move || {
+            if stripe.with_value(Option::is_none) {
+                let Some(field) = StripeCard::create(&key) else {
+                    card_error.set(Some("Card payments are not available right now: reload the page, or try again later.".into()));
+                    return;
+                };
+                field.on_change(move |message| card_error.set(message));
+                stripe.set_value(Some(field));
+            }
+            stripe.with_value(|field| {
+                if let Some(field) = field {
+                    field.mount(&div);
+                }
+            });
+        });
+    });
+    let message = move || card_error.get().or_else(|| errors.read().get("card"));
+    view! {
+        <div class="field">
+            <p class="label" id="checkout-card-label">"Card"</p>
+            <div class="stripe-card" id="checkout-card" node_ref=holder role="group"
+                aria-labelledby="checkout-card-label" aria-describedby="checkout-card-error"></div>
+            <p class="field-error" id="checkout-card-error" role="alert">{message}</p>
+        </div>
+        <Show when=test_mode>
+            <p class="note">"Stripe test mode: use 4242 4242 4242 4242 with any future date and any security code."</p>
+        </Show>
+        <p class="note" data-testid="card-privacy">"Your card details go straight to Stripe, our payment provider, over an encrypted connection: this shop never sees the card number. It keeps only the card brand and last four digits."</p>
     }
 }
 

@@ -13,7 +13,8 @@
 
 use super::model::PAYPAL_RETURN_PATH;
 use super::model::{
-    validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, PaymentFailure, ValidCheckout,
+    validate_checkout, CartChange, CheckedPayment, CheckoutOutcome, CheckoutRequest,
+    PaymentFailure, PaymentSummary, ValidCheckout,
 };
 use crate::accounts::model::Customer;
 use crate::cart::model::{Cart, CartItem, PricedCart};
@@ -21,14 +22,15 @@ use crate::cart::pricing_service;
 use crate::client::ClientAddress;
 use crate::coupons;
 use crate::error::AppError;
+use crate::forms::FieldErrors;
 use crate::orders::email::confirmation;
 use crate::orders::holds;
 use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
 use crate::payments::gateway::{
-    ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome, ReturnAddresses,
-    VoidReason,
+    CardInput, ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome,
+    ReturnAddresses, VoidReason,
 };
 use crate::pricing::coupon::{Coupon, CouponRejection};
 use crate::pricing::delivery::add_business_days;
@@ -98,7 +100,7 @@ pub async fn place_order(
     if !state.payments.methods().offers(&request.payment) {
         return Err(CheckoutError::MethodNotOffered);
     }
-    let by_card = matches!(request.payment, PaymentChoice::Card(_));
+    let by_card = request.payment.card().is_some();
     let email: String = request
         .email
         .trim()
@@ -145,6 +147,10 @@ async fn place_unthrottled(
         Ok(valid) => valid,
         Err(errors) => return Ok(CheckoutOutcome::Invalid(errors)),
     };
+    let payment = match payment_summary(state, request, &valid).await? {
+        Ok(payment) => payment,
+        Err(errors) => return Ok(CheckoutOutcome::Invalid(errors)),
+    };
     if request.cart.lines.is_empty() {
         return Err(CheckoutError::EmptyCart);
     }
@@ -153,11 +159,63 @@ async fn place_unthrottled(
     }
     // A repeated submission is found by its key when reserving (the key is unique), so a
     // first submission costs no extra look-up.
-    let order = match reserve(state, request, &valid, customer, now).await? {
+    let order = match reserve(state, request, &valid, &payment, customer, now).await? {
         Reservation::Reserved(order) => order,
         Reservation::Refused(outcome) => return Ok(outcome),
     };
     pay(state, &order, &request.payment, now).await
+}
+
+/// How the order is paid, as it is stored: for a card, its brand and last four digits, told
+/// by the provider for a card entered in its own field. A brand the shop does not take is
+/// refused here, before anything is reserved or charged, with the brands it takes.
+async fn payment_summary(
+    state: &ServerState,
+    request: &CheckoutRequest,
+    valid: &ValidCheckout,
+) -> Result<Result<PaymentSummary, FieldErrors>, CheckoutError> {
+    let Some(card) = request.payment.card() else {
+        return Ok(Ok(PaymentSummary::PayPal));
+    };
+    let (field, seen) = match card {
+        CardInput::Typed(_) => match &valid.payment {
+            CheckedPayment::Known(PaymentSummary::Card { brand, last4 }) => {
+                ("card_number", Some((Ok(*brand), last4.clone())))
+            }
+            _ => ("card_number", None),
+        },
+        CardInput::Token(_) => {
+            let seen = state.payments.card()?.inspect(card).await?;
+            ("card", seen.map(|seen| (seen.brand, seen.last4)))
+        }
+    };
+    let mut errors = FieldErrors::default();
+    let methods = state.payments.methods();
+    match seen {
+        None => errors.add(
+            field,
+            "Your card details could not be read: enter them again.",
+        ),
+        Some((Ok(brand), last4)) if methods.brands.contains(&brand) => {
+            return Ok(Ok(PaymentSummary::Card { brand, last4 }))
+        }
+        Some((brand, _)) => {
+            let name = brand.map_or_else(|other| other, |b| b.to_string());
+            let or_paypal = if methods.paypal {
+                ", or pay with PayPal"
+            } else {
+                ""
+            };
+            errors.add(
+                field,
+                &format!(
+                    "We accept {} cards, and this card is {name}: use another card{or_paypal}.",
+                    methods.brands_in_words()
+                ),
+            );
+        }
+    }
+    Ok(Err(errors))
 }
 
 /// A key is one shopper's submission: someone else's key opens nothing.
@@ -185,6 +243,7 @@ async fn reserve(
     state: &ServerState,
     request: &CheckoutRequest,
     valid: &ValidCheckout,
+    payment: &PaymentSummary,
     customer: Option<&Customer>,
     now: OffsetDateTime,
 ) -> Result<Reservation, CheckoutError> {
@@ -192,7 +251,8 @@ async fn reserve(
     let number = order_number_from(&random_bytes(8));
     let customer_key = customer_key(valid, customer);
     let mut tx = crate::db::begin(&state.db.pool).await?;
-    let order_id = match claim_key(&mut tx, request, valid, customer, &number, unix).await {
+    let claimed = claim_key(&mut tx, request, valid, payment, customer, &number, unix).await;
+    let order_id = match claimed {
         Ok(order_id) => order_id,
         Err(err) if is_unique_violation(&err) => {
             tx.rollback().await?;
@@ -258,6 +318,7 @@ async fn claim_key(
     conn: &mut AnyConnection,
     request: &CheckoutRequest,
     valid: &ValidCheckout,
+    payment: &PaymentSummary,
     customer: Option<&Customer>,
     number: &str,
     unix: i64,
@@ -269,7 +330,7 @@ async fn claim_key(
         email: valid.email.as_str(),
         address: &valid.address,
         method: request.cart.method,
-        payment: &valid.payment,
+        payment,
         placed_at: unix,
     };
     repo::insert_order(conn, &new_order).await
@@ -525,8 +586,9 @@ async fn pay(
         return closed(state, order).await;
     }
     let outcome = match payment {
-        PaymentChoice::Card(card) => {
+        PaymentChoice::Card(_) | PaymentChoice::CardToken(_) => {
             let cards = state.payments.card()?;
+            let card = payment.card().ok_or(CheckoutError::MethodNotOffered)?;
             cards.charge(&order.number, order.total, card).await?
         }
         PaymentChoice::PayPal => {
@@ -539,7 +601,80 @@ async fn pay(
             });
         }
     };
-    settle(state, order, outcome, now).await
+    answer_card(state, order, outcome, now).await
+}
+
+/// The answer to a card payment: settled, or the bank's confirmation the shopper must give
+/// first, or (still processing at the provider) held until the provider answers.
+async fn answer_card(
+    state: &ServerState,
+    order: &OrderState,
+    outcome: ChargeOutcome,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    match outcome {
+        ChargeOutcome::NeedsAuthentication { client_secret } => {
+            Ok(CheckoutOutcome::AuthenticateCard {
+                number: order.number.clone(),
+                client_secret,
+            })
+        }
+        ChargeOutcome::AwaitingApproval => Ok(CheckoutOutcome::AwaitingPayment {
+            number: order.number.clone(),
+        }),
+        outcome => settle(state, order, outcome, now).await,
+    }
+}
+
+/// Completes a card payment once the shopper has answered their bank (3-D Secure): the
+/// provider says whether the payment went through; what the page reports is never trusted.
+/// A payment still waiting for the shopper's answer is given up, so the order is released
+/// now rather than held until its checkout times out.
+pub async fn finish_card(
+    state: &ServerState,
+    number: &str,
+    now: OffsetDateTime,
+) -> Result<CheckoutOutcome, CheckoutError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, number).await?;
+    drop(conn);
+    let Some(order) = order.filter(|o| !o.paid_by_paypal) else {
+        return Err(CheckoutError::MethodNotOffered);
+    };
+    if order.status != OrderStatus::AwaitingPayment {
+        return closed(state, &order).await;
+    }
+    let cards = state.payments.card()?;
+    let mut outcome = cards.find_payment(&order.number).await?;
+    if matches!(outcome, Some(ChargeOutcome::NeedsAuthentication { .. })) {
+        cards.cancel(&order.number).await?;
+        outcome = cards.find_payment(&order.number).await?;
+    }
+    match outcome {
+        Some(outcome) => answer_card(state, &order, outcome, now).await,
+        None => Err(GatewayError(format!("no card payment was started for {number}")).into()),
+    }
+}
+
+/// Settles the card payment of order `number` if the provider has decided it (its webhook
+/// says so): placed or released, once. A payment still waiting is left alone.
+pub async fn settle_card_payment(
+    state: &ServerState,
+    number: &str,
+    now: OffsetDateTime,
+) -> Result<(), CheckoutError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, number).await?;
+    drop(conn);
+    let Some(order) = order.filter(|o| o.status == OrderStatus::AwaitingPayment) else {
+        return Ok(());
+    };
+    let decided = state.payments.card()?.find_payment(&order.number).await?;
+    if let Some(outcome @ (ChargeOutcome::Succeeded { .. } | ChargeOutcome::Declined(_))) = decided
+    {
+        settle(state, &order, outcome, now).await?;
+    }
+    Ok(())
 }
 
 /// Where PayPal sends the shopper back for order `number`: the shop's return page, which
@@ -660,7 +795,9 @@ async fn settle(
             repo::fail_payment(pool, order.id, &why, now.unix_timestamp()).await?;
             Ok(CheckoutOutcome::PaymentFailed(PaymentFailure { reason }))
         }
-        ChargeOutcome::AwaitingApproval | ChargeOutcome::Refunded => Err(GatewayError(format!(
+        ChargeOutcome::AwaitingApproval
+        | ChargeOutcome::Refunded
+        | ChargeOutcome::NeedsAuthentication { .. } => Err(GatewayError(format!(
             "payment for {} cannot be settled in its state ({outcome:?})",
             order.number
         ))
@@ -735,7 +872,25 @@ async fn settle_one_interrupted(
             outcome => Some(outcome),
         }
     } else {
-        state.payments.card()?.find_payment(&order.number).await?
+        let cards = state.payments.card()?;
+        match cards.find_payment(&order.number).await? {
+            // The shopper left at their bank's confirmation: the payment is given up.
+            Some(ChargeOutcome::NeedsAuthentication { .. } | ChargeOutcome::AwaitingApproval) => {
+                cards.cancel(&order.number).await?;
+                match cards.find_payment(&order.number).await? {
+                    // Still processing at the provider: decided on a later run.
+                    Some(ChargeOutcome::AwaitingApproval) => {
+                        return Err(GatewayError(format!(
+                            "the card payment for {} is still processing",
+                            order.number
+                        ))
+                        .into())
+                    }
+                    outcome => outcome,
+                }
+            }
+            outcome => outcome,
+        }
     };
     match outcome {
         Some(ChargeOutcome::Succeeded { reference }) => {

@@ -110,7 +110,12 @@ fn Article(article: HelpArticle) -> impl IntoView {
                 }.into_any(),
             }).collect_view()}
             <p class="help-actions">
-                {answer.actions.into_iter().map(|a| view! { <a class="button button--ghost" href=a.href>{a.label}</a> }).collect_view()}
+                {answer.actions.into_iter().map(|a| {
+                    // The checkout loads as a page of its own: its security policy is the one
+                    // that lets the card provider's script in.
+                    let external = (a.href == "/checkout").then_some("external");
+                    view! { <a class="button button--ghost" href=a.href rel=external>{a.label}</a> }
+                }).collect_view()}
             </p>
         </article>
         {(!article.related.is_empty()).then(|| view! {

@@ -408,6 +408,70 @@ async fn no_refund_pending(conn: &mut AnyConnection, order_id: i64) -> Result<bo
     Ok(pending == 0)
 }
 
+/// Records a refund made outside the shop, in the payment provider's dashboard, for order
+/// `number`: once per provider `reference`, on the order's timeline and in its refunded total
+/// (never past what was paid), and the shopper is told. False if it was recorded already.
+pub async fn record_external(
+    state: &ServerState,
+    number: &str,
+    reference: &str,
+    amount: Money,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::db::begin(&state.db.pool).await?;
+    if !repo::lock(&mut tx, number).await? {
+        return Ok(false);
+    }
+    let known: i64 = sqlx::query("SELECT COUNT(*) AS n FROM refunds WHERE gateway_reference = $1")
+        .bind(reference)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if known > 0 {
+        return Ok(false);
+    }
+    let order_id: i64 = sqlx::query("SELECT id FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+    let key = format!("{number}-ext-{reference}");
+    sqlx::query(
+        "INSERT INTO refunds (order_id, refund_key, amount_cents, shipping, reason, state,              gateway_reference, created_at, settled_at)          VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(&key)
+    .bind(amount.cents())
+    .bind("Refunded in the payment provider's dashboard")
+    .bind(RefundState::Succeeded.slug())
+    .bind(reference)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE orders SET refunded_cents = CASE WHEN refunded_cents + $1 > total_cents              THEN total_cents ELSE refunded_cents + $1 END WHERE id = $2",
+    )
+    .bind(amount.cents())
+    .bind(order_id)
+    .execute(&mut *tx)
+    .await?;
+    let recorded = PendingRefund {
+        id: 0,
+        order_id,
+        number: number.to_owned(),
+        key,
+        amount,
+        by_paypal: false,
+    };
+    close_if_fully_refunded(&mut tx, &recorded, reference, now).await?;
+    super::notify::queue_for_shopper(&mut tx, &state.store, number, now, |detail, store| {
+        super::email::refunded(detail, amount, store)
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Asks the gateway again about refunds left pending (no answer) for longer than
 /// `RETRY_AFTER_SECONDS`; returns how many got an answer.
 pub async fn retry_pending(state: &ServerState, now: i64) -> Result<u32, sqlx::Error> {

@@ -14,6 +14,21 @@ pub enum CardBrand {
 }
 
 impl CardBrand {
+    pub const ALL: [CardBrand; 3] = [
+        CardBrand::Visa,
+        CardBrand::Mastercard,
+        CardBrand::AmericanExpress,
+    ];
+
+    /// The brand's name in settings (`SHOP_CARD_BRANDS`).
+    pub fn setting_name(self) -> &'static str {
+        match self {
+            CardBrand::Visa => "visa",
+            CardBrand::Mastercard => "mastercard",
+            CardBrand::AmericanExpress => "amex",
+        }
+    }
+
     /// Digits in the security code.
     pub fn cvc_len(self) -> usize {
         match self {

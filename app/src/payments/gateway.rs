@@ -21,11 +21,45 @@ impl fmt::Debug for CardDetails {
     }
 }
 
+/// Where the shopper types a card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CardEntry {
+    /// In the shop's own fields (the test-mode gateway).
+    Typed,
+    /// In Stripe's own field, from Stripe.js: the page loads `script` on the checkout only.
+    Stripe {
+        script: String,
+        publishable_key: String,
+    },
+}
+
 /// How the shopper pays.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaymentChoice {
+    /// A card typed into the shop's own fields: the test-mode gateway only.
     Card(CardDetails),
+    /// A card entered in the card provider's own field (Stripe.js), which hands the page a
+    /// token for it: the number never reaches the shop.
+    CardToken(String),
     PayPal,
+}
+
+impl PaymentChoice {
+    /// The card, if the shopper pays by card.
+    pub fn card(&self) -> Option<CardInput<'_>> {
+        match self {
+            PaymentChoice::Card(typed) => Some(CardInput::Typed(typed)),
+            PaymentChoice::CardToken(token) => Some(CardInput::Token(token)),
+            PaymentChoice::PayPal => None,
+        }
+    }
+}
+
+/// A card as the checkout received it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardInput<'a> {
+    Typed(&'a CardDetails),
+    Token(&'a str),
 }
 
 /// Why a provider refused a payment, as far as it says.
@@ -36,18 +70,22 @@ pub enum DeclineReason {
     IncorrectSecurityCode,
     ExpiredCard,
     ProcessingError,
+    /// The card's bank asked the shopper to confirm the payment (3-D Secure), and it was not
+    /// confirmed.
+    AuthenticationRequired,
     PayPalCancelled,
     /// The shopper answered on the PayPal page after the checkout had timed out.
     PayPalExpired,
 }
 
 impl DeclineReason {
-    pub const ALL: [DeclineReason; 7] = [
+    pub const ALL: [DeclineReason; 8] = [
         DeclineReason::Declined,
         DeclineReason::InsufficientFunds,
         DeclineReason::IncorrectSecurityCode,
         DeclineReason::ExpiredCard,
         DeclineReason::ProcessingError,
+        DeclineReason::AuthenticationRequired,
         DeclineReason::PayPalCancelled,
         DeclineReason::PayPalExpired,
     ];
@@ -60,6 +98,7 @@ impl DeclineReason {
             DeclineReason::IncorrectSecurityCode => "incorrect_cvc",
             DeclineReason::ExpiredCard => "expired_card",
             DeclineReason::ProcessingError => "processing_error",
+            DeclineReason::AuthenticationRequired => "authentication_required",
             DeclineReason::PayPalCancelled => "paypal_cancelled",
             DeclineReason::PayPalExpired => "paypal_expired",
         }
@@ -80,6 +119,9 @@ impl fmt::Display for DeclineReason {
             DeclineReason::ProcessingError => {
                 "An error occurred while processing your card. Try again in a little bit."
             }
+            DeclineReason::AuthenticationRequired => {
+                "Your card's bank asked to confirm this payment (3-D Secure), and it was not confirmed."
+            }
             DeclineReason::PayPalCancelled => "The PayPal payment was cancelled.",
             DeclineReason::PayPalExpired => {
                 "The PayPal approval came after the checkout had timed out."
@@ -97,7 +139,12 @@ pub enum ChargeOutcome {
         reference: String,
     },
     Declined(DeclineReason),
-    /// PayPal: the shopper has not yet approved or cancelled.
+    /// The card's bank wants the shopper to confirm (3-D Secure): the page hands
+    /// `client_secret` to the provider's script, then the shop asks the provider the outcome.
+    NeedsAuthentication {
+        client_secret: String,
+    },
+    /// PayPal: the shopper has not yet approved or cancelled; a card: still processing.
     AwaitingApproval,
     /// Taken, then given back in full.
     Refunded,
@@ -164,12 +211,31 @@ mod server {
 
     /// A provider that charges a card the shopper enters at checkout.
     pub trait CardGateway: Provider {
+        /// Where the shopper enters the card for this provider.
+        fn entry(&self) -> CardEntry;
+
+        /// What card was entered, before anything is charged: its brand, as far as the shop
+        /// knows brands, and last four digits. `Ok(None)` if the provider does not know it.
+        fn inspect<'a>(&'a self, card: CardInput<'a>) -> GatewayFuture<'a, Option<CardSeen>>;
+
         fn charge<'a>(
             &'a self,
             key: &'a str,
             amount: Money,
-            card: &'a CardDetails,
+            card: CardInput<'a>,
         ) -> GatewayFuture<'a, ChargeOutcome>;
+
+        /// Gives up a payment that never completed (3-D Secure never answered): it can no
+        /// longer take money.
+        fn cancel<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()>;
+    }
+
+    /// A card as its provider describes it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct CardSeen {
+        /// The brand, or its name when the shop knows no such brand.
+        pub brand: Result<crate::payments::card::CardBrand, String>,
+        pub last4: String,
     }
 
     /// Where the provider sends the shopper back to the shop: paths on the shop.

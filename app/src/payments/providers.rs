@@ -2,22 +2,52 @@
 //! The server builds them once from its settings; checkout, settlement and refunds ask for a
 //! provider by what it does (cards, PayPal), never by which one it is.
 
-use super::gateway::PaymentChoice;
+use super::card::CardBrand;
+use super::gateway::{CardEntry, PaymentChoice};
 use serde::{Deserialize, Serialize};
 
 /// The ways to pay the checkout offers, as the configured providers allow.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentMethods {
-    pub card: bool,
+    /// How a card is entered, if cards are taken.
+    pub card: Option<CardEntry>,
     pub paypal: bool,
+    /// The card brands the shop takes (a setting).
+    pub brands: Vec<CardBrand>,
 }
 
 impl PaymentMethods {
     /// Whether `choice` is one of them.
-    pub fn offers(self, choice: &PaymentChoice) -> bool {
+    pub fn offers(&self, choice: &PaymentChoice) -> bool {
         match choice {
-            PaymentChoice::Card(_) => self.card,
+            PaymentChoice::Card(_) => self.card == Some(CardEntry::Typed),
+            PaymentChoice::CardToken(_) => matches!(self.card, Some(CardEntry::Stripe { .. })),
             PaymentChoice::PayPal => self.paypal,
+        }
+    }
+
+    pub fn takes_cards(&self) -> bool {
+        self.card.is_some()
+    }
+
+    /// The accepted brands in words: "Visa, Mastercard and American Express".
+    pub fn brands_in_words(&self) -> String {
+        let names: Vec<String> = self.brands.iter().map(ToString::to_string).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+
+    /// Stripe.js's address and the shop's publishable key, when cards are entered there.
+    pub fn stripe(&self) -> Option<(&str, &str)> {
+        match &self.card {
+            Some(CardEntry::Stripe {
+                script,
+                publishable_key,
+            }) => Some((script, publishable_key)),
+            _ => None,
         }
     }
 }
@@ -35,20 +65,51 @@ mod server {
     pub struct Providers {
         card: Option<Arc<dyn CardGateway>>,
         paypal: Option<Arc<dyn RedirectGateway>>,
+        brands: Vec<CardBrand>,
+        /// Stripe, for its webhook, when it takes the cards.
+        stripe: Option<Arc<crate::payments::stripe::gateway::StripeGateway>>,
     }
 
     impl Providers {
+        /// The providers, taking every card brand the shop knows.
         pub fn new(
             card: Option<Arc<dyn CardGateway>>,
             paypal: Option<Arc<dyn RedirectGateway>>,
         ) -> Providers {
-            Providers { card, paypal }
+            Providers {
+                card,
+                paypal,
+                brands: CardBrand::ALL.to_vec(),
+                stripe: None,
+            }
+        }
+
+        /// Stripe taking the cards: its webhook's events are then received.
+        pub fn stripe(
+            stripe: Arc<crate::payments::stripe::gateway::StripeGateway>,
+            paypal: Option<Arc<dyn RedirectGateway>>,
+        ) -> Providers {
+            Providers {
+                stripe: Some(stripe.clone()),
+                ..Providers::new(Some(stripe), paypal)
+            }
+        }
+
+        /// Stripe, when it takes the cards: for the events its webhook receives.
+        pub fn stripe_events(&self) -> Option<&crate::payments::stripe::gateway::StripeGateway> {
+            self.stripe.as_deref()
+        }
+
+        /// Takes cards of `brands` only.
+        pub fn accepting(self, brands: Vec<CardBrand>) -> Providers {
+            Providers { brands, ..self }
         }
 
         pub fn methods(&self) -> PaymentMethods {
             PaymentMethods {
-                card: self.card.is_some(),
+                card: self.card.as_ref().map(|card| card.entry()),
                 paypal: self.paypal.is_some(),
+                brands: self.brands.clone(),
             }
         }
 
@@ -91,12 +152,47 @@ mod tests {
     #[test]
     fn a_choice_is_offered_only_by_its_providers() {
         let card = PaymentChoice::Card(CardDetails::default());
-        let cards_only = PaymentMethods {
-            card: true,
-            paypal: false,
+        let token = PaymentChoice::CardToken("tok_visa".into());
+        let typed_only = PaymentMethods {
+            card: Some(CardEntry::Typed),
+            ..Default::default()
         };
-        assert!(cards_only.offers(&card));
-        assert!(!cards_only.offers(&PaymentChoice::PayPal));
+        assert!(typed_only.offers(&card));
+        assert!(!typed_only.offers(&token));
+        assert!(!typed_only.offers(&PaymentChoice::PayPal));
         assert!(!PaymentMethods::default().offers(&card));
+        let stripe = PaymentMethods {
+            card: Some(CardEntry::Stripe {
+                script: "https://js.stripe.com/v3/".into(),
+                publishable_key: "pk_test_1".into(),
+            }),
+            paypal: true,
+            brands: vec![],
+        };
+        // With Stripe a card number never reaches the shop: typed cards are refused.
+        assert!(stripe.offers(&token) && !stripe.offers(&card));
+        assert!(stripe.offers(&PaymentChoice::PayPal));
+        assert_eq!(
+            stripe.stripe(),
+            Some(("https://js.stripe.com/v3/", "pk_test_1"))
+        );
+    }
+
+    #[test]
+    fn accepted_brands_are_named_in_a_sentence() {
+        let mut methods = PaymentMethods {
+            brands: vec![CardBrand::Visa],
+            ..Default::default()
+        };
+        assert_eq!(methods.brands_in_words(), "Visa");
+        methods.brands = vec![
+            CardBrand::Visa,
+            CardBrand::Mastercard,
+            CardBrand::AmericanExpress,
+        ];
+        assert_eq!(
+            methods.brands_in_words(),
+            "Visa, Mastercard and American Express"
+        );
     }
 }

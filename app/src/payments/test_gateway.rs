@@ -3,10 +3,12 @@
 //! shopper to approve or cancel them on the gateway's own page. Its ledger is a table of its
 //! own, committed apart from the shop's orders, as a real provider's records would be.
 
+use super::card::{card_brand, card_digits};
 use super::gateway::{
-    CardDetails, CardGateway, ChargeOutcome, DeclineReason, GatewayError, GatewayFuture, Provider,
-    RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
+    CardEntry, CardGateway, CardInput, CardSeen, ChargeOutcome, DeclineReason, GatewayError,
+    GatewayFuture, Provider, RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
 };
+
 use super::test_cards::test_card_outcome;
 use crate::money::Money;
 use crate::tokens::random_hex;
@@ -277,13 +279,37 @@ impl Provider for TestGateway {
 }
 
 impl CardGateway for TestGateway {
+    fn entry(&self) -> CardEntry {
+        CardEntry::Typed
+    }
+
+    fn inspect<'a>(&'a self, card: CardInput<'a>) -> GatewayFuture<'a, Option<CardSeen>> {
+        Box::pin(async move {
+            let CardInput::Typed(card) = card else {
+                return Ok(None);
+            };
+            Ok(card_digits(&card.number).ok().map(|digits| CardSeen {
+                brand: card_brand(&digits).ok_or_else(|| "another brand".to_owned()),
+                last4: digits[digits.len() - 4..]
+                    .iter()
+                    .map(|d| char::from(b'0' + d))
+                    .collect(),
+            }))
+        })
+    }
+
     fn charge<'a>(
         &'a self,
         key: &'a str,
         amount: Money,
-        card: &'a CardDetails,
+        card: CardInput<'a>,
     ) -> GatewayFuture<'a, ChargeOutcome> {
         Box::pin(async move {
+            let CardInput::Typed(card) = card else {
+                return Err(GatewayError(
+                    "the test-mode gateway takes typed test cards, not tokens".into(),
+                ));
+            };
             // A retry with the same key finds the first charge's result in `record`.
             let declined = test_card_outcome(&card.number);
             let (state, code) = match declined {
@@ -296,6 +322,11 @@ impl CardGateway for TestGateway {
                 .map_err(failed)?;
             Ok(outcome_of(reference, &state, code))
         })
+    }
+
+    /// A test card is answered at once: nothing is ever left to give up.
+    fn cancel<'a>(&'a self, _key: &'a str) -> GatewayFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
     }
 }
 

@@ -6,8 +6,9 @@
 use app::db::Db;
 use app::money::Money;
 use app::orders::repo as orders;
+use app::payments::gateway::CardEntry;
 use app::payments::gateway::{
-    CardDetails, CardGateway, ChargeOutcome, GatewayError, GatewayFuture, Provider,
+    CardGateway, CardInput, CardSeen, ChargeOutcome, GatewayError, GatewayFuture, Provider,
     RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
 };
 use app::payments::providers::Providers;
@@ -78,11 +79,23 @@ impl Provider for Faulty {
 }
 
 impl CardGateway for Faulty {
+    fn entry(&self) -> CardEntry {
+        self.inner.entry()
+    }
+
+    fn inspect<'a>(&'a self, card: CardInput<'a>) -> GatewayFuture<'a, Option<CardSeen>> {
+        self.inner.inspect(card)
+    }
+
+    fn cancel<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ()> {
+        self.inner.cancel(key)
+    }
+
     fn charge<'a>(
         &'a self,
         key: &'a str,
         amount: Money,
-        card: &'a CardDetails,
+        card: CardInput<'a>,
     ) -> GatewayFuture<'a, ChargeOutcome> {
         Box::pin(async move {
             match &self.fault {

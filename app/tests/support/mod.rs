@@ -5,6 +5,7 @@
 pub mod faulty;
 pub mod photos;
 pub mod shop;
+pub mod stripe;
 
 use app::db::{open_pool, Db};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -184,9 +184,6 @@ pub async fn staff(db: &Db, email: &str, role: app::identity::Role) -> Customer 
 /// A guest order of one clear case paid by card, then prepared, shipped and delivered by
 /// support at `delivered_at`; its number.
 pub async fn delivered_order(state: &ServerState, email: &str, delivered_at: i64) -> String {
-    use app::orders::fulfilment::act;
-    use app::orders::status::OrderAction;
-    use app::orders::tracking::Tracking;
     let number = placed(
         &checkout(
             state,
@@ -194,6 +191,15 @@ pub async fn delivered_order(state: &ServerState, email: &str, delivered_at: i64
         )
         .await,
     );
+    deliver(state, &number, delivered_at).await;
+    number
+}
+
+/// Prepares, ships and delivers paid order `number`, by support, at `delivered_at`.
+pub async fn deliver(state: &ServerState, number: &str, delivered_at: i64) {
+    use app::orders::fulfilment::act;
+    use app::orders::status::OrderAction;
+    use app::orders::tracking::Tracking;
     let support = staff(
         &state.db,
         &format!("support-{}@shop.test", app::tokens::random_hex(4)),
@@ -207,11 +213,10 @@ pub async fn delivered_order(state: &ServerState, email: &str, delivered_at: i64
         OrderAction::MarkDelivered,
     ] {
         let tracked = (action == OrderAction::Ship).then(|| tracking.clone());
-        act(state, &support, &number, action, tracked, delivered_at)
+        act(state, &support, number, action, tracked, delivered_at)
             .await
             .unwrap();
     }
-    number
 }
 
 /// The first column of the first row `sql` returns.

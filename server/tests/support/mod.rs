@@ -90,6 +90,49 @@ pub async fn shop_timed(
     hash_files: bool,
     request_timeout: std::time::Duration,
 ) -> TestShop {
+    shop_paying(
+        public_url,
+        hash_files,
+        request_timeout,
+        server::config::Payments::Test,
+    )
+    .await
+}
+
+/// The shop with Stripe taking its cards, through the localstripe `scripts/test.sh` starts.
+pub async fn stripe_shop() -> TestShop {
+    let stripe = std::env::var("LOCALSTRIPE_URL")
+        .expect("LOCALSTRIPE_URL names a running localstripe (scripts/test.sh starts one)");
+    let vars = [
+        ("STRIPE_SECRET_KEY", "sk_test_casefront".to_owned()),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_casefront".to_owned()),
+        ("STRIPE_WEBHOOK_SECRET", STRIPE_WEBHOOK_SECRET.to_owned()),
+        ("STRIPE_API_URL", stripe.clone()),
+        ("STRIPE_JS_URL", format!("{stripe}/js.stripe.com/v3/")),
+    ];
+    let settings = app::payments::stripe::settings::StripeSettings::from_lookup(|name| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    })
+    .unwrap();
+    shop_paying(
+        "http://shop.test",
+        false,
+        std::time::Duration::from_secs(30),
+        server::config::Payments::Stripe(settings),
+    )
+    .await
+}
+
+pub const STRIPE_WEBHOOK_SECRET: &str = "whsec_casefront";
+
+pub async fn shop_paying(
+    public_url: &str,
+    hash_files: bool,
+    request_timeout: std::time::Duration,
+    payments: server::config::Payments,
+) -> TestShop {
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "shop-routes-{}-{}",
@@ -124,12 +167,22 @@ pub async fn shop_timed(
         app::photos::rules::PhotoLimits::default(),
     )
     .unwrap();
-    let payments = server::providers::from_settings(server::config::Payments::Test, &db);
+    let stripe_origins = match &payments {
+        server::config::Payments::Stripe(stripe) => Some(stripe.page_origins()),
+        server::config::Payments::Test => None,
+    };
+    let payments = server::providers::from_settings(
+        &payments,
+        app::payments::card::CardBrand::ALL.to_vec(),
+        &db,
+    )
+    .unwrap();
     let state = ServerState::new(db.clone(), store, mailer.clone(), photos, payments);
     // Requests in these tests come from no socket (0.0.0.0), which stands for a proxy
     // here: a test names its client in X-Forwarded-For.
     let http = Http {
-        guard: Guard::new(public_url, vec!["0.0.0.0/32".parse().unwrap()]),
+        guard: Guard::new(public_url, vec!["0.0.0.0/32".parse().unwrap()])
+            .with_stripe(stripe_origins),
         request_timeout,
         upload_timeout: std::time::Duration::from_secs(600),
         workers: server::health::Workers::watch(tokio::runtime::Handle::current().metrics()),
@@ -259,6 +312,14 @@ pub async fn repeatedly<T: serde::de::DeserializeOwned + std::fmt::Debug>(
 /// scripts' fixed address (the checkout page sends the same request in postcard to
 /// `submit_order`, which shares its body); the answer and the cookies it set.
 pub async fn paypal_checkout(shop: &TestShop) -> (CheckoutOutcome, Option<String>) {
+    guest_checkout(shop, app::payments::gateway::PaymentChoice::PayPal).await
+}
+
+/// A guest's checkout of one grip paid with `payment`, as `paypal_checkout` sends it.
+pub async fn guest_checkout(
+    shop: &TestShop,
+    payment: app::payments::gateway::PaymentChoice,
+) -> (CheckoutOutcome, Option<String>) {
     use app::cart::model::{CartLine, CartRequest};
     use app::checkout::model::{CheckoutRequest, SeenPrices};
     use app::money::Money;
@@ -286,7 +347,7 @@ pub async fn paypal_checkout(shop: &TestShop) -> (CheckoutOutcome, Option<String
             unit_prices: vec![("GRP-MIDBLA".into(), Money::from_cents(1599))],
             total: Money::from_cents(2099),
         },
-        payment: app::payments::gateway::PaymentChoice::PayPal,
+        payment,
     };
     let body = serde_json::to_string(&app::checkout::api::PlaceOrder { request }).unwrap();
     let post = Request::post(path_of::<app::checkout::api::PlaceOrder>())
