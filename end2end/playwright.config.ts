@@ -3,6 +3,10 @@ import { dataDir } from './tests/helpers';
 
 // The release server runs on its own port with a fresh SQLite database (see start-server.sh).
 const port = Number(process.env.E2E_PORT ?? 3100);
+// A second one takes cards through Stripe: localstripe, which scripts/test.sh starts and
+// names in LOCALSTRIPE_URL.
+const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 1);
+const localstripe = process.env.LOCALSTRIPE_URL ?? 'http://127.0.0.1:8420';
 
 // Debian's Chromium; test tools cannot download browsers here.
 const launchOptions = {
@@ -33,16 +37,40 @@ export default defineConfig({
     launchOptions,
   },
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
-    { name: 'mobile', use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } },
+    { name: 'desktop', testIgnore: /stripe\.spec/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'mobile', testIgnore: /stripe\.spec/, use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } },
+    {
+      name: 'stripe',
+      testMatch: /stripe\.spec/,
+      use: { baseURL: `http://127.0.0.1:${stripePort}`, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
+    },
   ],
-  webServer: {
-    command: './start-server.sh',
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { E2E_DATA_DIR: dataDir },
-  },
+  webServer: [
+    {
+      command: './start-server.sh',
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { E2E_DATA_DIR: dataDir },
+    },
+    {
+      command: './start-server.sh',
+      url: `http://127.0.0.1:${stripePort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        E2E_PORT: String(stripePort),
+        SHOP_PAYMENTS: 'stripe',
+        STRIPE_SECRET_KEY: 'sk_test_casefront',
+        STRIPE_PUBLISHABLE_KEY: 'pk_test_casefront',
+        STRIPE_WEBHOOK_SECRET: 'whsec_casefront',
+        STRIPE_API_URL: localstripe,
+        STRIPE_JS_URL: `${localstripe}/js.stripe.com/v3/`,
+      },
+    },
+  ],
 });

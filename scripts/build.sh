@@ -24,5 +24,7 @@ front() {
 front --project storefront --split
 front --project islands
 cp "$CARGO_TARGET_DIR"/islands-site/pkg/islands.*.{js,wasm} "$CARGO_TARGET_DIR/site/pkg/"
+# The glue's type checks name the browser's own constructors (tools/glue-globals.mjs).
+node tools/glue-globals.mjs "$CARGO_TARGET_DIR/site/pkg"
 node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg" >/dev/null
 cargo leptos build --release --split --server-only --project storefront

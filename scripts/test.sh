@@ -126,6 +126,8 @@ node tools/bench/budget.mjs "$CARGO_TARGET_DIR/site/pkg"
 # crash: correctness checks (every checkout placed, the books balance), not timings.
 scripts/load.sh sqlite 64 500
 scripts/load.sh postgres 64 500
+# The same books through Stripe (localstripe bounds the rate: a few checkouts a second).
+LOAD_PAYMENTS=stripe scripts/load.sh sqlite 8 60
 scripts/instances.sh
 # Clients that leave mid-page (issue 32): no panic, no stalled worker, a bounded stop.
 scripts/storm.sh sqlite 20 4

@@ -20,10 +20,16 @@ pub fn SiteHeader() -> impl IntoView {
     // A plain closure, as for the name: a `Show` here keeps a memo of the settings resource
     // that server rendering can reach after the resource is gone.
     let test_mode = move || {
-        store_info().filter(|s| s.test_payments).map(|_| {
+        store_info().filter(|s| s.test_payments).map(|s| {
+            // With Stripe's test keys, Stripe itself is in test mode.
+            let label = if s.payment_methods.stripe().is_some() {
+                "Stripe test mode:"
+            } else {
+                "Test mode:"
+            };
             view! {
                 <p class="test-mode" role="note" data-testid="test-mode">
-                    <strong>"Test mode:"</strong>" no real payments are taken and no orders are shipped."
+                    <strong>{label}</strong>" no real payments are taken and no orders are shipped."
                 </p>
             }
         })

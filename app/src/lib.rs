@@ -82,6 +82,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 {scripts(options)}
+                {checkout::pages::card_provider_script()}
                 <MetaTags/>
             </head>
             <body>

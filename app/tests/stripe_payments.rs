@@ -302,6 +302,13 @@ async fn a_brand_the_shop_does_not_take_is_refused_before_charging(db: &Db) {
         .unwrap()
         .is_none());
     assert_eq!(stock(db, CLEAR).await, before);
+    // A card number typed into a form of someone's own is never taken.
+    let typed = request(&state, "typed@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
+    let refused = place_order(&state, &typed, None, &client(), OffsetDateTime::now_utc()).await;
+    assert!(matches!(
+        refused,
+        Err(app::checkout::service::CheckoutError::MethodNotOffered)
+    ));
     // A token Stripe never made is not a card.
     let mut forged = req.clone();
     forged.payment = PaymentChoice::CardToken("tok_forged".into());

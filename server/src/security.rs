@@ -201,9 +201,6 @@ pub fn page_policy(nonce: &str, stripe: Option<&StripeOrigins>) -> String {
     )
 }
 
-/// The page whose policy lets Stripe.js in.
-const CHECKOUT_PAGE: &str = "/checkout";
-
 /// The policy for everything that is not a page (files, pictures, API answers): nothing may
 /// run or load, so an SVG or a JSON answer opened directly cannot carry a script.
 const RESOURCE_POLICY: &str =
@@ -229,7 +226,7 @@ pub async fn security_headers(
     let stripe = guard
         .stripe
         .as_deref()
-        .filter(|_| request.uri().path() == CHECKOUT_PAGE);
+        .filter(|_| request.uri().path() == app::checkout::model::CHECKOUT_PATH);
     let mut response = next.run(request).await;
     let is_page = response
         .headers()
@@ -280,6 +277,26 @@ mod tests {
             map.insert(*name, HeaderValue::from_static(value));
         }
         map
+    }
+
+    #[test]
+    fn the_checkout_policy_names_exactly_stripes_origins() {
+        let stripe = StripeOrigins {
+            script: "https://js.stripe.com".into(),
+            frames: vec![
+                "https://js.stripe.com".into(),
+                "https://hooks.stripe.com".into(),
+            ],
+            connect: "https://api.stripe.com".into(),
+        };
+        let policy = page_policy("n0nce", Some(&stripe));
+        assert!(policy
+            .contains("script-src 'self' 'nonce-n0nce' 'wasm-unsafe-eval' https://js.stripe.com;"));
+        assert!(policy.contains("frame-src https://js.stripe.com https://hooks.stripe.com;"));
+        assert!(policy.contains("connect-src 'self' https://api.stripe.com;"));
+        let plain = page_policy("n0nce", None);
+        assert!(!plain.contains("stripe") && !plain.contains("frame-src"));
+        assert!(plain.contains("connect-src 'self';"));
     }
 
     #[test]

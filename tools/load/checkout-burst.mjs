@@ -9,6 +9,9 @@
 // --twice sends every checkout to two instances at once with the same key, as a shopper's
 // retry through a load balancer would: both answers must name the same order.
 // --placed FILE writes the numbers of the orders the shop confirmed, one a line.
+// --stripe URL pays through Stripe (the shop started with SHOP_PAYMENTS=stripe): each
+// checkout first gets a card token from the Stripe at URL (localstripe) with the publishable
+// key, as Stripe.js does in the shopper's browser; that step is not in the latencies.
 // Exits 0 only if every checkout was placed (with --allow-sold-out, the shop may also say
 // the cart changed, as it does once the last units are gone).
 import { parseArgs } from 'node:util';
@@ -18,6 +21,8 @@ const { values } = parseArgs({
     url: { type: 'string', default: 'http://127.0.0.1:3200' },
     twice: { type: 'boolean', default: false },
     placed: { type: 'string' },
+    stripe: { type: 'string' },
+    'publishable-key': { type: 'string', default: 'pk_test_casefront' },
     'allow-sold-out': { type: 'boolean', default: false },
     sku: { type: 'string', default: 'GRP-MIDBLA' },
     concurrency: { type: 'string', default: '64' },
@@ -44,7 +49,18 @@ if (!item || (item.stock < total && !values['allow-sold-out'])) {
 const seen = { unit_prices: [[values.sku, item.unit_price]], total: priced.quote.total };
 
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-function checkout(i) {
+/** The card: a Stripe token when paying through Stripe, else the test gateway's typed Visa. */
+async function card() {
+  if (!values.stripe) return { Card: { number: '4242 4242 4242 4242', expiry: '12/35', cvc: '123' } };
+  const form = new URLSearchParams({
+    'card[number]': '4242424242424242', 'card[exp_month]': '12', 'card[exp_year]': '2035',
+    'card[cvc]': '123', key: values['publishable-key'],
+  });
+  const token = await (await fetch(`${values.stripe.replace(/\/$/, '')}/v1/tokens`, { method: 'POST', body: form })).json();
+  return { CardToken: token.id };
+}
+
+function checkout(i, payment) {
   return {
     request: {
       idempotency_key: `load-${run}-${i}`.padEnd(16, '0'),
@@ -55,7 +71,7 @@ function checkout(i) {
       },
       cart,
       seen,
-      payment: { Card: { number: '4242 4242 4242 4242', expiry: '12/35', cvc: '123' } },
+      payment,
     },
   };
 }
@@ -82,7 +98,7 @@ async function send(to, body) {
 async function worker() {
   while (next < total) {
     const i = next++;
-    const body = JSON.stringify(checkout(i));
+    const body = JSON.stringify(checkout(i, await card()));
     const started = performance.now();
     let answer;
     if (values.twice) {

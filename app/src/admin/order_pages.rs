@@ -179,6 +179,11 @@ fn StaffOrderView(
             "Placed "{format_time(detail.placed_at)}" by "{detail.email.clone()}" ("{who}") · "
             <span class=format!("status status--{}", detail.status.slug()) data-testid="staff-order-status">{detail.status.label()}</span>
         </p>
+        {order.dispute.map(|reason| view! {
+            <p class="notice notice--error" role="note" data-testid="dispute">
+                <strong>"Payment disputed: "</strong>"the card holder's bank opened a dispute ("{reason}"). Answer it in the payment provider's dashboard before its deadline, and hold the shipment until it is settled."
+            </p>
+        })}
         <div class="panel">
             <h2>"Next step"</h2>
             <p class="field-error" role="alert" data-testid="action-error">

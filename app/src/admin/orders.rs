@@ -33,6 +33,8 @@ pub struct StaffOrder {
     pub refund: Option<RefundOptions>,
     /// Tickets and problem reports about the order.
     pub tickets: Vec<crate::support::TicketSummary>,
+    /// The bank's reason, if the card holder disputed the payment.
+    pub dispute: Option<String>,
 }
 
 pub const MAX_NOTE_LEN: usize = 2000;
@@ -61,6 +63,7 @@ pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
         actions,
         refund,
         tickets: crate::support::repo::for_order(pool, &number).await?,
+        dispute: crate::orders::disputes::reason(pool, &number).await?,
     })
 }
 

@@ -186,6 +186,9 @@ pub struct PaymentFailure {
     pub reason: DeclineReason,
 }
 
+/// The checkout page.
+pub const CHECKOUT_PATH: &str = "/checkout";
+
 /// Where PayPal sends the shopper back: `/checkout/paypal/{order number}`, with
 /// `?cancelled=1` if they cancelled there.
 pub const PAYPAL_RETURN_PATH: &str = "/checkout/paypal";

@@ -17,7 +17,7 @@ use crate::payments::card::{card_brand, card_digits};
 use crate::payments::gateway::CardEntry;
 use crate::payments::gateway::{CardDetails, DeclineReason, PaymentChoice};
 use crate::payments::providers::PaymentMethods;
-use crate::payments::stripe_js::{StripeCard, SCRIPT_ID};
+use crate::payments::stripe_js::StripeCard;
 use crate::payments::test_cards::TEST_CARDS;
 use crate::pricing::shipping::Country;
 use leptos::prelude::*;
@@ -30,15 +30,28 @@ pub fn CheckoutPage() -> impl IntoView {
         <section class="page" aria-labelledby="checkout-title">
             <h1 id="checkout-title">"Checkout"</h1>
             <noscript><p class="notice notice--error">"Checkout needs JavaScript: your cart lives in this browser."</p></noscript>
-            // Stripe.js is fetched on this page only, and only when Stripe takes the cards.
-            <Transition fallback=|| ()>
-                {move || store_info().and_then(|s| s.payment_methods.stripe().map(|(script, _)| script.to_owned()))
-                    .map(|script| view! { <script id=SCRIPT_ID src=script async></script> })}
-            </Transition>
             <CartGate>
                 <CheckoutView/>
             </CartGate>
         </section>
+    }
+}
+
+/// Stripe.js, in the head of the checkout page when Stripe takes the cards, so no other page
+/// fetches it; rendered by the server with the document, outside what the page hydrates.
+pub fn card_provider_script() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let on_checkout = use_context::<axum::http::request::Parts>()
+            .is_some_and(|parts| parts.uri.path() == super::model::CHECKOUT_PATH);
+        let script = use_context::<crate::shop::ServerState>()
+            .filter(|_| on_checkout)
+            .and_then(|state| {
+                let methods = state.store.payment_methods;
+                methods.stripe().map(|(script, _)| script.to_owned())
+            });
+        let id = crate::payments::stripe_js::SCRIPT_ID;
+        script.map(|script| view! { <script id=id src=script async></script> })
     }
 }
 
@@ -318,9 +331,12 @@ fn CheckoutView() -> impl IntoView {
                     store.notify([CartNotice::CouponDropped { reason }]);
                 }
                 Ok(CheckoutOutcome::PaymentFailed(failed)) => declined.set(Some(failed.reason)),
-                Ok(CheckoutOutcome::CardPaymentsPaused { minutes }) => failure.set(Some(format!(
-                    "Card payments are paused for {minutes} minutes after several declined payments from this connection or for this e-mail address. Nothing was charged. You can pay with PayPal, try again later, or contact us."
-                ))),
+                Ok(CheckoutOutcome::CardPaymentsPaused { minutes }) => {
+                    let instead = if methods().paypal { "pay with PayPal, " } else { "" };
+                    failure.set(Some(format!(
+                        "Card payments are paused for {minutes} minutes after several declined payments from this connection or for this e-mail address. Nothing was charged. You can {instead}try again later, or contact us."
+                    )))
+                }
                 Err(error) => failure.set(Some(error.to_string())),
             }
         });
@@ -561,6 +577,7 @@ fn CartChanges(changes: RwSignal<Vec<CartChange>>) -> impl IntoView {
 #[component]
 fn PaymentDeclined(declined: RwSignal<Option<DeclineReason>>) -> impl IntoView {
     let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
+    let paypal_offered = move || store_info().is_some_and(|s| s.payment_methods.paypal);
     move || {
         declined.get().map(|reason| {
             let paypal = match reason {
@@ -585,7 +602,7 @@ fn PaymentDeclined(declined: RwSignal<Option<DeclineReason>>) -> impl IntoView {
                     <p>"Nothing was charged and your cart and details are kept. What to do:"</p>
                     <ol>
                         <li>"Check the card details: number, expiry date and security code."</li>
-                        <li>"Try another card, or pay with PayPal."</li>
+                        <li>{move || if paypal_offered() { "Try another card, or pay with PayPal." } else { "Try another card." }}</li>
                         <li>"Contact your card issuer, quoting this message: “"{message.clone()}"”."</li>
                         <li>"If it still fails, contact us at "<a href=move || format!("mailto:{}", support())>{support}</a>" with the same message."</li>
                     </ol>

@@ -44,3 +44,18 @@ pub async fn flag(
     tx.commit().await?;
     Ok(true)
 }
+
+/// The bank's reason for the dispute of order `number`, if its payment is disputed.
+pub async fn reason(pool: &AnyPool, number: &str) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT dispute_reason FROM orders WHERE number = $1 AND disputed_at IS NOT NULL",
+    )
+    .bind(number)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row
+        .map(|r| r.try_get::<Option<String>, _>("dispute_reason"))
+        .transpose()?
+        .flatten()
+        .map(|reason| reason.replace('_', " ")))
+}
