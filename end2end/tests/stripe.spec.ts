@@ -131,3 +131,20 @@ test('a shopper whose page never comes back from 3-D Secure is placed by Stripeâ
     }, { timeout: 20_000 })
     .toBe('Placed and paid');
 });
+
+test('Stripeâ€™s own message about the card shows beside its field, and nothing is sent to the shop', async ({ page, baseURL }) => {
+  const checkouts: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(`${baseURL}/api/submit_order`)) checkouts.push(request.url());
+  });
+  await openStripeCheckout(page);
+  await fillContactAndAddress(page, uniqueEmail('bad-card'));
+  // Too short: Stripe refuses to make a token of it.
+  await fillStripeCard(page, '4242424242424');
+  await pay(page);
+  const message = page.locator('#checkout-card-error');
+  await expect(message).toHaveText(/\S/);
+  await expect(page.getByRole('group', { name: 'Card' })).toHaveAttribute('aria-describedby', 'checkout-card-error');
+  await expect(page.getByRole('button', { name: 'Pay $20.99' })).toBeEnabled();
+  expect(checkouts).toEqual([]);
+});
