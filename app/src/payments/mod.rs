@@ -9,6 +9,8 @@ pub mod stripe_js;
 pub mod test_cards;
 
 #[cfg(feature = "ssr")]
+pub mod paypal;
+#[cfg(feature = "ssr")]
 pub mod stripe;
 #[cfg(feature = "ssr")]
 pub mod test_gateway;
