@@ -3,7 +3,8 @@
 
 use app::money::Money;
 use app::payments::card::CardBrand;
-use app::payments::stripe::settings::{SettingError, StripeSettings};
+use app::payments::secrets::SettingError;
+use app::payments::stripe::settings::StripeSettings;
 use app::photos::rules::PhotoLimits;
 use app::pricing::delivery::{BusinessDays, DeliveryTimes};
 use app::pricing::shipping::ShippingRates;

@@ -11,6 +11,8 @@ pub mod test_cards;
 #[cfg(feature = "ssr")]
 pub mod paypal;
 #[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
 pub mod stripe;
 #[cfg(feature = "ssr")]
 pub mod test_gateway;

@@ -3,7 +3,7 @@
 //! token; answers are read into the few fields the shop needs, so the lighter payloads of a
 //! test server (localstripe) read as well as Stripe's.
 
-use super::settings::Secret;
+use crate::payments::secrets::Secret;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::HashMap;

@@ -1,27 +1,6 @@
 //! What the shop needs to reach Stripe, as checked when it starts.
 
-use std::fmt;
-
-/// A secret (the API key, the webhook signing secret): it never prints, so it cannot reach a
-/// log, an error page or the browser by way of `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Secret {
-        Secret(value)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
+use crate::payments::secrets::{Secret, SettingError};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StripeSettings {
@@ -85,14 +64,6 @@ pub fn origin_of(address: &str) -> String {
         }
         None => address.to_owned(),
     }
-}
-
-/// Why a Stripe setting was refused; names the setting, never shows a secret's value.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{name} must be {expected}")]
-pub struct SettingError {
-    pub name: &'static str,
-    pub expected: &'static str,
 }
 
 impl StripeSettings {
