@@ -7,6 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 // names in LOCALSTRIPE_URL.
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 1);
 const localstripe = process.env.LOCALSTRIPE_URL ?? 'http://127.0.0.1:8420';
+// Its data folder, where the tests make its admins (stripe.spec.ts names it by the port).
+export const stripeDataDir = (stripeServerPort: number | string) => `/tmp/casefront-e2e-${stripeServerPort}`;
 
 // Debian's Chromium; test tools cannot download browsers here.
 const launchOptions = {
@@ -64,6 +66,7 @@ export default defineConfig({
       stderr: 'pipe',
       env: {
         E2E_PORT: String(stripePort),
+        E2E_DATA_DIR: stripeDataDir(stripePort),
         SHOP_PAYMENTS: 'stripe',
         STRIPE_SECRET_KEY: 'sk_test_casefront',
         STRIPE_PUBLISHABLE_KEY: 'pk_test_casefront',

@@ -41,25 +41,6 @@ async fn by_token(number: &str) -> PaymentChoice {
     PaymentChoice::CardToken(token(number).await)
 }
 
-async fn status(db: &Db, number: &str) -> OrderStatus {
-    let mut conn = db.pool.acquire().await.unwrap();
-    orders::find_by_number(&mut conn, number)
-        .await
-        .unwrap()
-        .unwrap()
-        .status
-}
-
-async fn stock(db: &Db, sku: &str) -> i64 {
-    sqlx::query("SELECT stock FROM skus WHERE code = $1")
-        .bind(sku)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-        .try_get("stock")
-        .unwrap()
-}
-
 async fn order_column(db: &Db, number: &str, column: &str) -> Option<String> {
     sqlx::query(&format!(
         "SELECT CAST({column} AS TEXT) AS v FROM orders WHERE number = $1"
@@ -94,7 +75,7 @@ async fn a_card_payment_is_charged_by_stripe_for_the_servers_total(db: &Db) {
     let state = stripe_shop(db, &CardBrand::ALL).await;
     let before = stock(db, CLEAR).await;
     let number = placed(&pay(&state, SUCCEEDS).await);
-    assert_eq!(status(db, &number).await, OrderStatus::Paid);
+    assert_eq!(status_of(db, &number).await, OrderStatus::Paid);
     assert_eq!(stock(db, CLEAR).await, before - 1);
     let intent = intent_of(db, &number)
         .await
@@ -103,13 +84,11 @@ async fn a_card_payment_is_charged_by_stripe_for_the_servers_total(db: &Db) {
     assert_eq!(at_stripe["status"], "succeeded");
     assert_eq!(at_stripe["currency"], "usd");
     assert_eq!(at_stripe["metadata"]["order"], number.as_str());
-    let total: i64 = sqlx::query("SELECT total_cents FROM orders WHERE number = $1")
-        .bind(&number)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-        .try_get("total_cents")
-        .unwrap();
+    let total = count(
+        db,
+        &format!("SELECT total_cents FROM orders WHERE number = '{number}'"),
+    )
+    .await;
     assert_eq!(at_stripe["amount"], total);
     // Only the brand and last four digits are kept, as Stripe told them.
     assert_eq!(
@@ -154,13 +133,13 @@ async fn a_card_declined_when_charged_or_at_the_customer_gives_everything_back(d
 async fn three_d_secure_passed_places_the_order_and_failed_releases_it(db: &Db) {
     let state = stripe_shop(db, &CardBrand::ALL).await;
     let (number, secret) = at_3ds(&state).await;
-    assert_eq!(status(db, &number).await, OrderStatus::AwaitingPayment);
+    assert_eq!(status_of(db, &number).await, OrderStatus::AwaitingPayment);
     authenticate(&secret, true).await;
     let outcome = finish_card(&state, &number, OffsetDateTime::now_utc())
         .await
         .unwrap();
     assert_eq!(placed(&outcome), number);
-    assert_eq!(status(db, &number).await, OrderStatus::Paid);
+    assert_eq!(status_of(db, &number).await, OrderStatus::Paid);
 
     let before = stock(db, CLEAR).await;
     let (number, secret) = at_3ds(&state).await;
@@ -169,7 +148,7 @@ async fn three_d_secure_passed_places_the_order_and_failed_releases_it(db: &Db) 
         .await
         .unwrap();
     assert_eq!(declined(&outcome), DeclineReason::AuthenticationRequired);
-    assert_eq!(status(db, &number).await, OrderStatus::PaymentFailed);
+    assert_eq!(status_of(db, &number).await, OrderStatus::PaymentFailed);
     assert_eq!(stock(db, CLEAR).await, before);
 }
 
@@ -269,7 +248,7 @@ async fn refunds_go_through_stripe_partly_then_fully_and_never_past_the_payment(
             .collect();
     assert_eq!(references.len(), 2);
     assert!(references.iter().all(|r| r.starts_with("re_")));
-    assert_eq!(status(db, &number).await, OrderStatus::Refunded);
+    assert_eq!(status_of(db, &number).await, OrderStatus::Refunded);
     let over = refund(&state, &admin, &number, &RefundScope::Full, "again", now).await;
     assert!(matches!(over, Err(RefundError::Refused(_))), "{over:?}");
     let after = api_get(&format!("/v1/refunds?charge={charge}")).await;
@@ -347,13 +326,13 @@ async fn a_webhook_with_a_bad_or_stale_signature_changes_nothing(db: &Db) {
         receive(&state, Some(&signed), tampered.as_bytes()).await,
         Answer::Refused(_)
     ));
-    assert_eq!(status(db, &number).await, OrderStatus::AwaitingPayment);
+    assert_eq!(status_of(db, &number).await, OrderStatus::AwaitingPayment);
     // Signed by the shop's secret, the event settles the order the shopper left.
     assert_eq!(
         receive(&state, Some(&signed), body.as_bytes()).await,
         Answer::Received
     );
-    assert_eq!(status(db, &number).await, OrderStatus::Paid);
+    assert_eq!(status_of(db, &number).await, OrderStatus::Paid);
 }
 
 async fn a_dashboard_refund_is_recorded_once_however_often_its_event_comes(db: &Db) {
@@ -415,13 +394,11 @@ async fn a_dashboard_refund_is_recorded_once_however_often_its_event_comes(db: &
         receive(&state, Some(&header), body.as_bytes()).await,
         Answer::Received
     );
-    let total: i64 = sqlx::query("SELECT total_cents FROM orders WHERE number = $1")
-        .bind(&number)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-        .try_get("total_cents")
-        .unwrap();
+    let total = count(
+        db,
+        &format!("SELECT total_cents FROM orders WHERE number = '{number}'"),
+    )
+    .await;
     assert_eq!(rest, Money::from_cents(total - 500));
     assert_eq!(
         order_column(db, &number, "refunded_cents").await,
@@ -481,8 +458,8 @@ async fn a_shopper_who_leaves_at_3_d_secure_is_settled_from_stripes_status(db: &
     authenticate(&secret, true).await;
     let later = OffsetDateTime::now_utc() + time::Duration::seconds(PAYMENT_TIMEOUT_SECS + 60);
     assert_eq!(settle_interrupted(&state, later).await.unwrap(), 2);
-    assert_eq!(status(db, &left).await, OrderStatus::PaymentFailed);
-    assert_eq!(status(db, &confirmed).await, OrderStatus::Paid);
+    assert_eq!(status_of(db, &left).await, OrderStatus::PaymentFailed);
+    assert_eq!(status_of(db, &confirmed).await, OrderStatus::Paid);
     assert_eq!(stock(db, CLEAR).await, before - 1);
     // The abandoned payment can no longer take money.
     let intent = intent_of(db, &left).await.unwrap();

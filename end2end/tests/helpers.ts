@@ -143,10 +143,10 @@ export async function payByCard(page: Page, email: string): Promise<string> {
  * Makes `email` an admin the documented way (`server create-admin EMAIL`, on the test server's
  * database) and returns the path of the one-time link it prints.
  */
-export function createAdminLink(email: string): string {
+export function createAdminLink(email: string, data = dataDir): string {
   const target = process.env.CARGO_TARGET_DIR ?? path.join(__dirname, '..', '..', 'target');
   const printed = execFileSync(path.join(target, 'release', 'server'), ['create-admin', email], {
-    env: { ...process.env, SHOP_DATA_DIR: dataDir, RUST_LOG: 'warn' },
+    env: { ...process.env, SHOP_DATA_DIR: data, RUST_LOG: 'warn' },
     encoding: 'utf8',
   });
   const link = printed.match(/https?:\/\/\S+\/account\/set-password\?token=[0-9a-f]{64}/)?.[0];
@@ -178,12 +178,15 @@ export async function useOneTimeLink(page: Page, link: string, password: string,
   await page.getByRole('button', { name: 'Save password' }).click();
 }
 
-/** A new admin, signed in in a browser of their own (with a client address of its own). */
-export async function adminPage(browser: Browser, tag: string): Promise<Page> {
+/**
+ * A new admin, signed in in a browser of their own (with a client address of its own), on the
+ * test server whose data folder is `data`.
+ */
+export async function adminPage(browser: Browser, tag: string, data = dataDir): Promise<Page> {
   const octet = () => Math.floor(Math.random() * 254) + 1;
   const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-For': `198.19.${octet()}.${octet()}` } });
   const page = await context.newPage();
-  await useOneTimeLink(page, createAdminLink(uniqueEmail(tag)), 'admin password 123', 'Ada Admin');
+  await useOneTimeLink(page, createAdminLink(uniqueEmail(tag), data), 'admin password 123', 'Ada Admin');
   await expect(page).toHaveURL(/\/admin$/);
   return page;
 }

@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { fillContactAndAddress, hydrated, savedCart, uniqueEmail } from './helpers';
+import { createHmac } from 'node:crypto';
+import { stripeDataDir } from '../playwright.config';
+import { adminPage, fillContactAndAddress, hydrated, savedCart, uniqueEmail } from './helpers';
 
 // The shop on this project takes cards through Stripe (localstripe and its Stripe.js
 // stand-in, at a phone's 360 px): the card is typed into Stripe's own field. These tests send
@@ -147,4 +149,41 @@ test('Stripe’s own message about the card shows beside its field, and nothing 
   await expect(page.getByRole('group', { name: 'Card' })).toHaveAttribute('aria-describedby', 'checkout-card-error');
   await expect(page.getByRole('button', { name: 'Pay $20.99' })).toBeEnabled();
   expect(checkouts).toEqual([]);
+});
+
+test('a payment disputed at the bank shows on the staff order page', async ({ page, baseURL, browser, request }) => {
+  // A 3-D Secure card: the page asks localstripe to authenticate its PaymentIntent by id.
+  let intent = '';
+  page.on('request', (r) => {
+    const id = r.url().match(/\/v1\/payment_intents\/(pi_\w+)\/_authenticate/)?.[1];
+    if (id) intent = id;
+  });
+  await openStripeCheckout(page);
+  await fillContactAndAddress(page, uniqueEmail('dispute'));
+  await fillStripeCard(page, '4000002500003155');
+  await pay(page);
+  await page.getByRole('button', { name: 'Complete authentication' }).click();
+  await expect(page).toHaveURL(/\/orders\/CF-[A-Z0-9]{8}\?placed=1$/);
+  const number = page.url().match(/CF-[A-Z0-9]{8}/)![0];
+  expect(intent).toMatch(/^pi_/);
+
+  // Stripe tells the shop the card holder disputed it (localstripe sends no charge.* events).
+  const body = JSON.stringify({
+    id: `evt_dispute_${Date.now()}`, object: 'event', type: 'charge.dispute.created',
+    data: { object: { id: 'dp_e2e', object: 'dispute', payment_intent: intent, amount: 2099, reason: 'fraudulent' } },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', 'whsec_casefront').update(`${t}.${body}`).digest('hex');
+  const delivered = await request.post(`${baseURL}/webhooks/stripe`, {
+    data: body,
+    headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+  });
+  expect(delivered.status()).toBe(200);
+
+  const staff = await adminPage(browser, 'dispute-admin', stripeDataDir(new URL(baseURL!).port));
+  await staff.goto(`/admin/orders/${number}`);
+  await hydrated(staff);
+  await expect(staff.getByTestId('dispute')).toContainText('Payment disputed');
+  await expect(staff.getByTestId('dispute')).toContainText('fraudulent');
+  await staff.context().close();
 });

@@ -51,21 +51,29 @@ async fn placed(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
     Ok(outcome)
 }
 
+/// Refuses anyone but order `number`'s shopper (its account, or the browser a guest placed it
+/// from) as if the order did not exist.
+#[cfg(feature = "ssr")]
+async fn check_own_order(state: &crate::shop::ServerState, number: &str) -> Result<(), AppError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    drop(conn);
+    let me = caller().await?.map(|c| c.id);
+    if !access::may_view(state, &order.number, order.customer_id, me).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
 /// The shopper has answered their bank (3-D Secure) for order `number`: the shop asks the card
 /// provider whether the payment went through, and places or releases the order. Only the
 /// order's shopper may ask, as for PayPal below.
 #[server(output = Postcard)]
 pub async fn finish_card_payment(number: String) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
-    let mut conn = state.db.pool.acquire().await?;
-    let order = repo::find_by_number(&mut conn, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let me = caller().await?.map(|c| c.id);
-    if !access::may_view(&state, &order.number, order.customer_id, me).await? {
-        return Err(AppError::NotFound);
-    }
+    check_own_order(&state, &number).await?;
     let now = state.clock.now();
     Ok(service::finish_card(&state, &number, now).await?)
 }
@@ -80,15 +88,7 @@ pub async fn return_from_paypal(
     cancelled: bool,
 ) -> Result<CheckoutOutcome, AppError> {
     let state = server_state()?;
-    let mut conn = state.db.pool.acquire().await?;
-    let order = repo::find_by_number(&mut conn, &number)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let me = caller().await?.map(|c| c.id);
-    if !access::may_view(&state, &order.number, order.customer_id, me).await? {
-        return Err(AppError::NotFound);
-    }
+    check_own_order(&state, &number).await?;
     let now = state.clock.now();
     Ok(service::finish_paypal(&state, &number, cancelled, now).await?)
 }
