@@ -8,6 +8,7 @@
 //! work but knows, through a task-local, which request a spawn comes from.
 
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
+use leptos::reactive::owner::outside_any_tree;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -45,10 +46,13 @@ pub fn install() -> Result<(), any_spawner::ExecutorError> {
 }
 
 impl RequestTasks {
-    /// Runs `f` (a poll of the request's handler or answer) as this request, so what it
-    /// spawns is the request's.
+    /// Runs `f` (a poll of the request's handler, answer or tasks) as this request, so what
+    /// it spawns is the request's, and outside whatever reactive tree the worker's previous
+    /// poll left on the thread, so nothing it makes joins another request's tree and is
+    /// disposed with it (a server function's owner did, while the request it was left by
+    /// finished).
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
-        SCOPE.sync_scope(self.clone(), f)
+        SCOPE.sync_scope(self.clone(), || outside_any_tree(f))
     }
 
     fn lock(&self) -> MutexGuard<'_, Tasks> {
@@ -101,7 +105,8 @@ fn lock_slot(slot: &Slot) -> MutexGuard<'_, Spawned> {
 /// holds what it produced closes them.
 pub struct Scoped<F> {
     tasks: RequestTasks,
-    inner: Pin<Box<F>>,
+    /// Taken out only by `drop`, to be dropped outside any other request's tree.
+    inner: Option<Pin<Box<F>>>,
     finished: bool,
 }
 
@@ -109,7 +114,7 @@ impl<F> Scoped<F> {
     pub fn new(tasks: RequestTasks, inner: F) -> Scoped<F> {
         Scoped {
             tasks,
-            inner: Box::pin(inner),
+            inner: Some(Box::pin(inner)),
             finished: false,
         }
     }
@@ -120,8 +125,10 @@ impl<F: Future> Future for Scoped<F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
-        let inner = this.inner.as_mut();
-        let polled = this.tasks.enter(|| inner.poll(cx));
+        let Some(inner) = this.inner.as_mut() else {
+            return Poll::Pending;
+        };
+        let polled = this.tasks.enter(|| inner.as_mut().poll(cx));
         this.finished = polled.is_ready();
         polled
     }
@@ -129,10 +136,16 @@ impl<F: Future> Future for Scoped<F> {
 
 impl<F> Drop for Scoped<F> {
     fn drop(&mut self) {
-        // Runs before the fields are dropped: the tasks go before the handler's owner.
-        if !self.finished {
-            self.tasks.close();
-        }
+        let inner = self.inner.take();
+        let finished = self.finished;
+        let tasks = &self.tasks;
+        // The tasks go before the handler's owner, and neither meets another request's tree.
+        outside_any_tree(|| {
+            if !finished {
+                tasks.close();
+            }
+            drop(inner);
+        });
     }
 }
 
@@ -254,6 +267,22 @@ mod tests {
             left = metrics.num_alive_tasks();
         }
         assert_eq!(left, 0);
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_request_starts_in_no_tree_and_leaves_the_thread_as_it_found_it() {
+        use leptos::reactive::owner::Owner;
+        // The previous request on this worker left its root on the thread.
+        let earlier = Owner::new_root(None);
+        let request = Scoped::new(RequestTasks::default(), async {
+            assert!(Owner::current().is_none());
+            // A server function's owner, made as leptos_axum makes it.
+            let owner = Owner::new();
+            tokio::task::yield_now().await;
+            owner.parent()
+        });
+        assert!(request.await.is_none(), "joined another request's tree");
+        assert_eq!(Owner::current(), Some(earlier));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -157,8 +157,13 @@ struct TrackedBody {
 
 impl Drop for TrackedBody {
     fn drop(&mut self) {
-        // Before the fields: the request's tasks go before its body, which holds its owner.
-        self.tasks.close();
+        let inner = std::mem::take(&mut self.inner);
+        // The request's tasks go before its body, which holds its owner, and neither meets
+        // the reactive tree another request left on this thread.
+        leptos::reactive::owner::outside_any_tree(|| {
+            self.tasks.close();
+            drop(inner);
+        });
     }
 }
 

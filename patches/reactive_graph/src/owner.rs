@@ -143,6 +143,18 @@ impl Drop for OwnerRestore {
     }
 }
 
+/// Runs `fun` with no current owner and no arena on this thread, then gives the thread back
+/// what it had. A server's worker polls many requests in turn, and `Owner::new_root` leaves its
+/// request on the thread: code of the next request that finds no scope of its own (an
+/// `Owner::new()`, a task spawned with no owner) would otherwise join that other request's tree
+/// and be disposed with it. Whatever runs in here starts a tree of its own.
+#[cfg(feature = "sandboxed-arenas")]
+pub fn outside_any_tree<T>(fun: impl FnOnce() -> T) -> T {
+    let _arena = arena::ArenaRestore::clear();
+    let _owner = OwnerRestore::switch(None);
+    fun()
+}
+
 impl Owner {
     /// Returns a unique identifier for this owner, which can be used to identify it for debugging
     /// purposes.

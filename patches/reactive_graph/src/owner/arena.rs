@@ -143,6 +143,11 @@ impl ArenaRestore {
             ArenaRestore(before)
         })
     }
+
+    /// Leaves the thread without an arena until the guard drops.
+    pub(crate) fn clear() -> Self {
+        ArenaRestore(MAP.with_borrow_mut(Option::take))
+    }
 }
 
 #[cfg(feature = "sandboxed-arenas")]
@@ -262,7 +267,7 @@ pub mod sandboxed {
 #[cfg(all(test, feature = "sandboxed-arenas"))]
 mod tests {
     use crate::{
-        owner::{Owner, Sandboxed},
+        owner::{outside_any_tree, Owner, Sandboxed},
         signal::RwSignal,
         traits::{Get, GetUntracked},
     };
@@ -287,5 +292,24 @@ mod tests {
         // And that request finds its own tree again afterwards.
         assert_eq!(Owner::current().as_ref(), Some(&other));
         assert_eq!(theirs.get_untracked(), "theirs");
+    }
+
+    #[test]
+    fn outside_any_tree_a_new_owner_is_a_root_of_its_own() {
+        // The last request this worker served left its root on the thread.
+        let earlier = Owner::new_root(None);
+        let theirs = RwSignal::new("theirs");
+        let (parent, value) = outside_any_tree(|| {
+            assert!(Owner::current().is_none());
+            let mine = Owner::new();
+            let value = mine.with(|| RwSignal::new(7));
+            (mine.parent(), (mine, value))
+        });
+        assert!(parent.is_none(), "joined the earlier request's tree");
+        // The earlier request ends: what was made outside its tree lives on.
+        earlier.unset_with_forced_cleanup();
+        let (mine, value) = value;
+        assert_eq!(mine.with(|| value.get_untracked()), 7);
+        assert!(theirs.try_get_untracked().is_none());
     }
 }
