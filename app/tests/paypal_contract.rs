@@ -1,33 +1,18 @@
 //! The requests the shop sends PayPal, checked against PayPal's own OpenAPI documents
 //! (`../shared/paypal-openapi`, or `PAYPAL_OPENAPI_DIR`) as JSON Schema, so a request the real
-//! API would refuse fails here. The test stand-in's answers will be checked the same way.
+//! API would refuse fails here; the stand-in checks its answers the same way.
 
 use app::money::Money;
 use app::payments::paypal::order_request::{Breakdown, OrderRequest, PurchaseLine, ShipTo};
+use paypal_standin::contract::{default_dir, Contract, Document};
 use serde_json::{json, Value};
 
-/// A validator for schema `component` of PayPal's document `document`.
-fn contract(document: &str, component: &str) -> jsonschema::Validator {
-    let dir = std::env::var("PAYPAL_OPENAPI_DIR").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/paypal-openapi").to_owned()
-    });
-    let path = format!("{dir}/{document}");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut root: Value = serde_json::from_str(&text).unwrap();
-    // OpenAPI 3.0's schemas are JSON Schema draft 4 with extra keywords (ignored here); the
-    // document itself is the root, so every `#/components/...` reference resolves in it.
-    root["$ref"] = json!(format!("#/components/schemas/{component}"));
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .build(&root)
-        .unwrap()
+fn contract() -> Contract {
+    Contract::load(&default_dir()).expect("PayPal's OpenAPI documents")
 }
 
-fn problems(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
+fn problems(instance: &Value) -> Vec<String> {
+    contract().problems(Document::Orders, "order_request", instance)
 }
 
 fn order() -> OrderRequest {
@@ -70,32 +55,27 @@ fn order() -> OrderRequest {
 
 #[test]
 fn the_order_the_shop_creates_is_one_paypal_accepts() {
-    let validator = contract("checkout_orders_v2.json", "order_request");
     let body = order().to_json();
-    assert_eq!(problems(&validator, &body), Vec::<String>::new());
+    assert_eq!(problems(&body), Vec::<String>::new());
     // A shop outside the US, with no region, too.
     let mut abroad = order();
     abroad.ship_to.region = String::new();
     abroad.ship_to.country = "DE".into();
-    assert_eq!(
-        problems(&validator, &abroad.to_json()),
-        Vec::<String>::new()
-    );
+    assert_eq!(problems(&abroad.to_json()), Vec::<String>::new());
 }
 
 #[test]
 fn the_contract_refuses_what_paypal_would() {
-    let validator = contract("checkout_orders_v2.json", "order_request");
     let mut no_intent = order().to_json();
     no_intent.as_object_mut().unwrap().remove("intent");
-    assert!(!problems(&validator, &no_intent).is_empty());
+    assert!(!problems(&no_intent).is_empty());
     let mut bad_money = order().to_json();
     bad_money["purchase_units"][0]["amount"]["value"] = json!("46.77.1");
-    assert!(!problems(&validator, &bad_money).is_empty());
+    assert!(!problems(&bad_money).is_empty());
     let mut bad_intent = order().to_json();
     bad_intent["intent"] = json!("SALE");
-    assert!(!problems(&validator, &bad_intent).is_empty());
+    assert!(!problems(&bad_intent).is_empty());
     let mut bad_country = order().to_json();
     bad_country["purchase_units"][0]["shipping"]["address"]["country_code"] = json!("USA");
-    assert!(!problems(&validator, &bad_country).is_empty());
+    assert!(!problems(&bad_country).is_empty());
 }

@@ -3,6 +3,7 @@
 
 use app::money::Money;
 use app::payments::card::CardBrand;
+use app::payments::paypal::settings::PayPalSettings;
 use app::payments::secrets::SettingError;
 use app::payments::stripe::settings::StripeSettings;
 use app::photos::rules::PhotoLimits;
@@ -24,13 +25,58 @@ pub enum Mode {
     Production,
 }
 
-/// Where payments go (`SHOP_PAYMENTS`).
+/// Where payments go (`SHOP_PAYMENTS`: `test`, or a list of `stripe` and `paypal`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payments {
     /// Nothing is really charged; the shop shows its test cards and says so on every page.
     Test,
-    /// Cards through Stripe (`STRIPE_*` settings): with live keys, real payments.
-    Stripe(StripeSettings),
+    /// Real providers, either or both: cards through Stripe (`STRIPE_*` settings) and PayPal
+    /// through its REST API (`PAYPAL_*`). With live keys, real payments.
+    Real(Box<RealProviders>),
+}
+
+/// The real providers the shop takes payments with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RealProviders {
+    pub stripe: Option<StripeSettings>,
+    pub paypal: Option<PayPalSettings>,
+}
+
+impl Payments {
+    fn from_lookup(var: &impl Fn(&str) -> Option<String>) -> Result<Payments, ConfigError> {
+        let Some(list) = var("SHOP_PAYMENTS") else {
+            return Ok(Payments::Test);
+        };
+        let names: Vec<String> = list
+            .split(',')
+            .map(|n| n.trim().to_ascii_lowercase())
+            .collect();
+        let refused = || {
+            invalid(
+                "SHOP_PAYMENTS",
+                "test, or a list of stripe and paypal (such as stripe,paypal)",
+                list.clone(),
+            )
+        };
+        if names == ["test"] {
+            return Ok(Payments::Test);
+        }
+        if names
+            .iter()
+            .any(|n| !matches!(n.as_str(), "stripe" | "paypal"))
+        {
+            return Err(refused());
+        }
+        let named = |provider: &str| names.iter().any(|n| n == provider);
+        Ok(Payments::Real(Box::new(RealProviders {
+            stripe: named("stripe")
+                .then(|| StripeSettings::from_lookup(var))
+                .transpose()?,
+            paypal: named("paypal")
+                .then(|| PayPalSettings::from_lookup(var))
+                .transpose()?,
+        })))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -80,7 +126,7 @@ pub enum ConfigError {
         value: String,
     },
     #[error(transparent)]
-    Stripe(#[from] SettingError),
+    Provider(#[from] SettingError),
     #[error("SHOP_MODE=production refuses the test-mode payment gateway (SHOP_PAYMENTS=test): it charges nobody, so a real shop would give its goods away. Configure a real payment gateway, or run in development mode.")]
     TestPaymentsInProduction,
 }
@@ -249,11 +295,7 @@ impl Config {
                 "true".into(),
             ));
         }
-        let payments = match var("SHOP_PAYMENTS").as_deref() {
-            None | Some("test") => Payments::Test,
-            Some("stripe") => Payments::Stripe(StripeSettings::from_lookup(&var)?),
-            Some(other) => return Err(invalid("SHOP_PAYMENTS", "test or stripe", other.into())),
-        };
+        let payments = Payments::from_lookup(&var)?;
         let card_brands = match var("SHOP_CARD_BRANDS") {
             None => CardBrand::ALL.to_vec(),
             Some(list) => parse_brands(list)?,
@@ -460,8 +502,11 @@ mod tests {
         vars.push(("SHOP_MODE", "production"));
         let c = config(&vars).unwrap();
         assert_eq!(c.mode, Mode::Production);
-        let Payments::Stripe(stripe) = &c.payments else {
-            panic!("not Stripe: {:?}", c.payments);
+        let Payments::Real(real) = &c.payments else {
+            panic!("not real: {:?}", c.payments);
+        };
+        let (Some(stripe), None) = (&real.stripe, &real.paypal) else {
+            panic!("not Stripe alone: {real:?}");
         };
         assert!(!stripe.test_mode());
         assert_eq!(stripe.api_url, "https://api.stripe.com");
@@ -483,6 +528,56 @@ mod tests {
             err.contains("STRIPE_SECRET_KEY") && !err.contains("has spaces"),
             "{err}"
         );
+    }
+
+    const PAYPAL: [(&str, &str); 3] = [
+        ("PAYPAL_CLIENT_ID", "AbCdEf123"),
+        ("PAYPAL_CLIENT_SECRET", "EFgh-456_secret"),
+        ("PAYPAL_WEBHOOK_ID", "8PT597110X687430LKGECATA"),
+    ];
+
+    #[test]
+    fn the_providers_are_a_list_and_production_takes_real_paypal() {
+        let mut vars = STRIPE.to_vec();
+        vars.extend(PAYPAL);
+        vars[0].1 = " stripe, PayPal ";
+        vars.push(("SHOP_MODE", "production"));
+        let c = config(&vars).unwrap();
+        let Payments::Real(real) = &c.payments else {
+            panic!("not real: {:?}", c.payments);
+        };
+        let (Some(_), Some(paypal)) = (&real.stripe, &real.paypal) else {
+            panic!("not Stripe and PayPal: {real:?}");
+        };
+        assert_eq!(paypal.api_url, "https://api-m.paypal.com");
+        assert!(!paypal.test_mode());
+        // PayPal alone, and nothing else, is a shop too.
+        let mut alone = PAYPAL.to_vec();
+        alone.push(("SHOP_PAYMENTS", "paypal"));
+        assert!(matches!(
+            config(&alone).unwrap().payments,
+            Payments::Real(real) if real.stripe.is_none() && real.paypal.is_some()
+        ));
+        // A missing PayPal setting is named; its secret never shows.
+        let missing: Vec<_> = alone
+            .iter()
+            .copied()
+            .filter(|(n, _)| *n != "PAYPAL_WEBHOOK_ID")
+            .collect();
+        let err = config(&missing).unwrap_err().to_string();
+        assert!(err.contains("PAYPAL_WEBHOOK_ID"), "{err}");
+        let mut bad = alone.clone();
+        bad[1].1 = "secret with spaces";
+        let err = config(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("PAYPAL_CLIENT_SECRET") && !err.contains("spaces"),
+            "{err}"
+        );
+        for list in ["test,paypal", "paypal,bitcoin", ""] {
+            let mut vars = PAYPAL.to_vec();
+            vars.push(("SHOP_PAYMENTS", list));
+            assert!(config(&vars).is_err(), "{list}");
+        }
     }
 
     #[test]

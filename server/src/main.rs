@@ -164,7 +164,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
     let http = routes::Http {
         guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()).with_stripe(
             match &config.payments {
-                Payments::Stripe(stripe) => Some(stripe.page_origins()),
+                Payments::Real(real) => real.stripe.as_ref().map(|s| s.page_origins()),
                 Payments::Test => None,
             },
         ),

@@ -5,6 +5,7 @@ use crate::config::Payments;
 use app::db::Db;
 use app::payments::card::CardBrand;
 use app::payments::gateway::GatewayError;
+use app::payments::paypal::gateway::PayPalGateway;
 use app::payments::providers::Providers;
 use app::payments::stripe::gateway::StripeGateway;
 use app::payments::test_gateway::TestGateway;
@@ -21,10 +22,21 @@ pub fn from_settings(
             let test = Arc::new(TestGateway::new(db.pool.clone()));
             Providers::new(Some(test.clone()), Some(test))
         }
-        // PayPal comes with its own provider (issue 27); until then Stripe takes cards only.
-        Payments::Stripe(settings) => {
-            let stripe = StripeGateway::new(settings.clone(), db.pool.clone())?;
-            Providers::stripe(Arc::new(stripe), None)
+        Payments::Real(real) => {
+            let providers = match &real.stripe {
+                Some(settings) => {
+                    let stripe = StripeGateway::new(settings.clone(), db.pool.clone())?;
+                    Providers::stripe(Arc::new(stripe), None)
+                }
+                None => Providers::new(None, None),
+            };
+            match &real.paypal {
+                Some(settings) => providers.with_paypal(Arc::new(PayPalGateway::new(
+                    settings.clone(),
+                    db.pool.clone(),
+                )?)),
+                None => providers,
+            }
         }
     };
     Ok(providers.accepting(brands))

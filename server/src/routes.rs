@@ -92,6 +92,10 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             let state = state.clone();
             post(move |headers, body| stripe_webhook(state.clone(), headers, body))
         })
+        .route(app::checkout::paypal_events::WEBHOOK_PATH, {
+            let state = state.clone();
+            post(move |headers, body| paypal_webhook(state.clone(), headers, body))
+        })
         .route(app::admin::export::EXPORT_PATH, {
             let state = state.clone();
             get(move |query, headers| export_orders(state.clone(), query, headers))
@@ -200,17 +204,53 @@ async fn stripe_webhook(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    use app::checkout::stripe_events::{receive, Answer};
+    use app::checkout::stripe_events::receive;
     let signature = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
-    let (status, text) = match receive(&state, signature, &body).await {
-        Answer::Received => (StatusCode::OK, "received"),
-        Answer::Refused(why) => (StatusCode::BAD_REQUEST, why),
-        Answer::NotConfigured => (StatusCode::NOT_FOUND, "Stripe is not configured"),
-        Answer::Failed => (StatusCode::INTERNAL_SERVER_ERROR, "try again later"),
+    webhook_answer(receive(&state, signature, &body).await, "Stripe")
+}
+
+/// PayPal's events, with the transmission headers PayPal is asked to vouch for.
+async fn paypal_webhook(
+    state: ServerState,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    use app::checkout::paypal_events::receive;
+    use app::payments::paypal::api::Transmission;
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
     };
-    (status, text).into_response()
+    let transmission = Transmission {
+        id: header("paypal-transmission-id"),
+        time: header("paypal-transmission-time"),
+        signature: header("paypal-transmission-sig"),
+        cert_url: header("paypal-cert-url"),
+        auth_algo: header("paypal-auth-algo"),
+    };
+    webhook_answer(receive(&state, &transmission, &body).await, "PayPal")
+}
+
+fn webhook_answer(answer: app::checkout::webhook_events::Answer, provider: &str) -> Response {
+    use app::checkout::webhook_events::Answer;
+    match answer {
+        Answer::Received => (StatusCode::OK, "received".to_owned()),
+        Answer::Refused(why) => (StatusCode::BAD_REQUEST, why.to_owned()),
+        Answer::NotConfigured => (
+            StatusCode::NOT_FOUND,
+            format!("{provider} is not configured"),
+        ),
+        Answer::Failed => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "try again later".to_owned(),
+        ),
+    }
+    .into_response()
 }
 
 /// The pages search engines may list, with the products on show now.

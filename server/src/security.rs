@@ -2,6 +2,7 @@
 //! refusal of state-changing requests from other sites, a size limit on each kind of body,
 //! and the security headers on every answer.
 
+use app::checkout::paypal_events::WEBHOOK_PATH as PAYPAL_WEBHOOK;
 use app::checkout::stripe_events::WEBHOOK_PATH as STRIPE_WEBHOOK;
 use app::client::ClientAddress;
 use app::payments::stripe::settings::StripeOrigins;
@@ -105,8 +106,9 @@ pub async fn same_origin_only(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    // Stripe posts its events from its own servers; each is checked by its signature instead.
-    let webhook = request.uri().path() == STRIPE_WEBHOOK;
+    // The providers post their events from their own servers; each is checked by its
+    // signature (Stripe's) or by the provider itself (PayPal's) instead.
+    let webhook = [STRIPE_WEBHOOK, PAYPAL_WEBHOOK].contains(&request.uri().path());
     if safe || webhook || guard.same_origin(request.headers()) {
         return next.run(request).await;
     }
@@ -138,8 +140,8 @@ pub fn body_limit(path: &str) -> usize {
     ];
     if CART_ENDPOINTS.iter().any(|p| path.starts_with(p)) {
         64 * 1024
-    } else if path == STRIPE_WEBHOOK {
-        // Stripe's events are a few kilobytes.
+    } else if path == STRIPE_WEBHOOK || path == PAYPAL_WEBHOOK {
+        // The providers' events are a few kilobytes.
         256 * 1024
     } else if is_photo_upload(path) {
         // The upload streams and enforces the shop's configured photo limits itself, with a

@@ -9,6 +9,10 @@ pub mod pages;
 pub mod paypal_return;
 
 #[cfg(feature = "ssr")]
+pub mod paypal_events;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod stripe_events;
+#[cfg(feature = "ssr")]
+pub mod webhook_events;

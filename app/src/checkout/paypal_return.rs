@@ -43,6 +43,8 @@ fn next_page(outcome: &CheckoutOutcome) -> String {
             format!("/checkout?payment={}", failed.reason.code())
         }
         CheckoutOutcome::AwaitingPayment { number } => format!("/orders/{number}"),
+        // The funding they chose was declined: PayPal's page, to choose another way to pay.
+        CheckoutOutcome::ApprovePayPal { url, .. } => url.clone(),
         _ => "/checkout".to_owned(),
     }
 }
@@ -52,6 +54,7 @@ fn Returned(outcome: CheckoutOutcome) -> impl IntoView {
     let next = next_page(&outcome);
     let waiting = matches!(outcome, CheckoutOutcome::AwaitingPayment { .. });
     let placed = matches!(outcome, CheckoutOutcome::Placed { .. });
+    let again = matches!(outcome, CheckoutOutcome::ApprovePayPal { .. });
     if !waiting {
         let store = CartStore::expect();
         let navigate = use_navigate();
@@ -59,23 +62,29 @@ fn Returned(outcome: CheckoutOutcome) -> impl IntoView {
         Effect::new(move |_| {
             if placed {
                 store.update(|c| c.clear());
+                let replace = NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                };
+                navigate(&next, replace);
+            } else {
+                // A whole page: PayPal's, or the checkout, whose page loads the card
+                // provider's script in its head.
+                let _ = window().location().replace(&next);
             }
-            let replace = NavigateOptions {
-                replace: true,
-                ..Default::default()
-            };
-            navigate(&next, replace);
         });
     }
     let message = if waiting {
         "PayPal has not confirmed your payment yet. Your order is held while PayPal decides, and we e-mail you as soon as it is paid."
     } else if placed {
         "Your payment is confirmed. Opening your order…"
+    } else if again {
+        "PayPal could not take the payment the way you chose, and nothing was charged. Taking you back to PayPal to choose another way to pay…"
     } else {
         "Nothing was charged. Taking you back to the checkout…"
     };
     view! {
         <p role="status">{message}</p>
-        <p><a href=next>{if waiting { "See your order" } else { "Continue" }}</a></p>
+        <p><a href=next rel=(!placed && !waiting).then_some("external")>{if waiting { "See your order" } else { "Continue" }}</a></p>
     }
 }

@@ -29,9 +29,9 @@ use crate::orders::model::{order_number_from, OrderLine, OrderTotals};
 use crate::orders::repo::{self, NewOrder, OrderState};
 use crate::orders::status::OrderStatus;
 use crate::payments::gateway::{
-    CardInput, ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome,
-    ReturnAddresses, VoidReason,
+    CardInput, ChargeOutcome, DeclineReason, GatewayError, PaymentChoice, RefundOutcome, VoidReason,
 };
+use crate::payments::paypal::order_request::{Breakdown, OrderRequest, PurchaseLine, ShipTo};
 use crate::pricing::coupon::{Coupon, CouponRejection};
 use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::{CouponOutcome, PricedLine, Quote};
@@ -592,9 +592,9 @@ async fn pay(
             cards.charge(&order.number, order.total, card).await?
         }
         PaymentChoice::PayPal => {
-            let back = paypal_return(&order.number);
+            let request = paypal_order(state, &order.number).await?;
             let paypal = state.payments.paypal()?;
-            let url = paypal.start(&order.number, order.total, &back).await?;
+            let url = paypal.start(&request).await?;
             return Ok(CheckoutOutcome::ApprovePayPal {
                 url,
                 number: order.number.clone(),
@@ -677,14 +677,46 @@ pub async fn settle_card_payment(
     Ok(())
 }
 
-/// Where PayPal sends the shopper back for order `number`: the shop's return page, which
+/// What PayPal is asked to collect for order `number`: its lines, totals and address as the
+/// shop stored them, and where PayPal sends the shopper back: the shop's return page, which
 /// asks PayPal itself what happened.
-fn paypal_return(number: &str) -> ReturnAddresses {
-    let page = format!("{PAYPAL_RETURN_PATH}/{number}");
-    ReturnAddresses {
-        cancelled: format!("{page}?cancelled=1"),
-        approved: page,
-    }
+async fn paypal_order(state: &ServerState, number: &str) -> Result<OrderRequest, CheckoutError> {
+    let (order, _, _) = repo::staff_detail(&state.db.pool, number)
+        .await?
+        .ok_or_else(|| GatewayError(format!("order {number} is gone")))?;
+    let page = format!("{}{PAYPAL_RETURN_PATH}/{number}", state.store.public_url);
+    let to = &order.address;
+    Ok(OrderRequest {
+        invoice: order.number.clone(),
+        brand: state.store.name.clone(),
+        lines: order
+            .lines
+            .iter()
+            .map(|line| PurchaseLine {
+                sku: line.sku.clone(),
+                name: format!("{} – {}", line.product_name, line.options),
+                unit_price: line.unit_price,
+                quantity: line.quantity,
+            })
+            .collect(),
+        breakdown: Breakdown {
+            items: order.totals.subtotal,
+            shipping: order.totals.shipping,
+            discount: order.totals.discount,
+            total: order.totals.total,
+        },
+        ship_to: ShipTo {
+            name: to.name.clone(),
+            line1: to.line1.clone(),
+            line2: to.line2.clone(),
+            city: to.city.clone(),
+            region: to.region.clone(),
+            postcode: to.postcode.clone(),
+            country: to.country.code().to_owned(),
+        },
+        cancel_url: format!("{page}?cancelled=1"),
+        return_url: page,
+    })
 }
 
 /// Completes a PayPal checkout when the shopper comes back from PayPal: takes the payment
@@ -708,20 +740,55 @@ pub async fn finish_paypal(
     }
     let paypal = state.payments.paypal()?;
     let mut outcome = paypal.capture(&order.number).await?;
-    if cancelled && outcome == ChargeOutcome::AwaitingApproval {
+    let undecided = |o: &ChargeOutcome| {
+        matches!(
+            o,
+            ChargeOutcome::AwaitingApproval | ChargeOutcome::ChooseAnotherWay { .. }
+        )
+    };
+    if cancelled && undecided(&outcome) {
         paypal.void(&order.number, VoidReason::Cancelled).await?;
         outcome = paypal
             .find_payment(&order.number)
             .await?
             .unwrap_or(ChargeOutcome::Declined(DeclineReason::PayPalCancelled));
     }
-    if outcome == ChargeOutcome::AwaitingApproval {
-        // Back without an answer PayPal knows of: the checkout settles it when it times out.
-        return Ok(CheckoutOutcome::AwaitingPayment {
+    match outcome {
+        // The funding they chose was declined: back to PayPal to choose another way to pay.
+        ChargeOutcome::ChooseAnotherWay { url } => Ok(CheckoutOutcome::ApprovePayPal {
+            url,
             number: order.number.clone(),
-        });
+        }),
+        // Back without an answer PayPal knows of, or a payment PayPal has yet to clear: the
+        // order waits for PayPal's word (its webhook, or the checkout's timeout).
+        ChargeOutcome::AwaitingApproval => Ok(CheckoutOutcome::AwaitingPayment {
+            number: order.number.clone(),
+        }),
+        outcome => settle(state, &order, outcome, now).await,
     }
-    settle(state, &order, outcome, now).await
+}
+
+/// Settles the PayPal payment of order `number` when PayPal says something happened (its
+/// webhook): an approval is captured, and a capture PayPal has decided places or releases
+/// the order, once. A payment still waiting is left alone.
+pub async fn settle_paypal_payment(
+    state: &ServerState,
+    number: &str,
+    now: OffsetDateTime,
+) -> Result<(), CheckoutError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let order = repo::find_by_number(&mut conn, number).await?;
+    drop(conn);
+    let Some(order) =
+        order.filter(|o| o.status == OrderStatus::AwaitingPayment && o.paid_by_paypal)
+    else {
+        return Ok(());
+    };
+    let outcome = state.payments.paypal()?.capture(&order.number).await?;
+    if let outcome @ (ChargeOutcome::Succeeded { .. } | ChargeOutcome::Declined(_)) = outcome {
+        settle(state, &order, outcome, now).await?;
+    }
+    Ok(())
 }
 
 /// The answer for an order that is no longer awaiting its payment: placed, or the reason its
@@ -797,6 +864,7 @@ async fn settle(
         }
         ChargeOutcome::AwaitingApproval
         | ChargeOutcome::Refunded
+        | ChargeOutcome::ChooseAnotherWay { .. }
         | ChargeOutcome::NeedsAuthentication { .. } => Err(GatewayError(format!(
             "payment for {} cannot be settled in its state ({outcome:?})",
             order.number
@@ -865,9 +933,19 @@ async fn settle_one_interrupted(
         let paypal = state.payments.paypal()?;
         // An approval that was given but never captured is taken now.
         match paypal.capture(&order.number).await? {
-            ChargeOutcome::AwaitingApproval => {
+            ChargeOutcome::AwaitingApproval | ChargeOutcome::ChooseAnotherWay { .. } => {
                 paypal.void(&order.number, VoidReason::Expired).await?;
-                paypal.find_payment(&order.number).await?
+                match paypal.find_payment(&order.number).await? {
+                    // Taken, and PayPal has yet to clear it (an eCheck): its word settles it.
+                    Some(ChargeOutcome::AwaitingApproval) => {
+                        return Err(GatewayError(format!(
+                            "the PayPal payment for {} is still pending at PayPal",
+                            order.number
+                        ))
+                        .into())
+                    }
+                    outcome => outcome,
+                }
             }
             outcome => Some(outcome),
         }

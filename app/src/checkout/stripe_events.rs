@@ -1,35 +1,21 @@
 //! Stripe's webhook (server only): the events that settle a card payment whose shopper left
 //! before the answer, record a refund made in Stripe's dashboard, or flag a disputed payment.
 //!
-//! Each event is checked by its signature (`payments::stripe::signature`), then claimed by its
-//! id in `stripe_events` and marked processed once handled: Stripe delivers an event at least
-//! once, and a repeat, or one sent while the first is still being handled, changes nothing
-//! (every step below is itself idempotent). A failure answers 500, so Stripe sends it again.
+//! Each event is checked by its signature (`payments::stripe::signature`), then handled once
+//! (`webhook_events`).
 
 use super::service;
+pub use super::webhook_events::Answer;
+use super::webhook_events::EventLog;
 use crate::money::Money;
 use crate::orders::{disputes, refunding};
 use crate::payments::stripe::gateway::StripeGateway;
 use crate::payments::stripe::signature::{self, Event, EventKind, SignatureError};
 use crate::shop::ServerState;
-use sqlx::{AnyPool, Row};
 
 /// Where Stripe posts its events (its dashboard's webhook endpoint: the shop's address and
 /// this path).
 pub const WEBHOOK_PATH: &str = "/webhooks/stripe";
-
-/// The webhook's answer, as Stripe reads it.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Answer {
-    /// Handled, or a repeat of one handled, or of a kind the shop ignores (200).
-    Received,
-    /// Not signed by Stripe with the shop's secret, or not an event (400): nothing changed.
-    Refused(&'static str),
-    /// Stripe does not take the shop's cards (404).
-    NotConfigured,
-    /// Handling failed; Stripe sends it again later (500).
-    Failed,
-}
 
 /// Receives one delivery; `signature` is its `Stripe-Signature` header, which must be from the
 /// last five minutes by the real time (the shop's clock may run ahead in tests).
@@ -78,36 +64,15 @@ async fn handle_once(
 ) -> Result<(), EventError> {
     let pool = &state.db.pool;
     let now = at.unix_timestamp();
-    if already_processed(pool, event, now).await? {
+    if EventLog::Stripe
+        .seen(pool, &event.id, &event.kind, now)
+        .await?
+    {
         return Ok(());
     }
     handle(state, stripe, event, at).await?;
-    sqlx::query("UPDATE stripe_events SET processed_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(&event.id)
-        .execute(pool)
-        .await?;
+    EventLog::Stripe.processed(pool, &event.id, now).await?;
     Ok(())
-}
-
-/// Stores the event by its id; true if it was processed before.
-async fn already_processed(pool: &AnyPool, event: &Event, now: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO stripe_events (id, kind, received_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&event.id)
-    .bind(&event.kind)
-    .bind(now)
-    .execute(pool)
-    .await?;
-    let processed: Option<i64> =
-        sqlx::query("SELECT processed_at FROM stripe_events WHERE id = $1")
-            .bind(&event.id)
-            .fetch_one(pool)
-            .await?
-            .try_get("processed_at")?;
-    Ok(processed.is_some())
 }
 
 async fn handle(

@@ -55,7 +55,10 @@ pub async fn act(
     }
     match (action, &tracking) {
         (OrderAction::Ship, Some(tracking)) => {
-            repo::set_tracking(&mut tx, order.id, tracking).await?
+            repo::set_tracking(&mut tx, order.id, tracking).await?;
+            if order.paid_by_paypal {
+                super::tracking_reports::queue(&mut tx, &order.number, tracking, now).await?;
+            }
         }
         (OrderAction::Cancel, _) => {
             super::holds::release(

@@ -36,3 +36,5 @@ pub mod replacement;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod staff_list;
+#[cfg(feature = "ssr")]
+pub mod tracking_reports;

@@ -146,6 +146,11 @@ pub enum ChargeOutcome {
     },
     /// PayPal: the shopper has not yet approved or cancelled; a card: still processing.
     AwaitingApproval,
+    /// PayPal: the funding the shopper approved was declined when the shop took the payment;
+    /// they choose another way to pay at `url` (PayPal's documented recovery).
+    ChooseAnotherWay {
+        url: String,
+    },
     /// Taken, then given back in full.
     Refunded,
 }
@@ -181,6 +186,7 @@ pub use server::*;
 mod server {
     use super::*;
     use crate::money::Money;
+    use crate::payments::paypal::order_request::OrderRequest;
     use std::future::Future;
     use std::pin::Pin;
 
@@ -238,24 +244,13 @@ mod server {
         pub last4: String,
     }
 
-    /// Where the provider sends the shopper back to the shop: paths on the shop.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub struct ReturnAddresses {
-        pub approved: String,
-        pub cancelled: String,
-    }
-
     /// A provider whose payments the shopper approves on the provider's own site (PayPal): the
     /// shop sends them there, and takes the payment once they come back or the provider says
     /// they approved.
     pub trait RedirectGateway: Provider {
-        /// Starts a payment for `amount`; returns where the shopper approves it.
-        fn start<'a>(
-            &'a self,
-            key: &'a str,
-            amount: Money,
-            back: &'a ReturnAddresses,
-        ) -> GatewayFuture<'a, String>;
+        /// Starts the payment of `order` (its invoice is the key of every later call); returns
+        /// where the shopper approves it. Asking again for the same order answers the same.
+        fn start<'a>(&'a self, order: &'a OrderRequest) -> GatewayFuture<'a, String>;
 
         /// Takes the payment if the shopper approved it; `AwaitingApproval` while they have not
         /// answered.

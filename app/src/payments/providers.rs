@@ -68,6 +68,8 @@ mod server {
         brands: Vec<CardBrand>,
         /// Stripe, for its webhook, when it takes the cards.
         stripe: Option<Arc<crate::payments::stripe::gateway::StripeGateway>>,
+        /// PayPal's REST API, for its webhook and tracking, when it takes PayPal.
+        paypal_api: Option<Arc<crate::payments::paypal::gateway::PayPalGateway>>,
     }
 
     impl Providers {
@@ -81,7 +83,26 @@ mod server {
                 paypal,
                 brands: CardBrand::ALL.to_vec(),
                 stripe: None,
+                paypal_api: None,
             }
+        }
+
+        /// PayPal through its REST API: its webhook's events are then received, and shipments
+        /// of orders it paid are reported to it.
+        pub fn with_paypal(
+            self,
+            paypal: Arc<crate::payments::paypal::gateway::PayPalGateway>,
+        ) -> Providers {
+            Providers {
+                paypal: Some(paypal.clone()),
+                paypal_api: Some(paypal),
+                ..self
+            }
+        }
+
+        /// PayPal, when the shop takes it through PayPal's REST API.
+        pub fn paypal_api(&self) -> Option<&crate::payments::paypal::gateway::PayPalGateway> {
+            self.paypal_api.as_deref()
         }
 
         /// Stripe taking the cards: its webhook's events are then received.

@@ -6,13 +6,32 @@
 use super::card::{card_brand, card_digits};
 use super::gateway::{
     CardEntry, CardGateway, CardInput, CardSeen, ChargeOutcome, DeclineReason, GatewayError,
-    GatewayFuture, Provider, RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
+    GatewayFuture, Provider, RedirectGateway, RefundOutcome, VoidReason,
 };
+use super::paypal::order_request::OrderRequest;
 
 use super::test_cards::test_card_outcome;
 use crate::money::Money;
 use crate::tokens::random_hex;
 use sqlx::{AnyPool, Row};
+
+/// Where the approval page sends the shopper back: paths on the shop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReturnAddresses {
+    pub approved: String,
+    pub cancelled: String,
+}
+
+/// The path and query of an address on the shop: the page sends the shopper back to the shop
+/// that served it, whatever address the shop believes is its public one.
+fn on_this_shop(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(start) if url.contains("://") => after_scheme[start..].to_owned(),
+        _ if url.starts_with('/') => url.to_owned(),
+        _ => "/checkout".to_owned(),
+    }
+}
 
 /// A PayPal payment as the gateway's approval page shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -331,15 +350,22 @@ impl CardGateway for TestGateway {
 }
 
 impl RedirectGateway for TestGateway {
-    fn start<'a>(
-        &'a self,
-        key: &'a str,
-        amount: Money,
-        back: &'a ReturnAddresses,
-    ) -> GatewayFuture<'a, String> {
+    fn start<'a>(&'a self, order: &'a OrderRequest) -> GatewayFuture<'a, String> {
         Box::pin(async move {
+            let back = ReturnAddresses {
+                approved: on_this_shop(&order.return_url),
+                cancelled: on_this_shop(&order.cancel_url),
+            };
+            let (key, amount) = (&order.invoice, order.breakdown.total);
             let (reference, _, _) = self
-                .record(key, "paypal", amount, "awaiting_approval", None, Some(back))
+                .record(
+                    key,
+                    "paypal",
+                    amount,
+                    "awaiting_approval",
+                    None,
+                    Some(&back),
+                )
                 .await
                 .map_err(failed)?;
             Ok(format!("/pay/paypal/{reference}"))

@@ -9,8 +9,9 @@ use app::orders::repo as orders;
 use app::payments::gateway::CardEntry;
 use app::payments::gateway::{
     CardGateway, CardInput, CardSeen, ChargeOutcome, GatewayError, GatewayFuture, Provider,
-    RedirectGateway, RefundOutcome, ReturnAddresses, VoidReason,
+    RedirectGateway, RefundOutcome, VoidReason,
 };
+use app::payments::paypal::order_request::OrderRequest;
 use app::payments::providers::Providers;
 use app::payments::test_gateway::TestGateway;
 use app::shop::ServerState;
@@ -124,13 +125,8 @@ impl CardGateway for Faulty {
 }
 
 impl RedirectGateway for Faulty {
-    fn start<'a>(
-        &'a self,
-        key: &'a str,
-        amount: Money,
-        back: &'a ReturnAddresses,
-    ) -> GatewayFuture<'a, String> {
-        self.inner.start(key, amount, back)
+    fn start<'a>(&'a self, order: &'a OrderRequest) -> GatewayFuture<'a, String> {
+        self.inner.start(order)
     }
     fn capture<'a>(&'a self, key: &'a str) -> GatewayFuture<'a, ChargeOutcome> {
         Box::pin(async move {

@@ -3,6 +3,7 @@
 //! Every test gets its own, so tests run in parallel and never see each other's rows.
 
 pub mod faulty;
+pub mod paypal;
 pub mod photos;
 pub mod shop;
 pub mod stripe;

@@ -120,7 +120,10 @@ pub async fn stripe_shop() -> TestShop {
         "http://shop.test",
         false,
         std::time::Duration::from_secs(30),
-        server::config::Payments::Stripe(settings),
+        server::config::Payments::Real(Box::new(server::config::RealProviders {
+            stripe: Some(settings),
+            paypal: None,
+        })),
     )
     .await
 }
@@ -168,7 +171,7 @@ pub async fn shop_paying(
     )
     .unwrap();
     let stripe_origins = match &payments {
-        server::config::Payments::Stripe(stripe) => Some(stripe.page_origins()),
+        server::config::Payments::Real(real) => real.stripe.as_ref().map(|s| s.page_origins()),
         server::config::Payments::Test => None,
     };
     let payments = server::providers::from_settings(

@@ -47,7 +47,13 @@ impl PayPalSettings {
             "PAYPAL_CLIENT_SECRET",
             "the secret of the PayPal REST app (letters, digits, - and _)",
         )?;
-        let webhook_id = token("PAYPAL_WEBHOOK_ID", "the id of the shop's PayPal webhook")?;
+        // PayPal's webhook ids are letters and digits only (its OpenAPI document says so).
+        let webhook_id = value("PAYPAL_WEBHOOK_ID")
+            .filter(|v| v.len() <= 50 && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .ok_or(SettingError {
+                name: "PAYPAL_WEBHOOK_ID",
+                expected: "the id of the shop's PayPal webhook (letters and digits)",
+            })?;
         let api_url = value("PAYPAL_API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_owned());
         let host = api_url
             .split_once("://")
