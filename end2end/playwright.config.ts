@@ -3,10 +3,13 @@ import { dataDir } from './tests/helpers';
 
 // The release server runs on its own port with a fresh SQLite database (see start-server.sh).
 const port = Number(process.env.E2E_PORT ?? 3100);
-// A second one takes cards through Stripe: localstripe, which scripts/test.sh starts and
-// names in LOCALSTRIPE_URL.
+// A second one takes real providers' payments: cards through Stripe (localstripe, which
+// scripts/test.sh starts and names in LOCALSTRIPE_URL) and PayPal through its REST API (the
+// stand-in started below).
 const stripePort = Number(process.env.E2E_STRIPE_PORT ?? port + 1);
 const localstripe = process.env.LOCALSTRIPE_URL ?? 'http://127.0.0.1:8420';
+const paypalPort = Number(process.env.PAYPAL_STANDIN_PORT ?? 8430);
+export const paypalStandin = `http://127.0.0.1:${paypalPort}`;
 // Its data folder, where the tests make its admins (stripe.spec.ts names it by the port).
 export const stripeDataDir = (stripeServerPort: number | string) => `/tmp/casefront-e2e-${stripeServerPort}`;
 
@@ -39,11 +42,11 @@ export default defineConfig({
     launchOptions,
   },
   projects: [
-    { name: 'desktop', testIgnore: /stripe\.spec/, use: { viewport: { width: 1280, height: 800 } } },
-    { name: 'mobile', testIgnore: /stripe\.spec/, use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } },
+    { name: 'desktop', testIgnore: /(stripe|paypal)\.spec/, use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'mobile', testIgnore: /(stripe|paypal)\.spec/, use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } },
     {
-      name: 'stripe',
-      testMatch: /stripe\.spec/,
+      name: 'providers',
+      testMatch: /(stripe|paypal)\.spec/,
       use: { baseURL: `http://127.0.0.1:${stripePort}`, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true },
     },
   ],
@@ -67,13 +70,27 @@ export default defineConfig({
       env: {
         E2E_PORT: String(stripePort),
         E2E_DATA_DIR: stripeDataDir(stripePort),
-        SHOP_PAYMENTS: 'stripe',
+        SHOP_PAYMENTS: 'stripe,paypal',
         STRIPE_SECRET_KEY: 'sk_test_casefront',
         STRIPE_PUBLISHABLE_KEY: 'pk_test_casefront',
         STRIPE_WEBHOOK_SECRET: 'whsec_casefront',
         STRIPE_API_URL: localstripe,
         STRIPE_JS_URL: `${localstripe}/js.stripe.com/v3/`,
+        // The stand-in's own credentials and webhook id (its Settings::default).
+        PAYPAL_CLIENT_ID: 'standin-client',
+        PAYPAL_CLIENT_SECRET: 'standin-secret',
+        PAYPAL_WEBHOOK_ID: '8PT597110X687430LKGSTANDIN',
+        PAYPAL_API_URL: paypalStandin,
       },
+    },
+    {
+      command: './start-paypal.sh',
+      port: paypalPort,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { PAYPAL_STANDIN_PORT: String(paypalPort), PAYPAL_WEBHOOK_URL: `http://127.0.0.1:${stripePort}/webhooks/paypal` },
     },
   ],
 });

@@ -134,5 +134,7 @@ scripts/storm.sh sqlite 20 4
 scripts/storm.sh postgres 20 4
 
 step "browser tests (headless Chromium)"
+# The PayPal stand-in the browser tests pay through (end2end/start-paypal.sh).
+cargo build -q -p paypal-standin --bin paypal-standin
 cd end2end
 npx playwright test

@@ -158,6 +158,10 @@ async fn a_declined_funding_source_sends_the_shopper_back_to_paypal(db: &Db) {
     let (number, url) = start(&state, "declined@example.com", &[(CLEAR, 1)]).await;
     let id = token_in(&url);
     assert!(standin.approve(&id, Funding::DeclinedCard));
+    // PayPal's event about the approval gets there first, and its capture meets the decline.
+    let approved = sent(&standin, "CHECKOUT.ORDER.APPROVED");
+    assert_eq!(post_event(&state, &approved[0]).await, Answer::Received);
+    assert_eq!(status_of(db, &number).await, OrderStatus::AwaitingPayment);
     // INSTRUMENT_DECLINED: PayPal's recovery is to choose another way to pay on its page.
     let (same, retry) = approval(&back(&state, &number, false).await);
     assert_eq!(same, number);

@@ -17,7 +17,10 @@ pub(crate) struct Token {
 #[derive(Deserialize)]
 pub(crate) struct Answer {
     token: String,
+    #[serde(default)]
     choice: String,
+    /// Set by the cancel button (the chosen funding is sent with it too).
+    cancel: Option<String>,
 }
 
 fn escape(text: &str) -> String {
@@ -49,7 +52,7 @@ pub(crate) async fn approval(State(s): State<StandIn>, Query(q): Query<Token>) -
 <label><input type="radio" name="choice" value="echeck"> eCheck (clears later)</label>
 </fieldset>
 <button type="submit">Agree and pay</button>
-<button type="submit" name="choice" value="cancel">Cancel and return to the store</button>
+<button type="submit" name="cancel" value="1">Cancel and return to the store</button>
 </form></main></body></html>"#,
         amount = escape(amount.as_str().unwrap_or_default()),
     ))
@@ -63,6 +66,7 @@ pub(crate) async fn answer(State(s): State<StandIn>, Form(a): Form<Answer>) -> R
     let context = &order.request["payment_source"]["paypal"]["experience_context"];
     let back = |field: &str| context[field].as_str().unwrap_or_default().to_owned();
     let funding = match a.choice.as_str() {
+        _ if a.cancel.is_some() => None,
         "balance" => Some(Funding::Balance),
         "declined" => Some(Funding::DeclinedCard),
         "echeck" => Some(Funding::ECheck),

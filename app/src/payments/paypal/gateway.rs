@@ -28,7 +28,10 @@ pub struct PayPalPayment {
     /// Where the buyer approves it (again, after a declined funding source).
     pub approve_url: String,
     pub capture_id: Option<String>,
-    declines: i64,
+    /// Captures PayPal refused so far: each new try needs a request id of its own.
+    refused_captures: i64,
+    /// PayPal declined the funding the buyer chose, and they have not approved again since.
+    declined: bool,
     given_up: Option<DeclineReason>,
 }
 
@@ -96,7 +99,8 @@ impl PayPalGateway {
         value: &str,
     ) -> Result<Option<PayPalPayment>, sqlx::Error> {
         let row = sqlx::query(&format!(
-            "SELECT order_key, paypal_order, approve_url, capture_id, declines, given_up \
+            "SELECT order_key, paypal_order, approve_url, capture_id, refused_captures, \
+                    declined_at, given_up \
              FROM paypal_payments WHERE {column} = $1"
         ))
         .bind(value)
@@ -109,25 +113,18 @@ impl PayPalGateway {
                 paypal_order: r.try_get("paypal_order")?,
                 approve_url: r.try_get("approve_url")?,
                 capture_id: r.try_get("capture_id")?,
-                declines: r.try_get("declines")?,
+                refused_captures: r.try_get("refused_captures")?,
+                declined: r.try_get::<Option<i64>, _>("declined_at")?.is_some(),
                 given_up: given_up.as_deref().and_then(DeclineReason::from_code),
             })
         })
         .transpose()
     }
 
-    async fn update(
-        &self,
-        sql: &str,
-        order: &str,
-        value: Option<&str>,
-    ) -> Result<(), GatewayError> {
-        let query = sqlx::query(sql);
-        let query = match value {
-            Some(value) => query.bind(value.to_owned()),
-            None => query,
-        };
-        query
+    /// Runs `sql` (an update whose `$1` is `value` and `$2` the order) on an order's payment.
+    async fn update(&self, sql: &str, value: &str, order: &str) -> Result<(), GatewayError> {
+        sqlx::query(sql)
+            .bind(value)
             .bind(order)
             .execute(&self.pool)
             .await
@@ -164,8 +161,8 @@ impl PayPalGateway {
         if let (None, Some(capture)) = (&payment.capture_id, order.capture()) {
             self.update(
                 "UPDATE paypal_payments SET capture_id = $1 WHERE order_key = $2",
+                &capture.id,
                 &payment.order,
-                Some(&capture.id),
             )
             .await?;
         }
@@ -309,33 +306,48 @@ impl RedirectGateway for PayPalGateway {
             if payment.capture_id.is_some() {
                 return self.read_back(&payment).await;
             }
-            // A request id per funding attempt: after a decline the buyer approves again, and
-            // that capture is a new request, not a replay of the declined one.
-            let request_id = format!("{key}-capture-{}", payment.declines);
+            // A request id per try: after a refusal (a declined funding source, an approval
+            // not given yet) the next capture is a new request, not a replay of the refused one.
+            let request_id = format!("{key}-capture-{}", payment.refused_captures);
             match self.api.capture(&payment.paypal_order, &request_id).await {
                 Ok(order) => {
                     self.note_capture(&payment, &order).await?;
                     Ok(outcome_of(&order))
                 }
-                Err(PayPalError::Unprocessable { issue, .. }) => match issue.as_str() {
-                    "INSTRUMENT_DECLINED" | "PAYER_ACTION_REQUIRED" => {
-                        self.update(
-                            "UPDATE paypal_payments SET declines = declines + 1 WHERE order_key = $1",
-                            key,
-                            None,
-                        )
-                        .await?;
-                        // The order's approval link, as PayPal gives it now or gave it first.
-                        let order = self.api.order(&payment.paypal_order).await?;
-                        let url = order.payer_action().unwrap_or(&payment.approve_url);
-                        Ok(ChargeOutcome::ChooseAnotherWay {
-                            url: url.to_owned(),
-                        })
+                Err(PayPalError::Unprocessable { issue, .. }) => {
+                    if issue == "ORDER_ALREADY_CAPTURED" {
+                        return self.read_back(&payment).await;
                     }
-                    "ORDER_NOT_APPROVED" => Ok(ChargeOutcome::AwaitingApproval),
-                    "ORDER_ALREADY_CAPTURED" => self.read_back(&payment).await,
-                    _ => Ok(ChargeOutcome::Declined(DeclineReason::Declined)),
-                },
+                    let declined = matches!(
+                        issue.as_str(),
+                        "INSTRUMENT_DECLINED" | "PAYER_ACTION_REQUIRED"
+                    );
+                    let declined_at =
+                        declined.then(|| time::OffsetDateTime::now_utc().unix_timestamp());
+                    sqlx::query(
+                        "UPDATE paypal_payments SET refused_captures = refused_captures + 1, \
+                         declined_at = COALESCE($1, declined_at) WHERE order_key = $2",
+                    )
+                    .bind(declined_at)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(failed)?;
+                    match issue.as_str() {
+                        // PayPal's recovery: the buyer chooses another way to pay on its page.
+                        // An approval not given again since a decline (the webhook's capture
+                        // met the decline first) is the same.
+                        _ if declined || (issue == "ORDER_NOT_APPROVED" && payment.declined) => {
+                            let order = self.api.order(&payment.paypal_order).await?;
+                            let url = order.payer_action().unwrap_or(&payment.approve_url);
+                            Ok(ChargeOutcome::ChooseAnotherWay {
+                                url: url.to_owned(),
+                            })
+                        }
+                        "ORDER_NOT_APPROVED" => Ok(ChargeOutcome::AwaitingApproval),
+                        _ => Ok(ChargeOutcome::Declined(DeclineReason::Declined)),
+                    }
+                }
                 Err(PayPalError::NotFound) => {
                     Ok(ChargeOutcome::Declined(DeclineReason::PayPalExpired))
                 }
@@ -356,8 +368,8 @@ impl RedirectGateway for PayPalGateway {
             self.update(
                 "UPDATE paypal_payments SET given_up = $1 \
                  WHERE order_key = $2 AND given_up IS NULL AND capture_id IS NULL",
+                reason.code(),
                 key,
-                Some(reason.code()),
             )
             .await
         })
