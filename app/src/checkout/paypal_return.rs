@@ -5,7 +5,7 @@
 use super::api::return_from_paypal;
 use super::model::CheckoutOutcome;
 use crate::cart::store::CartStore;
-use crate::page::{when_loaded, Loading, PageTitle};
+use crate::page::{store_info, when_loaded, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -59,18 +59,22 @@ fn Returned(outcome: CheckoutOutcome) -> impl IntoView {
         let store = CartStore::expect();
         let navigate = use_navigate();
         let next = next.clone();
+        // The checkout with Stripe loads Stripe.js in its page's head, under a policy of its
+        // own: going back there takes a whole page. Anywhere else the router goes (PayPal's
+        // own page, on another site, is a whole page anyway).
+        let stripe = store_info().is_some_and(|s| s.payment_methods.stripe().is_some());
         Effect::new(move |_| {
             if placed {
                 store.update(|c| c.clear());
+            }
+            if stripe && !placed {
+                let _ = window().location().replace(&next);
+            } else {
                 let replace = NavigateOptions {
                     replace: true,
                     ..Default::default()
                 };
                 navigate(&next, replace);
-            } else {
-                // A whole page: PayPal's, or the checkout, whose page loads the card
-                // provider's script in its head.
-                let _ = window().location().replace(&next);
             }
         });
     }
@@ -85,6 +89,6 @@ fn Returned(outcome: CheckoutOutcome) -> impl IntoView {
     };
     view! {
         <p role="status">{message}</p>
-        <p><a href=next rel=(!placed && !waiting).then_some("external")>{if waiting { "See your order" } else { "Continue" }}</a></p>
+        <p><a href=next rel=again.then_some("external")>{if waiting { "See your order" } else { "Continue" }}</a></p>
     }
 }
