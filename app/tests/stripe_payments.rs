@@ -238,14 +238,7 @@ async fn refunds_go_through_stripe_partly_then_fully_and_never_past_the_payment(
     expected.sort();
     assert_eq!(amounts, expected);
     // Stripe's refund ids are kept with the shop's records.
-    let references: Vec<String> =
-        sqlx::query("SELECT gateway_reference FROM refunds WHERE state = 'succeeded'")
-            .fetch_all(&db.pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get("gateway_reference").unwrap())
-            .collect();
+    let references = refund_references(db).await;
     assert_eq!(references.len(), 2);
     assert!(references.iter().all(|r| r.starts_with("re_")));
     assert_eq!(status_of(db, &number).await, OrderStatus::Refunded);

@@ -52,13 +52,15 @@ pub async fn receive(state: &ServerState, transmission: &Transmission, body: &[u
             return Answer::Failed;
         }
     }
-    match handle_once(state, paypal, &event).await {
-        Ok(()) => Answer::Received,
-        Err(err) => {
-            tracing::error!(event = %event.id, kind = %event.event_type, error = %err, "a PayPal event could not be handled yet");
-            Answer::Failed
-        }
-    }
+    let at = state.clock.now();
+    EventLog::PayPal
+        .handle_once(
+            &state.db.pool,
+            (&event.id, &event.event_type),
+            at.unix_timestamp(),
+            handle(state, paypal, &event, at),
+        )
+        .await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,25 +69,6 @@ enum EventError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Checkout(#[from] service::CheckoutError),
-}
-
-async fn handle_once(
-    state: &ServerState,
-    paypal: &PayPalGateway,
-    event: &Event,
-) -> Result<(), EventError> {
-    let pool = &state.db.pool;
-    let at = state.clock.now();
-    let now = at.unix_timestamp();
-    if EventLog::PayPal
-        .seen(pool, &event.id, &event.event_type, now)
-        .await?
-    {
-        return Ok(());
-    }
-    handle(state, paypal, event, at).await?;
-    EventLog::PayPal.processed(pool, &event.id, now).await?;
-    Ok(())
 }
 
 /// The capture a refund belongs to: the last part of its `up` link.

@@ -924,6 +924,16 @@ pub async fn settle_interrupted(
     Ok(settled)
 }
 
+/// A payment its provider has taken but not decided yet (a card still processing, an eCheck
+/// PayPal has yet to clear): a later run, or the provider's webhook, settles it.
+fn undecided(order: &OrderState) -> CheckoutError {
+    GatewayError(format!(
+        "the payment for {} is not decided at its provider yet",
+        order.number
+    ))
+    .into()
+}
+
 async fn settle_one_interrupted(
     state: &ServerState,
     order: &OrderState,
@@ -937,13 +947,7 @@ async fn settle_one_interrupted(
                 paypal.void(&order.number, VoidReason::Expired).await?;
                 match paypal.find_payment(&order.number).await? {
                     // Taken, and PayPal has yet to clear it (an eCheck): its word settles it.
-                    Some(ChargeOutcome::AwaitingApproval) => {
-                        return Err(GatewayError(format!(
-                            "the PayPal payment for {} is still pending at PayPal",
-                            order.number
-                        ))
-                        .into())
-                    }
+                    Some(ChargeOutcome::AwaitingApproval) => return Err(undecided(order)),
                     outcome => outcome,
                 }
             }
@@ -957,13 +961,7 @@ async fn settle_one_interrupted(
                 cards.cancel(&order.number).await?;
                 match cards.find_payment(&order.number).await? {
                     // Still processing at the provider: decided on a later run.
-                    Some(ChargeOutcome::AwaitingApproval) => {
-                        return Err(GatewayError(format!(
-                            "the card payment for {} is still processing",
-                            order.number
-                        ))
-                        .into())
-                    }
+                    Some(ChargeOutcome::AwaitingApproval) => return Err(undecided(order)),
                     outcome => outcome,
                 }
             }

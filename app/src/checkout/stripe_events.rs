@@ -36,13 +36,15 @@ pub async fn receive(state: &ServerState, signature: Option<&str>, body: &[u8]) 
     let Ok(event) = serde_json::from_slice::<Event>(body) else {
         return Answer::Refused("not an event");
     };
-    match handle_once(state, stripe, &event, state.clock.now()).await {
-        Ok(()) => Answer::Received,
-        Err(err) => {
-            tracing::error!(event = %event.id, kind = %event.kind, error = %err, "a Stripe event could not be handled yet");
-            Answer::Failed
-        }
-    }
+    let at = state.clock.now();
+    EventLog::Stripe
+        .handle_once(
+            &state.db.pool,
+            (&event.id, &event.kind),
+            at.unix_timestamp(),
+            handle(state, stripe, &event, at),
+        )
+        .await
 }
 
 /// Why an event could not be handled now.
@@ -54,25 +56,6 @@ enum EventError {
     Checkout(#[from] service::CheckoutError),
     #[error(transparent)]
     Stripe(#[from] crate::payments::stripe::api::StripeError),
-}
-
-async fn handle_once(
-    state: &ServerState,
-    stripe: &StripeGateway,
-    event: &Event,
-    at: time::OffsetDateTime,
-) -> Result<(), EventError> {
-    let pool = &state.db.pool;
-    let now = at.unix_timestamp();
-    if EventLog::Stripe
-        .seen(pool, &event.id, &event.kind, now)
-        .await?
-    {
-        return Ok(());
-    }
-    handle(state, stripe, event, at).await?;
-    EventLog::Stripe.processed(pool, &event.id, now).await?;
-    Ok(())
 }
 
 async fn handle(

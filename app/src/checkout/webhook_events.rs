@@ -27,6 +27,35 @@ pub enum EventLog {
 }
 
 impl EventLog {
+    /// Handles event `id` of `kind` with `handle` unless it was processed before, and gives
+    /// the answer the provider gets. `handle` runs only for an event not processed yet.
+    pub async fn handle_once<E>(
+        self,
+        pool: &AnyPool,
+        (id, kind): (&str, &str),
+        now: i64,
+        handle: impl std::future::Future<Output = Result<(), E>>,
+    ) -> Answer
+    where
+        E: std::fmt::Display + From<sqlx::Error>,
+    {
+        let handled: Result<(), E> = async {
+            if !self.seen(pool, id, kind, now).await? {
+                handle.await?;
+                self.processed(pool, id, now).await?;
+            }
+            Ok(())
+        }
+        .await;
+        match handled {
+            Ok(()) => Answer::Received,
+            Err(err) => {
+                tracing::error!(provider = self.table(), event = id, kind, error = %err, "a webhook event could not be handled yet");
+                Answer::Failed
+            }
+        }
+    }
+
     fn table(self) -> &'static str {
         match self {
             EventLog::Stripe => "stripe_events",
@@ -35,7 +64,7 @@ impl EventLog {
     }
 
     /// Stores event `id` of `kind`; true if it was processed before.
-    pub async fn seen(
+    async fn seen(
         self,
         pool: &AnyPool,
         id: &str,
@@ -62,7 +91,7 @@ impl EventLog {
     }
 
     /// Marks event `id` processed.
-    pub async fn processed(self, pool: &AnyPool, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    async fn processed(self, pool: &AnyPool, id: &str, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query(&format!(
             "UPDATE {} SET processed_at = $1 WHERE id = $2",
             self.table()

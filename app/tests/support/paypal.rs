@@ -3,16 +3,13 @@
 //! of PayPal (approving on its page with one funding source or another).
 #![allow(dead_code)]
 
-use super::shop::{new_outbox, store};
+use super::shop::{new_outbox, shop_paying};
 use app::db::Db;
-use app::mail::Mailer;
 use app::payments::paypal::gateway::PayPalGateway;
 use app::payments::paypal::settings::PayPalSettings;
 use app::payments::providers::Providers;
 use app::payments::secrets::Secret;
 use app::payments::test_gateway::TestGateway;
-use app::photos::rules::PhotoLimits;
-use app::photos::storage::PhotoStore;
 use app::shop::ServerState;
 use paypal_standin::contract::{default_dir, Contract};
 use paypal_standin::{Settings, StandIn};
@@ -52,21 +49,10 @@ pub async fn paypal_shop(db: &Db) -> (ServerState, StandIn) {
 
 pub async fn paypal_shop_with(db: &Db, settings: Settings) -> (ServerState, StandIn) {
     let (standin, url) = standin(settings).await;
-    app::catalog::repo::seed_once(&db.pool, &app::catalog::demo::demo_catalog())
-        .await
-        .unwrap();
-    app::coupons::demo::seed_once(&db.pool).await.unwrap();
-    let outbox = new_outbox();
-    let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox.clone()).unwrap();
-    let photos =
-        PhotoStore::in_folder(&outbox.with_extension("photos"), PhotoLimits::default()).unwrap();
     let paypal = Arc::new(PayPalGateway::new(settings_for(&url), db.pool.clone()).unwrap());
     let cards = Arc::new(TestGateway::new(db.pool.clone()));
     let payments = Providers::new(Some(cards), None).with_paypal(paypal);
-    (
-        ServerState::new(db.clone(), store(), mailer, photos, payments),
-        standin,
-    )
+    (shop_paying(db, new_outbox(), payments).await, standin)
 }
 
 /// The PayPal order id in an approval link the shop sent the shopper to.

@@ -58,14 +58,29 @@ pub async fn shop(db: &Db) -> ServerState {
 
 /// The demo shop, writing its e-mail to `outbox`.
 pub async fn shop_mailing_to(db: &Db, outbox: std::path::PathBuf) -> ServerState {
+    let test = std::sync::Arc::new(TestGateway::new(db.pool.clone()));
+    shop_paying(db, outbox, Providers::new(Some(test.clone()), Some(test))).await
+}
+
+/// The demo shop taking payments through `payments`, writing its e-mail to `outbox`.
+pub async fn shop_paying(db: &Db, outbox: std::path::PathBuf, payments: Providers) -> ServerState {
     catalog::seed_once(&db.pool, &demo_catalog()).await.unwrap();
     demo_coupons::seed_once(&db.pool).await.unwrap();
     let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox.clone()).unwrap();
     let photos =
         PhotoStore::in_folder(&outbox.with_extension("photos"), PhotoLimits::default()).unwrap();
-    let test = std::sync::Arc::new(TestGateway::new(db.pool.clone()));
-    let payments = Providers::new(Some(test.clone()), Some(test));
     ServerState::new(db.clone(), store(), mailer, photos, payments)
+}
+
+/// The provider references of the refunds that went through.
+pub async fn refund_references(db: &Db) -> Vec<String> {
+    sqlx::query("SELECT gateway_reference FROM refunds WHERE state = 'succeeded'")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("gateway_reference").unwrap())
+        .collect()
 }
 
 pub fn card(number: &str) -> PaymentChoice {

@@ -3,16 +3,13 @@
 //! makes them, the 3-D Secure answer, and webhook events signed as Stripe signs them.
 #![allow(dead_code)]
 
-use super::shop::{new_outbox, store};
+use super::shop::{new_outbox, shop_paying};
 use app::db::Db;
-use app::mail::Mailer;
 use app::payments::card::CardBrand;
 use app::payments::providers::Providers;
 use app::payments::secrets::Secret;
 use app::payments::stripe::gateway::StripeGateway;
 use app::payments::stripe::settings::StripeSettings;
-use app::photos::rules::PhotoLimits;
-use app::photos::storage::PhotoStore;
 use app::shop::ServerState;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -47,17 +44,9 @@ pub fn settings() -> StripeSettings {
 
 /// The demo shop with Stripe taking cards of `brands`.
 pub async fn stripe_shop(db: &Db, brands: &[CardBrand]) -> ServerState {
-    app::catalog::repo::seed_once(&db.pool, &app::catalog::demo::demo_catalog())
-        .await
-        .unwrap();
-    app::coupons::demo::seed_once(&db.pool).await.unwrap();
-    let outbox = new_outbox();
-    let mailer = Mailer::outbox("Test Cases <care@shop.test>", outbox.clone()).unwrap();
-    let photos =
-        PhotoStore::in_folder(&outbox.with_extension("photos"), PhotoLimits::default()).unwrap();
     let stripe = Arc::new(StripeGateway::new(settings(), db.pool.clone()).unwrap());
     let payments = Providers::stripe(stripe, None).accepting(brands.to_vec());
-    ServerState::new(db.clone(), store(), mailer, photos, payments)
+    shop_paying(db, new_outbox(), payments).await
 }
 
 fn http() -> reqwest::Client {
