@@ -176,7 +176,7 @@ async fn handle(
             .await?;
         }
         // Approved, captured or denied: PayPal's API now decides.
-        _ => service::settle_paypal_payment(state, number, at).await?,
+        _ => service::settle_decided_payment(state, number, at).await?,
     }
     Ok(())
 }

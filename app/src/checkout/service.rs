@@ -656,27 +656,6 @@ pub async fn finish_card(
     }
 }
 
-/// Settles the card payment of order `number` if the provider has decided it (its webhook
-/// says so): placed or released, once. A payment still waiting is left alone.
-pub async fn settle_card_payment(
-    state: &ServerState,
-    number: &str,
-    now: OffsetDateTime,
-) -> Result<(), CheckoutError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let order = repo::find_by_number(&mut conn, number).await?;
-    drop(conn);
-    let Some(order) = order.filter(|o| o.status == OrderStatus::AwaitingPayment) else {
-        return Ok(());
-    };
-    let decided = state.payments.card()?.find_payment(&order.number).await?;
-    if let Some(outcome @ (ChargeOutcome::Succeeded { .. } | ChargeOutcome::Declined(_))) = decided
-    {
-        settle(state, &order, outcome, now).await?;
-    }
-    Ok(())
-}
-
 /// What PayPal is asked to collect for order `number`: its lines, totals and address as the
 /// shop stored them, and where PayPal sends the shopper back: the shop's return page, which
 /// asks PayPal itself what happened.
@@ -768,10 +747,10 @@ pub async fn finish_paypal(
     }
 }
 
-/// Settles the PayPal payment of order `number` when PayPal says something happened (its
-/// webhook): an approval is captured, and a capture PayPal has decided places or releases
-/// the order, once. A payment still waiting is left alone.
-pub async fn settle_paypal_payment(
+/// Settles the payment of order `number` when its provider's webhook says something
+/// happened: a PayPal approval is captured, and a payment the provider has decided places or
+/// releases the order, once. A payment still waiting is left alone.
+pub async fn settle_decided_payment(
     state: &ServerState,
     number: &str,
     now: OffsetDateTime,
@@ -779,13 +758,16 @@ pub async fn settle_paypal_payment(
     let mut conn = state.db.pool.acquire().await?;
     let order = repo::find_by_number(&mut conn, number).await?;
     drop(conn);
-    let Some(order) =
-        order.filter(|o| o.status == OrderStatus::AwaitingPayment && o.paid_by_paypal)
-    else {
+    let Some(order) = order.filter(|o| o.status == OrderStatus::AwaitingPayment) else {
         return Ok(());
     };
-    let outcome = state.payments.paypal()?.capture(&order.number).await?;
-    if let outcome @ (ChargeOutcome::Succeeded { .. } | ChargeOutcome::Declined(_)) = outcome {
+    let decided = if order.paid_by_paypal {
+        Some(state.payments.paypal()?.capture(&order.number).await?)
+    } else {
+        state.payments.card()?.find_payment(&order.number).await?
+    };
+    if let Some(outcome @ (ChargeOutcome::Succeeded { .. } | ChargeOutcome::Declined(_))) = decided
+    {
         settle(state, &order, outcome, now).await?;
     }
     Ok(())

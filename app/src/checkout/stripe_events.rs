@@ -87,7 +87,7 @@ async fn handle(
     };
     match kind {
         // The PaymentIntent is read back from Stripe: its state now decides, not the event's.
-        EventKind::PaymentSettled => service::settle_card_payment(state, &number, at).await?,
+        EventKind::PaymentSettled => service::settle_decided_payment(state, &number, at).await?,
         EventKind::ChargeRefunded => {
             for refund in stripe.api().refunds_of_charge(&object.id).await? {
                 // The shop's own refunds carry its key and are recorded when made.
