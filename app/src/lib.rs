@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod address;
 pub mod admin;
+pub mod affiliates;
 pub mod audit;
 pub mod cart;
 pub mod catalog;

@@ -266,7 +266,15 @@ async fn the_same_idempotency_key_gives_one_order_and_one_charge(db: &Db) {
     let mut by_paypal = req.clone();
     by_paypal.payment = PaymentChoice::PayPal;
     for other in [stranger, by_paypal] {
-        let refused = place_order(&state, &other, None, &client(), OffsetDateTime::now_utc()).await;
+        let refused = place_order(
+            &state,
+            &other,
+            None,
+            &client(),
+            None,
+            OffsetDateTime::now_utc(),
+        )
+        .await;
         assert!(matches!(refused, Err(CheckoutError::BadKey)), "{refused:?}");
     }
     assert_eq!(count(db, "SELECT COUNT(*) FROM orders").await, 1);
@@ -338,7 +346,9 @@ async fn card_testing_pauses_card_payments(db: &Db) {
         let state = state.clone();
         async move {
             let req = request(&state, &email, &[(GRIP, 1)], None, card(number)).await;
-            place_order(&state, &req, None, &from, at).await.unwrap()
+            place_order(&state, &req, None, &from, None, at)
+                .await
+                .unwrap()
         }
     };
     // Paid orders never count: only declines do.
@@ -375,7 +385,9 @@ async fn card_testing_pauses_card_payments(db: &Db) {
         PaymentChoice::PayPal,
     )
     .await;
-    let outcome = place_order(&state, &req, None, &tester, at).await.unwrap();
+    let outcome = place_order(&state, &req, None, &tester, None, at)
+        .await
+        .unwrap();
     assert!(
         matches!(outcome, CheckoutOutcome::ApprovePayPal { .. }),
         "{outcome:?}"
@@ -524,7 +536,7 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
         let req = request(&state, "pat@example.com", &[(GRIP, 1)], None, card(VISA)).await;
         let at = start + time::Duration::seconds(i64::from(i));
         numbers.push(placed(
-            &place_order(&state, &req, Some(&pat), &client(), at)
+            &place_order(&state, &req, Some(&pat), &client(), None, at)
                 .await
                 .unwrap(),
         ));

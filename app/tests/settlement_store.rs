@@ -138,11 +138,16 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
     // Charged, but the answer never came back: the order must end up paid, exactly once.
     let charged = Faulty::shop(&state, Fault::LostAnswer { charged: true });
     let req = request(&state, "lost@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
-    assert!(
-        place_order(&charged, &req, None, &client(), OffsetDateTime::now_utc())
-            .await
-            .is_err()
-    );
+    assert!(place_order(
+        &charged,
+        &req,
+        None,
+        &client(),
+        None,
+        OffsetDateTime::now_utc()
+    )
+    .await
+    .is_err());
     // Not yet due: nothing happens.
     assert_eq!(
         settle_interrupted(&state, OffsetDateTime::now_utc())
@@ -159,6 +164,7 @@ async fn interrupted_checkouts_are_settled_with_the_gateway(db: &Db) {
         &req2,
         None,
         &client(),
+        None,
         OffsetDateTime::now_utc()
     )
     .await
@@ -214,9 +220,16 @@ async fn a_charge_for_an_order_closed_meanwhile_is_refunded(db: &Db) {
     let before = stock(db, CLEAR).await;
     let overtaken = Faulty::shop(&state, Fault::OrderClosedWhileCharging(db.clone()));
     let req = request(&state, "late@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
-    let outcome = place_order(&overtaken, &req, None, &client(), OffsetDateTime::now_utc())
-        .await
-        .unwrap();
+    let outcome = place_order(
+        &overtaken,
+        &req,
+        None,
+        &client(),
+        None,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
     assert!(
         matches!(outcome, CheckoutOutcome::PaymentFailed(_)),
         "the shopper must not see an order that does not stand: {outcome:?}"
@@ -249,11 +262,16 @@ async fn a_charge_for_an_order_closed_meanwhile_is_refunded(db: &Db) {
 async fn interrupted_card_checkout(state: &ServerState, email: &str, charged: bool) -> String {
     let lossy = Faulty::shop(state, Fault::LostAnswer { charged });
     let req = request(state, email, &[(CLEAR, 1)], None, card(VISA)).await;
-    assert!(
-        place_order(&lossy, &req, None, &client(), OffsetDateTime::now_utc())
-            .await
-            .is_err()
-    );
+    assert!(place_order(
+        &lossy,
+        &req,
+        None,
+        &client(),
+        None,
+        OffsetDateTime::now_utc()
+    )
+    .await
+    .is_err());
     let mut conn = state.db.pool.acquire().await.unwrap();
     orders::find_by_key(&mut conn, &req.idempotency_key)
         .await
@@ -330,11 +348,16 @@ async fn a_retry_after_a_lost_answer_resumes_without_charging_twice(db: &Db) {
     let state = shop(db).await;
     let lossy = Faulty::shop(&state, Fault::LostAnswer { charged: true });
     let req = request(&state, "retry@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
-    assert!(
-        place_order(&lossy, &req, None, &client(), OffsetDateTime::now_utc())
-            .await
-            .is_err()
-    );
+    assert!(place_order(
+        &lossy,
+        &req,
+        None,
+        &client(),
+        None,
+        OffsetDateTime::now_utc()
+    )
+    .await
+    .is_err());
     let number = placed(&checkout(&state, &req).await);
     let (order, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
         .await
@@ -378,6 +401,7 @@ async fn only_the_configured_ways_to_pay_are_taken(db: &Db) {
         &by_paypal,
         None,
         &client(),
+        None,
         OffsetDateTime::now_utc(),
     )
     .await;
@@ -391,6 +415,7 @@ async fn only_the_configured_ways_to_pay_are_taken(db: &Db) {
         &by_card,
         None,
         &client(),
+        None,
         OffsetDateTime::now_utc(),
     )
     .await;
@@ -407,6 +432,7 @@ async fn only_the_configured_ways_to_pay_are_taken(db: &Db) {
             &by_paypal,
             None,
             &client(),
+            None,
             OffsetDateTime::now_utc()
         )
         .await,
@@ -418,6 +444,7 @@ async fn only_the_configured_ways_to_pay_are_taken(db: &Db) {
             &by_card,
             None,
             &client(),
+            None,
             OffsetDateTime::now_utc()
         )
         .await,

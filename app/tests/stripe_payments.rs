@@ -276,7 +276,15 @@ async fn a_brand_the_shop_does_not_take_is_refused_before_charging(db: &Db) {
     assert_eq!(stock(db, CLEAR).await, before);
     // A card number typed into a form of someone's own is never taken.
     let typed = request(&state, "typed@example.com", &[(CLEAR, 1)], None, card(VISA)).await;
-    let refused = place_order(&state, &typed, None, &client(), OffsetDateTime::now_utc()).await;
+    let refused = place_order(
+        &state,
+        &typed,
+        None,
+        &client(),
+        None,
+        OffsetDateTime::now_utc(),
+    )
+    .await;
     assert!(matches!(
         refused,
         Err(app::checkout::service::CheckoutError::MethodNotOffered)
@@ -475,7 +483,7 @@ async fn the_shopper_is_counted_for_declines_as_with_any_card(db: &Db) {
             by_token(DECLINED_WHEN_CHARGED).await,
         )
         .await;
-        let outcome = place_order(&state, &req, None, &client, OffsetDateTime::now_utc())
+        let outcome = place_order(&state, &req, None, &client, None, OffsetDateTime::now_utc())
             .await
             .unwrap();
         if matches!(outcome, CheckoutOutcome::CardPaymentsPaused { .. }) {

@@ -36,7 +36,16 @@ async fn placed(request: CheckoutRequest) -> Result<CheckoutOutcome, AppError> {
     let customer = caller().await?;
     let now = state.clock.now();
     let client = client_address();
-    let outcome = service::place_order(&state, &request, customer.as_ref(), &client, now).await?;
+    let referral = crate::affiliates::clicks::from_request();
+    let outcome = service::place_order(
+        &state,
+        &request,
+        customer.as_ref(),
+        &client,
+        referral.as_ref(),
+        now,
+    )
+    .await?;
     // A guest who placed the order, or is about to approve its PayPal payment, may come back
     // to it from this browser, and only from it (an account's orders are the account's).
     if let (

@@ -17,6 +17,8 @@ use super::model::{
     PaymentFailure, PaymentSummary, ValidCheckout,
 };
 use crate::accounts::model::Customer;
+use crate::affiliates::ledger;
+use crate::affiliates::rules::{Buyer, ClickCookie};
 use crate::cart::model::{Cart, CartItem, PricedCart};
 use crate::cart::pricing_service;
 use crate::client::ClientAddress;
@@ -95,6 +97,7 @@ pub async fn place_order(
     request: &CheckoutRequest,
     customer: Option<&Customer>,
     client: &ClientAddress,
+    referral: Option<&ClickCookie>,
     now: OffsetDateTime,
 ) -> Result<CheckoutOutcome, CheckoutError> {
     if !state.payments.methods().offers(&request.payment) {
@@ -121,7 +124,7 @@ pub async fn place_order(
             });
         }
     }
-    let outcome = place_unthrottled(state, request, customer, now).await?;
+    let outcome = place_unthrottled(state, request, customer, referral, now).await?;
     if by_card && matches!(outcome, CheckoutOutcome::PaymentFailed(_)) {
         for (limit, subject) in &counters {
             // Already at the limit (tries that raced past the check): nothing more to count.
@@ -135,6 +138,7 @@ async fn place_unthrottled(
     state: &ServerState,
     request: &CheckoutRequest,
     customer: Option<&Customer>,
+    referral: Option<&ClickCookie>,
     now: OffsetDateTime,
 ) -> Result<CheckoutOutcome, CheckoutError> {
     let key = request.idempotency_key.trim();
@@ -159,7 +163,8 @@ async fn place_unthrottled(
     }
     // A repeated submission is found by its key when reserving (the key is unique), so a
     // first submission costs no extra look-up.
-    let order = match reserve(state, request, &valid, &payment, customer, now).await? {
+    let shopper = Shopper { customer, referral };
+    let order = match reserve(state, request, &valid, &payment, &shopper, now).await? {
         Reservation::Reserved(order) => order,
         Reservation::Refused(outcome) => return Ok(outcome),
     };
@@ -234,9 +239,16 @@ fn customer_key(valid: &ValidCheckout, customer: Option<&Customer>) -> String {
     customer.map_or_else(|| valid.email.to_string(), |c| c.email.clone())
 }
 
+/// Who is checking out: their account, and the partner link they came through, if any.
+struct Shopper<'a> {
+    customer: Option<&'a Customer>,
+    referral: Option<&'a ClickCookie>,
+}
+
 /// Reserves the order for `request` in one transaction, step by step: claim the submission's
 /// key (the order's row), price the cart again from the database, hold what the order takes
-/// (its units, its promo code's use), and record its totals. A step that refuses rolls the
+/// (its units, its promo code's use), record its totals, and decide which partner (if any) it
+/// credits. A step that refuses rolls the
 /// whole transaction back, so nothing stays held; once committed, `holds::release` is the
 /// undo (a failed payment, a cancellation).
 async fn reserve(
@@ -244,9 +256,10 @@ async fn reserve(
     request: &CheckoutRequest,
     valid: &ValidCheckout,
     payment: &PaymentSummary,
-    customer: Option<&Customer>,
+    shopper: &Shopper<'_>,
     now: OffsetDateTime,
 ) -> Result<Reservation, CheckoutError> {
+    let customer = shopper.customer;
     let unix = now.unix_timestamp();
     let number = order_number_from(&random_bytes(8));
     let customer_key = customer_key(valid, customer);
@@ -300,6 +313,17 @@ async fn reserve(
         delivery.estimate(today, request.cart.method),
     )
     .await?;
+    let facts = ledger::OrderFacts {
+        number: &number,
+        coupon: totals.coupon.as_deref(),
+        merchandise: quote.merchandise,
+        paid: quote.total,
+        buyer: Buyer {
+            customer_id: customer.map(|c| c.id),
+            email: valid.email.to_string(),
+        },
+    };
+    ledger::attribute(&mut tx, &facts, shopper.referral, unix).await?;
     tx.commit().await?;
     Ok(Reservation::Reserved(OrderState {
         id: order_id,

@@ -250,6 +250,20 @@ pub async fn release(conn: &mut AnyConnection, order_number: &str) -> Result<(),
     Ok(())
 }
 
+/// Enables or disables coupon `id`.
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    id: i64,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE coupons SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Creates a coupon; returns its id.
 pub async fn create(
     conn: &mut sqlx::AnyConnection,

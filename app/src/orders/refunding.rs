@@ -353,7 +353,8 @@ async fn settle(
     }
 }
 
-/// Notes the refund on the order's timeline; an order with nothing left to refund becomes
+/// Notes the refund on the order's timeline and takes back the partner's share of the
+/// commission (if a partner is credited); an order with nothing left to refund becomes
 /// Refunded.
 async fn close_if_fully_refunded(
     conn: &mut AnyConnection,
@@ -361,6 +362,24 @@ async fn close_if_fully_refunded(
     reference: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let refunded: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS n FROM refunds \
+         WHERE order_id = $1 AND state = $2",
+    )
+    .bind(pending.order_id)
+    .bind(RefundState::Succeeded.slug())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    crate::affiliates::ledger::reverse(
+        conn,
+        &pending.number,
+        crate::affiliates::ledger::Reversal::Refunded {
+            refunded: Money::from_cents(refunded),
+        },
+        now,
+    )
+    .await?;
     let row = sqlx::query("SELECT status, total_cents, refunded_cents FROM orders WHERE id = $1")
         .bind(pending.order_id)
         .fetch_one(&mut *conn)

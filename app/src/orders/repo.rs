@@ -301,8 +301,38 @@ pub async fn change_status(
         .rows_affected();
     if updated == 1 {
         add_event(conn, order_id, to, note, now).await?;
+        commission_follows(conn, order_id, to, now).await?;
     }
     Ok(updated == 1)
+}
+
+/// A partner's commission on the order follows its milestones (`affiliates::ledger`): earned
+/// when paid, approved 30 days after delivery, taken back when cancelled.
+async fn commission_follows(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    to: OrderStatus,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::affiliates::ledger;
+    if !matches!(
+        to,
+        OrderStatus::Paid | OrderStatus::Delivered | OrderStatus::Cancelled
+    ) {
+        return Ok(());
+    }
+    let number: String = sqlx::query("SELECT number FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("number")?;
+    match to {
+        OrderStatus::Paid => ledger::order_paid(conn, &number, now).await,
+        OrderStatus::Delivered => ledger::order_delivered(conn, &number, now).await,
+        _ => ledger::reverse(conn, &number, ledger::Reversal::Cancelled, now)
+            .await
+            .map(drop),
+    }
 }
 
 /// Takes order `number`'s row for the rest of the caller's transaction (a write that changes

@@ -74,6 +74,13 @@ pub const COUPON_CHECK_PER_CLIENT: Limit = Limit {
     burst: 30,
     every: Duration::from_secs(10),
 };
+/// Referral-link clicks counted per client address and partner: reloads and bots do not
+/// inflate a partner's clicks (the address is only the counter's key).
+pub const REFERRAL_CLICKS_PER_CLIENT: Limit = Limit {
+    name: "referral-clicks-client",
+    burst: 3,
+    every: Duration::from_secs(10 * 60),
+};
 /// Declined card payments per client address: a few an hour, so stolen card numbers cannot
 /// be tested here.
 pub const DECLINES_PER_CLIENT: Limit = Limit {

@@ -166,9 +166,16 @@ pub async fn request(
 }
 
 pub async fn checkout(state: &ServerState, request: &CheckoutRequest) -> CheckoutOutcome {
-    place_order(state, request, None, &client(), OffsetDateTime::now_utc())
-        .await
-        .unwrap()
+    place_order(
+        state,
+        request,
+        None,
+        &client(),
+        None,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap()
 }
 
 pub fn placed(outcome: &CheckoutOutcome) -> String {

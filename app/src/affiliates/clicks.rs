@@ -1,0 +1,112 @@
+//! Link clicks (table `partner_clicks`): a visit through `?ref=CODE` is counted for the
+//! partner (when, which page; no address or browser is kept) and remembered by the browser for
+//! 30 days in a first-party cookie holding the code and the click's time.
+
+use super::partners::{self, PartnerRecord};
+use super::rules::{ClickCookie, PartnerStatus, ReferralCode, CLICK_WINDOW_SECS};
+use crate::throttle::{self, store as limits};
+use sqlx::{AnyConnection, AnyPool};
+use time::OffsetDateTime;
+
+/// The longest landing path kept.
+const MAX_PATH: usize = 300;
+
+/// Follows a referral link to `landing_path` from client `subject`: for an approved partner's
+/// code, counts the click (a few per client and minute: reloads and bots do not inflate it;
+/// the address is only the counter's key) and returns the cookie to set. Unknown codes and
+/// partners who may not be credited give nothing, silently.
+pub async fn follow(
+    pool: &AnyPool,
+    code: &str,
+    landing_path: &str,
+    subject: &str,
+    now: OffsetDateTime,
+) -> Result<Option<ClickCookie>, sqlx::Error> {
+    let Some(code) = ReferralCode::parse(code) else {
+        return Ok(None);
+    };
+    let mut conn = pool.acquire().await?;
+    let Some(partner) = partners::by_referral_code(&mut conn, &code).await? else {
+        return Ok(None);
+    };
+    if partner.status != PartnerStatus::Approved {
+        return Ok(None);
+    }
+    drop(conn);
+    let clicked_at = now.unix_timestamp();
+    let counter = format!("{}:{subject}", partner.id);
+    if limits::take(pool, &throttle::REFERRAL_CLICKS_PER_CLIENT, &counter, now)
+        .await?
+        .is_ok()
+    {
+        let path: String = landing_path.chars().take(MAX_PATH).collect();
+        sqlx::query(
+            "INSERT INTO partner_clicks (partner_id, clicked_at, landing_path) VALUES ($1, $2, $3)",
+        )
+        .bind(partner.id)
+        .bind(clicked_at)
+        .bind(path)
+        .execute(pool)
+        .await?;
+    }
+    Ok(Some(ClickCookie { code, clicked_at }))
+}
+
+/// The `Set-Cookie` value that keeps `click` for the window.
+pub fn cookie(click: &ClickCookie, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{}={}; Path=/; Max-Age={CLICK_WINDOW_SECS}; HttpOnly; SameSite=Lax{secure}",
+        ClickCookie::NAME,
+        click.value()
+    )
+}
+
+/// The click cookie among a request's `Cookie` header, if it has the cookie's form.
+pub fn from_cookie_header(header: &str) -> Option<ClickCookie> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == ClickCookie::NAME)
+        .and_then(|(_, value)| ClickCookie::parse(value))
+}
+
+/// The click cookie this request carries, if any.
+pub fn from_request() -> Option<ClickCookie> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let header = parts
+        .headers
+        .get(axum::http::header::COOKIE)?
+        .to_str()
+        .ok()?;
+    from_cookie_header(header)
+}
+
+/// The partner a click cookie names, whatever their standing (the attribution rules decide).
+pub async fn partner_of(
+    conn: &mut AnyConnection,
+    click: &ClickCookie,
+) -> Result<Option<PartnerRecord>, sqlx::Error> {
+    partners::by_referral_code(conn, &click.code).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_is_first_party_http_only_and_lasts_the_window() {
+        let click = ClickCookie {
+            code: ReferralCode::parse("ANNA1234").unwrap(),
+            clicked_at: 1_800_000_000,
+        };
+        let set = cookie(&click, true);
+        assert_eq!(
+            set,
+            "cf_ref=ANNA1234.1800000000; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax; Secure"
+        );
+        let header = "cf_session=abc; cf_ref=ANNA1234.1800000000; other=1";
+        assert_eq!(from_cookie_header(header), Some(click));
+        assert_eq!(from_cookie_header("cf_ref=garbage"), None);
+    }
+}
