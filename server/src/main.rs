@@ -221,7 +221,8 @@ async fn create_admin(config: Config, email: &str) -> ExitCode {
 }
 
 /// Settles checkouts the last run left awaiting payment, then keeps settling abandoned ones
-/// (a PayPal approval never given) once a minute, and asks again about refunds the payment
+/// (a PayPal approval never given) once a minute, approves partner commissions whose 30 days
+/// after delivery are over, and asks again about refunds the payment
 /// provider did not answer.
 async fn settle_interrupted_checkouts(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -237,6 +238,11 @@ async fn settle_interrupted_checkouts(state: ServerState) {
             Ok(0) => {}
             Ok(answered) => tracing::info!(answered, "pending refunds answered"),
             Err(err) => tracing::error!(error = %err, "cannot retry pending refunds"),
+        }
+        match app::affiliates::ledger::approve_due(&state.db.pool, now).await {
+            Ok(0) => {}
+            Ok(approved) => tracing::info!(approved, "partner commissions approved"),
+            Err(err) => tracing::error!(error = %err, "cannot approve partner commissions"),
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::security::{self, Guard};
 use app::shop::ServerState;
 use app::{shell, App};
 use axum::extract::Path;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -109,7 +109,8 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         })
         .fallback(file_and_error_handler_with_context(context, shell))
         .with_state(options)
-        .layer(from_fn_with_state(state, staff_only))
+        .layer(from_fn_with_state(state.clone(), staff_only))
+        .layer(from_fn_with_state(state, referral_link))
         .layer(from_fn(error_status))
         .layer(CompressionLayer::new())
         .layer(from_fn(security::limit_body))
@@ -174,6 +175,53 @@ async fn staff_only(
         Ok(()) => next.run(request).await,
         Err(refusal) => (refusal.status(), refusal.ser()).into_response(),
     }
+}
+
+/// A visit through a partner's link (`?ref=CODE`, any page): the click is counted and kept in
+/// the browser's cookie (`app::affiliates::clicks`), and the visitor is sent on to the same
+/// address without the code, so the page is served and cached as any other. An unknown or
+/// suspended code is dropped the same way, silently.
+async fn referral_link(
+    axum::extract::State(state): axum::extract::State<ServerState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use app::affiliates::clicks;
+    let visit = matches!(*request.method(), Method::GET | Method::HEAD)
+        .then(|| clicks::referral_in(request.uri().path(), request.uri().query()))
+        .flatten();
+    let Some(visit) = visit else {
+        return next.run(request).await;
+    };
+    let subject = request
+        .extensions()
+        .get::<app::client::ClientAddress>()
+        .map(app::client::ClientAddress::subject)
+        .unwrap_or_default();
+    let click = clicks::follow(
+        &state.db.pool,
+        &visit.code,
+        &visit.path,
+        &subject,
+        state.clock.now(),
+    )
+    .await
+    .unwrap_or_else(|err| {
+        // The visitor still gets the page; only the click is lost.
+        tracing::error!(error = %err, "cannot record a referral click");
+        None
+    });
+    let mut response = axum::response::Redirect::to(&visit.clean).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(cookie) = click
+        .map(|click| clicks::cookie(&click, state.secure_cookies))
+        .and_then(|cookie| HeaderValue::from_str(&cookie).ok())
+    {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 /// Server functions answer every failure with 500; this gives each of the shop's errors its

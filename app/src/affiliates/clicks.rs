@@ -52,6 +52,42 @@ pub async fn follow(
     Ok(Some(ClickCookie { code, clicked_at }))
 }
 
+/// A visit through a referral link: the code it carries, and the same address without it,
+/// where the visitor is sent on (so the page itself is cached and shared as usual).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReferralVisit {
+    pub code: String,
+    pub path: String,
+    /// The path and what is left of the query.
+    pub clean: String,
+}
+
+/// The referral in `path` and `query` (`?ref=CODE`, among other parameters or alone), if any.
+pub fn referral_in(path: &str, query: Option<&str>) -> Option<ReferralVisit> {
+    let query = query?;
+    let mut code = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=').unwrap_or((pair, "")) {
+            ("ref", value) => {
+                code.get_or_insert_with(|| value.to_owned());
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let code = code?;
+    let clean = if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    Some(ReferralVisit {
+        code,
+        path: path.to_owned(),
+        clean,
+    })
+}
+
 /// The `Set-Cookie` value that keeps `click` for the window.
 pub fn cookie(click: &ClickCookie, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -93,6 +129,17 @@ pub async fn partner_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_referral_is_taken_out_of_the_address_and_the_rest_kept() {
+        let visit = referral_in("/shop", Some("category=cases&ref=ANNA1234&sort=new")).unwrap();
+        assert_eq!(visit.code, "ANNA1234");
+        assert_eq!(visit.clean, "/shop?category=cases&sort=new");
+        assert_eq!(referral_in("/", Some("ref=x")).unwrap().clean, "/");
+        assert_eq!(referral_in("/", Some("ref")).unwrap().code, "");
+        assert_eq!(referral_in("/shop", Some("referrer=a")), None);
+        assert_eq!(referral_in("/shop", None), None);
+    }
 
     #[test]
     fn the_cookie_is_first_party_http_only_and_lasts_the_window() {
