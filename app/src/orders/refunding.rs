@@ -362,6 +362,9 @@ async fn close_if_fully_refunded(
     reference: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    // Refunds of one order settled at once (PostgreSQL runs them side by side) are counted one
+    // after the other: each reads the others that committed before it.
+    repo::lock(conn, &pending.number).await?;
     let refunded: i64 = sqlx::query(
         "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS n FROM refunds \
          WHERE order_id = $1 AND state = $2",
