@@ -335,17 +335,14 @@ pub async fn approve(conn: &mut AnyConnection, id: i64, now: i64) -> Result<bool
     if claimed == 0 {
         return Ok(false);
     }
-    let Some(partner) = by_id(conn, id).await? else {
-        return Ok(false);
-    };
-    let referral = match partner.referral_code {
-        Some(code) => code,
-        None => new_referral_code(conn, &partner.name).await?,
-    };
-    let coupon = match partner.coupon_id.filter(|_| partner.promo_code.is_some()) {
-        Some(coupon) => coupon,
-        None => new_promo_code(conn, &partner.name).await?,
-    };
+    // Only an application is approved, and an application never had codes.
+    let name: String = sqlx::query("SELECT name FROM partners WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get("name")?;
+    let referral = new_referral_code(conn, &name).await?;
+    let coupon = new_promo_code(conn, &name).await?;
     sqlx::query("UPDATE partners SET referral_code = $1, coupon_id = $2 WHERE id = $3")
         .bind(referral.as_str())
         .bind(coupon)
