@@ -11,6 +11,7 @@ pub mod affiliates;
 pub mod audit;
 pub mod cart;
 pub mod catalog;
+pub mod charts;
 pub mod checkout;
 pub mod clock;
 pub mod coupons;
@@ -186,6 +187,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/warranty/claim") view={Lazy::<split::ClaimForm>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/warranty/claims/:number") view={Lazy::<split::Claim>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/claims") view={Lazy::<split::MyClaims>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/affiliates") view={Lazy::<split::Program>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/affiliates/dashboard") view={Lazy::<split::PartnerDashboard>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/affiliates") view={Lazy::<split::StaffAffiliates>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

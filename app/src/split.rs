@@ -133,4 +133,10 @@ split_pages! {
     StaffClaims => crate::admin::claim_pages::ClaimsPage;
     /// `/admin/claims/:number`
     StaffClaim => crate::admin::claim_pages::StaffClaimPage;
+    /// `/affiliates`
+    Program => crate::affiliates::pages::ProgramPage;
+    /// `/affiliates/dashboard`
+    PartnerDashboard => crate::affiliates::pages::DashboardPage;
+    /// `/admin/affiliates`
+    StaffAffiliates => crate::admin::affiliate_pages::AffiliatesPage;
 }

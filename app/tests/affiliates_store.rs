@@ -399,7 +399,7 @@ async fn prepare(db: &Db, staff: i64) -> Option<i64> {
     run
 }
 
-async fn mark_paid(db: &Db, run: i64) -> Vec<payouts::PayoutLine> {
+async fn mark_paid(db: &Db, run: i64) -> Vec<app::affiliates::PayoutLine> {
     let mut tx = app::db::begin(&db.pool).await.unwrap();
     let lines = payouts::mark_paid(&mut tx, run, now()).await.unwrap();
     tx.commit().await.unwrap();

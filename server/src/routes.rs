@@ -101,6 +101,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
             get(move |query, headers| export_orders(state.clone(), query, headers))
         })
         .merge(app::photos::http::routes(state.clone()))
+        .merge(app::affiliates::http::routes(state.clone()))
         .merge(app::catalog::pictures::routes(state.clone()))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(&options, routes, context.clone(), {

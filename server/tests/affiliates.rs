@@ -78,3 +78,203 @@ fn a_partner_link_is_counted_remembered_and_sent_on_to_the_clean_page() {
         assert_eq!(clicks(&shop).await, 1);
     });
 }
+
+fn application_body(email: &str) -> String {
+    format!(
+        "name=Bea+Reviews&email={}&channel=instagram.com%2Fbea&audience=1%2C000+to+10%2C000\
+         &promotion=Weekly+phone+case+reviews+in+my+stories.&paypal_email=pay%40bea.test",
+        email.replace('@', "%40")
+    )
+}
+
+#[test]
+fn an_applicant_is_approved_by_an_admin_and_opens_the_dashboard() {
+    use app::admin::affiliates::{AffiliatesForStaff, DecideApplication};
+    use app::affiliates::api::{ApplyToProgram, MyPartnership};
+    use app::affiliates::{Partnership, StaffAffiliates};
+    use app::identity::Role;
+    on_shared_runtime(async {
+        let shop = shop().await;
+        // A visitor applies; the same address again is told it is waiting.
+        let apply = path_of::<ApplyToProgram>();
+        let body = application_body("bea@partners.test");
+        let applied: FormResult = answer(&shop, script_post(apply, &body, "10.1.0.1", None))
+            .await
+            .unwrap();
+        assert_eq!(applied, FormResult::Done);
+        let again: FormResult = answer(&shop, script_post(apply, &body, "10.1.0.2", None))
+            .await
+            .unwrap();
+        match again {
+            FormResult::Invalid(errors) => {
+                assert!(errors
+                    .get("email")
+                    .unwrap()
+                    .contains("already have an application"))
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // Nothing from a malformed one.
+        let bad: FormResult = answer(
+            &shop,
+            script_post(
+                apply,
+                "name=&email=x&channel=&audience=lots&promotion=&paypal_email=",
+                "10.1.0.3",
+                None,
+            ),
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(bad, FormResult::Invalid(ref e) if e.0.len() == 6),
+            "{bad:?}"
+        );
+
+        // Only an admin sees and decides applications.
+        let support = signed_in_as(&shop, "sid@shop.test", Role::Support).await;
+        let admin = signed_in_as(&shop, "ada@shop.test", Role::Admin).await;
+        let list = path_of::<AffiliatesForStaff>();
+        assert!(answer::<StaffAffiliates>(
+            &shop,
+            script_post(list, "", "10.1.0.4", Some(&support))
+        )
+        .await
+        .is_err());
+        let program: StaffAffiliates =
+            answer(&shop, script_post(list, "", "10.1.0.4", Some(&admin)))
+                .await
+                .unwrap();
+        assert_eq!(program.applications.len(), 1);
+        let id = program.applications[0].id;
+        let decide = path_of::<DecideApplication>();
+        let no_reason: FormResult = answer(
+            &shop,
+            script_post(
+                decide,
+                &format!("partner_id={id}&decision=decline&reason="),
+                "10.1.0.4",
+                Some(&admin),
+            ),
+        )
+        .await
+        .unwrap();
+        assert!(matches!(no_reason, FormResult::Invalid(_)));
+        let approved: FormResult = answer(
+            &shop,
+            script_post(
+                decide,
+                &format!("partner_id={id}&decision=approve&reason="),
+                "10.1.0.4",
+                Some(&admin),
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(approved, FormResult::Done);
+        let program: StaffAffiliates =
+            answer(&shop, script_post(list, "", "10.1.0.4", Some(&admin)))
+                .await
+                .unwrap();
+        assert!(program.applications.is_empty());
+        let promo = program.partners[0].promo_code.clone().unwrap();
+        assert_eq!(promo, "BEAREVIE10");
+        let mail = shop.sent_mail().await.join("\n");
+        assert!(
+            mail.contains("We received your Test Cases partner application"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Welcome to the") && mail.contains(&promo),
+            "{mail}"
+        );
+
+        // The applicant makes an account with that address, and sees their dashboard.
+        let bea = signed_in_as(&shop, "bea@partners.test", Role::Shopper).await;
+        let mine = path_of::<MyPartnership>();
+        let partnership: Partnership =
+            answer(&shop, script_post(mine, "days=30", "10.1.0.5", Some(&bea)))
+                .await
+                .unwrap();
+        let Partnership::Approved(dashboard) = partnership else {
+            panic!("expected a dashboard, got {partnership:?}");
+        };
+        assert_eq!(dashboard.days.len(), 30);
+        assert_eq!(dashboard.promo_code.as_deref(), Some(promo.as_str()));
+        let link = dashboard.link("/shop?category=cases");
+        assert_eq!(
+            link,
+            format!(
+                "http://shop.test/shop?category=cases&ref={}",
+                dashboard.referral_code
+            )
+        );
+        // Anyone else is no partner; a period not offered is refused.
+        let other: Partnership = answer(
+            &shop,
+            script_post(mine, "days=30", "10.1.0.6", Some(&admin)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(other, Partnership::NotApplied);
+        assert!(answer::<Partnership>(
+            &shop,
+            script_post(mine, "days=365", "10.1.0.5", Some(&bea))
+        )
+        .await
+        .is_err());
+    });
+}
+
+#[test]
+fn banners_and_qr_codes_are_served_and_the_payout_file_only_to_admins() {
+    use app::identity::Role;
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let (status, headers, svg) = get(&shop, "/affiliates/banners/300x250.svg").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
+        assert!(svg.contains("viewBox=\"0 0 300 250\""));
+        assert_eq!(
+            get(&shop, "/affiliates/banners/1x1.svg").await.0,
+            StatusCode::NOT_FOUND
+        );
+        let (status, _, qr) = get(&shop, "/affiliates/qr.svg?path=%2Fshop&code=ANNA1234").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(qr.contains("<svg"));
+        let (status, _, _) = get(
+            &shop,
+            "/affiliates/qr.svg?path=https%3A%2F%2Fevil.test&code=ANNA1234",
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        // The program's page, linked from the help center's answer.
+        let (status, _, html) = get(&shop, "/affiliates").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Partner program") && html.contains("apply-paypal"));
+        let (_, _, answer_page) = get(&shop, "/help/affiliates").await;
+        assert!(
+            answer_page.contains("href=\"/affiliates\""),
+            "{answer_page}"
+        );
+
+        let csv = app::affiliates::PAYOUT_CSV_PATH;
+        let support = signed_in_as(&shop, "sid@shop.test", Role::Support).await;
+        let request = |cookie: &str| {
+            Request::get(format!("{csv}?run=1"))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap()
+        };
+        assert_eq!(
+            get_with(&shop, request(&support)).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let admin = signed_in_as(&shop, "ada@shop.test", Role::Admin).await;
+        assert_eq!(
+            get_with(&shop, request(&admin)).await.0,
+            StatusCode::NOT_FOUND
+        );
+    });
+}

@@ -3,9 +3,10 @@
 //! Server functions for all staff answer under `/api/staff/`, admin-only ones under
 //! `/api/admin/`; each checks the caller's role itself.
 
+pub mod affiliate_pages;
+pub mod affiliates;
 pub mod catalog;
 pub mod catalog_pages;
-pub mod charts;
 pub mod claim_pages;
 pub mod claims;
 pub mod coupon_pages;

@@ -84,52 +84,9 @@ pub async fn shop_overview(days: u32) -> Result<Overview, AppError> {
     })
 }
 
-/// A round number at or above `max` for a chart's top line: 1, 2 or 5 times a power of ten.
-pub fn chart_top(max: i64) -> i64 {
-    if max <= 0 {
-        return 1;
-    }
-    let mut step = 1i64;
-    loop {
-        for factor in [1, 2, 5] {
-            if let Some(top) = step.checked_mul(factor) {
-                if top >= max {
-                    return top;
-                }
-            }
-        }
-        match step.checked_mul(10) {
-            Some(next) => step = next,
-            None => return max,
-        }
-    }
-}
-
-/// Each value's bar height in a chart `height` units tall whose top line is `top`.
-pub fn bar_heights(values: &[i64], top: i64, height: u32) -> Vec<u32> {
-    values
-        .iter()
-        .map(|v| {
-            let scaled = i128::from((*v).max(0)) * i128::from(height) / i128::from(top.max(1));
-            u32::try_from(scaled.min(i128::from(height))).unwrap_or(height)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn tops_are_round_numbers() {
-        assert_eq!(chart_top(0), 1);
-        assert_eq!(chart_top(7), 10);
-        assert_eq!(chart_top(13), 20);
-        assert_eq!(chart_top(200), 200);
-        assert_eq!(chart_top(201), 500);
-        assert_eq!(chart_top(123_456), 200_000);
-    }
 
     #[test]
     fn the_average_is_revenue_per_order() {
@@ -155,20 +112,5 @@ mod tests {
         assert_eq!(period(Some(7)), 7);
         assert_eq!(period(Some(8)), 30);
         assert_eq!(period(None), 30);
-    }
-
-    proptest! {
-        #[test]
-        fn bars_fit_the_chart_and_keep_their_order(values in proptest::collection::vec(0i64..1_000_000, 1..40)) {
-            let top = chart_top(values.iter().copied().max().unwrap_or(0));
-            let heights = bar_heights(&values, top, 120);
-            prop_assert!(top >= values.iter().copied().max().unwrap_or(0));
-            for (a, b) in values.iter().zip(&heights) {
-                prop_assert!(*b <= 120);
-                for (c, d) in values.iter().zip(&heights) {
-                    if a < c { prop_assert!(b <= d); }
-                }
-            }
-        }
     }
 }

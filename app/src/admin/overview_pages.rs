@@ -1,8 +1,8 @@
 //! The dashboard's home: the overview of a chosen period (30 days unless asked otherwise).
 
-use super::charts::{BarChart, RowChart};
 use super::overview::{period, shop_overview, Overview, PERIODS};
 use super::pages::StaffFrame;
+use crate::charts::{BarChart, RowChart};
 use crate::money::Money;
 use crate::orders::model::format_day;
 use crate::page::{when_loaded, Loading};

@@ -33,6 +33,7 @@ fn AdminNav(role: Role) -> impl IntoView {
             {admin.then(|| view! {
                 <a href="/admin/products">"Products"</a>
                 <a href="/admin/coupons">"Promo codes"</a>
+                <a href="/admin/affiliates">"Affiliates"</a>
                 <a href="/admin/staff">"Staff"</a>
                 <a href="/admin/audit">"Audit log"</a>
             })}

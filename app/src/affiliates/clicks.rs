@@ -5,7 +5,8 @@
 use super::partners::{self, PartnerRecord};
 use super::rules::{ClickCookie, PartnerStatus, ReferralCode, CLICK_WINDOW_SECS};
 use crate::throttle::{self, store as limits};
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyPool, Row};
+use std::collections::HashMap;
 use time::OffsetDateTime;
 
 /// The longest landing path kept.
@@ -124,6 +125,47 @@ pub async fn partner_of(
     click: &ClickCookie,
 ) -> Result<Option<PartnerRecord>, sqlx::Error> {
     partners::by_referral_code(conn, &click.code).await
+}
+
+/// Partner `partner`'s clicks since `from`, per day (the day's first second).
+pub async fn per_day(
+    conn: &mut AnyConnection,
+    partner: i64,
+    from: i64,
+) -> Result<Vec<(i64, u32)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT (clicked_at / 86400) * 86400 AS day, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM partner_clicks WHERE partner_id = $1 AND clicked_at >= $2 \
+         GROUP BY (clicked_at / 86400) * 86400",
+    )
+    .bind(partner)
+    .bind(from)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let n: i64 = row.try_get("n")?;
+        Ok((row.try_get("day")?, u32::try_from(n).unwrap_or(u32::MAX)))
+    })
+    .collect()
+}
+
+/// Every partner's clicks in all.
+pub async fn counts(conn: &mut AnyConnection) -> Result<HashMap<i64, u32>, sqlx::Error> {
+    sqlx::query(
+        "SELECT partner_id, CAST(COUNT(*) AS BIGINT) AS n FROM partner_clicks GROUP BY partner_id",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let n: i64 = row.try_get("n")?;
+        Ok((
+            row.try_get("partner_id")?,
+            u32::try_from(n).unwrap_or(u32::MAX),
+        ))
+    })
+    .collect()
 }
 
 #[cfg(test)]

@@ -7,9 +7,11 @@
 use super::clicks;
 use super::partners;
 use super::rules::{self, Buyer, Candidates, ClickCookie, Source, APPROVAL_DELAY_SECS};
+use super::{Balances, ReferralState, ReferredOrder};
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool, Row};
+use std::collections::HashMap;
 
 /// What checkout knows of an order when it decides who is credited.
 #[derive(Clone, Debug)]
@@ -277,4 +279,130 @@ pub async fn of_order(
         })
     })
     .transpose()
+}
+
+/// Partner `partner`'s commission by state.
+pub async fn balances(conn: &mut AnyConnection, partner: i64) -> Result<Balances, sqlx::Error> {
+    Ok(all_balances(conn, Some(partner))
+        .await?
+        .remove(&partner)
+        .unwrap_or_default())
+}
+
+/// Every partner's commission by state (or one partner's).
+pub async fn all_balances(
+    conn: &mut AnyConnection,
+    partner: Option<i64>,
+) -> Result<HashMap<i64, Balances>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT partner_id, state, CAST(SUM(amount_cents) AS BIGINT) AS cents \
+         FROM commission_entries WHERE $1 IS NULL OR partner_id = $1 \
+         GROUP BY partner_id, state",
+    )
+    .bind(partner)
+    .fetch_all(conn)
+    .await?;
+    let mut all: HashMap<i64, Balances> = HashMap::new();
+    for row in rows {
+        let balances = all.entry(row.try_get("partner_id")?).or_default();
+        let cents = Money::from_cents(row.try_get("cents")?);
+        match row.try_get::<String, _>("state")?.as_str() {
+            "pending" => balances.pending = cents,
+            "approved" => balances.approved = cents,
+            _ => balances.paid = cents,
+        }
+    }
+    Ok(all)
+}
+
+/// How many paid orders each partner referred.
+pub async fn order_counts(conn: &mut AnyConnection) -> Result<HashMap<i64, u32>, sqlx::Error> {
+    sqlx::query(
+        "SELECT partner_id, CAST(COUNT(*) AS BIGINT) AS n FROM referrals \
+         WHERE placed_at IS NOT NULL GROUP BY partner_id",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let n: i64 = row.try_get("n")?;
+        Ok((
+            row.try_get("partner_id")?,
+            u32::try_from(n).unwrap_or(u32::MAX),
+        ))
+    })
+    .collect()
+}
+
+/// Partner `partner`'s paid orders since `from`, per day: (day, orders, commission less
+/// what was taken back).
+pub async fn orders_per_day(
+    conn: &mut AnyConnection,
+    partner: i64,
+    from: i64,
+) -> Result<Vec<(i64, u32, Money)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT (placed_at / 86400) * 86400 AS day, CAST(COUNT(*) AS BIGINT) AS n, \
+                CAST(SUM(commission_cents - reversed_cents) AS BIGINT) AS cents \
+         FROM referrals WHERE partner_id = $1 AND placed_at >= $2 \
+         GROUP BY (placed_at / 86400) * 86400",
+    )
+    .bind(partner)
+    .bind(from)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let n: i64 = row.try_get("n")?;
+        Ok((
+            row.try_get("day")?,
+            u32::try_from(n).unwrap_or(u32::MAX),
+            Money::from_cents(row.try_get("cents")?),
+        ))
+    })
+    .collect()
+}
+
+/// Partner `partner`'s latest paid orders, newest first.
+pub async fn referred_orders(
+    conn: &mut AnyConnection,
+    partner: i64,
+    limit: i64,
+) -> Result<Vec<ReferredOrder>, sqlx::Error> {
+    sqlx::query(
+        "SELECT r.order_number, r.placed_at, r.paid_cents, r.commission_cents, \
+                r.reversed_cents, r.delivered_at, r.cancelled_at, e.state \
+         FROM referrals r JOIN commission_entries e \
+              ON e.order_number = r.order_number AND e.kind = 'earned' \
+         WHERE r.partner_id = $1 ORDER BY r.placed_at DESC, r.order_number LIMIT $2",
+    )
+    .bind(partner)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let commission: i64 = row.try_get("commission_cents")?;
+        let reversed: i64 = row.try_get("reversed_cents")?;
+        let delivered: Option<i64> = row.try_get("delivered_at")?;
+        let cancelled: Option<i64> = row.try_get("cancelled_at")?;
+        let state = match (row.try_get::<String, _>("state")?.as_str(), delivered) {
+            _ if cancelled.is_some() => ReferralState::Cancelled,
+            _ if commission > 0 && reversed >= commission => ReferralState::Refunded,
+            ("paid", _) => ReferralState::Paid,
+            ("approved", _) => ReferralState::Approved,
+            (_, Some(at)) => ReferralState::Delivered {
+                approves_at: at + APPROVAL_DELAY_SECS,
+            },
+            (_, None) => ReferralState::AwaitingDelivery,
+        };
+        Ok(ReferredOrder {
+            number: row.try_get("order_number")?,
+            placed_at: row.try_get("placed_at")?,
+            total: Money::from_cents(row.try_get("paid_cents")?),
+            commission: Money::from_cents(commission - reversed),
+            state,
+        })
+    })
+    .collect()
 }

@@ -12,10 +12,17 @@
 
 use crate::accounts::model::Email;
 use crate::forms::FieldErrors;
+use crate::money::Money;
+use rules::{PartnerStatus, Rate};
 use serde::{Deserialize, Serialize};
 
+pub mod api;
 pub mod banners;
+pub mod pages;
 pub mod rules;
+
+#[cfg(feature = "ssr")]
+pub mod http;
 
 #[cfg(feature = "ssr")]
 pub mod clicks;
@@ -27,6 +34,179 @@ pub mod letters;
 pub mod partners;
 #[cfg(feature = "ssr")]
 pub mod payouts;
+
+/// The QR code of a partner link, drawn by the shop: `?path=/shop&code=CODE` (not `ref`,
+/// which any page takes as a click).
+pub const QR_PATH: &str = "/affiliates/qr.svg";
+/// A payout run's CSV for PayPal, under the admin prefix (the router refuses other roles).
+pub const PAYOUT_CSV_PATH: &str = "/api/admin/affiliates/payout.csv";
+
+/// A partner's commission by state. Approved is what the next payout pays (less than zero
+/// when a refund after a payout is still to be carried).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balances {
+    pub pending: Money,
+    pub approved: Money,
+    pub paid: Money,
+}
+
+/// One day of a partner's results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayStats {
+    /// The day's first second (UTC).
+    pub day: i64,
+    pub clicks: u32,
+    pub orders: u32,
+    /// Commission earned by the day's orders, less what refunds took back.
+    pub commission: Money,
+}
+
+/// Where an order's commission stands, as its partner sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReferralState {
+    AwaitingDelivery,
+    /// Delivered; approved at this time unless it is returned.
+    Delivered {
+        approves_at: i64,
+    },
+    Approved,
+    Paid,
+    Cancelled,
+    Refunded,
+}
+
+impl ReferralState {
+    pub fn label(self) -> String {
+        match self {
+            ReferralState::AwaitingDelivery => "Pending: not delivered yet".into(),
+            ReferralState::Delivered { approves_at } => format!(
+                "Pending: approved on {}",
+                crate::orders::model::format_day(approves_at)
+            ),
+            ReferralState::Approved => "Approved".into(),
+            ReferralState::Paid => "Paid".into(),
+            ReferralState::Cancelled => "Cancelled: no commission".into(),
+            ReferralState::Refunded => "Refunded: no commission".into(),
+        }
+    }
+}
+
+/// An order a partner referred: no name or address of its buyer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferredOrder {
+    pub number: String,
+    pub placed_at: i64,
+    pub total: Money,
+    /// What it earns now: the commission less what refunds took back.
+    pub commission: Money,
+    pub state: ReferralState,
+}
+
+/// A payout a partner received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    pub paid_at: i64,
+    pub amount: Money,
+    pub paypal_email: String,
+}
+
+/// What an approved partner's dashboard shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerDashboard {
+    pub name: String,
+    pub referral_code: String,
+    pub promo_code: Option<String>,
+    pub rate: Rate,
+    /// The shop's address, which links start with.
+    pub shop_url: String,
+    /// Every day of the chosen period, oldest first.
+    pub days: Vec<DayStats>,
+    pub balances: Balances,
+    pub orders: Vec<ReferredOrder>,
+    pub payouts: Vec<Received>,
+}
+
+impl PartnerDashboard {
+    /// The link to `path` (a path on the shop, or a whole address on it) that credits them.
+    pub fn link(&self, path: &str) -> String {
+        let shop = self.shop_url.trim_end_matches('/');
+        let path = path.trim();
+        let path = path.strip_prefix(shop).unwrap_or(path);
+        let path = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("/{path}")
+        };
+        let joiner = if path.contains('?') { '&' } else { '?' };
+        format!("{shop}{path}{joiner}ref={}", self.referral_code)
+    }
+}
+
+/// Where an account stands with the program.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Partnership {
+    NotApplied,
+    Waiting,
+    Declined { reason: String },
+    Suspended,
+    Approved(Box<PartnerDashboard>),
+}
+
+/// The periods the dashboard offers, in days.
+pub const PERIODS: [u32; 3] = [7, 30, 90];
+
+/// A partner or an applicant, for staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffPartnerRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub channel: String,
+    pub audience: String,
+    pub promotion: String,
+    pub paypal_email: String,
+    pub status: PartnerStatus,
+    pub referral_code: Option<String>,
+    pub promo_code: Option<String>,
+    pub rate: Rate,
+    pub custom_rate: bool,
+    pub applied_at: i64,
+    pub clicks: u32,
+    pub orders: u32,
+    pub balances: Balances,
+}
+
+/// One partner's line of a payout run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutLine {
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub paypal_email: String,
+    pub amount: Money,
+}
+
+/// A payout run and its lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutRun {
+    pub id: i64,
+    pub created_at: i64,
+    pub paid_at: Option<i64>,
+    pub lines: Vec<PayoutLine>,
+}
+
+impl PayoutRun {
+    pub fn total(&self) -> Money {
+        self.lines.iter().map(|l| l.amount).sum()
+    }
+}
+
+/// The program as staff run it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAffiliates {
+    pub applications: Vec<StaffPartnerRow>,
+    pub partners: Vec<StaffPartnerRow>,
+    pub runs: Vec<PayoutRun>,
+}
 
 /// The application form as it is sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

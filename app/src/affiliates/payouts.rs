@@ -4,33 +4,9 @@
 //! exactly once. A prepared run that was not paid can be discarded.
 
 use super::rules::PAYOUT_THRESHOLD;
+use super::{PayoutLine, PayoutRun, Received};
 use crate::money::Money;
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
-
-/// One partner's line of a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PayoutLine {
-    pub partner_id: i64,
-    pub partner_name: String,
-    pub paypal_email: String,
-    pub amount: Money,
-}
-
-/// A run and its lines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PayoutRun {
-    pub id: i64,
-    pub created_at: i64,
-    pub paid_at: Option<i64>,
-    pub lines: Vec<PayoutLine>,
-}
-
-impl PayoutRun {
-    pub fn total(&self) -> Money {
-        self.lines.iter().map(|l| l.amount).sum()
-    }
-}
 
 /// Prepares a run: for each approved partner whose approved commissions not yet in a run come
 /// to at least the threshold, a payout that takes them. Commissions are taken by a conditional
@@ -252,13 +228,6 @@ pub fn mass_payment_csv(run: &PayoutRun, shop_name: &str) -> String {
 }
 
 /// A partner's payouts received, newest first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Received {
-    pub paid_at: i64,
-    pub amount: Money,
-    pub paypal_email: String,
-}
-
 pub async fn received(
     conn: &mut AnyConnection,
     partner: i64,

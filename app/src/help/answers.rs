@@ -354,8 +354,9 @@ fn affiliates_and_contact(store: &StoreInfo) -> Vec<HelpAnswer> {
             vec![
                 p("Our affiliate programme is free to join for approved partners, who earn a commission on the orders they refer."),
                 p("Joining is an application that we review. An approved partner gets a referral link and sees the clicks, orders and commission it earned."),
+                p("Integration takes 10 minutes: your dashboard has ready links to any page, a QR code, our banners with the code to embed them, and a personal promo code for your audience."),
             ],
-            vec![ticket("Apply to be an affiliate", TicketTopic::Other)],
+            vec![link("Join now: the partner program", "/affiliates")],
         ),
         answer(
             "contact-us",
