@@ -239,15 +239,17 @@ fn Dashboard(dashboard: PartnerDashboard, days: u32) -> impl IntoView {
     }
 }
 
-/// Copies `text` to the clipboard, if the browser lets the page.
-fn copy(text: String) {
+/// Copies `text` to the clipboard, then says so (a browser may refuse the page).
+fn copy(text: String, done: WriteSignal<bool>) {
     #[cfg(feature = "hydrate")]
-    {
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(&text);
-    }
+    leptos::task::spawn_local(async move {
+        let promise = window().navigator().clipboard().write_text(&text);
+        if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+            done.set(true);
+        }
+    });
     #[cfg(not(feature = "hydrate"))]
-    let _ = text;
+    let _ = (text, done);
 }
 
 #[component]
@@ -289,7 +291,7 @@ fn LinkBuilder(dashboard: PartnerDashboard) -> impl IntoView {
                 <label for="link-result">"Your link"</label>
                 <input id="link-result" type="text" readonly data-testid="partner-link" prop:value=link/>
             </div>
-            <button type="button" class="button" on:click=move |_| { copy(to_copy()); set_copied.set(true); }>"Copy link"</button>
+            <button type="button" class="button" on:click=move |_| copy(to_copy(), set_copied)>"Copy link"</button>
             <p role="status">{move || copied.get().then_some("Copied.")}</p>
             <img src=qr width="200" height="200" alt="QR code of your link" data-testid="partner-qr"/>
         </section>
