@@ -16,6 +16,11 @@ import {
 
 const CASE = 'SIG-IP17PM-CLR-CRYCLE';
 
+/** Runs `sql` on the test server's database. */
+function sql(statement: string) {
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', `${dataDir}/shop.db`, statement]);
+}
+
 /** The partner's dashboard figure `id` ("clicks", "orders", "pending", "approved"). */
 async function figure(page: Page, id: string): Promise<string> {
   return (await page.getByTestId(id).textContent())!.trim();
@@ -52,6 +57,10 @@ test('a partner goes from "join now" to approved commission, credited by link an
   const promo = (await partnerCard.getByTestId('partner-promo').textContent())!.trim();
   expect(promo).toMatch(/^[A-Z0-9]+10(-\d{4})?$/);
   await expect.poll(() => mailTo(email).some((m) => m.includes('Welcome to the'))).toBe(true);
+  // A rate of their own: 50%.
+  await partnerCard.getByLabel(/^Their rate/).fill('50');
+  await partnerCard.getByRole('button', { name: 'Save rate' }).click();
+  await expect(partnerCard).toContainText('50% (their own)');
 
   // The applicant makes their account with that address and opens the dashboard.
   await signUp(page, name, email);
@@ -71,7 +80,9 @@ test('a partner goes from "join now" to approved commission, credited by link an
   const shopper = await shopperContext.newPage();
   await shopper.goto(new URL(link).pathname + new URL(link).search);
   await expect(shopper).toHaveURL(/\/products\/signature-case$/);
-  await savedCart(shopper, [[CASE, 2]]);
+  // Six cases ($119.94): $59.97 at their rate, enough for a payout.
+  sql(`UPDATE skus SET stock = stock + 20 WHERE code = '${CASE}'`);
+  await savedCart(shopper, [[CASE, 6]]);
   await openCheckout(shopper);
   const byLink = await payByCard(shopper, uniqueEmail('referred'));
 
@@ -79,7 +90,7 @@ test('a partner goes from "join now" to approved commission, credited by link an
   const second = await browser.newPage({ viewport: page.viewportSize() ?? undefined });
   await savedCart(second, [[CASE, 1]], { coupon: promo });
   await openCheckout(second);
-  await payByCard(second, uniqueEmail('coded'));
+  const byCode = await payByCard(second, uniqueEmail('coded'));
 
   // Both are the partner's, pending; the click is counted.
   await page.reload();
@@ -93,21 +104,44 @@ test('a partner goes from "join now" to approved commission, credited by link an
   // Staff deliver the linked order; 30 days later (the delivery moved back in the database)
   // the minute job approves its commission.
   await deliverOrder(admin, byLink);
-  execFileSync('sqlite3', [
-    '-cmd',
-    '.timeout 5000',
-    `${dataDir}/shop.db`,
-    `UPDATE referrals SET delivered_at = delivered_at - 31 * 86400 WHERE order_number = '${byLink}'`,
-  ]);
+  await expect(admin.getByTestId('referral')).toContainText(`Credited to partner ${name} by their link`);
+  sql(`UPDATE referrals SET delivered_at = delivered_at - 31 * 86400 WHERE order_number = '${byLink}'`);
+  // The order bought with the code is cancelled: it leaves nothing owed.
+  await admin.goto(`/admin/orders/${byCode}`);
+  await hydrated(admin);
+  await expect(admin.getByTestId('referral')).toContainText('by their personal promo code');
+  await admin.getByRole('button', { name: 'Cancel order' }).click();
+  await expect(admin.getByTestId('staff-order-status')).toHaveText('Cancelled');
+  // Approved, or already paid by a run another test prepared meanwhile.
   await expect
     .poll(
       async () => {
         await page.reload();
         await hydrated(page);
-        return figure(page, 'approved');
+        return [await figure(page, 'approved'), await figure(page, 'paid')].includes('$59.97');
       },
       { timeout: 90_000, intervals: [5_000] },
     )
-    .not.toBe('$0.00');
-  await expect(page.getByTestId('referred-orders')).toContainText('Approved');
+    .toBe(true);
+  await expect(page.getByTestId('pending')).toHaveText('$0.00');
+  await expect(page.getByTestId('referred-orders').getByRole('row').filter({ hasText: byLink })).toContainText(/Approved|Paid/);
+  await expect(page.getByTestId('referred-orders').getByRole('row').filter({ hasText: byCode })).toContainText('Cancelled: no commission');
+
+  // The payout run: prepared, its PayPal file, marked paid (another test's run may hold this
+  // partner's balance already: whichever run has it is the one paid).
+  await admin.goto('/admin/affiliates');
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Prepare a payout run' }).click();
+  const run = admin.getByTestId('payout-run').filter({ hasText: name }).first();
+  await expect(run).toContainText(`${name}: $59.97 to ${email}`);
+  await expect(run.getByRole('link', { name: /PayPal file/ })).toHaveAttribute('href', /\/api\/admin\/affiliates\/payout\.csv\?run=\d+$/);
+  const markPaid = run.getByRole('button', { name: 'Mark paid' });
+  if (await markPaid.count()) await markPaid.click();
+  await expect(run).toContainText('Paid on');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('paid')).toHaveText('$59.97');
+  await expect(page.getByTestId('approved')).toHaveText('$0.00');
+  await expect(page.getByTestId('payouts')).toContainText(`$59.97 on`);
+  await expect.poll(() => mailTo(email).some((m) => m.includes('partner payout of $59.97'))).toBe(true);
 });

@@ -108,6 +108,24 @@ const pages: SplitPage[] = [
       await expect(page.getByLabel('Your message')).toHaveValue('Too short');
     },
   },
+  {
+    path: '/affiliates',
+    heading: 'Partner program',
+    interact: async (page) => {
+      await page.getByLabel('Website or social channel').fill('instagram.com/casereviews');
+      await page.getByRole('button', { name: 'Send my application' }).click();
+      await expect(page.getByText("Enter your name or your brand's.")).toBeVisible();
+      await expect(page.getByLabel('Website or social channel')).toHaveValue('instagram.com/casereviews');
+    },
+  },
+  {
+    path: '/affiliates/dashboard',
+    heading: 'Partner dashboard',
+    interact: async (page) => {
+      await expect(page.getByText('Please sign in to continue.')).toBeVisible();
+      await followLink('Sign in', 'Sign in')(page);
+    },
+  },
   { path: '/support/tickets/T-23456789', heading: 'Page not found', interact: followLink('Find it with its number and e-mail', 'Find your order') },
   {
     path: '/account/tickets',
@@ -227,6 +245,7 @@ const pages: SplitPage[] = [
     '/admin/mail',
     '/admin/claims',
     '/admin/claims/W-23456789',
+    '/admin/affiliates',
   ].map((path) => ({
     path,
     heading: {
@@ -244,6 +263,7 @@ const pages: SplitPage[] = [
       '/admin/mail': 'E-mail',
       '/admin/claims': 'Warranty claims',
       '/admin/claims/W-23456789': 'Warranty claim',
+      '/admin/affiliates': 'Affiliates',
     }[path]!,
     interact: async (page: Page) => {
       await expect(page.getByText('Please sign in to continue.')).toBeVisible();

@@ -184,6 +184,18 @@ fn StaffOrderView(
                 <strong>"Payment disputed: "</strong>"the card holder's bank opened a dispute ("{reason}"). Answer it in the payment provider's dashboard before its deadline, and hold the shipment until it is settled."
             </p>
         })}
+        {order.referral.map(|r| {
+            let how = match (r.by_code, r.clicked_at) {
+                (false, Some(at)) => format!("their link, clicked {}", format_time(at)),
+                _ => "their personal promo code".to_owned(),
+            };
+            let taken_back = (!r.reversed.is_zero()).then(|| format!(", of which {} taken back", r.reversed));
+            view! {
+                <p class="note" data-testid="referral">
+                    "Credited to partner "<strong>{r.partner_name}</strong>" by "{how}": commission "{r.commission.to_string()}{taken_back}"."
+                </p>
+            }
+        })}
         <div class="panel">
             <h2>"Next step"</h2>
             <p class="field-error" role="alert" data-testid="action-error">

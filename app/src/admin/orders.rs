@@ -35,6 +35,8 @@ pub struct StaffOrder {
     pub tickets: Vec<crate::support::TicketSummary>,
     /// The bank's reason, if the card holder disputed the payment.
     pub dispute: Option<String>,
+    /// The partner the order credits, if any.
+    pub referral: Option<crate::affiliates::OrderReferral>,
 }
 
 pub const MAX_NOTE_LEN: usize = 2000;
@@ -64,6 +66,7 @@ pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
         refund,
         tickets: crate::support::repo::for_order(pool, &number).await?,
         dispute: crate::orders::disputes::reason(pool, &number).await?,
+        referral: crate::affiliates::ledger::of_order(&mut *pool.acquire().await?, &number).await?,
     })
 }
 

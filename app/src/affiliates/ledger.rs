@@ -7,9 +7,8 @@
 use super::clicks;
 use super::partners;
 use super::rules::{self, Buyer, Candidates, ClickCookie, Source, APPROVAL_DELAY_SECS};
-use super::{Balances, ReferralState, ReferredOrder};
+use super::{Balances, OrderReferral, ReferralState, ReferredOrder};
 use crate::money::Money;
-use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
 
@@ -241,18 +240,6 @@ pub async fn approve_due(pool: &AnyPool, now: i64) -> Result<u64, sqlx::Error> {
     .execute(pool)
     .await?
     .rows_affected())
-}
-
-/// Who an order credits, for staff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrderReferral {
-    pub partner_id: i64,
-    pub partner_name: String,
-    /// "their personal code" or "their link, clicked …".
-    pub by_code: bool,
-    pub clicked_at: Option<i64>,
-    pub commission: Money,
-    pub reversed: Money,
 }
 
 /// The partner order `number` credits, if any.

@@ -152,6 +152,18 @@ pub enum Partnership {
     Approved(Box<PartnerDashboard>),
 }
 
+/// Who an order credits, for staff.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderReferral {
+    pub partner_id: i64,
+    pub partner_name: String,
+    /// By their personal code; otherwise by their link, clicked at `clicked_at`.
+    pub by_code: bool,
+    pub clicked_at: Option<i64>,
+    pub commission: Money,
+    pub reversed: Money,
+}
+
 /// The periods the dashboard offers, in days.
 pub const PERIODS: [u32; 3] = [7, 30, 90];
 
