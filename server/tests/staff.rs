@@ -56,6 +56,8 @@ fn every_staff_server_function_refuses_whoever_lacks_its_role() {
             path_of::<app::warranty::api::GetClaim>(),
             path_of::<app::warranty::api::MyClaims>(),
             path_of::<app::warranty::api::AddToClaim>(),
+            path_of::<app::affiliates::api::ApplyToProgram>(),
+            path_of::<app::affiliates::api::MyPartnership>(),
         ];
         let mut staff = Vec::new();
         for (path, _) in server_fn_paths() {
