@@ -390,6 +390,24 @@ async fn a_refund_after_approval_is_carried_by_the_next_payout(db: &Db) {
     assert_eq!(balance(db, anna.id, "paid").await, approved - 1000);
     assert_eq!(balance(db, anna.id, "approved").await, 0);
     assert_eq!(prepare(db, admin.id).await, None);
+
+    // What the dashboard reads, on both engines.
+    let mut conn = db.pool.acquire().await.unwrap();
+    let balances = ledger::balances(&mut conn, anna.id).await.unwrap();
+    assert_eq!(balances.paid.cents(), approved - 1000);
+    assert!(balances.pending.is_zero() && balances.approved.is_zero());
+    let orders = ledger::referred_orders(&mut conn, anna.id, 10)
+        .await
+        .unwrap();
+    assert_eq!(orders.len(), 2);
+    assert!(orders
+        .iter()
+        .all(|o| o.state == app::affiliates::ReferralState::Paid));
+    let per_day = ledger::orders_per_day(&mut conn, anna.id, 0).await.unwrap();
+    assert_eq!(per_day.iter().map(|(_, n, _)| n).sum::<u32>(), 2);
+    let clicks = clicks::per_day(&mut conn, anna.id, 0).await.unwrap();
+    assert_eq!(clicks.iter().map(|(_, n)| n).sum::<u32>(), 1);
+    assert_eq!(ledger::order_counts(&mut conn).await.unwrap()[&anna.id], 2);
 }
 
 async fn prepare(db: &Db, staff: i64) -> Option<i64> {
