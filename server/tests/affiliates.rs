@@ -278,3 +278,157 @@ fn banners_and_qr_codes_are_served_and_the_payout_file_only_to_admins() {
         );
     });
 }
+
+#[test]
+fn staff_decline_with_a_reason_and_change_suspend_and_recode_partners() {
+    use app::admin::affiliates::{
+        AffiliatesForStaff, ChangePartner, DecideApplication, PayoutAction,
+    };
+    use app::affiliates::api::ApplyToProgram;
+    use app::affiliates::rules::PartnerStatus;
+    use app::affiliates::StaffAffiliates;
+    use app::identity::Role;
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let admin = signed_in_as(&shop, "ada@shop.test", Role::Admin).await;
+        let apply = path_of::<ApplyToProgram>();
+        let body = application_body("bea@partners.test");
+        let sent: FormResult = answer(&shop, script_post(apply, &body, "10.2.0.1", None))
+            .await
+            .unwrap();
+        assert_eq!(sent, FormResult::Done);
+        let list = path_of::<AffiliatesForStaff>();
+        let program = |cookie: String| {
+            let shop = &shop;
+            async move {
+                answer::<StaffAffiliates>(shop, script_post(list, "", "10.2.0.2", Some(&cookie)))
+                    .await
+                    .unwrap()
+            }
+        };
+        let id = program(admin.clone()).await.applications[0].id;
+        let decide = path_of::<DecideApplication>();
+        let declined: FormResult = answer(
+            &shop,
+            script_post(
+                decide,
+                &format!("partner_id={id}&decision=decline&reason=No+audience+yet"),
+                "10.2.0.2",
+                Some(&admin),
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(declined, FormResult::Done);
+        let mail = shop.sent_mail().await.join("\n");
+        assert!(mail.contains("No audience yet"), "{mail}");
+        // Deciding it again is refused; the applicant may apply again.
+        assert!(answer::<FormResult>(
+            &shop,
+            script_post(
+                decide,
+                &format!("partner_id={id}&decision=approve&reason="),
+                "10.2.0.2",
+                Some(&admin)
+            ),
+        )
+        .await
+        .is_err());
+        let again: FormResult = answer(&shop, script_post(apply, &body, "10.2.0.3", None))
+            .await
+            .unwrap();
+        assert_eq!(again, FormResult::Done);
+        let approved: FormResult = answer(
+            &shop,
+            script_post(
+                decide,
+                &format!("partner_id={id}&decision=approve&reason="),
+                "10.2.0.2",
+                Some(&admin),
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(approved, FormResult::Done);
+
+        let change = path_of::<ChangePartner>();
+        let send = |body: String| {
+            let (shop, admin) = (&shop, admin.clone());
+            async move {
+                answer::<FormResult>(shop, script_post(change, &body, "10.2.0.2", Some(&admin)))
+                    .await
+            }
+        };
+        let bad_rate = send(format!("partner_id={id}&change=rate&rate=75"))
+            .await
+            .unwrap();
+        assert!(
+            matches!(bad_rate, FormResult::Invalid(ref e) if e.get("rate").is_some()),
+            "{bad_rate:?}"
+        );
+        assert_eq!(
+            send(format!("partner_id={id}&change=rate&rate=12.5"))
+                .await
+                .unwrap(),
+            FormResult::Done
+        );
+        let old_code = program(admin.clone()).await.partners[0]
+            .promo_code
+            .clone()
+            .unwrap();
+        assert_eq!(
+            send(format!("partner_id={id}&change=new_code&rate="))
+                .await
+                .unwrap(),
+            FormResult::Done
+        );
+        assert_eq!(
+            send(format!("partner_id={id}&change=suspend&rate="))
+                .await
+                .unwrap(),
+            FormResult::Done
+        );
+        let partner = program(admin.clone()).await.partners[0].clone();
+        assert_eq!(partner.status, PartnerStatus::Suspended);
+        assert_eq!(partner.rate.to_string(), "12.5%");
+        assert!(partner.custom_rate);
+        let new_code = partner.promo_code.clone().unwrap();
+        assert_ne!(new_code, old_code);
+        // A suspended partner's code gives nothing; the retired one neither.
+        let mut conn = shop.db.pool.acquire().await.unwrap();
+        for code in [&old_code, &new_code] {
+            let found = app::coupons::repo::find(
+                &mut conn,
+                &app::pricing::coupon::CouponCode::parse(code).unwrap(),
+            )
+            .await
+            .unwrap();
+            assert!(found.is_none(), "{code} still works");
+        }
+        drop(conn);
+        assert_eq!(
+            send(format!("partner_id={id}&change=reinstate&rate="))
+                .await
+                .unwrap(),
+            FormResult::Done
+        );
+        assert!(send(format!("partner_id={id}&change=reinstate&rate="))
+            .await
+            .is_err());
+
+        // Nobody is due a payout yet; every change is in the audit log.
+        let payout = path_of::<PayoutAction>();
+        assert!(answer::<FormResult>(
+            &shop,
+            script_post(payout, "action=prepare", "10.2.0.2", Some(&admin))
+        )
+        .await
+        .is_err());
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE '%partner%'")
+                .fetch_one(&shop.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, 6);
+    });
+}

@@ -23,7 +23,7 @@ pub struct PartnerRecord {
     pub status: PartnerStatus,
     pub decline_reason: Option<String>,
     pub referral_code: Option<ReferralCode>,
-    /// The personal promo code in force, if any.
+    /// Their personal promo code, if approved (disabled while they are suspended).
     pub promo_code: Option<String>,
     pub coupon_id: Option<i64>,
     /// A rate of their own, set by staff.
@@ -52,7 +52,7 @@ impl PartnerRecord {
 const COLUMNS: &str = "p.id, p.email, p.customer_id, p.name, p.channel, p.audience, p.promotion, \
                        p.paypal_email, p.status, p.decline_reason, p.referral_code, p.coupon_id, \
                        p.rate_bp, p.applied_at, p.decided_at, c.code AS promo_code";
-const FROM: &str = "FROM partners p LEFT JOIN coupons c ON c.id = p.coupon_id AND c.active = 1";
+const FROM: &str = "FROM partners p LEFT JOIN coupons c ON c.id = p.coupon_id";
 
 fn record(row: &AnyRow) -> Result<PartnerRecord, sqlx::Error> {
     let status: String = row.try_get("status")?;
