@@ -5,6 +5,7 @@
 use super::partners::{self, PartnerRecord};
 use super::rules::{ClickCookie, PartnerStatus, ReferralCode, CLICK_WINDOW_SECS};
 use crate::throttle::{self, store as limits};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -127,6 +128,12 @@ pub async fn partner_of(
     partners::by_referral_code(conn, &click.code).await
 }
 
+/// A grouped count's row: its key (column `key`) and its count (column `n`).
+pub(super) fn counted(row: &AnyRow, key: &str) -> Result<(i64, u32), sqlx::Error> {
+    let n: i64 = row.try_get("n")?;
+    Ok((row.try_get(key)?, u32::try_from(n).unwrap_or(u32::MAX)))
+}
+
 /// Partner `partner`'s clicks since `from`, per day (the day's first second).
 pub async fn per_day(
     conn: &mut AnyConnection,
@@ -143,10 +150,7 @@ pub async fn per_day(
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|row| {
-        let n: i64 = row.try_get("n")?;
-        Ok((row.try_get("day")?, u32::try_from(n).unwrap_or(u32::MAX)))
-    })
+    .map(|row| counted(row, "day"))
     .collect()
 }
 
@@ -158,13 +162,7 @@ pub async fn counts(conn: &mut AnyConnection) -> Result<HashMap<i64, u32>, sqlx:
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|row| {
-        let n: i64 = row.try_get("n")?;
-        Ok((
-            row.try_get("partner_id")?,
-            u32::try_from(n).unwrap_or(u32::MAX),
-        ))
-    })
+    .map(|row| counted(row, "partner_id"))
     .collect()
 }
 

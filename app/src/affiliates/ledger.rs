@@ -311,13 +311,7 @@ pub async fn order_counts(conn: &mut AnyConnection) -> Result<HashMap<i64, u32>,
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|row| {
-        let n: i64 = row.try_get("n")?;
-        Ok((
-            row.try_get("partner_id")?,
-            u32::try_from(n).unwrap_or(u32::MAX),
-        ))
-    })
+    .map(|row| clicks::counted(row, "partner_id"))
     .collect()
 }
 
