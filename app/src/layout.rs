@@ -1,6 +1,7 @@
 //! The frame around every page: the header (the shop's name, the categories, search, the
-//! account and cart links) and the footer. It shows features, so it sits above them; what
-//! pages are made of (title, loading, errors) is in `page`.
+//! account and cart links) and the footer; staff pages have a header of their own and no
+//! footer. It shows features, so it sits above them; what pages are made of (title, loading,
+//! errors) is in `page`.
 
 use crate::accounts::pages::AccountLink;
 use crate::cart::store::CartStore;
@@ -13,9 +14,60 @@ use crate::search::header::SiteSearch;
 use crate::search::header::SiteSearchIsland;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// Whether the page shown is a staff dashboard (inside the router).
+fn on_staff_page() -> Memo<bool> {
+    let location = use_location();
+    Memo::new(move |_| {
+        let path = location.pathname.read();
+        *path == "/admin" || path.starts_with("/admin/")
+    })
+}
+
+/// The header of the page shown: the shop's, or on staff pages the dashboard's own.
+#[component]
+pub fn PageHeader() -> impl IntoView {
+    let staff = on_staff_page();
+    move || {
+        if staff.get() {
+            view! { <StaffHeader/> }.into_any()
+        } else {
+            view! { <SiteHeader/> }.into_any()
+        }
+    }
+}
+
+/// The footer of the page shown: the shop's customer care, none on staff pages.
+#[component]
+pub fn PageFooter() -> impl IntoView {
+    let staff = on_staff_page();
+    move || (!staff.get()).then(|| view! { <SiteFooter/> })
+}
+
+/// Staff pages' header: the dashboard's name, a way back to the shop and the account; no
+/// cart, search, categories or test-mode banner, which are the shoppers'.
+#[component]
+fn StaffHeader() -> impl IntoView {
+    let name = move || store_info().map(|s| s.name).unwrap_or_default();
+    view! {
+        <header class="site-header staff-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/admin">
+                    <Transition fallback=|| ()>{name}</Transition>
+                    <span class="staff-header__tag">"Staff"</span>
+                </a>
+                <div class="header-actions">
+                    <a href="/">"View the shop"</a>
+                    <AccountLink/>
+                </div>
+            </div>
+        </header>
+    }
+}
 
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+fn SiteHeader() -> impl IntoView {
     let name = move || store_info().map(|s| s.name).unwrap_or_default();
     // A plain closure, as for the name: a `Show` here keeps a memo of the settings resource
     // that server rendering can reach after the resource is gone.
@@ -100,7 +152,7 @@ fn CartLink() -> impl IntoView {
 }
 
 #[component]
-pub fn SiteFooter() -> impl IntoView {
+fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">

@@ -35,6 +35,7 @@ pub mod support;
 pub mod throttle;
 pub mod warranty;
 pub mod wire;
+pub mod words;
 
 #[cfg(feature = "ssr")]
 pub mod client;
@@ -53,7 +54,7 @@ use accounts::pages::AuthState;
 use cart::pages::CartPage;
 use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
-use layout::{SiteFooter, SiteHeader};
+use layout::{PageFooter, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
 use leptos_router::{
@@ -142,7 +143,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
-            <SiteHeader/>
+            <PageHeader/>
             <main id="main" tabindex="-1" node_ref=main>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
@@ -192,7 +193,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/affiliates") view={Lazy::<split::StaffAffiliates>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
-            <SiteFooter/>
+            <PageFooter/>
         </Router>
     }
 }

@@ -40,8 +40,8 @@ async fn a_shopper_cancels_once_and_is_refunded_once_even_clicking_twice(db: &Db
     );
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let (a, b) = tokio::join!(
-        cancellation::cancel_by_shopper(&state, &number, now),
-        cancellation::cancel_by_shopper(&state, &number, now),
+        cancellation::cancel(&state, cancellation::CancelledBy::Shopper, &number, now),
+        cancellation::cancel(&state, cancellation::CancelledBy::Shopper, &number, now),
     );
     let mut outcomes = vec![a.unwrap(), b.unwrap()];
     outcomes.sort_by_key(|o| format!("{o:?}"));
@@ -65,7 +65,7 @@ async fn a_shopper_cancels_once_and_is_refunded_once_even_clicking_twice(db: &Db
     assert_eq!(count(db, "SELECT COUNT(*) FROM refunds").await, 1);
     // A third try changes nothing.
     assert_eq!(
-        cancellation::cancel_by_shopper(&state, &number, now)
+        cancellation::cancel(&state, cancellation::CancelledBy::Shopper, &number, now)
             .await
             .unwrap(),
         Cancelled::Already
@@ -95,7 +95,7 @@ async fn once_preparing_starts_the_shopper_cannot_cancel(db: &Db) {
     )
     .await
     .unwrap();
-    match cancellation::cancel_by_shopper(&state, &number, now).await {
+    match cancellation::cancel(&state, cancellation::CancelledBy::Shopper, &number, now).await {
         Err(ActionError::Refused(why)) => {
             assert!(why.contains("can no longer be cancelled"), "{why}")
         }
@@ -105,7 +105,13 @@ async fn once_preparing_starts_the_shopper_cannot_cancel(db: &Db) {
     assert_eq!(stock(db, CLEAR).await, held);
     assert_eq!(count(db, "SELECT COUNT(*) FROM refunds").await, 0);
     assert!(matches!(
-        cancellation::cancel_by_shopper(&state, "CF-NOTHERE", now).await,
+        cancellation::cancel(
+            &state,
+            cancellation::CancelledBy::Shopper,
+            "CF-NOTHERE",
+            now
+        )
+        .await,
         Err(ActionError::NotFound)
     ));
 }

@@ -541,7 +541,9 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
                 .unwrap(),
         ));
     }
-    let first = orders::history(&db.pool, pat.id, 1).await.unwrap();
+    let first = orders::history(&db.pool, app::accounts::model::BuyerRef::Account(pat.id), 1)
+        .await
+        .unwrap();
     assert_eq!((first.page, first.pages), (1, 2));
     assert_eq!(first.orders.len(), HISTORY_PAGE_SIZE as usize);
     assert_eq!(first.orders[0].number, *numbers.last().unwrap());
@@ -549,12 +551,26 @@ async fn history_is_newest_first_paginated_and_only_the_owners(db: &Db) {
         .orders
         .windows(2)
         .all(|w| w[0].placed_at >= w[1].placed_at));
-    let second = orders::history(&db.pool, pat.id, 2).await.unwrap();
+    let second = orders::history(&db.pool, app::accounts::model::BuyerRef::Account(pat.id), 2)
+        .await
+        .unwrap();
     assert_eq!(second.orders.len(), 2);
     assert_eq!(second.orders[1].number, numbers[0]);
-    assert_eq!(orders::history(&db.pool, pat.id, 99).await.unwrap().page, 2);
+    assert_eq!(
+        orders::history(
+            &db.pool,
+            app::accounts::model::BuyerRef::Account(pat.id),
+            99
+        )
+        .await
+        .unwrap()
+        .page,
+        2
+    );
 
-    let theirs = orders::history(&db.pool, sam.id, 1).await.unwrap();
+    let theirs = orders::history(&db.pool, app::accounts::model::BuyerRef::Account(sam.id), 1)
+        .await
+        .unwrap();
     assert!(theirs.orders.is_empty());
     let (_, owner) = orders::detail(&mut db.pool.acquire().await.unwrap(), &numbers[0])
         .await

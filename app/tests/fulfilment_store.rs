@@ -67,14 +67,6 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
     .unwrap();
     let untracked = fulfilment::act(&state, &support, &number, OrderAction::Ship, None, now).await;
     assert!(matches!(untracked, Err(ActionError::Refused(_))));
-    // Once being prepared, the order can no longer be cancelled.
-    match fulfilment::act(&state, &support, &number, OrderAction::Cancel, None, now).await {
-        Err(ActionError::Refused(why)) => assert_eq!(
-            why,
-            "This order is being prepared for shipping: it can't be cancelled."
-        ),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
     fulfilment::act(
         &state,
         &support,
@@ -86,6 +78,13 @@ async fn an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn(db: 
     .await
     .unwrap();
     assert_eq!(status_of(db, &number).await, OrderStatus::Shipped);
+    // Once shipped, the order can no longer be cancelled.
+    match fulfilment::act(&state, &support, &number, OrderAction::Cancel, None, now).await {
+        Err(ActionError::Refused(why)) => {
+            assert_eq!(why, "This order is shipped: it can't be cancelled.")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
     let (detail, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
         .await
         .unwrap()
@@ -170,7 +169,12 @@ async fn cancelling_gives_the_stock_back_once_even_when_two_staff_click(db: &Db)
     );
     let done = [&a, &b].iter().filter(|r| r.is_ok()).count();
     assert_eq!(done, 1, "{a:?} {b:?}");
-    assert_eq!(status_of(db, &number).await, OrderStatus::Cancelled);
+    // Refunded in full as it was cancelled, once.
+    assert_eq!(status_of(db, &number).await, OrderStatus::Refunded);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM refunds WHERE state = 'succeeded'").await,
+        1
+    );
     assert_eq!(stock(db, CLEAR).await, before);
     assert_eq!(
         count(
@@ -232,10 +236,33 @@ async fn staff_find_orders_by_status_day_email_and_number(db: &Db) {
                 .collect::<Vec<_>>()
         }
     };
+    // A declined card leaves an attempt, not an order: listed only when asked for.
+    checkout(
+        &state,
+        &request(
+            &state,
+            "cy@example.com",
+            &[(GRIP, 1)],
+            None,
+            card("4000000000000002"),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(
         list(OrderFilter::default()).await,
         vec![second.clone(), first.clone()]
     );
+    let failed = OrderFilter {
+        status: "payment_failed".into(),
+        ..Default::default()
+    };
+    assert_eq!(list(failed).await.len(), 1);
+    let everything = OrderFilter {
+        status: app::orders::model::WITH_UNPAID.into(),
+        ..Default::default()
+    };
+    assert_eq!(list(everything).await.len(), 3);
     let processing = OrderFilter {
         status: "processing".into(),
         ..Default::default()
@@ -420,10 +447,253 @@ async fn the_export_lists_the_orders_placed_in_its_days(db: &Db) {
         .is_empty());
 }
 
+/// Staff cancel an order while it is being prepared (refunded in full, the shopper told it is
+/// cancelled), and settle a package lost in the post by a free replacement, once, or a refund;
+/// the staff timeline names who did what in staff's words.
+async fn staff_cancel_while_preparing_and_settle_a_lost_package(db: &Db) {
+    use app::orders::lost;
+    use app::orders::refunding;
+    use app::orders::refunds::RefundScope;
+    let outbox = new_outbox();
+    let state = shop_mailing_to(db, outbox.clone()).await;
+    let sid = staff(db, "sid@shop.test", app::identity::Role::Support).await;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let tracking = Tracking::parse("ups", "1Z999AA10123456784").unwrap();
+    let order = |email: &'static str| {
+        let state = state.clone();
+        async move {
+            placed(
+                &checkout(
+                    &state,
+                    &request(&state, email, &[(CLEAR, 1), (GRIP, 2)], None, card(VISA)).await,
+                )
+                .await,
+            )
+        }
+    };
+    let step = |number: String, action: OrderAction, tracked: bool| {
+        let (state, sid, tracking) = (state.clone(), sid.clone(), tracking.clone());
+        async move {
+            fulfilment::act(
+                &state,
+                &sid,
+                &number,
+                action,
+                tracked.then_some(tracking),
+                now,
+            )
+            .await
+            .unwrap()
+        }
+    };
+
+    // Cancelled while being prepared: stock back, refunded, the shopper told it is cancelled.
+    let preparing = order("ada@example.com").await;
+    step(preparing.clone(), OrderAction::MarkProcessing, false).await;
+    let clear_before = stock(db, CLEAR).await;
+    step(preparing.clone(), OrderAction::Cancel, false).await;
+    assert_eq!(stock(db, CLEAR).await, clear_before + 1);
+    assert_eq!(status_of(db, &preparing).await, OrderStatus::Refunded);
+    let mail = delivered(&state, &outbox).await;
+    assert!(mail
+        .iter()
+        .any(|m| m.contains(&format!("order {preparing} is cancelled"))));
+    let timeline = orders::staff_timeline(&db.pool, &preparing).await.unwrap();
+    let cancelled = timeline
+        .iter()
+        .find(|s| s.status == OrderStatus::Cancelled)
+        .unwrap();
+    assert!(
+        cancelled.note.starts_with("Cancelled by staff"),
+        "{cancelled:?}"
+    );
+    assert_eq!(cancelled.by.as_deref(), Some("sid@shop.test"));
+    assert!(
+        timeline
+            .iter()
+            .any(|s| s.note == "Marked as being prepared."
+                && s.by.as_deref() == Some("sid@shop.test"))
+    );
+
+    // Lost in the post: the same items again, free, once.
+    let lost_one = order("bo@example.com").await;
+    step(lost_one.clone(), OrderAction::MarkProcessing, false).await;
+    let paid = lost::replace(&state, &sid, &lost_one, now).await;
+    assert!(matches!(paid, Err(ActionError::Refused(_))), "{paid:?}");
+    step(lost_one.clone(), OrderAction::Ship, true).await;
+    let grip_before = stock(db, GRIP).await;
+    let (first, second) = tokio::join!(
+        lost::replace(&state, &sid, &lost_one, now),
+        lost::replace(&state, &sid, &lost_one, now),
+    );
+    let new = match (first, second) {
+        (Ok(new), Err(ActionError::Refused(why))) | (Err(ActionError::Refused(why)), Ok(new)) => {
+            assert_eq!(
+                why,
+                format!("A replacement was already sent for this order: {new}.")
+            );
+            new
+        }
+        other => panic!("one replacement expected: {other:?}"),
+    };
+    assert_eq!(stock(db, GRIP).await, grip_before - 2);
+    assert_eq!(status_of(db, &new).await, OrderStatus::Paid);
+    let (replacement, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &new)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(replacement.totals.total, Money::ZERO);
+    assert_eq!(replacement.lines.len(), 2);
+    assert_eq!(
+        count(
+            db,
+            "SELECT COUNT(*) FROM stock_movements WHERE reason = 'lost_replacement'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        lost::replaced_by(&mut db.pool.acquire().await.unwrap(), &lost_one)
+            .await
+            .unwrap(),
+        Some(new.clone())
+    );
+    let timeline = orders::staff_timeline(&db.pool, &lost_one).await.unwrap();
+    assert!(timeline.iter().any(|s| s.note
+        == format!("Package lost: replacement sent as order {new}.")
+        && s.by.as_deref() == Some("sid@shop.test")));
+    let (shopper_view, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), &lost_one)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(shopper_view
+        .events
+        .iter()
+        .any(|e| e.note.contains(&format!("for free, as order {new}"))));
+
+    // Out of stock: nothing is sent, nothing kept.
+    let short = order("cy@example.com").await;
+    step(short.clone(), OrderAction::MarkProcessing, false).await;
+    step(short.clone(), OrderAction::Ship, true).await;
+    sqlx::query("UPDATE skus SET stock = 0 WHERE code = $1")
+        .bind(GRIP)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let refused = lost::replace(&state, &sid, &short, now).await;
+    assert!(
+        matches!(&refused, Err(ActionError::Refused(why)) if why.contains("out of stock")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        lost::replaced_by(&mut db.pool.acquire().await.unwrap(), &short)
+            .await
+            .unwrap(),
+        None
+    );
+    // Refunded in full instead: the shipped order becomes Refunded.
+    refunding::refund(
+        &state,
+        &sid,
+        &short,
+        &RefundScope::Full,
+        "Lost in the post",
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status_of(db, &short).await, OrderStatus::Refunded);
+    let timeline = orders::staff_timeline(&db.pool, &short).await.unwrap();
+    let refunded = timeline.last().unwrap();
+    assert!(refunded.note.contains("(Lost in the post)"), "{refunded:?}");
+    assert_eq!(refunded.by.as_deref(), Some("sid@shop.test"));
+}
+
+/// A guest who bought without an account is a customer of the staff list, by e-mail address
+/// (any case), with the orders placed (not the declined attempts) and what they came to.
+async fn guests_are_customers_with_their_orders(db: &Db) {
+    use app::accounts::model::{Buyer, BuyerRef};
+    use app::accounts::repo as accounts;
+    let state = shop(db).await;
+    let first = placed(
+        &checkout(
+            &state,
+            &request(&state, "Gus@Example.com", &[(GRIP, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    let second = placed(
+        &checkout(
+            &state,
+            &request(&state, "gus@example.com", &[(CLEAR, 1)], None, card(VISA)).await,
+        )
+        .await,
+    );
+    checkout(
+        &state,
+        &request(
+            &state,
+            "gus@example.com",
+            &[(CLEAR, 1)],
+            None,
+            card("4000000000000002"),
+        )
+        .await,
+    )
+    .await;
+    let total = |number: String| async move {
+        orders::detail(&mut db.pool.acquire().await.unwrap(), &number)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .totals
+            .total
+    };
+    let spent = total(first.clone()).await + total(second.clone()).await;
+
+    let list = accounts::customer_list(&db.pool, "GUS@", 1).await.unwrap();
+    assert_eq!(list.count, 1, "{list:?}");
+    let row = &list.rows[0];
+    assert_eq!(row.buyer, Buyer::Guest);
+    assert_eq!(row.email, "gus@example.com");
+    assert_eq!((row.orders, row.spent), (2, spent));
+    assert_eq!(row.href(), "/admin/customers/guest?email=gus%40example.com");
+    assert_eq!(
+        accounts::guest_row(&db.pool, "GUS@example.com")
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(row)
+    );
+    assert_eq!(
+        accounts::guest_row(&db.pool, "nobody@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    let history = orders::history(&db.pool, BuyerRef::Guest("Gus@example.com"), 1)
+        .await
+        .unwrap();
+    let numbers: Vec<_> = history.orders.iter().map(|o| o.number.clone()).collect();
+    assert_eq!(numbers, vec![second, first]);
+    // An account is listed as one, beside the guests.
+    let ann = staff(db, "ann@shop.test", app::identity::Role::Support).await;
+    let everyone = accounts::customer_list(&db.pool, "", 1).await.unwrap();
+    assert!(everyone.rows.iter().any(|r| r.buyer
+        == Buyer::Account {
+            id: ann.id,
+            role: app::identity::Role::Support
+        }));
+    assert!(everyone.rows.iter().any(|r| r.buyer == Buyer::Guest));
+}
+
 on_both_backends!(
     an_order_is_prepared_shipped_and_delivered_and_refused_out_of_turn,
     cancelling_gives_the_stock_back_once_even_when_two_staff_click,
     staff_find_orders_by_status_day_email_and_number,
     a_code_made_by_staff_discounts_checkout_until_disabled,
     the_export_lists_the_orders_placed_in_its_days,
+    staff_cancel_while_preparing_and_settle_a_lost_package,
+    guests_are_customers_with_their_orders,
 );

@@ -14,11 +14,12 @@ use app::orders::refunding::{self, RefundError};
 use app::orders::refunds::{RefundScope, RefundState};
 use app::orders::repo as orders;
 use app::orders::status::{OrderAction, OrderStatus};
+use app::orders::tracking::Tracking;
 use app::shop::ServerState;
 use time::OffsetDateTime;
 
-/// A paid order of two clear cases ($19.99) and a grip ($15.99), shipped free: $55.97.
-async fn cancelled_order(state: &ServerState, staff: &Customer) -> String {
+/// A shipped order of two clear cases ($19.99) and a grip ($15.99), shipped free: $55.97.
+async fn shipped_order(state: &ServerState, staff: &Customer) -> String {
     let number = placed(
         &checkout(
             state,
@@ -34,13 +35,19 @@ async fn cancelled_order(state: &ServerState, staff: &Customer) -> String {
         .await,
     );
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    fulfilment::act(state, staff, &number, OrderAction::Cancel, None, now)
-        .await
-        .unwrap();
+    let tracking = Tracking::parse("ups", "1Z999AA10123456784").unwrap();
+    for (action, tracking) in [
+        (OrderAction::MarkProcessing, None),
+        (OrderAction::Ship, Some(tracking)),
+    ] {
+        fulfilment::act(state, staff, &number, action, tracking, now)
+            .await
+            .unwrap();
+    }
     number
 }
 
-/// A refund of `quantities` of each (clear case, grip) of an order from `cancelled_order`.
+/// A refund of `quantities` of each (clear case, grip) of an order from `shipped_order`.
 async fn items(db: &Db, number: &str, (clear, grip): (u32, u32)) -> RefundScope {
     let (detail, _) = orders::detail(&mut db.pool.acquire().await.unwrap(), number)
         .await
@@ -61,7 +68,7 @@ async fn refunds_per_item_then_in_full_give_back_exactly_what_was_paid(db: &Db) 
     let state = shop_mailing_to(db, outbox.clone()).await;
     let sid = staff(db, "sid@shop.test", app::identity::Role::Support).await;
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    // A paid order is not refunded: it is cancelled first.
+    // A paid order is not refunded: cancelling it refunds it.
     let paid = placed(
         &checkout(
             &state,
@@ -70,11 +77,13 @@ async fn refunds_per_item_then_in_full_give_back_exactly_what_was_paid(db: &Db) 
         .await,
     );
     match refunding::refund(&state, &sid, &paid, &RefundScope::Full, "asked", now).await {
-        Err(RefundError::Refused(why)) => assert!(why.contains("only a cancelled or delivered")),
+        Err(RefundError::Refused(why)) => {
+            assert!(why.contains("only a cancelled, shipped or delivered"))
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
 
-    let number = cancelled_order(&state, &sid).await;
+    let number = shipped_order(&state, &sid).await;
     let one_case = refunding::refund(
         &state,
         &sid,
@@ -87,7 +96,7 @@ async fn refunds_per_item_then_in_full_give_back_exactly_what_was_paid(db: &Db) 
     .unwrap();
     assert_eq!(one_case, Money::from_cents(1999));
     assert_eq!(refunded_cents(db, &number).await, (1999, 1999));
-    assert_eq!(status_of(db, &number).await, OrderStatus::Cancelled);
+    assert_eq!(status_of(db, &number).await, OrderStatus::Shipped);
     match refunding::refund(
         &state,
         &sid,
@@ -171,7 +180,7 @@ async fn two_staff_refunding_at_once_never_give_back_more_than_was_paid(db: &Db)
         (Some((2, 1)), None),
         (Some((1, 0)), Some((2, 0))),
     ] {
-        let number = cancelled_order(&state, &ann).await;
+        let number = shipped_order(&state, &ann).await;
         let first = match first {
             Some(q) => items(db, &number, q).await,
             None => RefundScope::Full,
@@ -206,7 +215,7 @@ async fn two_staff_refunding_at_once_never_give_back_more_than_was_paid(db: &Db)
 async fn a_refund_the_gateway_did_not_answer_is_retried_and_made_once(db: &Db) {
     let state = shop(db).await;
     let sid = staff(db, "sid@shop.test", app::identity::Role::Support).await;
-    let number = cancelled_order(&state, &sid).await;
+    let number = shipped_order(&state, &sid).await;
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let outage = Faulty::shop(&state, Fault::Unreachable(number.clone()));
     match refunding::refund(&outage, &sid, &number, &RefundScope::Full, "cancelled", now).await {

@@ -16,6 +16,7 @@ import {
   test,
   uniqueEmail,
   useOneTimeLink,
+  staffSection,
 } from './helpers';
 
 test('a shopper opening the dashboard is told it is not for them', async ({ page }) => {
@@ -37,7 +38,7 @@ test('the first admin invites support staff, who may do their part and no more',
   await expect(page.getByRole('banner').getByRole('link', { name: 'Dashboard' })).toBeVisible();
 
   // The admin invites a support member.
-  await page.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Staff' }).click();
+  await staffSection(page, 'Staff');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Staff');
   const supportEmail = uniqueEmail('support');
   await page.getByLabel('E-mail').fill(supportEmail);
@@ -96,7 +97,7 @@ test('support prepares and ships an order; the shopper sees the carrier and trac
   const staff = await staffContext.newPage();
   await useOneTimeLink(staff, createAdminLink(uniqueEmail('shipper')), 'admin password 123', 'Sam Shipper');
   await expect(staff).toHaveURL(/\/admin$/);
-  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Orders' }).click();
+  await staffSection(staff, 'Orders');
   await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Orders');
   await staff.getByLabel('Order number contains').fill(number.slice(3).toLowerCase());
   await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();
@@ -107,7 +108,9 @@ test('support prepares and ships an order; the shopper sees the carrier and trac
   await expect(staff.getByTestId('staff-order-status')).toHaveText('Placed and paid');
   await staff.getByRole('button', { name: 'Mark as being prepared' }).click();
   await expect(staff.getByTestId('staff-order-status')).toHaveText('Being prepared');
-  await expect(staff.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+  // Still cancellable while prepared, but only apart from the next steps and confirmed.
+  await expect(staff.getByText('Cancel this order…')).toBeVisible();
+  await expect(staff.getByRole('button', { name: /^Yes, cancel and refund/ })).toBeHidden();
 
   // A bad tracking number is refused and kept; a good one ships.
   await staff.getByLabel('Carrier').selectOption('ups');
@@ -137,7 +140,7 @@ test('support prepares and ships an order; the shopper sees the carrier and trac
   await expect.poll(() => mailTo(shopper).some((m) => m.includes('on its way') && m.includes('1Z999AA10123456784'))).toBe(true);
 });
 
-test('every staff page fits a 360 px phone without sideways scrolling', async ({ browser }) => {
+test("every staff page fits a 360 px phone without sideways scrolling, in the staff's own layout", async ({ browser }) => {
   test.slow();
   const admin = await adminPage(browser, 'narrow');
   await admin.setViewportSize({ width: 360, height: 740 });
@@ -164,7 +167,31 @@ test('every staff page fits a 360 px phone without sideways scrolling', async ({
     await expect(admin.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${path} scrolls sideways`).toBeLessThanOrEqual(0);
+    // The shoppers' header, cart, test banner and customer-care footer are not the staff's.
+    await expect(admin.getByRole('link', { name: /^Cart/ })).toHaveCount(0);
+    await expect(admin.getByTestId('test-mode')).toHaveCount(0);
+    await expect(admin.getByRole('heading', { name: 'Customer care' })).toHaveCount(0);
+    await expect(admin.getByRole('link', { name: 'View the shop' })).toBeVisible();
   }
+  // On a phone the sections fold behind a menu, which names the page shown.
+  const nav = admin.getByRole('navigation', { name: 'Staff dashboard' });
+  await expect(nav).toBeHidden();
+  await admin.getByRole('button', { name: 'Menu' }).click();
+  await expect(nav).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Audit log' })).toHaveAttribute('aria-current', 'page');
+  await nav.getByRole('link', { name: 'Orders' }).click();
+  await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Orders');
+  await expect(nav).toBeHidden();
+  // On a wide screen they stand in a side column.
+  await admin.setViewportSize({ width: 1280, height: 800 });
+  await expect(admin.getByRole('button', { name: 'Menu' })).toBeHidden();
+  await expect(nav).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Orders' })).toHaveAttribute('aria-current', 'page');
+  const [side, main] = await Promise.all([
+    nav.boundingBox(),
+    admin.getByRole('heading', { level: 1 }).boundingBox(),
+  ]);
+  expect(side!.x + side!.width).toBeLessThanOrEqual(main!.x);
   await admin.context().close();
 });
 

@@ -19,6 +19,7 @@ import {
   signUp,
   test,
   uniqueEmail,
+  staffSection,
 } from './helpers';
 
 test('a guest cancels a paid order and sees the refund on its way', async ({ page }) => {
@@ -41,6 +42,73 @@ test('a guest cancels a paid order and sees the refund on its way', async ({ pag
   await expect(refunds).toContainText('5-14 working days');
   await expect(page.getByText('Cancelled at your request')).toBeVisible();
   await expect.poll(() => mailTo(shopper).filter((m) => m.includes('refund for order')).length).toBe(1);
+  // The shopper is told the order is cancelled, not only that money comes back.
+  await expect.poll(() => mailTo(shopper).some((m) => m.includes(`order ${number} is cancelled`) && m.includes('nothing will be shipped'))).toBe(true);
+});
+
+test("the order link in the e-mails opens the order on another device; without it, the order is found by e-mail", async ({ page, browser }) => {
+  test.slow();
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  const shopper = uniqueEmail('linked');
+  const number = await payByCard(page, shopper);
+  let link = '';
+  await expect
+    .poll(() => {
+      link = mailTo(shopper).map((m) => m.match(new RegExp(`https?://[^\\s"<>]+/orders/${number}\\?key=[0-9a-f]{64}`))?.[0] ?? '').find(Boolean) ?? '';
+      return link;
+    })
+    .not.toBe('');
+
+  // Another device: the link opens the order, and that browser keeps seeing it.
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
+  await other.goto(new URL(link).pathname + new URL(link).search);
+  await expect(other.getByTestId('order-number')).toHaveText(number);
+  await expect(other.getByTestId('order-status')).toHaveText('Placed and paid');
+  await other.goto(`/orders/${number}`);
+  await expect(other.getByTestId('order-number')).toHaveText(number);
+  await phone.close();
+
+  // A third browser without the link (or with a wrong one) is asked for the e-mail address,
+  // with the number filled in: never "Page not found".
+  const laptop = await browser.newContext();
+  const third = await laptop.newPage();
+  await third.goto(`/orders/${number}?key=${'0'.repeat(64)}`);
+  await expect(third.getByRole('heading', { level: 1 })).toHaveText('Find your order');
+  await expect(third.getByTestId('find-this-order')).toContainText(number);
+  await hydrated(third);
+  await expect(third.getByLabel('Order number')).toHaveValue(number);
+  await third.getByLabel('E-mail').fill(shopper);
+  await third.getByRole('button', { name: 'Find order' }).click();
+  await expect(third.getByTestId('order-number')).toHaveText(number);
+  await laptop.close();
+
+  // An account's order: its link asks the owner to sign in, then shows it.
+  const owner = uniqueEmail('linked-account');
+  await signUp(page, 'Lin Linked', owner);
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  const mine = await payByCard(page, owner);
+  let ownLink = '';
+  await expect
+    .poll(() => {
+      ownLink = mailTo(owner).map((m) => m.match(new RegExp(`https?://[^\\s"<>]+/orders/${mine}\\?key=[0-9a-f]{64}`))?.[0] ?? '').find(Boolean) ?? '';
+      return ownLink;
+    })
+    .not.toBe('');
+  const elsewhere = await browser.newContext();
+  const away = await elsewhere.newPage();
+  await away.goto(new URL(ownLink).pathname + new URL(ownLink).search);
+  await expect(away.getByTestId('sign-in-for-order')).toBeVisible();
+  await away.getByRole('link', { name: 'Sign in to see your order' }).click();
+  await expect(away).toHaveURL(/\/account\/sign-in\?next=/);
+  await hydrated(away);
+  await away.getByLabel('E-mail').fill(owner);
+  await away.getByLabel('Password').fill('correct horse battery');
+  await away.getByRole('button', { name: 'Sign in' }).click();
+  await expect(away.getByTestId('order-number')).toHaveText(mine);
+  await elsewhere.close();
 });
 
 test('a guest changes the colour of an item within 12 hours; the shipping method stays', async ({ page }) => {
@@ -197,7 +265,7 @@ test('a guest writes to us, support answers, and the guest reads it through the 
 
   // Support answers from the queue.
   const staff = await adminPage(browser, 'answers');
-  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Tickets' }).click();
+  await staffSection(staff, 'Tickets');
   await hydrated(staff);
   await staff.getByRole('link', { name: ticket }).click();
   await expect(staff.getByTestId('ticket-number')).toHaveText(ticket);
@@ -207,7 +275,7 @@ test('a guest writes to us, support answers, and the guest reads it through the 
   await expect(staff.getByTestId('staff-ticket-status')).toHaveText('Waiting on customer');
   await expect(staff.getByTestId('conversation')).toContainText('leaves room for our screen protectors');
   // The answer is in the shop's mail queue, which staff can read.
-  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'E-mail' }).click();
+  await staffSection(staff, 'E-mail');
   await expect(staff.getByRole('heading', { level: 1 })).toHaveText('E-mail');
   await expect(staff.getByTestId('mail-row').filter({ hasText: `New answer on your ticket ${ticket}` })).toHaveCount(1);
   await staff.context().close();

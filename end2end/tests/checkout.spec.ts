@@ -223,9 +223,11 @@ test('a signed-up shopper checks out, finds the order in the history; another ac
   const other = await browser.newContext();
   const otherPage = await other.newPage();
   await signUp(otherPage, 'Nosy Neighbour', uniqueEmail('nosy'));
-  const response = await otherPage.goto(`/orders/${number}`);
-  expect(response?.status()).toBe(404);
-  await expect(otherPage.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  // Someone else's order is not shown: they are asked for its e-mail address instead.
+  await otherPage.goto(`/orders/${number}`);
+  await expect(otherPage.getByRole('heading', { level: 1 })).toHaveText('Find your order');
+  await expect(otherPage.getByLabel('Order number')).toHaveValue(number);
+  await expect(otherPage.getByText('Order placed and payment received.')).toHaveCount(0);
   await otherPage.goto('/account/orders');
   await expect(otherPage.getByText("You haven't placed any orders yet.")).toBeVisible();
   await other.close();

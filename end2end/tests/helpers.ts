@@ -191,6 +191,20 @@ export async function adminPage(browser: Browser, tag: string, data = dataDir): 
   return page;
 }
 
+/**
+ * Opens the staff dashboard's section `name` from its side navigation, which a phone folds
+ * behind the "Menu" button.
+ */
+export async function staffSection(staff: Page, name: string) {
+  const menu = staff.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) {
+    await hydrated(staff);
+    await menu.click();
+    await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  }
+  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name, exact: true }).click();
+}
+
 /** Staff (`staff`, an admin's page) prepare, ship and deliver order `number`. */
 export async function deliverOrder(staff: Page, number: string) {
   await shipOrder(staff, number);

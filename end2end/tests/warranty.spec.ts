@@ -18,6 +18,7 @@ import {
   signUp,
   test,
   uniqueEmail,
+  staffSection,
 } from './helpers';
 
 const front = { name: 'front.png', mimeType: 'image/png', buffer: pngPhoto(120, 90, [200, 40, 40]) };
@@ -68,7 +69,7 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect.poll(() => mailTo(shopper).some((m) => m.includes(`We received your warranty claim (${claim})`))).toBe(true);
 
   // Support finds it in the queue with its thumbnail, and approves it.
-  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Claims' }).click();
+  await staffSection(staff, 'Claims');
   await hydrated(staff);
   const row = staff.getByTestId('claim-row').filter({ hasText: claim });
   await expect(row.getByRole('img', { name: `First photo of ${claim}` })).toBeVisible();
@@ -85,7 +86,7 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect(movement).toContainText('Free warranty replacement');
   await expect(movement).toContainText('-1');
   // The customer's page lists the claim beside the orders.
-  await staff.getByRole('navigation', { name: 'Staff dashboard' }).getByRole('link', { name: 'Customers' }).click();
+  await staffSection(staff, 'Customers');
   await hydrated(staff);
   await staff.getByLabel('Name or e-mail contains').fill(shopper);
   await staff.getByRole('main').getByRole('button', { name: 'Search' }).click();

@@ -128,3 +128,88 @@ fn an_orders_change_window_runs_on_the_shops_clock() {
         assert!(why.contains("12 hours"), "{why}");
     });
 }
+
+/// The private link in the e-mails opens a guest's order on any device and lets that browser
+/// keep seeing it; a wrong or expired key opens nothing; an account's order asks its owner to
+/// sign in.
+#[test]
+fn an_emailed_order_link_opens_the_order_on_another_device() {
+    use app::error::AppError;
+    use app::orders::links;
+    use app::orders::model::OrderDetail;
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let card =
+            app::payments::gateway::PaymentChoice::Card(app::payments::gateway::CardDetails {
+                number: "4242 4242 4242 4242".into(),
+                expiry: "12/35".into(),
+                cvc: "123".into(),
+            });
+        let (outcome, _) = guest_checkout(&shop, card.clone()).await;
+        let CheckoutOutcome::Placed { number } = outcome else {
+            panic!("{outcome:?}")
+        };
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let issue = |number: String, at: i64| {
+            let pool = shop.db.pool.clone();
+            async move {
+                let mut conn = pool.acquire().await.unwrap();
+                let url = links::issue(&mut conn, SHOP, &number, at).await.unwrap();
+                url.split("?key=").nth(1).unwrap().to_owned()
+            }
+        };
+        let key = issue(number.clone(), now).await;
+        let get = path_of::<app::orders::api::GetOrder>();
+        let ask = |key: &str, cookie: Option<&str>| {
+            script_post(
+                get,
+                &format!("number={number}&key={key}"),
+                "192.0.2.81",
+                cookie,
+            )
+        };
+        // No key, or a wrong one: nothing.
+        let nobody = answer::<OrderDetail>(
+            &shop,
+            script_post(get, &format!("number={number}"), "192.0.2.81", None),
+        )
+        .await;
+        assert_eq!(nobody, Err(AppError::NotFound));
+        let wrong = answer::<OrderDetail>(&shop, ask(&"0".repeat(64), None)).await;
+        assert_eq!(wrong, Err(AppError::NotFound));
+        // The link: the order, and a grant this browser keeps.
+        let (status, headers, _) = get_with(&shop, ask(&key, None)).await;
+        assert_eq!(status, StatusCode::OK);
+        let grant = set_cookie(&headers, "casefront_orders").expect("a grant cookie");
+        let again = answer::<OrderDetail>(
+            &shop,
+            script_post(get, &format!("number={number}"), "192.0.2.81", Some(&grant)),
+        )
+        .await;
+        assert_eq!(again.map(|o| o.number), Ok(number.clone()));
+        // An expired link opens nothing.
+        let old = issue(number.clone(), now - links::LINK_LIFETIME_SECS - 60).await;
+        let expired = answer::<OrderDetail>(&shop, ask(&old, None)).await;
+        assert_eq!(expired, Err(AppError::NotFound));
+
+        // An account's order: its owner is asked to sign in.
+        let (outcome, _) = guest_checkout(&shop, card).await;
+        let CheckoutOutcome::Placed { number: theirs } = outcome else {
+            panic!("{outcome:?}")
+        };
+        customer(&shop, "owner@example.com", "long password here").await;
+        sqlx::query(
+            "UPDATE orders SET customer_id = (SELECT id FROM customers WHERE email = $1) \
+             WHERE number = $2",
+        )
+        .bind("owner@example.com")
+        .bind(&theirs)
+        .execute(&shop.db.pool)
+        .await
+        .unwrap();
+        let key = issue(theirs.clone(), now).await;
+        let body = format!("number={theirs}&key={key}");
+        let owned = answer::<OrderDetail>(&shop, script_post(get, &body, "192.0.2.82", None)).await;
+        assert_eq!(owned, Err(AppError::SignInRequired));
+    });
+}

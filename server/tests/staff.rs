@@ -242,3 +242,118 @@ fn staff_pages_render_for_their_role_and_refuse_the_rest() {
         );
     });
 }
+
+/// The variant table's selection form: all or nothing, for this product's variants only, and
+/// once per form, so a stock adjustment sent twice (a double click, a replay, a form left
+/// filled in) adds its units once.
+#[test]
+fn a_selection_change_is_applied_once_and_all_or_nothing() {
+    use app::admin::catalog::ChangeVariants;
+    use app::error::AppError;
+    use app::forms::FormResult;
+    use app::identity::Role;
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let admin = signed_in_as(&shop, "admin@example.com", Role::Admin).await;
+        let pool = &shop.db.pool;
+        let skus: Vec<String> = sqlx::query_scalar(
+            "SELECT s.code FROM skus s JOIN products p ON p.id = s.product_id \
+             WHERE p.slug = 'eco-case' ORDER BY s.id LIMIT 2",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let stock = |sku: String| async move {
+            sqlx::query_scalar::<_, i64>("SELECT stock FROM skus WHERE code = $1")
+                .bind(sku)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        };
+        let path = path_of::<ChangeVariants>();
+        let form = |key: &str, action: &str, selected: &[&str], fields: &str| {
+            let mut body = format!("form[product]=eco-case&form[key]={key}&form[action]={action}");
+            for sku in selected {
+                body.push_str(&format!("&form[selected][{sku}]=on"));
+            }
+            body.push_str(fields);
+            script_post(path, &body, "10.2.0.1", Some(&admin))
+        };
+        let invalid = |result: Result<FormResult, AppError>, field: &str| match result {
+            Ok(FormResult::Invalid(errors)) => errors.get(field).expect(field),
+            other => panic!("{field}: {other:?}"),
+        };
+        let (a, b) = (skus[0].as_str(), skus[1].as_str());
+        let (a_before, b_before) = (stock(a.into()).await, stock(b.into()).await);
+        let key = "0123456789abcdef0123456789abcdef";
+        let restock = "&form[change]=%2B20&form[reason]=restock";
+
+        let nothing = answer(&shop, form(key, "adjust_stock", &[], restock)).await;
+        assert!(invalid(nothing, "selected").contains("Select the variants"));
+        let no_key = answer(&shop, form("", "adjust_stock", &[a], restock)).await;
+        assert!(invalid(no_key, "key").contains("reload the page"));
+
+        let done: FormResult = answer(&shop, form(key, "adjust_stock", &[a, b], restock))
+            .await
+            .unwrap();
+        assert_eq!(done, FormResult::Done);
+        assert_eq!(stock(a.into()).await, a_before + 20);
+        assert_eq!(stock(b.into()).await, b_before + 20);
+        // The same submission again changes nothing.
+        let again = answer(&shop, form(key, "adjust_stock", &[a, b], restock)).await;
+        assert!(invalid(again, "key").contains("already made once"));
+        assert_eq!(stock(a.into()).await, a_before + 20);
+
+        // Below zero for one variant: nothing changes for either, and the key stays unused.
+        let other = "fedcba9876543210fedcba9876543210";
+        let take = format!("&form[change]=-{}&form[reason]=recount", b_before + 21);
+        let refused = answer(&shop, form(other, "adjust_stock", &[a, b], &take)).await;
+        assert!(invalid(refused, "change").contains(&format!("of {b} in stock")));
+        assert_eq!(stock(a.into()).await, a_before + 20);
+        let fine = answer(
+            &shop,
+            form(
+                other,
+                "adjust_stock",
+                &[a],
+                "&form[change]=-20&form[reason]=recount",
+            ),
+        )
+        .await;
+        assert_eq!(fine, Ok(FormResult::Done));
+        assert_eq!(stock(a.into()).await, a_before);
+
+        // Another product's variant is not this product's to change.
+        let grip: String = sqlx::query_scalar(
+            "SELECT s.code FROM skus s JOIN products p ON p.id = s.product_id \
+             WHERE p.slug <> 'eco-case' LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let price = "&form[price]=1.00";
+        let foreign = answer::<FormResult>(
+            &shop,
+            form(
+                "00000000000000000000000000000001",
+                "set_price",
+                &[a, &grip],
+                price,
+            ),
+        )
+        .await;
+        assert_eq!(foreign, Err(AppError::NotFound));
+        let cents: i64 = sqlx::query_scalar("SELECT price_cents FROM skus WHERE code = $1")
+            .bind(a)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_ne!(cents, 100);
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'adjust stock'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, 3);
+    });
+}

@@ -117,17 +117,74 @@ impl<'a> From<&'a Customer> for crate::audit::Actor<'a> {
 /// Accounts per page of the staff list.
 pub const CUSTOMERS_PAGE: u32 = 25;
 
-/// An account in the staff list.
+/// Who a customer of the staff list is: an account, or a guest known by the e-mail address
+/// their orders were placed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Buyer {
+    Account { id: i64, role: Role },
+    Guest,
+}
+
+/// Whose orders, tickets or claims to read: an account's, or those a guest made without one
+/// with an e-mail address (any case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuyerRef<'a> {
+    Account(i64),
+    Guest(&'a str),
+}
+
+#[cfg(feature = "ssr")]
+impl BuyerRef<'_> {
+    /// The SQL condition picking the buyer's rows of a table aliased `alias` (its
+    /// `customer_id` and `email` columns), with the value bound as `$1` by `bind`.
+    pub fn condition(&self, alias: &str) -> String {
+        match self {
+            BuyerRef::Account(_) => format!("{alias}.customer_id = $1"),
+            BuyerRef::Guest(_) => {
+                format!("{alias}.customer_id IS NULL AND LOWER({alias}.email) = $1")
+            }
+        }
+    }
+
+    pub fn bind<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        match self {
+            BuyerRef::Account(id) => query.bind(*id),
+            BuyerRef::Guest(email) => query.bind(email.trim().to_lowercase()),
+        }
+    }
+}
+
+/// The staff page of a guest buyer: `?email=` names them.
+pub const GUEST_PAGE: &str = "/admin/customers/guest";
+
+/// A customer in the staff list: an account, or a guest buyer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerRow {
-    pub id: i64,
+    pub buyer: Buyer,
+    /// The account's name, or the name a guest last shipped to.
     pub name: String,
     pub email: String,
-    pub role: Role,
+    /// When the account was made, or a guest's first order.
     pub joined_at: i64,
     /// Placed orders, and what they came to less refunds.
     pub orders: u32,
     pub spent: Money,
+}
+
+impl CustomerRow {
+    /// The customer's staff page.
+    pub fn href(&self) -> String {
+        match self.buyer {
+            Buyer::Account { id, .. } => format!("/admin/customers/{id}"),
+            Buyer::Guest => format!(
+                "{GUEST_PAGE}?email={}",
+                crate::forms::query_value(&self.email)
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! Account storage: customers, sessions, browsers known to an account, pending sign-ups.
 
+use super::model::{Buyer, CustomerList, CustomerRow, CUSTOMERS_PAGE};
 use super::model::{Customer, Email, SignUp};
-use super::model::{CustomerList, CustomerRow, CUSTOMERS_PAGE};
 use crate::identity::Role;
 use sqlx::{AnyConnection, AnyPool, Row};
 
@@ -344,51 +344,70 @@ pub async fn replace_password(
     Ok(())
 }
 
-/// The query of staff `CustomerRow`s: placed orders and their total less refunds.
+/// The query of staff `CustomerRow`s: every account, and every guest buyer (the placed orders
+/// without an account, by e-mail address), with their placed orders and total less refunds.
 fn customer_rows() -> String {
     let placed = crate::orders::repo::placed();
     format!(
-        "SELECT c.id, c.name, c.email, c.role, c.created_at, \
-            (SELECT CAST(COUNT(*) AS BIGINT) FROM orders o \
-             WHERE o.customer_id = c.id AND o.{placed}) AS orders, \
-            (SELECT CAST(COALESCE(SUM(o.total_cents - o.refunded_cents), 0) AS BIGINT) FROM orders o \
-             WHERE o.customer_id = c.id AND o.{placed}) AS spent \
-         FROM customers c"
+        "SELECT * FROM (\
+           SELECT c.id, c.name, c.email, c.role, c.created_at, \
+             (SELECT CAST(COUNT(*) AS BIGINT) FROM orders o \
+              WHERE o.customer_id = c.id AND o.{placed}) AS orders, \
+             (SELECT CAST(COALESCE(SUM(o.total_cents - o.refunded_cents), 0) AS BIGINT) FROM orders o \
+              WHERE o.customer_id = c.id AND o.{placed}) AS spent \
+           FROM customers c \
+           UNION ALL \
+           SELECT CAST(NULL AS BIGINT) AS id, MAX(o.ship_name) AS name, LOWER(o.email) AS email, \
+             'guest' AS role, MIN(o.placed_at) AS created_at, CAST(COUNT(*) AS BIGINT) AS orders, \
+             CAST(SUM(o.total_cents - o.refunded_cents) AS BIGINT) AS spent \
+           FROM orders o WHERE o.customer_id IS NULL AND o.{placed} GROUP BY LOWER(o.email)\
+         ) everyone"
     )
 }
 
 fn customer_row_from(row: &sqlx::any::AnyRow) -> Result<CustomerRow, sqlx::Error> {
-    let account = customer(row)?;
+    let buyer = match row.try_get::<Option<i64>, _>("id")? {
+        Some(_) => {
+            let account = customer(row)?;
+            Buyer::Account {
+                id: account.id,
+                role: account.role,
+            }
+        }
+        None => Buyer::Guest,
+    };
     Ok(CustomerRow {
-        id: account.id,
-        name: account.name,
-        email: account.email,
-        role: account.role,
+        buyer,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
         joined_at: row.try_get("created_at")?,
         orders: u32::try_from(row.try_get::<i64, _>("orders")?).unwrap_or(0),
         spent: crate::money::Money::from_cents(row.try_get("spent")?),
     })
 }
 
-/// One page of the accounts whose name or e-mail contains `search`, newest first. `page` is
-/// 1-based and clamped.
+/// One page of the customers (accounts and guest buyers) whose name or e-mail contains
+/// `search`, newest first. `page` is 1-based and clamped.
 pub async fn customer_list(
     pool: &AnyPool,
     search: &str,
     page: u32,
 ) -> Result<CustomerList, sqlx::Error> {
     let pattern = crate::db::contains_pattern(search);
-    let filter = "WHERE LOWER(c.email) LIKE $1 ESCAPE '\\' OR LOWER(c.name) LIKE $1 ESCAPE '\\'";
-    let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM customers c {filter}"))
-        .bind(&pattern)
-        .fetch_one(pool)
-        .await?
-        .try_get("n")?;
+    let filter = "WHERE LOWER(email) LIKE $1 ESCAPE '\\' OR LOWER(name) LIKE $1 ESCAPE '\\'";
+    let count: i64 = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM ({}) c {filter}",
+        customer_rows()
+    ))
+    .bind(&pattern)
+    .fetch_one(pool)
+    .await?
+    .try_get("n")?;
     let count = u32::try_from(count).unwrap_or(u32::MAX);
     let pages = count.div_ceil(CUSTOMERS_PAGE).max(1);
     let page = page.clamp(1, pages);
     let rows = sqlx::query(&format!(
-        "{} {filter} ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3",
+        "{} {filter} ORDER BY created_at DESC, email LIMIT $2 OFFSET $3",
         customer_rows()
     ))
     .bind(&pattern)
@@ -409,11 +428,25 @@ pub async fn customer_list(
 
 /// One account as the staff list shows it.
 pub async fn customer_row(pool: &AnyPool, id: i64) -> Result<Option<CustomerRow>, sqlx::Error> {
-    sqlx::query(&format!("{} WHERE c.id = $1", customer_rows()))
+    sqlx::query(&format!("{} WHERE id = $1", customer_rows()))
         .bind(id)
         .fetch_optional(pool)
         .await?
         .as_ref()
         .map(customer_row_from)
         .transpose()
+}
+
+/// One guest buyer as the staff list shows them, by the e-mail address of their orders.
+pub async fn guest_row(pool: &AnyPool, email: &str) -> Result<Option<CustomerRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{} WHERE id IS NULL AND email = $1",
+        customer_rows()
+    ))
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(pool)
+    .await?
+    .as_ref()
+    .map(customer_row_from)
+    .transpose()
 }

@@ -4,7 +4,7 @@
 //! clears this server's catalog cache, so the storefront shows it at once.
 
 use crate::catalog::model::Category;
-use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow};
+use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow, VariantChange};
 use crate::error::AppError;
 use crate::forms::FormResult;
 use crate::money::Money;
@@ -14,6 +14,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::audit::{self, Change},
+    crate::catalog::staff::BulkAction,
     crate::catalog::{editor, stock},
     crate::forms::correct_fields,
     crate::identity::{session::require_role, Role},
@@ -354,31 +355,16 @@ pub async fn add_variant(
     Ok(FormResult::Done)
 }
 
-/// Shows `sku` with one of the shop's own drawings again, in its colour, instead of a photo.
-#[server(prefix = "/api/admin", output = Postcard)]
-pub async fn use_drawing(sku: String, art: String) -> Result<FormResult, AppError> {
-    let staff = require_role(Role::Admin).await?;
-    let Some(art) = crate::catalog::art::Art::from_slug(&art) else {
-        return correct_fields(vec![("art", "Choose one of the drawings.".into())], &[]);
-    };
-    crate::catalog::pictures::change_picture(&server_state()?, &staff, &sku, |variant| {
-        crate::catalog::art::image_path(art, variant.colour.as_deref())
-    })
-    .await?;
-    Ok(FormResult::Done)
-}
+/// Variants one selection may change at once, against a runaway request.
+pub const MAX_SELECTED: usize = 1000;
 
-/// Adds or takes away stock of `sku` (a delivery, breakage, a recount), with the reason.
-#[server(prefix = "/api/admin", output = Postcard)]
-pub async fn adjust_stock(
-    sku: String,
-    change: String,
-    reason: String,
-) -> Result<FormResult, AppError> {
-    let staff = require_role(Role::Admin).await?;
-    let typed = [("change", change.as_str()), ("reason", reason.as_str())];
+/// A staff adjustment checked: the change of units and why, or the errors by field.
+pub fn check_adjustment(
+    change: &str,
+    reason: &str,
+) -> Result<(i64, String), Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
-    let amount = check_stock_change(&change)
+    let amount = check_stock_change(change)
         .map_err(|m| errors.push(("change", m)))
         .ok();
     let reason = reason.trim();
@@ -387,33 +373,117 @@ pub async fn adjust_stock(
     } else if reason.chars().count() > 200 {
         errors.push(("reason", "Keep the reason under 200 characters.".into()));
     }
-    let Some(amount) = amount.filter(|_| errors.is_empty()) else {
-        return correct_fields(errors, &typed);
+    match amount {
+        Some(amount) if errors.is_empty() => Ok((amount, reason.to_owned())),
+        _ => Err(errors),
+    }
+}
+
+/// One change for every selected variant.
+#[cfg(feature = "ssr")]
+enum Edit {
+    Price(Money),
+    OnSale(bool),
+    Stock(i64, String),
+    Drawing(crate::catalog::art::Art),
+}
+
+#[cfg(feature = "ssr")]
+fn edit_of(form: &VariantChange) -> Result<Edit, Vec<(&'static str, String)>> {
+    match form.action {
+        BulkAction::SetPrice => check_price(&form.price)
+            .map(Edit::Price)
+            .map_err(|m| vec![("price", m)]),
+        BulkAction::PutOnSale => Ok(Edit::OnSale(true)),
+        BulkAction::TakeOffSale => Ok(Edit::OnSale(false)),
+        BulkAction::AdjustStock => check_adjustment(&form.change, &form.reason)
+            .map(|(amount, reason)| Edit::Stock(amount, reason)),
+        BulkAction::UseDrawing => crate::catalog::art::Art::from_slug(&form.art)
+            .map(Edit::Drawing)
+            .ok_or_else(|| vec![("art", "Choose one of the drawings.".to_owned())]),
+    }
+}
+
+/// Changes the selected variants of a product at once: their price, whether they are on sale,
+/// their stock (added or taken away, with why) or their picture (one of the shop's drawings,
+/// in each variant's colour). All or nothing, audited per variant, and once per form: the
+/// same submission sent again is refused.
+#[server(prefix = "/api/admin", output = Postcard)]
+pub async fn change_variants(form: VariantChange) -> Result<FormResult, AppError> {
+    let staff = require_role(Role::Admin).await?;
+    let typed = [
+        ("price", form.price.as_str()),
+        ("change", form.change.as_str()),
+        ("reason", form.reason.as_str()),
+    ];
+    if form.selected.is_empty() || form.selected.len() > MAX_SELECTED {
+        let message = if form.selected.is_empty() {
+            "Select the variants to change first.".to_owned()
+        } else {
+            format!("Select at most {MAX_SELECTED} variants at once.")
+        };
+        return correct_fields(vec![("selected", message)], &typed);
+    }
+    let edit = match edit_of(&form) {
+        Ok(edit) => edit,
+        Err(errors) => return correct_fields(errors, &typed),
     };
     let state = server_state()?;
-    let mut tx = crate::db::begin(&state.db.pool).await?;
-    let before = editor::variant(&mut tx, &sku)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let now = state.clock.unix();
-    let Some(level) = stock::adjust(&mut tx, &sku, amount, reason, staff.id, now).await? else {
-        return correct_fields(
-            vec![(
-                "change",
-                format!("Only {} in stock: it cannot go below zero.", before.stock),
-            )],
-            &typed,
-        );
-    };
-    audit::record(
-        &mut tx,
-        &staff,
-        Change::new("adjust stock", format!("sku {sku}"))
-            .before(before.stock)
-            .after(format!("{level} ({amount:+}: {reason})")),
-        now,
-    )
-    .await?;
+    let mut tx = crate::db::begin(&state.db.pool).await?;
+    if let Err(refused) = crate::forms::once::claim(&mut tx, &form.key, now).await? {
+        return correct_fields(vec![("key", refused.message().to_owned())], &typed);
+    }
+    let on_sale_text = |on: bool| if on { "on sale" } else { "not on sale" }.to_owned();
+    for sku in form.selected.keys() {
+        let before = editor::variant_of(&mut tx, &form.product, sku)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (what, was, now_is) = match &edit {
+            Edit::Price(price) => {
+                editor::update_variant(&mut tx, sku, *price, before.on_sale).await?;
+                ("edit variant", before.price.to_string(), price.to_string())
+            }
+            Edit::OnSale(on) => {
+                editor::update_variant(&mut tx, sku, before.price, *on).await?;
+                (
+                    "edit variant",
+                    on_sale_text(before.on_sale),
+                    on_sale_text(*on),
+                )
+            }
+            Edit::Stock(amount, reason) => {
+                let Some(level) =
+                    stock::adjust(&mut tx, sku, *amount, reason, staff.id, now).await?
+                else {
+                    let message = format!(
+                        "Only {} of {sku} in stock: it cannot go below zero. Nothing was changed.",
+                        before.stock
+                    );
+                    return correct_fields(vec![("change", message)], &typed);
+                };
+                (
+                    "adjust stock",
+                    before.stock.to_string(),
+                    format!("{level} ({amount:+}: {reason})"),
+                )
+            }
+            Edit::Drawing(art) => {
+                let image = crate::catalog::art::image_path(*art, before.colour.as_deref());
+                editor::set_picture(&mut tx, sku, &image).await?;
+                ("change picture", before.image, image)
+            }
+        };
+        audit::record(
+            &mut tx,
+            &staff,
+            Change::new(what, format!("sku {sku}"))
+                .before(was)
+                .after(now_is),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     catalog_changed()?;
     Ok(FormResult::Done)
@@ -471,6 +541,24 @@ mod tests {
         assert!(check_stock_change("0").is_err());
         assert!(check_stock_change("1.5").is_err());
         assert!(check_stock_change("1000000").is_err());
+    }
+
+    #[test]
+    fn an_adjustment_needs_units_and_a_reason() {
+        assert_eq!(
+            check_adjustment("+20", "  restock "),
+            Ok((20, "restock".to_owned()))
+        );
+        let fields = |result: Result<(i64, String), Vec<(&'static str, String)>>| {
+            result
+                .unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(check_adjustment("", "")), ["change", "reason"]);
+        assert_eq!(fields(check_adjustment("5", &"x".repeat(201))), ["reason"]);
+        assert_eq!(fields(check_adjustment("0", "recount")), ["change"]);
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! Catalog pages for admins: the product list with a new-product form, and one product with
-//! its text, visibility, variants (price, on sale, picture: an uploaded photo or a drawing,
-//! stock adjusted with a reason), a form for a new variant and the stock history.
+//! its variants (a table of their own, `variant_table`), a form for a new variant, its text and
+//! visibility, and the stock history.
 
 use super::catalog::{
-    list_products, product_for_staff, AddVariant, AdjustStock, SaveProduct, SaveVariant, UseDrawing,
+    list_products, product_for_staff, AddVariant, ChangeVariants, SaveProduct, SaveVariant,
 };
 use super::pages::StaffFrame;
+use super::variant_table::{TableState, VariantTable};
 use crate::catalog::art::{Art, PALETTE};
 use crate::catalog::model::Category;
-use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow, StaffVariant};
+use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow, StockMovementRow};
 use crate::forms::{FormFailure, FormResult, FormState};
 use crate::orders::model::format_time;
 use crate::page::{when_loaded, Loading};
@@ -128,28 +129,23 @@ fn ProductEditor(
 pub fn ProductEditPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
-    let save = ServerAction::<SaveProduct>::new();
-    let save_variant = ServerAction::<SaveVariant>::new();
-    let add_variant = ServerAction::<AddVariant>::new();
-    let adjust = ServerAction::<AdjustStock>::new();
     let actions = Actions {
-        save,
-        save_variant,
-        add_variant,
-        adjust,
-        use_drawing: ServerAction::<UseDrawing>::new(),
+        save: ServerAction::<SaveProduct>::new(),
+        save_variant: ServerAction::<SaveVariant>::new(),
+        add_variant: ServerAction::<AddVariant>::new(),
+        change: ServerAction::<ChangeVariants>::new(),
         photos_taken: RwSignal::new(0),
-        photo_refused: RwSignal::new(None),
     };
+    let table = TableState::default();
+    // A row's own save is not among these: reading the product again would redraw the table
+    // under what staff are typing in the next row.
     let product = wire::resource(
         move || {
             (
                 slug(),
-                save.version().get(),
-                save_variant.version().get(),
-                add_variant.version().get(),
-                adjust.version().get(),
-                actions.use_drawing.version().get(),
+                actions.save.version().get(),
+                actions.add_variant.version().get(),
+                actions.change.version().get(),
                 actions.photos_taken.get(),
             )
         },
@@ -158,9 +154,11 @@ pub fn ProductEditPage() -> impl IntoView {
     view! {
         <StaffFrame title="Product" heading_id="product-edit-title" body=move |_| view! {
             <p><a href="/admin/products">"All products"</a></p>
-            <Suspense fallback=Loading>
-                {when_loaded(product, move |product| view! { <ProductView product actions/> })}
-            </Suspense>
+            // A transition keeps the page drawn while it is read again, so the scroll position
+            // stays where staff were.
+            <Transition fallback=Loading>
+                {when_loaded(product, move |product| view! { <ProductView product actions table/> })}
+            </Transition>
         }.into_any()/>
     }
 }
@@ -170,26 +168,12 @@ struct Actions {
     save: ServerAction<SaveProduct>,
     save_variant: ServerAction<SaveVariant>,
     add_variant: ServerAction<AddVariant>,
-    adjust: ServerAction<AdjustStock>,
-    use_drawing: ServerAction<UseDrawing>,
-    /// Counts the photos the shop took, so the product is read again after each.
+    change: ServerAction<ChangeVariants>,
     photos_taken: RwSignal<u32>,
-    /// Why the last photo sent was refused.
-    photo_refused: RwSignal<Option<String>>,
 }
 
 #[component]
-fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
-    let variant_form = FormState::new(move || actions.save_variant.value().get());
-    let adjust_form = FormState::new(move || actions.adjust.value().get());
-    let drawing_form = FormState::new(move || actions.use_drawing.value().get());
-    let price_saved = move || {
-        matches!(
-            actions.save_variant.value().get(),
-            Some(Ok(FormResult::Done))
-        )
-    };
-    let threshold = i64::from(product.low_stock_threshold);
+fn ProductView(product: StaffProduct, actions: Actions, table: TableState) -> impl IntoView {
     let shop_link = (!product.hidden).then(|| format!("/products/{}", product.slug));
     view! {
         <h2 data-testid="product-name">{product.form.name.clone()}</h2>
@@ -197,35 +181,24 @@ fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
             {if product.hidden { "Hidden from the shop." } else { "Shown in the shop." }}" "
             {shop_link.map(|href| view! { <a href=href>"See it in the shop"</a> })}
         </p>
-        <section class="panel" aria-labelledby="variants-title">
-            <h2 id="variants-title">"Variants"</h2>
-            <p class="field-error" role="alert" data-testid="variant-error">
-                {move || variant_form.errors.read().get("price").or_else(|| adjust_form.errors.read().get("change")).or_else(|| adjust_form.errors.read().get("reason")).or_else(|| actions.photo_refused.get())}
-            </p>
-            <p role="status" data-testid="variant-saved">
-                {move || price_saved().then_some("Saved. The shop shows the new price now.")}
-            </p>
-            <FormFailure form=variant_form/>
-            <FormFailure form=adjust_form/>
-            <FormFailure form=drawing_form/>
-            {if product.variants.is_empty() {
-                view! { <p>"No variants yet: add one below."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="variants">
-                        {product.variants.into_iter().map(|variant| view! { <VariantRow variant threshold actions/> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
+        <VariantTable product=product.slug.clone() variants=product.variants
+            low_stock=i64::from(product.low_stock_threshold) table
+            save=actions.save_variant change=actions.change photos_taken=actions.photos_taken/>
         <NewVariant product=product.slug.clone() models=product.models add=actions.add_variant/>
         <section class="panel" aria-labelledby="details-title">
             <h2 id="details-title">"Details"</h2>
             <ProductEditor slug=product.slug form=product.form hidden=product.hidden save=actions.save/>
         </section>
+        <StockHistory movements=product.movements/>
+    }
+}
+
+#[component]
+fn StockHistory(movements: Vec<StockMovementRow>) -> impl IntoView {
+    view! {
         <section class="panel" aria-labelledby="movements-title">
             <h2 id="movements-title">"Stock history"</h2>
-            {if product.movements.is_empty() {
+            {if movements.is_empty() {
                 view! { <p>"No stock has moved yet."</p> }.into_any()
             } else {
                 view! {
@@ -234,7 +207,7 @@ fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
                             <caption>"Latest changes of stock, newest first"</caption>
                             <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"SKU"</th><th scope="col">"Change"</th><th scope="col">"Why"</th><th scope="col">"By"</th></tr></thead>
                             <tbody>
-                                {product.movements.into_iter().map(|m| view! {
+                                {movements.into_iter().map(|m| view! {
                                     <tr>
                                         <td>{format_time(m.at)}</td>
                                         <td>{m.sku}</td>
@@ -254,134 +227,6 @@ fn ProductView(product: StaffProduct, actions: Actions) -> impl IntoView {
             }}
         </section>
     }
-}
-
-#[component]
-fn VariantRow(variant: StaffVariant, threshold: i64, actions: Actions) -> impl IntoView {
-    let describe = [
-        variant.model.clone(),
-        variant.style.clone(),
-        variant.colour.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
-    let low = variant.on_sale && variant.stock <= threshold;
-    let (on_sale, price_text) = (variant.on_sale, variant.price.amount().to_string());
-    let key = variant.sku.to_ascii_lowercase();
-    let (price_sku, stock_sku, drawing_sku) = (
-        variant.sku.clone(),
-        variant.sku.clone(),
-        variant.sku.clone(),
-    );
-    let (price_id, sale_id, change_id, reason_id, photo_id, drawing_id) = (
-        format!("price-{key}"),
-        format!("sale-{key}"),
-        format!("change-{key}"),
-        format!("reason-{key}"),
-        format!("photo-{key}"),
-        format!("drawing-{key}"),
-    );
-    let sending = RwSignal::new(None::<u32>);
-    let on_photo = {
-        let sku = variant.sku.clone();
-        move |event: leptos::ev::Event| send_photo(&event, &sku, sending, actions)
-    };
-    view! {
-        <li class="variant-row" data-testid="variant" data-sku=variant.sku.clone()>
-            <img src=variant.image.clone() alt="" width="48" height="48"/>
-            <div>
-                <strong>{if describe.is_empty() { "One size".to_owned() } else { describe }}</strong><br/>
-                <small>{variant.sku.clone()}" · "<span data-testid="variant-stock">{format!("{} in stock", variant.stock)}</span></small>
-                {low.then(|| view! { " "<span class="status status--low">"Low stock"</span> })}
-            </div>
-            <ActionForm action=actions.save_variant attr:class="form variant-form" attr:novalidate=true>
-                <input type="hidden" name="sku" value=price_sku.clone()/>
-                <div class="field field--inline">
-                    <label for=price_id.clone()>"Price ($)"</label>
-                    <input id=price_id name="price" inputmode="decimal" value=price_text.clone() autocomplete="off"/>
-                </div>
-                <div class="field field--check">
-                    <input id=sale_id.clone() name="on_sale" type="checkbox" checked=on_sale/>
-                    <label for=sale_id>"On sale"</label>
-                </div>
-                <button type="submit" class="button button--ghost">"Save"</button>
-            </ActionForm>
-            <ActionForm action=actions.adjust attr:class="form variant-form" attr:novalidate=true>
-                <input type="hidden" name="sku" value=stock_sku.clone()/>
-                <div class="field field--inline">
-                    <label for=change_id.clone()>"Add or remove units"</label>
-                    <input id=change_id name="change" inputmode="numeric" placeholder="+12 or -3" autocomplete="off"/>
-                </div>
-                <div class="field">
-                    <label for=reason_id.clone()>"Reason"</label>
-                    <input id=reason_id name="reason" placeholder="Delivery, breakage, recount" autocomplete="off"/>
-                </div>
-                <button type="submit" class="button button--ghost">"Adjust stock"</button>
-            </ActionForm>
-            <div class="variant-picture">
-                <div class="field">
-                    <label for=photo_id.clone()>"Upload a photo"</label>
-                    <input id=photo_id type="file" accept="image/jpeg,image/png,image/webp" on:change=on_photo
-                        disabled=move || sending.get().is_some()/>
-                    {move || sending.get().map(|percent| view! {
-                        <progress max="100" value=percent aria-label="Photo sent">{format!("{percent}%")}</progress>
-                    })}
-                </div>
-                <ActionForm action=actions.use_drawing attr:class="form variant-form" attr:novalidate=true>
-                    <input type="hidden" name="sku" value=drawing_sku.clone()/>
-                    <div class="field">
-                        <label for=drawing_id.clone()>"Or a drawing"</label>
-                        <select id=drawing_id name="art">
-                            {Art::ALL.into_iter().map(|art| view! { <option value=art.slug()>{art.slug().replace('-', " ")}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <button type="submit" class="button button--ghost">"Use drawing"</button>
-                </ActionForm>
-            </div>
-        </li>
-    }
-}
-
-/// Sends the photo chosen in the file input that fired `event` as `sku`'s picture, showing its
-/// progress in `sending`; the product is read again once the shop has it.
-fn send_photo(
-    event: &leptos::ev::Event,
-    sku: &str,
-    sending: RwSignal<Option<u32>>,
-    actions: Actions,
-) {
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::photos::upload_client::{chosen_files, send_to};
-        let Some(file) = chosen_files(event).into_iter().next() else {
-            return;
-        };
-        actions.photo_refused.set(None);
-        sending.set(Some(0));
-        send_to(
-            &format!("{}/{sku}", crate::catalog::PICTURE_UPLOAD_PATH),
-            None,
-            &file,
-            move |percent| {
-                sending.try_set(Some(percent.min(100)));
-            },
-            move |outcome| {
-                sending.try_set(None);
-                match outcome {
-                    Ok(_) => {
-                        actions.photos_taken.try_update(|n| *n += 1);
-                    }
-                    Err(why) => {
-                        actions.photo_refused.try_set(Some(why));
-                    }
-                }
-            },
-        );
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (event, sku, sending, actions);
 }
 
 #[component]

@@ -1,15 +1,16 @@
-//! Customer pages for staff: the accounts, searchable, and one account with its orders, tickets
-//! and warranty claims.
+//! Customer pages for staff: the accounts and guest buyers, searchable, and one customer with
+//! their orders, tickets and warranty claims.
 
 use super::customers::{customer_for_staff, list_customers, CustomerProfile};
 use super::pages::{FilterField, Pager, StaffFrame};
-use crate::accounts::model::CustomerList;
+use crate::accounts::model::{Buyer, CustomerList};
 use crate::forms::query_value;
 use crate::orders::model::{format_day, format_time};
 use crate::page::{when_loaded, Loading};
 use crate::support::pages::TicketHistory;
 use crate::warranty::pages::ClaimHistory;
 use crate::wire;
+use crate::words::counted;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -50,18 +51,19 @@ fn CustomerTable(list: CustomerList, search: String) -> impl IntoView {
     let previous = (list.page > 1).then(|| link(list.page - 1));
     let next = (list.page < list.pages).then(|| link(list.page + 1));
     view! {
-        <p role="status">{format!("{} customers · page {} of {}", list.count, list.page, list.pages)}</p>
+        <p role="status">{format!("{} · page {} of {}", counted(u64::from(list.count), "customer", "customers"), list.page, list.pages)}</p>
         <div class="table-scroll">
             <table class="staff-table">
-                <caption>"Accounts, newest first"</caption>
+                <caption>"Accounts and guest buyers, newest first"</caption>
                 <thead>
-                    <tr><th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Joined"</th><th scope="col">"Orders"</th><th scope="col">"Spent"</th></tr>
+                    <tr><th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Kind"</th><th scope="col">"Since"</th><th scope="col">"Orders"</th><th scope="col">"Spent"</th></tr>
                 </thead>
                 <tbody>
                     {list.rows.into_iter().map(|row| view! {
                         <tr data-testid="customer-row">
-                            <td><a href=format!("/admin/customers/{}", row.id)>{row.name}</a></td>
-                            <td>{row.email}</td>
+                            <td><a href=row.href()>{row.name.clone()}</a></td>
+                            <td>{row.email.clone()}</td>
+                            <td>{match row.buyer { Buyer::Account { .. } => "Account", Buyer::Guest => "Guest" }}</td>
                             <td>{format_day(row.joined_at)}</td>
                             <td>{row.orders}</td>
                             <td>{row.spent.to_string()}</td>
@@ -80,14 +82,16 @@ pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let wanted = move || {
-        let id = params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0);
-        (id, page_of(&query.read()))
+        let query = query.read();
+        (
+            params.read().get("id").unwrap_or_default(),
+            query.get("email").unwrap_or_default(),
+            page_of(&query),
+        )
     };
-    let customer = wire::resource(wanted, |(id, page)| customer_for_staff(id, page));
+    let customer = wire::resource(wanted, |(id, email, page)| {
+        customer_for_staff(id, email, page)
+    });
     view! {
         <StaffFrame title="Customer" heading_id="customer-title" body=move |_| view! {
             <p><a href="/admin/customers">"All customers"</a></p>
@@ -104,14 +108,21 @@ fn CustomerView(profile: CustomerProfile) -> impl IntoView {
     let history = profile.orders;
     let tickets = profile.tickets;
     let claims = profile.claims;
-    let link = move |page: u32| format!("/admin/customers/{}?page={page}", who.id);
+    let base = who.href();
+    let link = move |page: u32| {
+        let join = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{join}page={page}")
+    };
     let previous = (history.page > 1).then(|| link(history.page - 1));
     let next = (history.page < history.pages).then(|| link(history.page + 1));
     view! {
         <h2 data-testid="customer-name">{who.name.clone()}</h2>
         <dl class="facts">
             <div><dt>"E-mail"</dt><dd>{who.email.clone()}</dd></div>
-            <div><dt>"Account"</dt><dd>{format!("{}, joined {}", who.role, format_time(who.joined_at))}</dd></div>
+            <div><dt>"Account"</dt><dd data-testid="customer-kind">{match who.buyer {
+                Buyer::Account { role, .. } => format!("{role}, joined {}", format_time(who.joined_at)),
+                Buyer::Guest => format!("None: a guest, first order {}", format_time(who.joined_at)),
+            }}</dd></div>
             <div><dt>"Orders"</dt><dd>{format!("{}, {} after refunds", who.orders, who.spent)}</dd></div>
         </dl>
         <section class="panel" aria-labelledby="customer-orders-title">

@@ -25,6 +25,7 @@ pub mod pages;
 pub mod staff;
 pub mod ticket_pages;
 pub mod tickets;
+pub mod variant_table;
 
 /// Where staff download the orders of a date range as CSV (see `export`).
 pub const EXPORT_PATH: &str = "/api/staff/export/orders.csv";

@@ -1,14 +1,15 @@
 //! Staff order pages: the searchable list, and one order with its actions and notes.
 
 use super::orders::{
-    list_orders, order_for_staff, AddOrderNote, MoveOrder, RefundOrder, StaffOrder,
+    list_orders, order_for_staff, AddOrderNote, LostPackage, MoveOrder, RefundOrder,
+    ReplaceLostOrder, StaffOrder,
 };
 use super::pages::{FilterField, Pager, StaffFrame};
 use crate::error::AppError;
 use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState};
 use crate::orders::model::{format_time, OrderLine};
-use crate::orders::model::{OrderFilter, StaffOrderList};
+use crate::orders::model::{OrderFilter, StaffOrderList, WITH_UNPAID};
 use crate::orders::pages::OrderPanels;
 use crate::orders::refunds::RefundOptions;
 use crate::orders::status::{OrderAction, OrderStatus};
@@ -57,10 +58,16 @@ fn OrderList(
             <div class="field">
                 <label for="orders-status">"Status"</label>
                 <select id="orders-status" name="status">
-                    <option value="" selected=move || filter().status.is_empty()>"Any status"</option>
-                    {OrderStatus::ALL.into_iter().map(|status| view! {
+                    <option value="" selected=move || filter().status.is_empty()>"Placed orders, any status"</option>
+                    {OrderStatus::ALL.into_iter().filter(|s| s.is_placed()).map(|status| view! {
                         <option value=status.slug() selected=move || filter().status == status.slug()>{status.label()}</option>
                     }).collect_view()}
+                    <optgroup label="Never paid">
+                        {OrderStatus::ALL.into_iter().filter(|s| !s.is_placed()).map(|status| view! {
+                            <option value=status.slug() selected=move || filter().status == status.slug()>{status.label()}</option>
+                        }).collect_view()}
+                        <option value=WITH_UNPAID selected=move || filter().status == WITH_UNPAID>"Everything, with unpaid attempts"</option>
+                    </optgroup>
                 </select>
             </div>
             <FilterField id="orders-from" name="from" label="Placed from" kind="date" value=Signal::derive(move || filter().from)/>
@@ -104,7 +111,7 @@ fn OrderTable(list: StaffOrderList, filter: OrderFilter) -> impl IntoView {
         return view! { <p data-testid="orders-empty">"No order matches."</p> }.into_any();
     }
     view! {
-        <p role="status" data-testid="orders-count">{format!("{} orders · page {} of {}", list.count, list.page, list.pages)}</p>
+        <p role="status" data-testid="orders-count">{format!("{} · page {} of {}", crate::words::counted(u64::from(list.count), "order", "orders"), list.page, list.pages)}</p>
         <div class="table-scroll">
             <table class="staff-table">
                 <caption>"Orders, newest first"</caption>
@@ -137,6 +144,7 @@ pub fn StaffOrderPage() -> impl IntoView {
     let move_order = ServerAction::<MoveOrder>::new();
     let add_note = ServerAction::<AddOrderNote>::new();
     let refund = ServerAction::<RefundOrder>::new();
+    let replace = ServerAction::<ReplaceLostOrder>::new();
     let order = wire::resource(
         move || {
             (
@@ -144,27 +152,43 @@ pub fn StaffOrderPage() -> impl IntoView {
                 move_order.version().get(),
                 add_note.version().get(),
                 refund.version().get(),
+                replace.version().get(),
             )
         },
-        |(number, _, _, _)| order_for_staff(number),
+        |(number, ..)| order_for_staff(number),
     );
+    let actions = OrderActions {
+        move_order,
+        add_note,
+        refund,
+        replace,
+    };
     view! {
         <StaffFrame title="Order" heading_id="staff-order-title" body=move |_| view! {
             <p><a href="/admin/orders">"All orders"</a></p>
-            <Suspense fallback=Loading>
-                {when_loaded(order, move |order| view! { <StaffOrderView order move_order add_note refund/> })}
-            </Suspense>
+            <Transition fallback=Loading>
+                {when_loaded(order, move |order| view! { <StaffOrderView order actions/> })}
+            </Transition>
         }.into_any()/>
     }
 }
 
-#[component]
-fn StaffOrderView(
-    order: StaffOrder,
+#[derive(Clone, Copy)]
+struct OrderActions {
     move_order: ServerAction<MoveOrder>,
     add_note: ServerAction<AddOrderNote>,
     refund: ServerAction<RefundOrder>,
-) -> impl IntoView {
+    replace: ServerAction<ReplaceLostOrder>,
+}
+
+#[component]
+fn StaffOrderView(order: StaffOrder, actions: OrderActions) -> impl IntoView {
+    let OrderActions {
+        move_order,
+        add_note,
+        refund,
+        replace,
+    } = actions;
     let detail = order.detail;
     let refund_panel = order.refund.map(|options| {
         view! { <RefundPanel options number=detail.number.clone() lines=detail.lines.clone() refund/> }
@@ -173,6 +197,12 @@ fn StaffOrderView(
     let moved = FormState::new(move || move_order.value().get());
     let noted = FormState::new(move || add_note.value().get());
     let who = if order.by_account { "account" } else { "guest" };
+    // Cancelling is destructive: it stands apart from the next steps, behind a confirmation.
+    let (cancel, steps): (Vec<OrderAction>, Vec<OrderAction>) = order
+        .actions
+        .iter()
+        .partition(|a| **a == OrderAction::Cancel);
+    let can_cancel = !cancel.is_empty();
     view! {
         <h2 data-testid="staff-order-number">{detail.number.clone()}</h2>
         <p>
@@ -202,14 +232,18 @@ fn StaffOrderView(
                 {move || moved.errors.read().get("action")}
             </p>
             <FormFailure form=moved/>
-            {if order.actions.is_empty() {
+            {if steps.is_empty() {
                 view! { <p>"Nothing more to do: this order is "{detail.status.to_string()}"."</p> }.into_any()
             } else {
-                order.actions.iter().map(|action| view! {
-                    <ActionPanel action=*action number=number.clone() move_order form=moved/>
+                steps.into_iter().map(|action| view! {
+                    <ActionPanel action number=number.clone() move_order form=moved/>
                 }).collect_view().into_any()
             }}
         </div>
+        {order.lost.map(|lost| view! { <LostPanel lost number=number.clone() replace/> })}
+        {can_cancel.then(|| view! {
+            <CancelPanel number=number.clone() total=detail.totals.total.to_string() move_order/>
+        })}
         {refund_panel}
         {(!order.tickets.is_empty()).then(|| view! {
             <div class="panel">
@@ -217,7 +251,7 @@ fn StaffOrderView(
                 <TicketHistory tickets=order.tickets href_base="/admin/tickets/"/>
             </div>
         })}
-        <OrderPanels order=detail/>
+        <OrderPanels order=detail staff_timeline=order.timeline/>
         <div class="panel">
             <h2>"Staff notes"</h2>
             <ul class="notes" data-testid="notes">
@@ -312,12 +346,75 @@ fn RefundPanel(
                 <p class="field-error" role="alert" data-testid="refund-error">{move || form.errors.read().get("refund")}</p>
                 <FormFailure form/>
                 <div class="actions">
-                    <button type="submit" name="scope" value="items" class="button" disabled=move || refund.pending().get()>"Refund selected"</button>
-                    <button type="submit" name="scope" value="full" class="button button--ghost" disabled=move || refund.pending().get()>
+                    <button type="submit" name="scope" value="items" class="button button--danger" disabled=move || refund.pending().get()>"Refund selected"</button>
+                    <button type="submit" name="scope" value="full" class="button button--danger" disabled=move || refund.pending().get()>
                         {format!("Refund everything left ({})", options.remaining)}
                     </button>
                 </div>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Cancelling, apart from the next steps and behind a confirmation: it gives the stock back,
+/// refunds the order in full and tells the shopper.
+#[component]
+fn CancelPanel(
+    number: String,
+    total: String,
+    move_order: ServerAction<MoveOrder>,
+) -> impl IntoView {
+    view! {
+        <section class="panel panel--danger" aria-labelledby="cancel-title">
+            <h2 id="cancel-title">"Cancel the order"</h2>
+            <details class="cancel">
+                <summary>"Cancel this order…"</summary>
+                <p>{format!("The stock goes back on sale, {total} is refunded to the payment that paid, and the shopper is e-mailed. This cannot be undone.")}</p>
+                <ActionForm action=move_order attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="number" value=number/>
+                    <input type="hidden" name="action" value=OrderAction::Cancel.slug()/>
+                    <button type="submit" class="button button--danger" disabled=move || move_order.pending().get()>
+                        {format!("Yes, cancel and refund {total}")}
+                    </button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+/// A shipped package lost in the post: once the carrier confirms it, the items are sent again
+/// for free (or the order refunded, in the refund panel).
+#[component]
+fn LostPanel(
+    lost: LostPackage,
+    number: String,
+    replace: ServerAction<ReplaceLostOrder>,
+) -> impl IntoView {
+    let form = FormState::new(move || replace.value().get());
+    view! {
+        <section class="panel" aria-labelledby="lost-title" data-testid="lost-panel">
+            <h2 id="lost-title">"Package lost or delayed"</h2>
+            {match lost {
+                LostPackage::ReplacedBy(new) => view! {
+                    <p data-testid="replacement">
+                        "A free replacement was sent as order "
+                        <a href=format!("/admin/orders/{new}")>{new.clone()}</a>"."
+                    </p>
+                }.into_any(),
+                LostPackage::NotReplaced => view! {
+                    <p>"If the carrier confirms the package is lost, send the items again for free, or refund the order below."</p>
+                    <p class="field-error" role="alert" data-testid="lost-error">{move || form.errors.read().get("lost")}</p>
+                    <FormFailure form/>
+                    <details class="cancel">
+                        <summary>"Send a free replacement…"</summary>
+                        <p>"A new order with the same items, at no charge, goes to the same address; its stock is taken now. Prepare and ship it like any order."</p>
+                        <ActionForm action=replace attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="number" value=number/>
+                            <button type="submit" class="button" disabled=move || replace.pending().get()>"Yes, send a free replacement"</button>
+                        </ActionForm>
+                    </details>
+                }.into_any(),
+            }}
         </section>
     }
 }

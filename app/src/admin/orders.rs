@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::forms::FormResult;
-use crate::orders::model::{OrderDetail, OrderFilter, OrderNote, StaffOrderList};
+use crate::orders::model::{OrderDetail, OrderFilter, OrderNote, StaffOrderList, StaffStep};
 use crate::orders::refunds::RefundOptions;
 use crate::orders::status::OrderAction;
 use crate::wire::Postcard;
@@ -16,6 +16,7 @@ use {
     crate::forms::{needs_correcting, FieldErrors},
     crate::identity::{session::require_role, Role},
     crate::orders::refunds::RefundScope,
+    crate::orders::status::OrderStatus,
     crate::orders::{fulfilment, refunding, repo, staff_list, tracking::Tracking},
     crate::shop::server_state,
 };
@@ -37,6 +38,19 @@ pub struct StaffOrder {
     pub dispute: Option<String>,
     /// The partner the order credits, if any.
     pub referral: Option<crate::affiliates::OrderReferral>,
+    /// The timeline in staff's words, with who took each step.
+    pub timeline: Vec<StaffStep>,
+    /// What can be done about a package lost in the post (shipped orders only).
+    pub lost: Option<LostPackage>,
+}
+
+/// A shipped order's package, if it is lost: replace it for free, once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LostPackage {
+    /// Nothing sent again yet.
+    NotReplaced,
+    /// Replaced by the order with this number.
+    ReplacedBy(String),
 }
 
 pub const MAX_NOTE_LEN: usize = 2000;
@@ -58,6 +72,16 @@ pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
         .ok_or(AppError::NotFound)?;
     let actions = OrderAction::allowed(detail.status);
     let refund = refunding::options(pool, &number).await?;
+    let mut conn = pool.acquire().await?;
+    let lost = match detail.status {
+        OrderStatus::Shipped => Some(
+            match crate::orders::lost::replaced_by(&mut conn, &number).await? {
+                Some(new) => LostPackage::ReplacedBy(new),
+                None => LostPackage::NotReplaced,
+            },
+        ),
+        _ => None,
+    };
     Ok(StaffOrder {
         detail,
         by_account: customer_id.is_some(),
@@ -66,7 +90,9 @@ pub async fn order_for_staff(number: String) -> Result<StaffOrder, AppError> {
         refund,
         tickets: crate::support::repo::for_order(pool, &number).await?,
         dispute: crate::orders::disputes::reason(pool, &number).await?,
-        referral: crate::affiliates::ledger::of_order(&mut *pool.acquire().await?, &number).await?,
+        referral: crate::affiliates::ledger::of_order(&mut conn, &number).await?,
+        timeline: repo::staff_timeline(pool, &number).await?,
+        lost,
     })
 }
 
@@ -111,6 +137,18 @@ pub async fn move_order(
     {
         Ok(()) => Ok(FormResult::Done),
         Err(refused) => refused.into_answer("action", &typed),
+    }
+}
+
+/// Sends the items of shipped order `number` again, for free, once its package is confirmed
+/// lost (the policy's review of a lost or delayed package).
+#[server(prefix = "/api/staff", output = Postcard)]
+pub async fn replace_lost_order(number: String) -> Result<FormResult, AppError> {
+    let staff = require_role(Role::Support).await?;
+    let state = server_state()?;
+    match crate::orders::lost::replace(&state, &staff, &number, state.clock.unix()).await {
+        Ok(_) => Ok(FormResult::Done),
+        Err(refused) => refused.into_answer("lost", &[]),
     }
 }
 

@@ -11,39 +11,65 @@ use crate::orders::model::format_time;
 use crate::page::{when_loaded, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// The staff member asking, or why this page is not for them.
 fn staff_session_resource() -> wire::WireResource<Result<Customer, AppError>> {
     wire::resource(|| (), |_| staff_session())
 }
 
-/// The dashboard's sections, as far as `role` may open them.
+/// The dashboard's sections, as far as `role` may open them: a side column on a wide screen,
+/// folded behind a "Menu" button on a phone. The page shown is marked as current.
 #[component]
 fn AdminNav(role: Role) -> impl IntoView {
     let admin = role.includes(Role::Admin);
+    let location = use_location();
+    let open = RwSignal::new(false);
+    let link = move |href: &'static str, label: &'static str| {
+        let current = move || {
+            let path = location.pathname.read();
+            let here = if href == "/admin" {
+                *path == *href
+            } else {
+                *path == *href || path.starts_with(&format!("{href}/"))
+            };
+            here.then_some("page")
+        };
+        view! { <li><a href=href aria-current=current on:click=move |_| open.set(false)>{label}</a></li> }
+    };
+    let mut sections = vec![
+        ("/admin", "Dashboard"),
+        ("/admin/orders", "Orders"),
+        ("/admin/tickets", "Tickets"),
+        ("/admin/claims", "Claims"),
+        ("/admin/customers", "Customers"),
+        ("/admin/mail", "E-mail"),
+    ];
+    if admin {
+        sections.extend([
+            ("/admin/products", "Products"),
+            ("/admin/coupons", "Promo codes"),
+            ("/admin/affiliates", "Affiliates"),
+            ("/admin/staff", "Staff"),
+            ("/admin/audit", "Audit log"),
+        ]);
+    }
     view! {
-        <nav class="admin-nav" aria-label="Staff dashboard">
-            <a href="/admin">"Dashboard"</a>
-            <a href="/admin/orders">"Orders"</a>
-            <a href="/admin/tickets">"Tickets"</a>
-            <a href="/admin/claims">"Claims"</a>
-            <a href="/admin/customers">"Customers"</a>
-            <a href="/admin/mail">"E-mail"</a>
-            {admin.then(|| view! {
-                <a href="/admin/products">"Products"</a>
-                <a href="/admin/coupons">"Promo codes"</a>
-                <a href="/admin/affiliates">"Affiliates"</a>
-                <a href="/admin/staff">"Staff"</a>
-                <a href="/admin/audit">"Audit log"</a>
-            })}
-        </nav>
+        <div class="staff-side">
+            <button type="button" class="button button--ghost staff-menu" aria-controls="staff-nav"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                "Menu"
+            </button>
+            <nav id="staff-nav" class="admin-nav" class:admin-nav--open=move || open.get() aria-label="Staff dashboard">
+                <ul>{sections.into_iter().map(|(href, label)| link(href, label)).collect_view()}</ul>
+            </nav>
+        </div>
     }
 }
 
 /// A staff page: its title, and once the server has said the caller may see it, the
-/// dashboard's navigation and `body`; anyone else is told to sign in or that it is not theirs.
-/// A page's own resources are made before this frame, not in `body`: made inside the
+/// dashboard's navigation beside `body`; anyone else is told to sign in or that it is not
+/// theirs. A page's own resources are made before this frame, not in `body`: made inside the
 /// suspended part, a resource that follows the address was fetched again on the server
 /// after the part's owner was gone (without the request's context).
 #[component]
@@ -59,7 +85,7 @@ where
             <Suspense fallback=Loading>
                 {when_loaded(me, move |me| view! {
                     <AdminNav role=me.role/>
-                    {body(me)}
+                    <div class="staff-body">{body(me)}</div>
                 })}
             </Suspense>
         </section>

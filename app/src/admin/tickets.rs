@@ -65,11 +65,14 @@ pub async fn ticket_for_staff(number: String) -> Result<StaffTicket, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let earlier = match found.customer_id {
-        Some(id) => repo::for_customer(&state.db.pool, id)
-            .await?
-            .into_iter()
-            .filter(|t| t.number != number)
-            .collect(),
+        Some(id) => repo::for_buyer(
+            &state.db.pool,
+            crate::accounts::model::BuyerRef::Account(id),
+        )
+        .await?
+        .into_iter()
+        .filter(|t| t.number != number)
+        .collect(),
         None => Vec::new(),
     };
     Ok(StaffTicket {

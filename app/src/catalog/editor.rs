@@ -194,6 +194,25 @@ pub async fn variant(
     .transpose()
 }
 
+/// Variant `sku` if it belongs to product `product` (its slug).
+pub async fn variant_of(
+    conn: &mut AnyConnection,
+    product: &str,
+    sku: &str,
+) -> Result<Option<StaffVariant>, sqlx::Error> {
+    sqlx::query(&format!(
+        "SELECT {VARIANT_COLUMNS} FROM skus s LEFT JOIN phone_models m ON m.id = s.phone_model_id \
+         JOIN products p ON p.id = s.product_id WHERE s.code = $1 AND p.slug = $2"
+    ))
+    .bind(sku)
+    .bind(product)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(variant_from)
+    .transpose()
+}
+
 pub async fn update_variant(
     conn: &mut AnyConnection,
     sku: &str,

@@ -82,3 +82,34 @@ pub struct LowStock {
     pub stock: i64,
     pub threshold: i64,
 }
+
+/// What staff do at once to the variants they selected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    SetPrice,
+    PutOnSale,
+    TakeOffSale,
+    AdjustStock,
+    UseDrawing,
+}
+
+/// The selection form: the product, the variants ticked (`selected[SKU]=on`, so a browser
+/// without scripts sends the same), the button pressed and its fields, and the form's key, so
+/// a stock adjustment sent twice is applied once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantChange {
+    pub product: String,
+    pub key: String,
+    pub action: BulkAction,
+    #[serde(default)]
+    pub selected: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub price: String,
+    #[serde(default)]
+    pub change: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub art: String,
+}

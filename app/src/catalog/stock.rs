@@ -15,16 +15,19 @@ pub enum StockReason {
     OrderChanged,
     /// The free replacement of an approved warranty claim.
     WarrantyReplacement,
+    /// The free replacement of a package lost in the post.
+    LostReplacement,
 }
 
 impl StockReason {
-    pub const ALL: [StockReason; 6] = [
+    pub const ALL: [StockReason; 7] = [
         StockReason::Sale,
         StockReason::PaymentFailed,
         StockReason::Cancelled,
         StockReason::Adjustment,
         StockReason::OrderChanged,
         StockReason::WarrantyReplacement,
+        StockReason::LostReplacement,
     ];
 
     pub fn from_slug(slug: &str) -> Option<StockReason> {
@@ -39,6 +42,7 @@ impl StockReason {
             StockReason::Adjustment => "Adjusted by staff",
             StockReason::OrderChanged => "Order changed by the shopper",
             StockReason::WarrantyReplacement => "Free warranty replacement",
+            StockReason::LostReplacement => "Free replacement of a lost package",
         }
     }
 
@@ -50,6 +54,7 @@ impl StockReason {
             StockReason::Adjustment => "adjustment",
             StockReason::OrderChanged => "order_changed",
             StockReason::WarrantyReplacement => "warranty_replacement",
+            StockReason::LostReplacement => "lost_replacement",
         }
     }
 }

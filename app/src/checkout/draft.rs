@@ -44,16 +44,3 @@ impl CheckoutDraft {
         }
     }
 }
-
-/// A fresh idempotency key for one submission of the form: 128 random bits as hex.
-/// `getRandomValues` works on plain HTTP too, unlike `randomUUID`.
-pub fn new_submission_key() -> String {
-    #[cfg(feature = "hydrate")]
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let mut bytes = [0u8; 16];
-        if crypto.get_random_values_with_u8_array(&mut bytes).is_ok() {
-            return bytes.iter().map(|b| format!("{b:02x}")).collect();
-        }
-    }
-    String::new()
-}

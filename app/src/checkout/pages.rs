@@ -3,7 +3,7 @@
 //! by the server; nothing typed is lost on an error, a changed cart or a refused payment.
 
 use super::api::{finish_card_payment, submit_order};
-use super::draft::{new_submission_key, CheckoutDraft};
+use super::draft::CheckoutDraft;
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use crate::accounts::pages::AuthState;
 use crate::cart::model::{CartNotice, CartRequest};
@@ -11,6 +11,7 @@ use crate::cart::pages::{
     CartGate, CartLines, CartPricing, CouponForm, PricingProblem, ShippingChoice, TotalsPanel,
 };
 use crate::cart::store::{today, CartStore};
+use crate::forms::submission_key as new_submission_key;
 use crate::forms::FieldErrors;
 use crate::page::{store_info, PageTitle};
 use crate::payments::card::{card_brand, card_digits};

@@ -2,6 +2,8 @@
 //! form that needs correcting comes back to a browser without JavaScript, with what was typed.
 
 pub mod fields;
+#[cfg(feature = "ssr")]
+pub mod once;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -172,6 +174,22 @@ pub fn FormFailure(form: FormState) -> impl IntoView {
             .get()
             .map(|f| view! { <p class="notice notice--error" role="alert">{f}</p> })
     }
+}
+
+/// A fresh key for one submission of a form that must take effect once: 128 random bits as
+/// hex. In the browser `getRandomValues`, which works on plain HTTP too, unlike `randomUUID`.
+pub fn submission_key() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let mut bytes = [0u8; 16];
+        if crypto.get_random_values_with_u8_array(&mut bytes).is_ok() {
+            return bytes.iter().map(|b| format!("{b:02x}")).collect();
+        }
+    }
+    #[cfg(feature = "ssr")]
+    return crate::tokens::random_hex(16);
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 /// `value` percent-encoded for a link's query string.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        access, cancellation, changes, grants, model::parse_order_number, repo,
+        access, cancellation, changes, grants, links, model::parse_order_number, repo,
         tracking::tracking_hint,
     },
     crate::accounts::model::Email,
@@ -22,8 +22,11 @@ use {
     crate::throttle,
 };
 
+/// Order `number`, for whoever may see it: its account, or the browser a guest used (or was
+/// given by the private link `key` from an e-mail about the order). An account's order opened
+/// by its link asks its owner to sign in; anyone else is told it does not exist.
 #[server(output = Postcard)]
-pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
+pub async fn get_order(number: String, key: Option<String>) -> Result<OrderDetail, AppError> {
     let number = parse_order_number(&number).ok_or(AppError::NotFound)?;
     let state = server_state()?;
     let Some((detail, owner)) = repo::detail(&mut *state.db.pool.acquire().await?, &number).await?
@@ -31,16 +34,24 @@ pub async fn get_order(number: String) -> Result<OrderDetail, AppError> {
         return Err(AppError::NotFound);
     };
     let me = caller().await?.map(|c| c.id);
-    if access::may_view(&state, &number, owner, me).await? {
-        let now = state.clock.unix();
-        let tracking_hint = tracking_hint(detail.status, detail.shipped_at(), now);
-        Ok(OrderDetail {
-            tracking_hint,
-            ..detail
-        })
-    } else {
-        Err(AppError::NotFound)
+    let now = state.clock.unix();
+    if !access::may_view(&state, &number, owner, me).await? {
+        let key = key.filter(|k| !k.is_empty());
+        let linked = match key {
+            Some(key) => links::opens(&state.db.pool, &number, &key, now).await?,
+            None => false,
+        };
+        match (linked, owner) {
+            (true, None) => access::grant_to_this_browser(&state, &number, now).await?,
+            (true, Some(_)) => return Err(AppError::SignInRequired),
+            (false, _) => return Err(AppError::NotFound),
+        }
     }
+    let tracking_hint = tracking_hint(detail.status, detail.shipped_at(), now);
+    Ok(OrderDetail {
+        tracking_hint,
+        ..detail
+    })
 }
 
 /// The number of placed order `number` if the asker may see it (and so act on it); anyone
@@ -101,7 +112,7 @@ pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
     let state = server_state()?;
     let number = shoppers_order(&state, &number).await?;
     let now = state.clock.unix();
-    match cancellation::cancel_by_shopper(&state, &number, now).await {
+    match cancellation::cancel(&state, cancellation::CancelledBy::Shopper, &number, now).await {
         Ok(cancellation::Cancelled::RefundFailed) => needs_correcting(
             FieldErrors::single(
                 "cancel",
@@ -118,7 +129,12 @@ pub async fn cancel_order(number: String) -> Result<FormResult, AppError> {
 pub async fn order_history(page: u32) -> Result<OrderHistoryPage, AppError> {
     let customer = require_customer().await?;
     let state = server_state()?;
-    Ok(repo::history(&state.db.pool, customer.id, page).await?)
+    Ok(repo::history(
+        &state.db.pool,
+        crate::accounts::model::BuyerRef::Account(customer.id),
+        page,
+    )
+    .await?)
 }
 
 /// A guest finds an order again with its number and e-mail address. On success this browser

@@ -1,14 +1,17 @@
-//! A shopper cancels their own order (server only), as the policy allows until it is being
-//! prepared for shipping: in one transaction the order becomes Cancelled, its stock and promo
-//! code use are given back and a full refund is reserved; then the refund is made back to the
-//! payment that paid (a refund without the gateway's answer is asked again later, so a
-//! cancelled order is always refunded, once). A second click finds the order cancelled and
-//! does nothing more.
+//! Cancelling an order (server only): by its shopper, as the policy allows until it is being
+//! prepared for shipping, or by staff, also while it is being prepared. In one transaction the
+//! order becomes Cancelled, its stock and promo code use are given back, a full refund is
+//! reserved and the shopper is e-mailed that the order is cancelled; then the refund is made
+//! back to the payment that paid (a refund without the gateway's answer is asked again later,
+//! so a cancelled order is always refunded, once). A second click finds the order cancelled
+//! and does nothing more.
 
 use super::refunding::{self, RefundError};
 use super::refunds::RefundScope;
 use super::repo::{self, ActionError};
-use super::status::OrderStatus;
+use super::status::{OrderAction, OrderStatus};
+use crate::accounts::model::Customer;
+use crate::audit::{self, Change};
 use crate::money::Money;
 use crate::shop::ServerState;
 
@@ -37,9 +40,47 @@ pub fn refusal(status: OrderStatus) -> Option<&'static str> {
     }
 }
 
-/// Cancels order `number` at its shopper's request (who may ask is checked by the caller).
-pub async fn cancel_by_shopper(
+/// Who cancels: the order's shopper (who may ask is checked by the caller), or staff.
+#[derive(Clone, Copy, Debug)]
+pub enum CancelledBy<'a> {
+    Shopper,
+    Staff(&'a Customer),
+}
+
+impl CancelledBy<'_> {
+    /// Why this canceller cannot cancel an order that is `status`, if they cannot.
+    fn refusal(self, status: OrderStatus) -> Option<String> {
+        match self {
+            CancelledBy::Shopper => refusal(status).map(str::to_owned),
+            CancelledBy::Staff(_) => OrderAction::Cancel.refusal(status),
+        }
+    }
+
+    /// The timeline's note for the shopper, and for staff.
+    fn notes(self) -> (&'static str, &'static str) {
+        match self {
+            CancelledBy::Shopper => BY_SHOPPER,
+            CancelledBy::Staff(_) => BY_STAFF,
+        }
+    }
+}
+
+/// The timeline's notes (the shopper's, then staff's) of a cancellation by its shopper.
+const BY_SHOPPER: (&str, &str) = (
+    "Cancelled at your request; the stock and any promo code use were given back.",
+    "Cancelled by the shopper: stock and promo code use given back, full refund started.",
+);
+
+/// The same, of a cancellation by staff.
+pub(crate) const BY_STAFF: (&str, &str) = (
+    "Cancelled by the shop; a full refund is on its way to your payment method.",
+    "Cancelled by staff: stock and promo code use given back, full refund started.",
+);
+
+/// Cancels order `number` with a full refund.
+pub async fn cancel(
     state: &ServerState,
+    by: CancelledBy<'_>,
     number: &str,
     now: i64,
 ) -> Result<Cancelled, ActionError> {
@@ -54,15 +95,23 @@ pub async fn cancel_by_shopper(
     if matches!(order.status, OrderStatus::Cancelled | OrderStatus::Refunded) {
         return Ok(Cancelled::Already);
     }
-    if let Some(why) = refusal(order.status) {
-        return Err(ActionError::Refused(why.to_owned()));
+    if let Some(why) = by.refusal(order.status) {
+        return Err(ActionError::Refused(why));
     }
+    let (note, staff_note) = by.notes();
+    let staff = match by {
+        CancelledBy::Staff(staff) => Some(staff),
+        CancelledBy::Shopper => None,
+    };
+    let step = repo::Step::new(note)
+        .for_staff(staff_note)
+        .by(staff.map(|s| s.id));
     let changed = repo::change_status(
         &mut tx,
         order.id,
         order.status,
         OrderStatus::Cancelled,
-        "Cancelled at your request; the stock and any promo code use were given back.",
+        step,
         now,
     )
     .await
@@ -80,7 +129,7 @@ pub async fn cancel_by_shopper(
     .await?;
     let pending = match refunding::reserve(
         &mut tx,
-        None,
+        staff,
         number,
         &RefundScope::Full,
         "Order cancelled",
@@ -96,6 +145,17 @@ pub async fn cancel_by_shopper(
             return Err(ActionError::Refused(err.to_string()))
         }
     };
+    if let Some(staff) = staff {
+        let change = Change::new("cancel order", format!("order {number}"))
+            .before(order.status.slug())
+            .after(OrderStatus::Cancelled.slug());
+        audit::record(&mut tx, staff, change, now).await?;
+    }
+    let refund = pending.as_ref().map(|p| p.amount());
+    super::notify::queue_for_shopper(&mut tx, &state.store, number, now, |detail, store, url| {
+        super::email::cancelled(detail, refund, store, url)
+    })
+    .await?;
     tx.commit().await?;
     let Some(pending) = pending else {
         return Ok(Cancelled::Refunded(Money::ZERO));

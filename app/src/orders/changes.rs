@@ -196,7 +196,12 @@ mod service {
             "Changed {} from {} to {}.",
             line.product_name, line.options, target.options
         );
-        repo::add_event(&mut tx, order.id, order.status, &note, now).await?;
+        let staff_note = format!(
+            "Item changed by the shopper: {} from {} to {}.",
+            line.product_name, line.options, target.options
+        );
+        let step = repo::Step::new(&note).for_staff(&staff_note);
+        repo::add_event(&mut tx, order.id, order.status, step, now).await?;
         tx.commit().await?;
         Ok(())
     }

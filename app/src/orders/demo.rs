@@ -247,7 +247,7 @@ pub async fn seed_once(
                     OrderStatus::Delivered => "Delivered.",
                     _ => "Cancelled at the customer's request.",
                 };
-                repo::change_status(&mut tx, order_id, status, *next, note, at)
+                repo::change_status(&mut tx, order_id, status, *next, repo::Step::new(note), at)
                     .await
                     .map_err(|err| sqlx::Error::Protocol(err.to_string()))?;
                 status = *next;

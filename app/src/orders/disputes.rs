@@ -40,7 +40,14 @@ pub async fn flag(
          Answer it in the payment provider's dashboard before its deadline.",
         reason.replace('_', " ")
     );
-    repo::add_event(&mut tx, row.try_get("id")?, status, &note, now).await?;
+    repo::add_event(
+        &mut tx,
+        row.try_get("id")?,
+        status,
+        repo::Step::new(&note),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -1,5 +1,7 @@
-//! The order confirmation e-mail, in HTML and plain text: items, totals, address, shipping
-//! method and delivery estimate. Pure formatting; sending is `mail`'s job.
+//! The e-mails about an order, in HTML and plain text: the confirmation (items, totals,
+//! address, shipping method and delivery estimate), shipped, cancelled and refunded. Each
+//! links to the order with the private link it is given (`links`). Pure formatting; sending
+//! is `mail`'s job.
 
 use super::model::OrderDetail;
 use super::tracking::Tracking;
@@ -8,7 +10,11 @@ use crate::money::Money;
 use crate::shop::StoreInfo;
 
 /// Subject, plain text and HTML of the confirmation for `order`.
-pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, String) {
+pub fn confirmation(
+    order: &OrderDetail,
+    store: &StoreInfo,
+    order_url: &str,
+) -> (String, String, String) {
     let subject = format!("Your {} order {} is confirmed", store.name, order.number);
     let t = &order.totals;
     let mut money_rows = vec![("Subtotal".to_owned(), t.subtotal.to_string())];
@@ -31,7 +37,6 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
         store.support_email, store.support_phone
     );
     let note = "Delivery dates are estimates: promotions and public holidays can add a few days.";
-    let order_url = format!("{}/orders/{}", store.public_url, order.number);
     let find_url = format!("{}/orders/find", store.public_url);
 
     let mut text = format!(
@@ -53,8 +58,8 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
     }
     text.push_str(&format!(
         "\nShipping to\n{}\n\n{}: estimated delivery {estimate}.\n{note}\n\n\
-         See your order: {order_url}\n\
-         From another device, find it with its number and this e-mail address: {find_url}\n\n{help}\n",
+         See your order, on any device: {order_url}\n\
+         Once that link has expired, find it with its number and this e-mail address: {find_url}\n\n{help}\n",
         address.join("\n"),
         order.method.label()
     ));
@@ -97,14 +102,14 @@ pub fn confirmation(order: &OrderDetail, store: &StoreInfo) -> (String, String, 
          <h2>Shipping to</h2><p>{address_html}</p>\
          <p>{method}: estimated delivery <strong>{estimate}</strong>.<br><small>{note}</small></p>\
          <p><a href=\"{order_url}\">See your order</a> · \
-         <a href=\"{find_url}\">Find it from another device</a></p>\
+         <a href=\"{find_url}\">Find it once the link has expired</a></p>\
          <p>{help}</p></body></html>",
         title = escape(&subject),
         number = escape(&order.number),
         payment = escape(&order.payment.to_string()),
         method = order.method.label(),
         help = escape(&help),
-        order_url = escape(&order_url),
+        order_url = escape(order_url),
         find_url = escape(&find_url),
     );
     (subject, text, html)
@@ -115,10 +120,10 @@ pub fn shipped(
     order: &OrderDetail,
     tracking: &Tracking,
     store: &StoreInfo,
+    order_url: &str,
 ) -> (String, String, String) {
     let subject = format!("Your {} order {} is on its way", store.name, order.number);
     let track_url = tracking.url();
-    let order_url = format!("{}/orders/{}", store.public_url, order.number);
     let estimate = order.estimate.describe();
     let help = format!(
         "Questions? Reply to {} or call {}.",
@@ -143,16 +148,61 @@ pub fn shipped(
         carrier = tracking.carrier,
         tracking = escape(&tracking.number),
         track_url = escape(&track_url),
-        order_url = escape(&order_url),
+        order_url = escape(order_url),
+        help = escape(&help),
+    );
+    (subject, text, html)
+}
+
+/// Subject, plain text and HTML of the notice that `order` is cancelled, with the refund of
+/// `refund` started (none when nothing was paid).
+pub fn cancelled(
+    order: &OrderDetail,
+    refund: Option<Money>,
+    store: &StoreInfo,
+    order_url: &str,
+) -> (String, String, String) {
+    let subject = format!("Your {} order {} is cancelled", store.name, order.number);
+    let help = format!(
+        "Questions? Reply to {} or call {}.",
+        store.support_email, store.support_phone
+    );
+    let money = match refund {
+        Some(amount) => format!(
+            "We're refunding {amount} to {}. It can take 5-14 working days to appear, \
+             depending on your bank or card issuer.",
+            order.payment
+        ),
+        None => "Nothing was paid, so there is nothing to refund.".to_owned(),
+    };
+    let text = format!(
+        "Order {number} is cancelled, and nothing will be shipped.\n{money}\n\n\
+         See your order: {order_url}\n\n{help}\n",
+        number = order.number,
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
+         <h1>Your order is cancelled</h1>\
+         <p>Order <strong>{number}</strong> is cancelled, and nothing will be shipped.</p>\
+         <p>{money}</p><p><a href=\"{order_url}\">See your order</a></p><p>{help}</p></body></html>",
+        title = escape(&subject),
+        number = escape(&order.number),
+        money = escape(&money),
+        order_url = escape(order_url),
         help = escape(&help),
     );
     (subject, text, html)
 }
 
 /// Subject, plain text and HTML of the notice that `amount` of `order` was refunded.
-pub fn refunded(order: &OrderDetail, amount: Money, store: &StoreInfo) -> (String, String, String) {
+pub fn refunded(
+    order: &OrderDetail,
+    amount: Money,
+    store: &StoreInfo,
+    order_url: &str,
+) -> (String, String, String) {
     let subject = format!("Your {} refund for order {}", store.name, order.number);
-    let order_url = format!("{}/orders/{}", store.public_url, order.number);
     let help = format!(
         "Questions? Reply to {} or call {}.",
         store.support_email, store.support_phone
@@ -173,7 +223,7 @@ pub fn refunded(order: &OrderDetail, amount: Money, store: &StoreInfo) -> (Strin
         title = escape(&subject),
         number = escape(&order.number),
         payment = escape(&order.payment.to_string()),
-        order_url = escape(&order_url),
+        order_url = escape(order_url),
         help = escape(&help),
     );
     (subject, text, html)
@@ -249,11 +299,14 @@ mod tests {
         }
     }
 
+    /// The private link the e-mails are given.
+    const LINK: &str = "https://shop.example/orders/CF-ABCD2345?key=0123abcd";
+
     #[test]
     fn both_bodies_carry_items_totals_address_method_and_estimate() {
         let store = store();
         let order = order();
-        let (subject, text, html) = confirmation(&order, &store);
+        let (subject, text, html) = confirmation(&order, &store, LINK);
         assert!(subject.contains("CF-ABCD2345"));
         let estimate = order.estimate.describe();
         for body in [&text, &html] {
@@ -268,7 +321,7 @@ mod tests {
                 estimate.as_str(),
                 "Visa ending in 4242",
                 "care@example.com",
-                "https://shop.example/orders/CF-ABCD2345",
+                "https://shop.example/orders/CF-ABCD2345?key=0123abcd",
                 "https://shop.example/orders/find",
             ] {
                 assert!(body.contains(expected), "{expected} missing");
@@ -280,11 +333,26 @@ mod tests {
     #[test]
     fn the_shipping_mail_carries_the_carrier_and_its_tracking_link() {
         let tracking = Tracking::parse("ups", "1Z999AA10123456784").unwrap();
-        let (subject, text, html) = shipped(&order(), &tracking, &store());
+        let (subject, text, html) = shipped(&order(), &tracking, &store(), LINK);
         assert!(subject.contains("CF-ABCD2345") && subject.contains("on its way"));
         for body in [&text, &html] {
             assert!(body.contains("UPS") && body.contains("1Z999AA10123456784"));
             assert!(body.contains("https://www.ups.com/track?tracknum=1Z999AA10123456784"));
+            assert!(body.contains(LINK));
         }
+    }
+
+    #[test]
+    fn the_cancellation_mail_says_the_order_is_cancelled_and_what_comes_back() {
+        let (subject, text, html) =
+            cancelled(&order(), Some(Money::from_cents(5998)), &store(), LINK);
+        assert_eq!(subject, "Your Casefront order CF-ABCD2345 is cancelled");
+        for body in [&text, &html] {
+            assert!(body.contains("is cancelled, and nothing will be shipped"));
+            assert!(body.contains("refunding $59.98 to Visa ending in 4242"));
+            assert!(body.contains("5-14 working days"));
+        }
+        let (_, free, _) = cancelled(&order(), None, &store(), LINK);
+        assert!(free.contains("nothing to refund"));
     }
 }

@@ -65,6 +65,17 @@ pub struct OrderEvent {
     pub at: i64,
 }
 
+/// One step of the order's timeline as staff read it: in their words, with who took it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffStep {
+    pub status: OrderStatus,
+    pub note: String,
+    /// The staff member's e-mail address, when one took the step.
+    pub by: Option<String>,
+    /// Unix seconds.
+    pub at: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderTotals {
     pub subtotal: Money,
@@ -157,6 +168,10 @@ pub fn format_time(unix: i64) -> String {
 
 /// Orders per page of the staff list.
 pub const STAFF_ORDERS_PAGE: u32 = 25;
+
+/// The staff list's status filter value that lists payment attempts never paid as well as
+/// placed orders (an empty status lists placed orders only).
+pub const WITH_UNPAID: &str = "all";
 
 /// The staff list's filter, as its form sends it; empty fields match every order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

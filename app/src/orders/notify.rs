@@ -9,18 +9,20 @@ use crate::shop::StoreInfo;
 use sqlx::AnyConnection;
 
 /// Reads order `number` on `tx` and queues for its shopper the message `compose` writes
-/// (subject, text, HTML). Nothing is queued for an order shoppers do not see.
+/// (subject, text, HTML) with a private link to the order (`links`), which it is given.
+/// Nothing is queued for an order shoppers do not see.
 pub async fn queue_for_shopper(
     tx: &mut AnyConnection,
     store: &StoreInfo,
     number: &str,
     now: i64,
-    compose: impl FnOnce(&OrderDetail, &StoreInfo) -> (String, String, String),
+    compose: impl FnOnce(&OrderDetail, &StoreInfo, &str) -> (String, String, String),
 ) -> Result<(), sqlx::Error> {
     let Some((detail, _)) = repo::detail(tx, number).await? else {
         return Ok(());
     };
-    let (subject, text, html) = compose(&detail, store);
+    let order_url = super::links::issue(tx, &store.public_url, number, now).await?;
+    let (subject, text, html) = compose(&detail, store, &order_url);
     let mail = Email {
         to: detail.email.clone(),
         subject,

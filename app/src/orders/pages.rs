@@ -5,13 +5,14 @@ use super::api::{
     get_order, order_change_offer, order_history, CancelOrder, ChangeOrderItem, FindOrder,
 };
 use super::changes::{ChangeChoice, ChangeOffer};
-use super::model::{format_day, format_time, OrderDetail, OrderHistoryPage};
+use super::model::{format_day, format_time, OrderDetail, OrderHistoryPage, StaffStep};
 use super::status::OrderStatus;
 use super::tracking::TrackingHint;
 use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
 use crate::checkout::model::PaymentSummary;
+use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
-use crate::page::{set_http_status, when_loaded, Loading, PageTitle};
+use crate::page::{set_http_status, ErrorNotice, Loading, PageTitle};
 use crate::photos::picker::{new_draft, OptionalPhotos};
 use crate::support::api::ReportDeliveryProblem;
 use crate::support::{DeliveryProblem, MESSAGE_MAX};
@@ -28,9 +29,17 @@ pub fn OrderPage() -> impl IntoView {
     let just_placed = move || query.read().get("placed").as_deref() == Some("1");
     let cancel = ServerAction::<CancelOrder>::new();
     let change = ServerAction::<ChangeOrderItem>::new();
+    let key = move || query.read().get("key");
     let order = wire::resource(
-        move || (number(), cancel.version().get(), change.version().get()),
-        |(number, _, _)| get_order(number),
+        move || {
+            (
+                number(),
+                key(),
+                cancel.version().get(),
+                change.version().get(),
+            )
+        },
+        |(number, key, _, _)| get_order(number, key),
     );
     let offer = wire::resource(
         move || (number(), cancel.version().get(), change.version().get()),
@@ -40,7 +49,16 @@ pub fn OrderPage() -> impl IntoView {
         <PageTitle text="Your order"/>
         <section class="page narrow" aria-labelledby="order-title">
             <Suspense fallback=Loading>
-                {when_loaded(order, move |order| view! { <OrderView order just_placed=just_placed() cancel/> })}
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(order) => view! { <OrderView order just_placed=just_placed() cancel/> }.into_any(),
+                        // Never a dead end: an order this browser may not see is found again
+                        // with its e-mail address, or its account signs in.
+                        Err(AppError::NotFound) => view! { <FindThisOrder number=number()/> }.into_any(),
+                        Err(AppError::SignInRequired) => view! { <SignInForOrder number=number()/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         offer.await.ok().map(|offer| view! { <ChangePanel number=number() offer change/> })
@@ -327,27 +345,68 @@ fn HistoryView(page: OrderHistoryPage) -> impl IntoView {
 /// A guest finds an order with its number and e-mail address. Works without JavaScript.
 #[component]
 pub fn FindOrderPage() -> impl IntoView {
-    let find = ServerAction::<FindOrder>::new();
-    let form = FormState::new(move || find.value().get());
+    let query = use_query_map();
+    let number = query.read_untracked().get("number");
     view! {
         <PageTitle text="Find your order"/>
         <section class="page narrow" aria-labelledby="find-title">
             <h1 id="find-title">"Find your order"</h1>
             <p>"Checked out as a guest? Enter the order number from your confirmation e-mail and the e-mail address you used."</p>
-            <ActionForm action=find attr:class="panel form" attr:novalidate=true>
-                <Field id="find-number" name="number" label="Order number" autocomplete="off" form/>
-                <Field id="find-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
-                <FormFailure form/>
-                <button type="submit" class="button" disabled=move || find.pending().get()>"Find order"</button>
-            </ActionForm>
-            <p>"Have an account? "<a href="/account/orders">"See all your orders"</a>"."</p>
+            <FindOrderForm number/>
         </section>
     }
 }
 
-/// An order's items and totals, delivery and timeline: what shoppers and staff both read.
+/// The look-up by order number and e-mail address, the number filled in when known.
 #[component]
-pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
+fn FindOrderForm(number: Option<String>) -> impl IntoView {
+    let find = ServerAction::<FindOrder>::new();
+    let form = FormState::new(move || find.value().get());
+    view! {
+        <ActionForm action=find attr:class="panel form" attr:novalidate=true>
+            <Field id="find-number" name="number" label="Order number" autocomplete="off" value=number form/>
+            <Field id="find-email" name="email" label="E-mail" kind="email" autocomplete="email" form/>
+            <FormFailure form/>
+            <button type="submit" class="button" disabled=move || find.pending().get()>"Find order"</button>
+        </ActionForm>
+        <p>"Have an account? "<a href="/account/orders">"See all your orders"</a>"."</p>
+    }
+}
+
+/// An order this browser may not see (or that does not exist: the page says the same), from
+/// an old e-mail or another device: found again with its e-mail address.
+#[component]
+fn FindThisOrder(number: String) -> impl IntoView {
+    view! {
+        <h1 id="order-title">"Find your order"</h1>
+        <p data-testid="find-this-order">
+            {format!("To see order {number} on this device, enter the e-mail address it was placed with.")}
+        </p>
+        <FindOrderForm number=Some(number)/>
+    }
+}
+
+/// An account's order opened from its e-mailed link in a browser not signed in to it.
+#[component]
+fn SignInForOrder(number: String) -> impl IntoView {
+    let next = format!(
+        "/account/sign-in?next={}",
+        query_value(&format!("/orders/{number}"))
+    );
+    view! {
+        <h1 id="order-title">{format!("Order {number}")}</h1>
+        <p data-testid="sign-in-for-order">"This order belongs to an account. Sign in to see it and everything you can do with it."</p>
+        <p><a class="button" href=next>"Sign in to see your order"</a></p>
+    }
+}
+
+/// An order's items and totals, delivery and timeline: what shoppers and staff both read,
+/// staff with the timeline in their own words (`staff_timeline`).
+#[component]
+pub fn OrderPanels(
+    order: OrderDetail,
+    #[prop(optional)] staff_timeline: Option<Vec<StaffStep>>,
+) -> impl IntoView {
     let t = order.totals.clone();
     let shipping = if t.shipping.is_zero() {
         "Free".to_owned()
@@ -425,11 +484,28 @@ pub fn OrderPanels(order: OrderDetail) -> impl IntoView {
         })}
         <div class="panel">
             <h2>"Timeline"</h2>
-            <ol class="timeline">
-                {order.events.iter().map(|e| view! {
-                    <li><strong>{e.status.label()}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
-                }).collect_view()}
-            </ol>
+            {match staff_timeline {
+                Some(steps) => view! {
+                    <ol class="timeline" data-testid="staff-timeline">
+                        {steps.into_iter().map(|step| view! {
+                            <li>
+                                <strong>{step.note}</strong><br/>
+                                <small>
+                                    {format_time(step.at)}" · "{step.status.label()}
+                                    {step.by.map(|by| view! { " · by "{by} })}
+                                </small>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+                None => view! {
+                    <ol class="timeline">
+                        {order.events.iter().map(|e| view! {
+                            <li><strong>{e.status.label()}</strong>" · "{format_day(e.at)}<br/><small>{e.note.clone()}</small></li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+            }}
         </div>
     }
 }

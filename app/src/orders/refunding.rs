@@ -51,6 +51,12 @@ pub(crate) struct PendingRefund {
     by_paypal: bool,
 }
 
+impl PendingRefund {
+    pub(crate) fn amount(&self) -> Money {
+        self.amount
+    }
+}
+
 /// Which order a refund is for, and how it was paid.
 struct PaidOrder {
     id: i64,
@@ -318,7 +324,7 @@ async fn settle(
                     &state.store,
                     &pending.number,
                     now,
-                    |detail, store| super::email::refunded(detail, pending.amount, store),
+                    |detail, store, url| super::email::refunded(detail, pending.amount, store, url),
                 )
                 .await?;
             }
@@ -397,13 +403,25 @@ async fn close_if_fully_refunded(
          It can take 5-14 working days to appear, depending on your bank or card issuer.",
         pending.amount
     );
+    let asked = sqlx::query("SELECT reason, staff_id FROM refunds WHERE id = $1")
+        .bind(pending.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let staff_note = format!(
+        "Refunded {} ({}), reference {reference}.",
+        pending.amount,
+        asked.try_get::<String, _>("reason")?
+    );
+    let step = repo::Step::new(&note)
+        .for_staff(&staff_note)
+        .by(asked.try_get("staff_id")?);
     if settled_in_full && status.next().contains(&OrderStatus::Refunded) {
         repo::change_status(
             conn,
             pending.order_id,
             status,
             OrderStatus::Refunded,
-            &note,
+            step,
             now,
         )
         .await
@@ -414,7 +432,7 @@ async fn close_if_fully_refunded(
             }
         })?;
     } else {
-        repo::add_event(conn, pending.order_id, status, &note, now).await?;
+        repo::add_event(conn, pending.order_id, status, step, now).await?;
     }
     Ok(())
 }
@@ -458,7 +476,7 @@ pub async fn record_external(
         .await?
         .try_get("id")?;
     let key = format!("{number}-ext-{reference}");
-    sqlx::query(
+    let id: i64 = sqlx::query(
         "INSERT INTO refunds (order_id, refund_key, amount_cents, shipping, reason, state,              gateway_reference, created_at, settled_at)          VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(order_id)
@@ -469,7 +487,8 @@ pub async fn record_external(
     .bind(reference)
     .bind(now)
     .fetch_one(&mut *tx)
-    .await?;
+    .await?
+    .try_get("id")?;
     sqlx::query(
         "UPDATE orders SET refunded_cents = CASE WHEN refunded_cents + $1 > total_cents              THEN total_cents ELSE refunded_cents + $1 END WHERE id = $2",
     )
@@ -478,7 +497,7 @@ pub async fn record_external(
     .execute(&mut *tx)
     .await?;
     let recorded = PendingRefund {
-        id: 0,
+        id,
         order_id,
         number: number.to_owned(),
         key,
@@ -486,8 +505,8 @@ pub async fn record_external(
         by_paypal: false,
     };
     close_if_fully_refunded(&mut tx, &recorded, reference, now).await?;
-    super::notify::queue_for_shopper(&mut tx, &state.store, number, now, |detail, store| {
-        super::email::refunded(detail, amount, store)
+    super::notify::queue_for_shopper(&mut tx, &state.store, number, now, |detail, store, url| {
+        super::email::refunded(detail, amount, store, url)
     })
     .await?;
     tx.commit().await?;

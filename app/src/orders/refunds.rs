@@ -9,10 +9,14 @@ use crate::money::Money;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// Refunds are made once an order stands cancelled or delivered (an accepted problem after
-/// delivery): before that, staff cancel the order first.
+/// Refunds are made once an order stands cancelled, shipped (a package reported lost or
+/// delayed, once reviewed) or delivered (an accepted problem after delivery): before it ships,
+/// staff cancel the order instead, which refunds it in full.
 pub fn refundable(status: OrderStatus) -> bool {
-    matches!(status, OrderStatus::Cancelled | OrderStatus::Delivered)
+    matches!(
+        status,
+        OrderStatus::Cancelled | OrderStatus::Shipped | OrderStatus::Delivered
+    )
 }
 
 /// What staff ask to refund.
@@ -62,7 +66,7 @@ pub struct RefundPlan {
 /// Why a refund is refused; the message is shown to staff as it is.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum RefundRefusal {
-    #[error("This order is {0}: only a cancelled or delivered order can be refunded. Cancel it first if it should not ship.")]
+    #[error("This order is {0}: only a cancelled, shipped or delivered order can be refunded. Cancel it instead if it should not ship: that refunds it in full.")]
     NotRefundable(OrderStatus),
     #[error("Nothing is left to refund on this order.")]
     NothingLeft,
@@ -294,18 +298,18 @@ mod tests {
     }
 
     #[test]
-    fn only_cancelled_or_delivered_orders_are_refunded() {
+    fn only_cancelled_shipped_or_delivered_orders_are_refunded() {
         for status in OrderStatus::ALL {
             let mut order = basis(&[(1000, 1)], 0, 500);
             order.status = status;
             let outcome = order.plan(&RefundScope::Full);
             assert_eq!(outcome.is_ok(), refundable(status), "{status:?}");
         }
-        let mut shipped = basis(&[(1000, 1)], 0, 500);
-        shipped.status = OrderStatus::Shipped;
+        let mut preparing = basis(&[(1000, 1)], 0, 500);
+        preparing.status = OrderStatus::Processing;
         assert_eq!(
-            shipped.plan(&RefundScope::Full),
-            Err(RefundRefusal::NotRefundable(OrderStatus::Shipped))
+            preparing.plan(&RefundScope::Full),
+            Err(RefundRefusal::NotRefundable(OrderStatus::Processing))
         );
     }
 

@@ -1,6 +1,8 @@
-//! Free replacements (server only): an approved warranty claim is settled by a new order for
-//! the same customer and address with nothing to pay, which staff then prepare and ship like
-//! any other. Its stock is taken with a reason of its own (not a sale).
+//! Free replacements (server only): an approved warranty claim, or a package reported lost in
+//! the post, is settled by a new order for the same customer and address with nothing to pay,
+//! which staff then prepare and ship like any other. Its stock is taken with a reason of its
+//! own (not a sale), and one order settles each claim or lost package: its idempotency key
+//! names what it settles.
 
 use super::model::{OrderLine, OrderTotals};
 use super::repo::{self, NewOrder};
@@ -15,29 +17,90 @@ use crate::shop::StoreInfo;
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
-/// What is sent, and why.
-pub struct Replacement<'a> {
-    /// The order the claimed item came from: its customer and address receive the new one.
-    pub original: &'a str,
-    pub product_name: &'a str,
-    pub variant: &'a Alternative,
-    /// The claim it settles, named in the order's timeline; one order per claim.
-    pub claim_number: &'a str,
+/// What a replacement settles, and so what it holds.
+pub enum Settles<'a> {
+    /// An approved warranty claim: one unit of the variant chosen.
+    Warranty {
+        claim_number: &'a str,
+        product_name: &'a str,
+        variant: &'a Alternative,
+    },
+    /// A package reported lost: every item of the original order again.
+    LostPackage,
 }
 
-/// Places the replacement on the caller's transaction; its number, or `None` when the
-/// variant has no unit left in stock.
+/// What is sent, and why.
+pub struct Replacement<'a> {
+    /// The order the replaced items came from: its customer and address receive the new one.
+    pub original: &'a str,
+    pub settles: Settles<'a>,
+}
+
+/// The idempotency key of the replacement of lost order `number`.
+pub fn lost_key(number: &str) -> String {
+    format!("lost:{number}")
+}
+
+/// What placing a replacement came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Placed {
+    /// The new order's number.
+    New(String),
+    /// An item has no unit left: nothing should be kept (the caller rolls back).
+    OutOfStock,
+    /// This was replaced before, by the order with this number.
+    Already(String),
+}
+
+/// Places the replacement on the caller's transaction.
 pub async fn place(
     tx: &mut AnyConnection,
     store: &StoreInfo,
     replacement: &Replacement<'_>,
     now: i64,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Placed, sqlx::Error> {
     let Some((original, customer_id)) = repo::detail(tx, replacement.original).await? else {
         return Err(sqlx::Error::RowNotFound);
     };
+    let (key, reason, note, lines) = match &replacement.settles {
+        Settles::Warranty {
+            claim_number,
+            product_name,
+            variant,
+        } => (
+            format!("warranty:{claim_number}"),
+            stock::StockReason::WarrantyReplacement,
+            format!("Free replacement under the warranty (claim {claim_number})."),
+            vec![OrderLine {
+                sku: variant.sku.clone(),
+                product_name: (*product_name).to_owned(),
+                options: variant.options.clone(),
+                image: variant.image.clone(),
+                unit_price: Money::ZERO,
+                quantity: 1,
+            }],
+        ),
+        Settles::LostPackage => (
+            lost_key(&original.number),
+            stock::StockReason::LostReplacement,
+            format!(
+                "Free replacement for order {}, lost in the post.",
+                original.number
+            ),
+            original
+                .lines
+                .iter()
+                .map(|line| OrderLine {
+                    unit_price: Money::ZERO,
+                    ..line.clone()
+                })
+                .collect(),
+        ),
+    };
+    if let Some(earlier) = repo::find_by_key(tx, &key).await? {
+        return Ok(Placed::Already(earlier.number));
+    }
     let number = order_number_from(&crate::tokens::random_bytes(8));
-    let key = format!("warranty:{}", replacement.claim_number);
     let order_id = repo::insert_order(
         tx,
         &NewOrder {
@@ -52,31 +115,12 @@ pub async fn place(
         },
     )
     .await?;
-    if !stock::take(
-        tx,
-        &replacement.variant.sku,
-        1,
-        &number,
-        stock::StockReason::WarrantyReplacement,
-        now,
-    )
-    .await?
-    {
-        return Ok(None);
+    for line in &lines {
+        if !stock::take(tx, &line.sku, line.quantity, &number, reason, now).await? {
+            return Ok(Placed::OutOfStock);
+        }
+        repo::insert_line(tx, order_id, line).await?;
     }
-    repo::insert_line(
-        tx,
-        order_id,
-        &OrderLine {
-            sku: replacement.variant.sku.clone(),
-            product_name: replacement.product_name.to_owned(),
-            options: replacement.variant.options.clone(),
-            image: replacement.variant.image.clone(),
-            unit_price: Money::ZERO,
-            quantity: 1,
-        },
-    )
-    .await?;
     let free = OrderTotals {
         subtotal: Money::ZERO,
         discount: Money::ZERO,
@@ -96,16 +140,12 @@ pub async fn place(
         delivery.estimate(today, original.method),
     )
     .await?;
-    let note = format!(
-        "Free replacement under the warranty (claim {}).",
-        replacement.claim_number
-    );
     repo::change_status(
         tx,
         order_id,
         OrderStatus::AwaitingPayment,
         OrderStatus::Paid,
-        &note,
+        repo::Step::new(&note),
         now,
     )
     .await
@@ -113,5 +153,5 @@ pub async fn place(
         repo::StatusChangeError::Database(error) => error,
         repo::StatusChangeError::NotAllowed(invalid) => sqlx::Error::Protocol(invalid.to_string()),
     })?;
-    Ok(Some(number))
+    Ok(Placed::New(number))
 }

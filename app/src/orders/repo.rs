@@ -2,14 +2,15 @@
 //! it back, its status and timeline, reading it for its owner and staff, and the history.
 //! Guest access is in `grants`, the staff list and export in `staff_list`.
 
-use super::model::OrderNote;
 use super::model::{
     OrderDetail, OrderEvent, OrderHistoryPage, OrderLine, OrderSummary, OrderTotals,
     HISTORY_PAGE_SIZE,
 };
+use super::model::{OrderNote, StaffStep};
 use super::refunds::{RefundEntry, RefundState};
 use super::status::OrderStatus;
 use super::tracking::{Carrier, Tracking};
+use crate::accounts::model::BuyerRef;
 use crate::accounts::model::Customer;
 use crate::checkout::address::ShippingAddress;
 use crate::checkout::model::PaymentSummary;
@@ -265,17 +266,53 @@ pub async fn add_event(
     conn: &mut AnyConnection,
     order_id: i64,
     status: OrderStatus,
-    note: &str,
+    step: Step<'_>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO order_events (order_id, status, note, at) VALUES ($1, $2, $3, $4)")
-        .bind(order_id)
-        .bind(status.slug())
-        .bind(note)
-        .bind(at)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO order_events (order_id, status, note, staff_note, actor_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(order_id)
+    .bind(status.slug())
+    .bind(step.note)
+    .bind(step.staff_note)
+    .bind(step.actor_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
     Ok(())
+}
+
+/// A step on an order's timeline: the note the shopper reads, how staff word it when that
+/// differs, and the staff member who took it, if one did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step<'a> {
+    pub note: &'a str,
+    pub staff_note: Option<&'a str>,
+    pub actor_id: Option<i64>,
+}
+
+impl<'a> Step<'a> {
+    /// A step worded the same for the shopper and staff, taken by the shop or the shopper.
+    pub fn new(note: &'a str) -> Step<'a> {
+        Step {
+            note,
+            staff_note: None,
+            actor_id: None,
+        }
+    }
+
+    pub fn for_staff(self, staff_note: &'a str) -> Step<'a> {
+        Step {
+            staff_note: Some(staff_note),
+            ..self
+        }
+    }
+
+    pub fn by(self, actor_id: Option<i64>) -> Step<'a> {
+        Step { actor_id, ..self }
+    }
 }
 
 /// Moves order `order_id` from `from` to `to`, with `note` on its timeline, on the caller's
@@ -288,7 +325,7 @@ pub async fn change_status(
     order_id: i64,
     from: OrderStatus,
     to: OrderStatus,
-    note: &str,
+    step: Step<'_>,
     now: i64,
 ) -> Result<bool, StatusChangeError> {
     from.transition(to)?;
@@ -300,7 +337,7 @@ pub async fn change_status(
         .await?
         .rows_affected();
     if updated == 1 {
-        add_event(conn, order_id, to, note, now).await?;
+        add_event(conn, order_id, to, step, now).await?;
         commission_follows(conn, order_id, to, now).await?;
     }
     Ok(updated == 1)
@@ -433,7 +470,7 @@ pub async fn mark_paid(
         order_id,
         OrderStatus::AwaitingPayment,
         OrderStatus::Paid,
-        "Order placed and payment received.",
+        Step::new("Order placed and payment received."),
         now,
     )
     .await?;
@@ -465,7 +502,7 @@ pub async fn fail_payment(
         order_id,
         OrderStatus::AwaitingPayment,
         OrderStatus::PaymentFailed,
-        why,
+        Step::new(why),
         now,
     )
     .await?;
@@ -508,6 +545,28 @@ pub async fn detail(
     number: &str,
 ) -> Result<Option<(OrderDetail, Option<i64>)>, sqlx::Error> {
     load_detail(conn, number, &placed()).await
+}
+
+/// Order `number`'s timeline as staff read it, oldest first.
+pub async fn staff_timeline(pool: &AnyPool, number: &str) -> Result<Vec<StaffStep>, sqlx::Error> {
+    sqlx::query(
+        "SELECT e.status, COALESCE(e.staff_note, e.note) AS note, e.at, c.email AS actor \
+         FROM order_events e JOIN orders o ON o.id = e.order_id \
+         LEFT JOIN customers c ON c.id = e.actor_id WHERE o.number = $1 ORDER BY e.at, e.id",
+    )
+    .bind(number)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|e| {
+        Ok(StaffStep {
+            status: status(e)?,
+            note: e.try_get("note")?,
+            by: e.try_get("actor")?,
+            at: e.try_get("at")?,
+        })
+    })
+    .collect()
 }
 
 /// Any order, as staff see it: its details, whose it is, and the staff's notes.
@@ -689,45 +748,48 @@ async fn load_detail(
 /// One page of a customer's orders, newest first. `page` is 1-based and clamped.
 pub async fn history(
     pool: &AnyPool,
-    customer_id: i64,
+    buyer: BuyerRef<'_>,
     page: u32,
 ) -> Result<OrderHistoryPage, sqlx::Error> {
-    let count: i64 = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n FROM orders WHERE customer_id = $1 AND {}",
+    let whose = buyer.condition("o");
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM orders o WHERE {whose} AND o.{}",
         placed()
-    ))
-    .bind(customer_id)
-    .fetch_one(pool)
-    .await?
-    .try_get("n")?;
+    );
+    let count: i64 = buyer
+        .bind(sqlx::query(&count_sql))
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
     let pages = u32::try_from(count)
         .unwrap_or(0)
         .div_ceil(HISTORY_PAGE_SIZE)
         .max(1);
     let page = page.clamp(1, pages);
-    let orders = sqlx::query(&format!(
+    let page_sql = format!(
         "SELECT o.number, o.status, o.placed_at, o.total_cents, \
                 (SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) FROM order_lines l WHERE l.order_id = o.id) AS items \
-         FROM orders o WHERE o.customer_id = $1 AND o.{} \
+         FROM orders o WHERE {whose} AND o.{} \
          ORDER BY o.placed_at DESC, o.id DESC LIMIT $2 OFFSET $3",
         placed()
-    ))
-    .bind(customer_id)
-    .bind(i64::from(HISTORY_PAGE_SIZE))
-    .bind(i64::from((page - 1) * HISTORY_PAGE_SIZE))
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(OrderSummary {
-            number: r.try_get("number")?,
-            status: status(r)?,
-            placed_at: r.try_get("placed_at")?,
-            item_count: u32::try_from(r.try_get::<i64, _>("items")?).unwrap_or(0),
-            total: Money::from_cents(r.try_get("total_cents")?),
+    );
+    let orders = buyer
+        .bind(sqlx::query(&page_sql))
+        .bind(i64::from(HISTORY_PAGE_SIZE))
+        .bind(i64::from((page - 1) * HISTORY_PAGE_SIZE))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(OrderSummary {
+                number: r.try_get("number")?,
+                status: status(r)?,
+                placed_at: r.try_get("placed_at")?,
+                item_count: u32::try_from(r.try_get::<i64, _>("items")?).unwrap_or(0),
+                total: Money::from_cents(r.try_get("total_cents")?),
+            })
         })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(OrderHistoryPage {
         orders,
         page,

@@ -1,7 +1,7 @@
 //! Orders as staff list and export them (server only): the filtered, paged list and the CSV
 //! rows, read from the tables `repo` writes.
 
-use super::model::{OrderFilter, StaffOrderList, StaffOrderRow, STAFF_ORDERS_PAGE};
+use super::model::{OrderFilter, StaffOrderList, StaffOrderRow, STAFF_ORDERS_PAGE, WITH_UNPAID};
 use super::repo::{bad_value, brand_from_slug, placed, status};
 use super::status::OrderStatus;
 use crate::checkout::model::PaymentSummary;
@@ -9,7 +9,9 @@ use crate::db::contains_pattern;
 use crate::money::Money;
 use sqlx::{AnyPool, Row};
 
-/// The staff list's filter, checked: each part matches every order when empty.
+/// The staff list's filter, checked: each part matches every order when empty, except the
+/// status, which then matches placed orders only (not attempts whose payment failed or never
+/// came; `WITH_UNPAID` or their own status lists them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaffQuery {
     status: String,
@@ -23,6 +25,7 @@ impl StaffQuery {
     pub fn from_filter(filter: &OrderFilter) -> Result<StaffQuery, &'static str> {
         let status = match filter.status.trim() {
             "" => String::new(),
+            WITH_UNPAID => WITH_UNPAID.to_owned(),
             slug => OrderStatus::from_slug(slug)
                 .ok_or("Choose a status from the list.")?
                 .slug()
@@ -46,7 +49,9 @@ impl StaffQuery {
     }
 }
 
-const STAFF_FILTER: &str = "($1 = '' OR o.status = $1) AND o.placed_at >= $2 AND o.placed_at < $3 \
+/// `$1` is the checked status: empty, a status, or `WITH_UNPAID` ('all').
+const STAFF_FILTER: &str = "(($1 = '' AND o.status NOT IN ('awaiting_payment', 'payment_failed')) \
+     OR $1 = 'all' OR o.status = $1) AND o.placed_at >= $2 AND o.placed_at < $3 \
      AND LOWER(o.email) LIKE $4 ESCAPE '\\' AND LOWER(o.number) LIKE $5 ESCAPE '\\'";
 
 /// One page of every order matching `query`, newest first. `page` is 1-based and clamped.

@@ -47,8 +47,10 @@ impl OrderStatus {
         match self {
             AwaitingPayment => &[Paid, PaymentFailed],
             Paid => &[Processing, Cancelled],
-            Processing => &[Shipped],
-            Shipped => &[Delivered],
+            // Staff may still cancel while preparing; the shopper may not (`shopper_can_cancel`).
+            Processing => &[Shipped, Cancelled],
+            // A package reported lost may be refunded in full before it is ever delivered.
+            Shipped => &[Delivered, Refunded],
             // A refund follows a cancellation, or an accepted problem after delivery.
             Delivered => &[Refunded],
             Cancelled => &[Refunded],
@@ -226,20 +228,24 @@ mod tests {
     }
 
     #[test]
-    fn cancelling_is_only_possible_before_processing() {
+    fn shoppers_cancel_before_processing_and_staff_until_shipped() {
         assert!(OrderStatus::Paid.shopper_can_cancel());
-        assert_eq!(
-            OrderStatus::Paid.transition(OrderStatus::Cancelled),
-            Ok(OrderStatus::Cancelled)
-        );
-        for status in [
-            OrderStatus::Processing,
-            OrderStatus::Shipped,
-            OrderStatus::Delivered,
-        ] {
+        for status in [OrderStatus::Paid, OrderStatus::Processing] {
+            assert_eq!(
+                status.transition(OrderStatus::Cancelled),
+                Ok(OrderStatus::Cancelled)
+            );
+        }
+        assert!(!OrderStatus::Processing.shopper_can_cancel());
+        for status in [OrderStatus::Shipped, OrderStatus::Delivered] {
             assert!(!status.shopper_can_cancel());
             assert!(status.transition(OrderStatus::Cancelled).is_err());
         }
+        // Lost in the post: refunded without being delivered.
+        assert_eq!(
+            OrderStatus::Shipped.transition(OrderStatus::Refunded),
+            Ok(OrderStatus::Refunded)
+        );
     }
 
     #[test]
@@ -288,7 +294,10 @@ mod tests {
             OrderAction::allowed(OrderStatus::Paid),
             vec![MarkProcessing, Cancel]
         );
-        assert_eq!(OrderAction::allowed(OrderStatus::Processing), vec![Ship]);
+        assert_eq!(
+            OrderAction::allowed(OrderStatus::Processing),
+            vec![Ship, Cancel]
+        );
         assert_eq!(
             OrderAction::allowed(OrderStatus::Shipped),
             vec![MarkDelivered]

@@ -12,7 +12,7 @@ pub fn new_draft() -> RwSignal<String> {
     let draft = RwSignal::new(String::new());
     Effect::new(move |_| {
         if draft.get_untracked().is_empty() {
-            draft.set(crate::checkout::draft::new_submission_key());
+            draft.set(crate::forms::submission_key());
         }
     });
     draft

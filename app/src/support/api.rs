@@ -218,7 +218,11 @@ pub async fn reply_to_ticket(
 #[server(output = Postcard)]
 pub async fn my_tickets() -> Result<Vec<TicketSummary>, AppError> {
     let me = require_customer().await?;
-    Ok(repo::for_customer(&server_state()?.db.pool, me.id).await?)
+    Ok(repo::for_buyer(
+        &server_state()?.db.pool,
+        crate::accounts::model::BuyerRef::Account(me.id),
+    )
+    .await?)
 }
 
 /// Reports a problem with order `number` from its page: after delivery (damaged, wrong or

@@ -2,6 +2,7 @@
 //! nowhere else; a ticket's messages and private keys go through `conversations`.
 
 use super::{DeliveryProblem, TicketStatus, TicketSummary, TicketTopic, TicketView};
+use crate::accounts::model::BuyerRef;
 use crate::conversations::{self, Thread};
 use crate::db::contains_pattern;
 use crate::orders::model::{order_number_from, ORDER_NUMBER_PREFIX};
@@ -162,21 +163,23 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
     }))
 }
 
-/// An account's tickets, most recently active first.
-pub async fn for_customer(
+/// A buyer's tickets, most recently active first.
+pub async fn for_buyer(
     pool: &AnyPool,
-    customer_id: i64,
+    buyer: BuyerRef<'_>,
 ) -> Result<Vec<TicketSummary>, sqlx::Error> {
-    sqlx::query(&format!(
+    let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM tickets t LEFT JOIN orders o ON o.id = t.order_id \
-         WHERE t.customer_id = $1 ORDER BY t.updated_at DESC, t.id DESC LIMIT 100"
-    ))
-    .bind(customer_id)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(summary)
-    .collect()
+         WHERE {} ORDER BY t.updated_at DESC, t.id DESC LIMIT 100",
+        buyer.condition("t")
+    );
+    buyer
+        .bind(sqlx::query(&sql))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(summary)
+        .collect()
 }
 
 /// The staff queue: tickets in `status` (any when `None`) whose number, name, e-mail or order

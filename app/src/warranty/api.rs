@@ -196,7 +196,11 @@ pub async fn get_claim(number: String, key: Option<String>) -> Result<ClaimView,
 #[server(output = Postcard)]
 pub async fn my_claims() -> Result<Vec<ClaimSummary>, AppError> {
     let me = require_customer().await?;
-    Ok(repo::for_customer(&server_state()?.db.pool, me.id).await?)
+    Ok(repo::for_buyer(
+        &server_state()?.db.pool,
+        crate::accounts::model::BuyerRef::Account(me.id),
+    )
+    .await?)
 }
 
 /// The shopper answers staff's question with `message` and the photos uploaded under `draft`.

@@ -2,6 +2,7 @@
 //! claims, the staff queue. Messages and private keys go through `conversations`.
 
 use super::{ClaimKind, ClaimStatus, ClaimSummary, ClaimView, Exclusion};
+use crate::accounts::model::BuyerRef;
 use crate::conversations::{self, Thread};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -96,21 +97,23 @@ pub async fn find(conn: &mut AnyConnection, number: &str) -> Result<Option<Found
     }))
 }
 
-/// The claims of account `customer_id`, newest first.
-pub async fn for_customer(
+/// A buyer's claims, newest first.
+pub async fn for_buyer(
     pool: &AnyPool,
-    customer_id: i64,
+    buyer: BuyerRef<'_>,
 ) -> Result<Vec<ClaimSummary>, sqlx::Error> {
-    sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_JOINS} WHERE c.customer_id = $1 \
-         ORDER BY c.created_at DESC, c.id DESC LIMIT 100"
-    ))
-    .bind(customer_id)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(summary)
-    .collect()
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_JOINS} WHERE {} \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT 100",
+        buyer.condition("c")
+    );
+    buyer
+        .bind(sqlx::query(&sql))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(summary)
+        .collect()
 }
 
 /// The other claims made with `email`'s address (any case), newest first: staff weigh a

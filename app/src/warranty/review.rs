@@ -11,7 +11,7 @@ use crate::audit::{self, Change};
 use crate::catalog::repo::replacement_choices;
 use crate::conversations::{self, Thread};
 use crate::mail::queue;
-use crate::orders::replacement::{self, Replacement};
+use crate::orders::replacement::{self, Placed, Replacement, Settles};
 use crate::photos::rules::{PhotoRefusal, MAX_PHOTOS};
 use crate::photos::uploads::DraftKey;
 use crate::shop::ServerState;
@@ -106,19 +106,18 @@ pub async fn decide(
                 .find(|c| &c.sku == sku)
                 .ok_or(ReviewError::NotAVariant)?;
             let product_name = &claim.product_name;
-            let placed = replacement::place(
-                &mut tx,
-                &state.store,
-                &Replacement {
-                    original: &claim.view.order,
+            let replacement = Replacement {
+                original: &claim.view.order,
+                settles: Settles::Warranty {
+                    claim_number: number,
                     product_name,
                     variant,
-                    claim_number: number,
                 },
-                now,
-            )
-            .await?
-            .ok_or(ReviewError::OutOfStock)?;
+            };
+            let placed = match replacement::place(&mut tx, &state.store, &replacement, now).await? {
+                Placed::New(placed) | Placed::Already(placed) => placed,
+                Placed::OutOfStock => return Err(ReviewError::OutOfStock),
+            };
             set_status(
                 &mut tx,
                 claim.id,
