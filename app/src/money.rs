@@ -123,7 +123,17 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rounded = self.rounded().0;
         let sign = if rounded.is_sign_negative() { "-" } else { "" };
-        write!(f, "{sign}${:.2}", rounded.abs())
+        let digits = format!("{:.2}", rounded.abs());
+        let (whole, cents) = digits.split_once('.').unwrap_or((&digits, "00"));
+        // Thousands separated, as shoppers read prices: $12,997.36.
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        write!(f, "{sign}${grouped}.{cents}")
     }
 }
 
@@ -135,6 +145,25 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn amounts_are_shown_with_thousands_separated() {
+        for (cents, shown) in [
+            (0, "$0.00"),
+            (999, "$9.99"),
+            (99_999, "$999.99"),
+            (100_000, "$1,000.00"),
+            (1_299_736, "$12,997.36"),
+            (-123_456_789, "-$1,234,567.89"),
+        ] {
+            assert_eq!(Money::from_cents(cents).to_string(), shown);
+        }
+        // What is shown is read back as typed.
+        assert_eq!(
+            Money::parse_typed("$12,997.36"),
+            Some(Money::from_cents(1_299_736))
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct StoreInfo {
     pub test_payments: bool,
     /// The ways to pay the checkout offers, as the configured providers allow.
     pub payment_methods: crate::payments::providers::PaymentMethods,
+    /// The demo catalog (and its promo codes) is loaded: the home page offers the codes to try.
+    pub demo_codes: bool,
 }
 
 impl StoreInfo {
@@ -42,6 +44,7 @@ impl StoreInfo {
                 paypal: true,
                 brands: crate::payments::card::CardBrand::ALL.to_vec(),
             },
+            demo_codes: false,
         }
     }
 

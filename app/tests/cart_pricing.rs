@@ -28,6 +28,7 @@ fn store() -> StoreInfo {
         delivery: Default::default(),
         test_payments: true,
         payment_methods: Default::default(),
+        demo_codes: false,
     }
 }
 

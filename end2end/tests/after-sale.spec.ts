@@ -86,10 +86,12 @@ test("the order link in the e-mails opens the order on another device; without i
 
   // An account's order: its link asks the owner to sign in, then shows it.
   const owner = uniqueEmail('linked-account');
-  await signUp(page, 'Lin Linked', owner);
-  await savedCart(page, [['GRP-MIDBLA', 1]]);
-  await openCheckout(page);
-  const mine = await payByCard(page, owner);
+  const own = await browser.newPage();
+  await signUp(own, 'Lin Linked', owner);
+  await savedCart(own, [['GRP-MIDBLA', 1]]);
+  await openCheckout(own);
+  const mine = await payByCard(own, owner);
+  await own.close();
   let ownLink = '';
   await expect
     .poll(() => {
@@ -115,7 +117,8 @@ test('a guest changes the colour of an item within 12 hours; the shipping method
   test.slow();
   await savedCart(page, [['SIG-PX10XL-SLM-MIDBLA', 1]]);
   await openCheckout(page);
-  const number = await payByCard(page, uniqueEmail('changes'));
+  const shopper = uniqueEmail('changes');
+  const number = await payByCard(page, shopper);
 
   await page.goto(`/orders/${number}`);
   await hydrated(page);
@@ -124,9 +127,16 @@ test('a guest changes the colour of an item within 12 hours; the shipping method
   await expect(panel).toContainText('The shipping method cannot be changed.');
   const item = (await panel.locator('.change-item p').first().textContent())!;
   const model = item.split(' · ')[1];
-  await panel.getByLabel('Change to').selectOption({ label: `${model} · Slim · Ocean Blue` });
+  // The list starts on the item as it was ordered; choosing it changes nothing.
+  const choice = panel.getByLabel('Change to');
+  await expect(choice.locator('option:checked')).toHaveText(`${model} · Slim · Midnight Black (as ordered)`);
   await panel.getByRole('button', { name: 'Change this item' }).click();
-  await expect(page.getByText(`Changed Signature Case from ${model} · Slim · Midnight Black to ${model} · Slim · Ocean Blue.`)).toBeVisible();
+  await expect(page.getByTestId('change-error')).toHaveText('This is the item as it is now: choose another variant to change to.');
+  await choice.selectOption({ label: `${model} · Slim · Ocean Blue` });
+  await panel.getByRole('button', { name: 'Change this item' }).click();
+  await expect(page.getByTestId('change-done')).toHaveText("Item changed. We've e-mailed you the new details.");
+  await expect(page.getByText(`Item changed: Signature Case from ${model} · Slim · Midnight Black to ${model} · Slim · Ocean Blue.`)).toBeVisible();
+  await expect.poll(() => mailTo(shopper).some((m) => m.includes(`order ${number}: item changed`) && m.includes('Ocean Blue instead of'))).toBe(true);
   await expect(page.locator('.order-line')).toContainText('Ocean Blue');
   await expect(page.locator('.order-line')).not.toContainText('Midnight Black');
   await expect(page.getByTestId('order-status')).toHaveText('Placed and paid');
@@ -217,7 +227,8 @@ test('a shopper reports a shipped package as lost, answers with a photo, and sup
   await expect(panel.getByLabel('What happened').locator('option')).toHaveText(['My package is lost or late']);
   await panel.getByLabel('Describe the problem').fill('The tracking has not moved for a week.');
   await panel.getByRole('button', { name: 'Send report' }).click();
-  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=/);
+  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?key=[0-9a-f]+&sent=1$/);
+  await expect(page.getByTestId('received')).toContainText("we've received your message. We've e-mailed a confirmation");
   await expect(page.getByTestId('conversation')).toContainText('My package is lost or late');
   await expect(page.getByTestId('conversation')).toContainText('has not moved for a week');
   await expect(page.getByTestId('photos')).toHaveCount(0);
@@ -375,7 +386,8 @@ test('a signed-in shopper writes to us and finds the ticket in the account; staf
   await page.getByLabel('Your message').fill('Can you ship to a parcel locker in Germany?');
   await page.getByRole('button', { name: 'Send' }).click();
   // An account's ticket needs no private key: the account opens it.
-  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}$/);
+  await expect(page).toHaveURL(/\/support\/tickets\/T-[A-Z0-9]{8}\?sent=1$/);
+  await expect(page.getByTestId('received')).toContainText("we've received your message");
   const ticket = await shownTicket(page);
   await page.goto('/account/tickets');
   await hydrated(page);

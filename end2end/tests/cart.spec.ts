@@ -38,8 +38,40 @@ test('a shopper builds a cart that survives a reload', async ({ page }) => {
 
   await page.getByRole('button', { name: /Remove Magnetic Phone Grip/ }).click();
   await expect(page.getByTestId('subtotal')).toHaveText('$59.97');
+  // Emptying asks first; keeping the items changes nothing.
   await page.getByRole('button', { name: 'Empty cart' }).click();
+  await expect(page.getByText('Remove every item from your cart?')).toBeVisible();
+  await page.getByRole('button', { name: 'Keep my items' }).click();
+  await expect(page.getByTestId('subtotal')).toHaveText('$59.97');
+  await page.getByRole('button', { name: 'Empty cart' }).click();
+  await page.getByRole('button', { name: 'Yes, empty the cart' }).click();
   await expect(page.getByText('Your cart is empty.')).toBeVisible();
+});
+
+test('no totals row wraps, even with a promo code at 360 px, and every category is in sight', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await savedCart(page, [[CLEAR, 2]]);
+  await openCart(page);
+  await page.getByLabel('Promo code').fill('save5');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('discount')).toHaveText('−$5.00');
+  const rows = page.locator('.totals__row');
+  for (let i = 0; i < (await rows.count()); i++) {
+    const lines = await rows.nth(i).evaluate((row) => {
+      const tops = new Set<number>();
+      for (const part of Array.from(row.querySelectorAll('dt, dd, dt > *'))) {
+        for (const rect of Array.from(part.getClientRects())) tops.add(Math.round(rect.top / 8));
+      }
+      return tops.size;
+    });
+    expect(lines, `totals row ${i} wraps`).toBe(1);
+  }
+  // The header shows every category, none hidden past the edge.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const name of ['Shop all', 'Phone cases', 'Screen protectors', 'Accessories', 'Help']) {
+    const link = nav.getByRole('link', { name, exact: true });
+    await expect(link).toBeInViewport({ ratio: 1 });
+  }
 });
 
 test('promo codes: applied, refused with the reason, and replaced only after confirming', async ({ page }) => {

@@ -130,3 +130,15 @@ test('hydrating the saved cart shifts no layout (badge, cart page, checkout tota
     expect(shift, path).toBeLessThan(0.01);
   }
 });
+
+test('words and numbers: demo codes to try on the home page, a typo forgiven by the search', async ({ page }) => {
+  await page.goto('/');
+  const codes = page.getByTestId('demo-codes');
+  await expect(codes.getByRole('heading', { name: 'Try a demo promo code' })).toBeVisible();
+  await expect(codes).toContainText('WELCOME10');
+  await expect(codes).toContainText('10% off everything');
+  // "refnd" is one letter short of "refund": the refunds answer is found all the same.
+  await page.goto('/search?q=refnd');
+  await expect(page.getByRole('link', { name: 'When will I get my refund?' })).toBeVisible();
+  await expect(page.getByTestId('search-summary')).toContainText(/^0 products and \d+ help answers? match/);
+});

@@ -61,7 +61,8 @@ test('a shopper files a claim with two photos, staff approve it, and the free re
   await expect(page.getByLabel('What is wrong, and when did it start?')).toHaveValue(description);
   await page.getByRole('button', { name: 'Send claim' }).click();
 
-  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}$/);
+  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?sent=1$/);
+  await expect(page.getByTestId('received')).toContainText("we've received your claim");
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
   const claim = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Warranty claim ', '').trim();
   await expectPhotosShown(page, 2);
@@ -141,7 +142,7 @@ test('a claim with one photo is refused and keeps what was typed; a file that is
   await page.getByLabel('Take a photo').setInputFiles([back]);
   await expectAdded(page, 'back.png');
   await page.getByRole('button', { name: 'Send claim' }).click();
-  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+$/);
+  await expect(page).toHaveURL(/\/warranty\/claims\/W-[A-Z0-9]{8}\?key=[0-9a-f]+&sent=1$/);
   await expect(page.getByTestId('claim-status')).toHaveText('Waiting for review');
   await expectPhotosShown(page, 2);
 });

@@ -268,10 +268,15 @@ impl Config {
             // Both follow the payment providers (`ServerState::new`).
             test_payments: false,
             payment_methods: Default::default(),
+            demo_codes: false,
         };
         let demo_catalog = match var("SHOP_DEMO_CATALOG") {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
             None => true,
+        };
+        let store = StoreInfo {
+            demo_codes: demo_catalog,
+            ..store
         };
         let demo_orders = match var("SHOP_DEMO_ORDERS") {
             Some(v) => parse_bool("SHOP_DEMO_ORDERS", v)?,

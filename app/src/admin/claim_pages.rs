@@ -66,7 +66,7 @@ fn ClaimTable(queue: ClaimQueue, status: String) -> impl IntoView {
         return view! { <p data-testid="claims-empty">"No claim here."</p> }.into_any();
     }
     view! {
-        <p role="status">{format!("{} claims · page {} of {}", queue.count, queue.page, queue.pages)}</p>
+        <p role="status">{format!("{} · page {} of {}", crate::words::counted(u64::from(queue.count), "claim", "claims"), queue.page, queue.pages)}</p>
         <div class="table-scroll">
             <table class="staff-table">
                 <caption>"Claims, longest waiting first"</caption>

@@ -184,7 +184,7 @@ fn CouponView(coupon: StaffCoupon, save: ServerAction<SaveCoupon>) -> impl IntoV
             <CouponEditor original=code form=coupon.form active=coupon.active save/>
         </section>
         <section class="panel" aria-labelledby="redemptions-title">
-            <h2 id="redemptions-title">{format!("Used {} times", coupon.redemptions.len())}</h2>
+            <h2 id="redemptions-title">{format!("Used {}", crate::words::counted(coupon.redemptions.len() as u64, "time", "times"))}</h2>
             {if coupon.redemptions.is_empty() {
                 view! { <p>"No order has used this code yet."</p> }.into_any()
             } else {

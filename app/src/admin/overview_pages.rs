@@ -85,7 +85,7 @@ fn OverviewView(figures: Overview) -> impl IntoView {
             <BarChart
                 id="orders-chart"
                 caption=format!("Orders per day, last {days} days")
-                summary=format!("{} orders over {days} days.", figures.orders())
+                summary=format!("{} over {days} days.", crate::words::counted(u64::from(figures.orders()), "order", "orders"))
                 label_heading="Day"
                 value_heading="Orders"
                 labels
@@ -121,7 +121,7 @@ fn OverviewView(figures: Overview) -> impl IntoView {
                     view! {
                         <ul data-testid="coupon-use">
                             {figures.coupons.into_iter().map(|c| view! {
-                                <li><strong>{c.code}</strong>" · "{format!("{} orders, {} off", c.orders, c.discount)}</li>
+                                <li><strong>{c.code}</strong>" · "{format!("{}, {} off", crate::words::counted(u64::from(c.orders), "order", "orders"), c.discount)}</li>
                             }).collect_view()}
                         </ul>
                     }.into_any()

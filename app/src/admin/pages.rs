@@ -21,10 +21,9 @@ fn staff_session_resource() -> wire::WireResource<Result<Customer, AppError>> {
 /// The dashboard's sections, as far as `role` may open them: a side column on a wide screen,
 /// folded behind a "Menu" button on a phone. The page shown is marked as current.
 #[component]
-fn AdminNav(role: Role) -> impl IntoView {
+fn AdminNav(role: Role, open: RwSignal<bool>) -> impl IntoView {
     let admin = role.includes(Role::Admin);
     let location = use_location();
-    let open = RwSignal::new(false);
     let link = move |href: &'static str, label: &'static str| {
         let current = move || {
             let path = location.pathname.read();
@@ -78,13 +77,16 @@ where
     F: Fn(Customer) -> AnyView + Clone + Send + Sync + 'static,
 {
     let me = staff_session_resource();
+    // Held here: the part below is drawn again when a resource read in `body` arrives, and an
+    // open menu must stay open.
+    let menu_open = RwSignal::new(false);
     view! {
         <PageTitle text=title/>
         <section class="page admin" aria-labelledby=heading_id>
             <h1 id=heading_id>{title}</h1>
             <Suspense fallback=Loading>
                 {when_loaded(me, move |me| view! {
-                    <AdminNav role=me.role/>
+                    <AdminNav role=me.role open=menu_open/>
                     <div class="staff-body">{body(me)}</div>
                 })}
             </Suspense>

@@ -83,7 +83,7 @@ fn TicketTable(queue: TicketQueue, wanted: (String, String, u32)) -> impl IntoVi
         return view! { <p data-testid="tickets-empty">"No ticket here."</p> }.into_any();
     }
     view! {
-        <p role="status">{format!("{} tickets · page {} of {}", queue.count, queue.page, queue.pages)}</p>
+        <p role="status">{format!("{} · page {} of {}", crate::words::counted(u64::from(queue.count), "ticket", "tickets"), queue.page, queue.pages)}</p>
         <div class="table-scroll">
             <table class="staff-table">
                 <caption>"Tickets, longest waiting first"</caption>

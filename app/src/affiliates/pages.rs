@@ -178,7 +178,7 @@ fn Dashboard(dashboard: PartnerDashboard, days: u32) -> impl IntoView {
         <BarChart
             id="partner-clicks"
             caption=format!("Clicks per day, last {days} days")
-            summary=format!("{clicks} clicks and {orders} orders in {days} days.")
+            summary=format!("{} and {} in {days} days.", crate::words::counted(u64::from(clicks), "click", "clicks"), crate::words::counted(u64::from(orders), "order", "orders"))
             label_heading="Day"
             value_heading="Clicks"
             labels=labels.clone()

@@ -235,10 +235,30 @@ pub(crate) fn CartLines(items: Memo<HashMap<String, CartItem>>, checkout: bool) 
                     }
                 </For>
             </ul>
-            {(!checkout).then(|| view! {
-                <button type="button" class="button button--ghost button--small" on:click=move |_| store.update(|c| c.clear())>
-                    "Empty cart"
-                </button>
+            {(!checkout).then(|| {
+                // Emptying loses every line: it is asked again first.
+                let asking = RwSignal::new(false);
+                view! {
+                    <div class="empty-cart" role="group" aria-label="Empty the cart">
+                        {move || if asking.get() {
+                            view! {
+                                <p>"Remove every item from your cart?"</p>
+                                <button type="button" class="button button--danger button--small" on:click=move |_| store.update(|c| c.clear())>
+                                    "Yes, empty the cart"
+                                </button>
+                                <button type="button" class="button button--ghost button--small" on:click=move |_| asking.set(false)>
+                                    "Keep my items"
+                                </button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="button button--ghost button--small" on:click=move |_| asking.set(true)>
+                                    "Empty cart"
+                                </button>
+                            }.into_any()
+                        }}
+                    </div>
+                }
             })}
         </div>
     }

@@ -10,7 +10,7 @@ use crate::address;
 use crate::cart::store::CartStore;
 use crate::error::AppError;
 use crate::islands::island_or_component;
-use crate::page::{when_loaded, ErrorNotice, Loading, PageTitle};
+use crate::page::{store_info, when_loaded, ErrorNotice, Loading, PageTitle};
 use crate::pricing::quote::MAX_LINE_QUANTITY;
 use crate::wire;
 use leptos::prelude::*;
@@ -105,6 +105,9 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button button--ghost" href="/shop?category=cases">"Shop cases"</a>
             </p>
         </section>
+        <Transition fallback=|| ()>
+            {move || store_info().filter(|s| s.demo_codes).map(|_| view! { <DemoCodes/> })}
+        </Transition>
         <section class="section" aria-labelledby="featured-title">
             <h2 id="featured-title">"Featured"</h2>
             <Suspense fallback=Loading>
@@ -116,6 +119,22 @@ pub fn HomePage() -> impl IntoView {
             <Suspense fallback=Loading>
                 {when_loaded(models, |models| view! { <ShopByPhone models/> })}
             </Suspense>
+        </section>
+    }
+}
+
+/// The demo shop's promo codes, so a visitor can try one in the cart.
+#[component]
+fn DemoCodes() -> impl IntoView {
+    view! {
+        <section class="section demo-codes" aria-labelledby="demo-codes-title" data-testid="demo-codes">
+            <h2 id="demo-codes-title">"Try a demo promo code"</h2>
+            <p>"This is a demo shop: enter one of these codes in your cart."</p>
+            <ul class="chips">
+                {crate::coupons::DEMO_CODES_TO_TRY.into_iter().map(|(code, gives)| view! {
+                    <li><strong>{code}</strong>" · "{gives}</li>
+                }).collect_view()}
+            </ul>
         </section>
     }
 }
@@ -362,10 +381,7 @@ fn CatalogBrowser(
         }
         .into_any(),
         (filter, Ok(products)) => {
-            let count = match products.len() {
-                1 => "1 product".to_owned(),
-                n => format!("{n} products"),
-            };
+            let count = crate::words::counted(products.len() as u64, "product", "products");
             let for_model = for_model(&filter);
             let model = filter.model;
             view! {

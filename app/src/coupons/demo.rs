@@ -93,3 +93,22 @@ pub async fn seed_once(pool: &AnyPool) -> Result<bool, sqlx::Error> {
     tx.commit().await?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_codes_offered_to_try_are_demo_codes_open_now() {
+        let demo = demo_coupons();
+        for (code, _) in super::super::DEMO_CODES_TO_TRY {
+            let (_, terms) = demo
+                .iter()
+                .find(|(c, _)| c.code.as_str() == code)
+                .unwrap_or_else(|| panic!("{code} is not a demo code"));
+            assert_eq!(terms.starts_at, None, "{code}");
+            assert_eq!(terms.expires_at, None, "{code}");
+            assert_eq!(terms.per_customer_limit, None, "{code}");
+        }
+    }
+}

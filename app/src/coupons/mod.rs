@@ -11,6 +11,14 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
+/// The demo codes the home page offers to try (with the demo catalog), and what each gives.
+pub const DEMO_CODES_TO_TRY: [(&str, &str); 4] = [
+    ("WELCOME10", "10% off everything"),
+    ("SAVE5", "$5 off from $25"),
+    ("FREESHIP", "free standard shipping"),
+    ("CASES20", "20% off cases"),
+];
+
 /// A code in the staff list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffCouponRow {

@@ -169,6 +169,11 @@ mod service {
             .iter()
             .find(|l| l.sku == from)
             .ok_or_else(|| refused("This item is not in the order any more: reload the page."))?;
+        if from == to {
+            return Err(refused(
+                "This is the item as it is now: choose another variant to change to.",
+            ));
+        }
         if lines.iter().any(|l| l.sku == to) {
             return Err(refused(
                 "The order already has this variant. Choose another, or send us a message.",
@@ -193,7 +198,7 @@ mod service {
             .execute(&mut *tx)
             .await?;
         let note = format!(
-            "Changed {} from {} to {}.",
+            "Item changed: {} from {} to {}.",
             line.product_name, line.options, target.options
         );
         let staff_note = format!(
@@ -202,6 +207,19 @@ mod service {
         );
         let step = repo::Step::new(&note).for_staff(&staff_note);
         repo::add_event(&mut tx, order.id, order.status, step, now).await?;
+        let change = crate::orders::email::ItemChange {
+            product: &line.product_name,
+            before: &line.options,
+            after: &target.options,
+        };
+        crate::orders::notify::queue_for_shopper(
+            &mut tx,
+            &state.store,
+            number,
+            now,
+            |detail, store, url| crate::orders::email::item_changed(detail, &change, store, url),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -154,6 +154,49 @@ pub fn shipped(
     (subject, text, html)
 }
 
+/// An item of an order changed by its shopper: the product, and its options before and after.
+pub struct ItemChange<'a> {
+    pub product: &'a str,
+    pub before: &'a str,
+    pub after: &'a str,
+}
+
+/// Subject, plain text and HTML of the notice that an item of `order` was changed.
+pub fn item_changed(
+    order: &OrderDetail,
+    change: &ItemChange<'_>,
+    store: &StoreInfo,
+    order_url: &str,
+) -> (String, String, String) {
+    let subject = format!("Your {} order {}: item changed", store.name, order.number);
+    let help = format!(
+        "Questions? Reply to {} or call {}.",
+        store.support_email, store.support_phone
+    );
+    let what = format!(
+        "{}: {} instead of {}",
+        change.product, change.after, change.before
+    );
+    let text = format!(
+        "As you asked, order {number} now has {what}. The price and the shipping stay the same.\n\n\
+         See your order: {order_url}\n\n{help}\n",
+        number = order.number,
+    );
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body style=\"font-family: sans-serif; color: #1a1a1a; max-width: 600px;\">\
+         <h1>Your item is changed</h1>\
+         <p>As you asked, order <strong>{number}</strong> now has {what}. The price and the shipping stay the same.</p>\
+         <p><a href=\"{order_url}\">See your order</a></p><p>{help}</p></body></html>",
+        title = escape(&subject),
+        number = escape(&order.number),
+        what = escape(&what),
+        order_url = escape(order_url),
+        help = escape(&help),
+    );
+    (subject, text, html)
+}
+
 /// Subject, plain text and HTML of the notice that `order` is cancelled, with the refund of
 /// `refund` started (none when nothing was paid).
 pub fn cancelled(
@@ -338,6 +381,21 @@ mod tests {
         for body in [&text, &html] {
             assert!(body.contains("UPS") && body.contains("1Z999AA10123456784"));
             assert!(body.contains("https://www.ups.com/track?tracknum=1Z999AA10123456784"));
+            assert!(body.contains(LINK));
+        }
+    }
+
+    #[test]
+    fn the_change_mail_says_what_the_item_was_and_is() {
+        let change = ItemChange {
+            product: "Slim Case",
+            before: "iPhone 17 · Black",
+            after: "iPhone 17 · Sand",
+        };
+        let (subject, text, html) = item_changed(&order(), &change, &store(), LINK);
+        assert_eq!(subject, "Your Casefront order CF-ABCD2345: item changed");
+        for body in [&text, &html] {
+            assert!(body.contains("Slim Case: iPhone 17 · Sand instead of iPhone 17 · Black"));
             assert!(body.contains(LINK));
         }
     }

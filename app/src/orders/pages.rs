@@ -11,7 +11,7 @@ use super::tracking::TrackingHint;
 use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
 use crate::checkout::model::PaymentSummary;
 use crate::error::AppError;
-use crate::forms::{query_value, Field, FormFailure, FormState, TextArea};
+use crate::forms::{query_value, Field, FormFailure, FormResult, FormState, TextArea};
 use crate::page::{set_http_status, ErrorNotice, Loading, PageTitle};
 use crate::photos::picker::{new_draft, OptionalPhotos};
 use crate::support::api::ReportDeliveryProblem;
@@ -136,6 +136,11 @@ fn ChangePanel(
         .filter(|c| !c.alternatives.is_empty())
         .collect();
     view! {
+        // Outside the panel, which is drawn closed again once the order is read back.
+        <p role="status" data-testid="change-done">
+            {move || matches!(change.value().get(), Some(Ok(FormResult::Done)))
+                .then_some("Item changed. We've e-mailed you the new details.")}
+        </p>
         <details class="panel" data-testid="change-panel">
             <summary>"Change an item"</summary>
             <p>{format!("Until {} UTC you can change an item's phone model, type or colour to another in stock at the same price. The shipping method cannot be changed.", format_time(until))}</p>
@@ -145,6 +150,7 @@ fn ChangePanel(
                 changeable.into_iter().enumerate().map(|(i, choice)| {
                     let select_id = format!("change-to-{i}");
                     let number = number.clone();
+                    let as_ordered = format!("{} (as ordered)", choice.options);
                     view! {
                         <ActionForm action=change attr:class="form change-item">
                             <input type="hidden" name="number" value=number/>
@@ -152,7 +158,9 @@ fn ChangePanel(
                             <p><strong>{choice.product_name}</strong>" · "{choice.options}" × "{choice.quantity}</p>
                             <div class="field">
                                 <label for=select_id.clone()>"Change to"</label>
+                                // The list starts on the item as it is, so it reads as a change.
                                 <select id=select_id name="to">
+                                    <option value=choice.sku.clone() selected>{as_ordered}</option>
                                     {choice.alternatives.into_iter().map(|(sku, label)| view! { <option value=sku>{label}</option> }).collect_view()}
                                 </select>
                             </div>
@@ -162,6 +170,7 @@ fn ChangePanel(
                 }).collect_view().into_any()
             }}
             <p class="field-error" role="alert" data-testid="change-error">{move || form.errors.read().get("to")}</p>
+
             <FormFailure form/>
         </details>
     }

@@ -40,7 +40,11 @@ pub fn SiteSearch() -> impl IntoView {
     let summary = move || {
         shown().map(|r| match (r.products.len(), r.answers.len()) {
             (0, 0) => "Nothing matches yet.".to_owned(),
-            (products, answers) => format!("{products} products and {answers} help answers match."),
+            (products, answers) => format!(
+                "{} and {} match.",
+                crate::words::counted(products as u64, "product", "products"),
+                crate::words::counted(answers as u64, "help answer", "help answers")
+            ),
         })
     };
     view! {
@@ -57,7 +61,7 @@ pub fn SiteSearch() -> impl IntoView {
                 }
             }>
             <label for="site-q" class="visually-hidden">"Search products and help"</label>
-            <input id="site-q" name="q" type="search" maxlength=QUERY_MAX placeholder="Search products and help"
+            <input id="site-q" name="q" type="search" maxlength=QUERY_MAX placeholder="Search the shop"
                 autocomplete="off" aria-controls="site-suggestions" aria-expanded=move || shown().is_some().to_string()
                 on:input=move |ev| {
                     typed.set(event_target_value(&ev));

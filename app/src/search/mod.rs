@@ -33,8 +33,47 @@ pub fn terms(query: &str) -> Vec<String> {
     terms
 }
 
-/// Help answers in which every term appears (in the question, the summary or the text),
-/// those with more terms in the question first.
+/// Edits (a letter added, dropped, changed or two swapped) between `a` and `b`.
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut before: Vec<usize> = (0..=b.len()).collect();
+    let mut previous_row: Vec<usize> = before.clone();
+    for (i, ca) in a.iter().enumerate() {
+        let mut row = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            row[j + 1] = (before[j + 1] + 1).min(row[j] + 1).min(before[j] + cost);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                row[j + 1] = row[j + 1].min(previous_row[j - 1] + 1);
+            }
+        }
+        previous_row = std::mem::replace(&mut before, row);
+    }
+    before[b.len()]
+}
+
+/// Whether `term` is in `text`, or a word of it (or the start of one) is `term` with a typo:
+/// one slip from four letters on, two from eight ("refnd" finds "refunds").
+fn mentions(text: &str, words: &[Vec<char>], term: &str) -> bool {
+    if text.contains(term) {
+        return true;
+    }
+    let term: Vec<char> = term.chars().collect();
+    let allowed = match term.len() {
+        0..=3 => return false,
+        4..=7 => 1,
+        _ => 2,
+    };
+    // The whole word, or its start as long as the term (give or take a letter).
+    words.iter().any(|word| {
+        [term.len(), term.len() + 1, word.len()]
+            .into_iter()
+            .filter(|n| *n <= word.len())
+            .any(|n| edits(&term, &word[..n]) <= allowed)
+    })
+}
+
+/// Help answers in which every term appears (in the question, the summary or the text), a
+/// typo forgiven, those with more terms in the question first.
 pub fn matching_answers(answers: &[crate::help::HelpAnswer], terms: &[String]) -> Vec<HelpEntry> {
     use crate::help::HelpBlock;
     if terms.is_empty() {
@@ -53,7 +92,12 @@ pub fn matching_answers(answers: &[crate::help::HelpAnswer], terms: &[String]) -
                 text.push(' ');
             }
             let text = text.to_lowercase();
-            terms.iter().all(|t| text.contains(t.as_str())).then(|| {
+            let words: Vec<Vec<char>> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| w.chars().collect())
+                .collect();
+            terms.iter().all(|t| mentions(&text, &words, t)).then(|| {
                 let in_question = terms
                     .iter()
                     .filter(|t| question.contains(t.as_str()))
@@ -89,6 +133,22 @@ pub async fn search(query: String) -> Result<SearchResults, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_is_forgiven_in_longer_words_only() {
+        let text = "how refunds work: money back to your card";
+        let words: Vec<Vec<char>> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.chars().collect())
+            .collect();
+        for found in ["refund", "refnd", "refudn", "rfeunds", "mony"] {
+            assert!(mentions(text, &words, found), "{found}");
+        }
+        for missed in ["rfnd", "crd", "delivery", "refxxd"] {
+            assert!(!mentions(text, &words, missed), "{missed}");
+        }
+    }
 
     #[test]
     fn queries_become_a_few_distinct_lower_case_words() {

@@ -58,7 +58,11 @@ fn Results(results: SearchResults, query: String) -> impl IntoView {
             {if nothing {
                 format!("Nothing matches “{query}”. Try fewer or other words, or send us a message.")
             } else {
-                format!("{} products and {} help answers match “{query}”.", products.len(), answers.len())
+                format!(
+                    "{} and {} match “{query}”.",
+                    crate::words::counted(products.len() as u64, "product", "products"),
+                    crate::words::counted(answers.len() as u64, "help answer", "help answers")
+                )
             }}
         </p>
         {(!answers.is_empty()).then(|| view! {

@@ -127,9 +127,9 @@ pub async fn submit_ticket(
     };
     let (number, key) = open_ticket(&state, &draft, None).await?;
     leptos_axum::redirect(&if me.is_some() {
-        format!("/support/tickets/{number}")
+        format!("/support/tickets/{number}?sent=1")
     } else {
-        format!("/support/tickets/{number}?key={key}")
+        format!("/support/tickets/{number}?key={key}&sent=1")
     });
     Ok(FormResult::Done)
 }
@@ -289,9 +289,9 @@ pub async fn report_delivery_problem(
     };
     let (ticket, key) = open_ticket(&state, &draft, photos.as_ref()).await?;
     leptos_axum::redirect(&if owner.is_some() {
-        format!("/support/tickets/{ticket}")
+        format!("/support/tickets/{ticket}?sent=1")
     } else {
-        format!("/support/tickets/{ticket}?key={key}")
+        format!("/support/tickets/{ticket}?key={key}&sent=1")
     });
     Ok(FormResult::Done)
 }

@@ -69,6 +69,7 @@ pub fn TicketPage() -> impl IntoView {
             query.read().get("key"),
         )
     };
+    let sent = move || query.read().get("sent").as_deref() == Some("1");
     let ticket = wire::resource(
         move || (wanted(), reply.version().get()),
         |((number, key), _)| get_ticket(number, key),
@@ -77,10 +78,24 @@ pub fn TicketPage() -> impl IntoView {
         <PageTitle text="Your ticket"/>
         <section class="page narrow" aria-labelledby="ticket-title">
             <Suspense fallback=Loading>
-                {when_loaded(ticket, move |ticket| view! { <Conversation ticket reply key=wanted().1/> })}
+                {when_loaded(ticket, move |ticket| view! {
+                    <Received sent=sent() email=ticket.email.clone() what="message"/>
+                    <Conversation ticket reply key=wanted().1/>
+                })}
             </Suspense>
         </section>
     }
+}
+
+/// Said once a ticket or claim was just sent (`sent`): it is received, and where the e-mail
+/// about it went.
+#[component]
+pub fn Received(sent: bool, email: String, what: &'static str) -> impl IntoView {
+    sent.then(|| view! {
+        <p class="notice notice--info" role="status" data-testid="received">
+            {format!("Thank you: we've received your {what}. We've e-mailed a confirmation, with a private link to this page, to {email}.")}
+        </p>
+    })
 }
 
 /// A ticket's messages, oldest first, for the shopper or for staff.

@@ -159,8 +159,10 @@ pub async fn file_claim(
             }
         };
     leptos_axum::redirect(&match who {
-        Claimant::Customer { .. } => format!("/warranty/claims/{}", filed.number),
-        Claimant::Guest { .. } => format!("/warranty/claims/{}?key={}", filed.number, filed.key),
+        Claimant::Customer { .. } => format!("/warranty/claims/{}?sent=1", filed.number),
+        Claimant::Guest { .. } => {
+            format!("/warranty/claims/{}?key={}&sent=1", filed.number, filed.key)
+        }
     });
     Ok(FormResult::Done)
 }

@@ -10,7 +10,7 @@ use crate::orders::model::format_day;
 use crate::page::{when_loaded, Loading, PageTitle};
 use crate::photos::picker::{new_draft, PhotoGallery, PhotoPicker};
 use crate::photos::rules::MIN_PHOTOS;
-use crate::support::pages::Messages;
+use crate::support::pages::{Messages, Received};
 use crate::support::MESSAGE_MAX;
 use crate::wire;
 use leptos::prelude::*;
@@ -150,6 +150,7 @@ pub fn ClaimPage() -> impl IntoView {
             query.read().get("key"),
         )
     };
+    let sent = move || query.read().get("sent").as_deref() == Some("1");
     let claim = wire::resource(
         move || (wanted(), add.version().get()),
         |((number, key), _)| get_claim(number, key),
@@ -158,7 +159,10 @@ pub fn ClaimPage() -> impl IntoView {
         <PageTitle text="Your warranty claim"/>
         <section class="page narrow" aria-labelledby="claim-view-title">
             <Suspense fallback=Loading>
-                {when_loaded(claim, move |claim| view! { <ClaimDetail claim add key=wanted().1/> })}
+                {when_loaded(claim, move |claim| view! {
+                    <Received sent=sent() email=claim.email.clone() what="claim"/>
+                    <ClaimDetail claim add key=wanted().1/>
+                })}
             </Suspense>
         </section>
     }

@@ -40,6 +40,7 @@ pub fn store() -> StoreInfo {
         delivery: Default::default(),
         test_payments: true,
         payment_methods: Default::default(),
+        demo_codes: false,
     }
 }
 

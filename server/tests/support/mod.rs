@@ -163,6 +163,7 @@ pub async fn shop_paying(
         delivery: Default::default(),
         test_payments: false,
         payment_methods: Default::default(),
+        demo_codes: false,
     };
     let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
     let photos = app::photos::storage::PhotoStore::in_folder(
