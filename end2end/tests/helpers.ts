@@ -197,6 +197,8 @@ export async function adminPage(browser: Browser, tag: string, data = dataDir): 
  */
 export async function staffSection(staff: Page, name: string) {
   const menu = staff.getByRole('button', { name: 'Menu' });
+  // The navigation comes with the staff member's session; only then can its button be seen.
+  await staff.locator('#staff-nav').waitFor({ state: 'attached' });
   if (await menu.isVisible()) {
     await hydrated(staff);
     await menu.click();

@@ -362,8 +362,8 @@ fn VariantRow(
 }
 
 /// The selection's form: what to do to every selected variant. Its checkboxes are in the
-/// table's rows (`form="variant-selection"`); a new key comes with every drawing of the form,
-/// so the same submission sent twice is refused by the shop.
+/// table's rows (`form="variant-selection"`); a new key comes with every change made, so the
+/// same submission sent twice is refused by the shop.
 #[component]
 fn Selection(
     product: String,
@@ -379,6 +379,21 @@ fn Selection(
             .then_some("Done. The shop shows the change now.")
     };
     let none = move || count.get() == 0;
+    // A change made empties the form: the page is redrawn in place, keeping what was typed,
+    // so a second click would otherwise send the same change again (refused by its key).
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    let key = RwSignal::new(submission_key());
+    Effect::new(move |seen: Option<usize>| {
+        let version = change.version().get();
+        let done = matches!(change.value().get_untracked(), Some(Ok(FormResult::Done)));
+        if seen.is_some_and(|seen| seen != version) && done {
+            if let Some(form) = form_ref.get_untracked() {
+                form.reset();
+            }
+            key.set(submission_key());
+        }
+        version
+    });
     let sending = RwSignal::new(None::<u32>);
     let photo_refused = RwSignal::new(None::<String>);
     let on_photo = move |event: leptos::ev::Event| {
@@ -388,9 +403,9 @@ fn Selection(
         send_photo(&event, &sku, sending, photos_taken, photo_refused);
     };
     view! {
-        <ActionForm action=change attr:id="variant-selection" attr:class="form selection" attr:novalidate=true>
+        <ActionForm action=change node_ref=form_ref attr:id="variant-selection" attr:class="form selection" attr:novalidate=true>
             <input type="hidden" name="form[product]" value=product/>
-            <input type="hidden" name="form[key]" value=submission_key()/>
+            <input type="hidden" name="form[key]" value=move || key.get()/>
             <fieldset class="selection-group" disabled=none>
                 <legend>{move || format!("Change the {} selected", variants_text(count.get()))}</legend>
                 <p class="note">{move || none().then_some("Tick variants in the table, or every variant shown, to change them together.")}</p>
