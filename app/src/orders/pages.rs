@@ -30,6 +30,8 @@ pub fn OrderPage() -> impl IntoView {
     let cancel = ServerAction::<CancelOrder>::new();
     let change = ServerAction::<ChangeOrderItem>::new();
     let key = move || query.read().get("key");
+    // Found by its e-mail address on this very page, the order is read again.
+    let find = ServerAction::<FindOrder>::new();
     let order = wire::resource(
         move || {
             (
@@ -37,9 +39,10 @@ pub fn OrderPage() -> impl IntoView {
                 key(),
                 cancel.version().get(),
                 change.version().get(),
+                find.version().get(),
             )
         },
-        |(number, key, _, _)| get_order(number, key),
+        |(number, key, ..)| get_order(number, key),
     );
     let offer = wire::resource(
         move || (number(), cancel.version().get(), change.version().get()),
@@ -54,7 +57,7 @@ pub fn OrderPage() -> impl IntoView {
                         Ok(order) => view! { <OrderView order just_placed=just_placed() cancel/> }.into_any(),
                         // Never a dead end: an order this browser may not see is found again
                         // with its e-mail address, or its account signs in.
-                        Err(AppError::NotFound) => view! { <FindThisOrder number=number()/> }.into_any(),
+                        Err(AppError::NotFound) => view! { <FindThisOrder number=number() find/> }.into_any(),
                         Err(AppError::SignInRequired) => view! { <SignInForOrder number=number()/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
@@ -361,15 +364,14 @@ pub fn FindOrderPage() -> impl IntoView {
         <section class="page narrow" aria-labelledby="find-title">
             <h1 id="find-title">"Find your order"</h1>
             <p>"Checked out as a guest? Enter the order number from your confirmation e-mail and the e-mail address you used."</p>
-            <FindOrderForm number/>
+            <FindOrderForm number find=ServerAction::new()/>
         </section>
     }
 }
 
 /// The look-up by order number and e-mail address, the number filled in when known.
 #[component]
-fn FindOrderForm(number: Option<String>) -> impl IntoView {
-    let find = ServerAction::<FindOrder>::new();
+fn FindOrderForm(number: Option<String>, find: ServerAction<FindOrder>) -> impl IntoView {
     let form = FormState::new(move || find.value().get());
     view! {
         <ActionForm action=find attr:class="panel form" attr:novalidate=true>
@@ -385,13 +387,13 @@ fn FindOrderForm(number: Option<String>) -> impl IntoView {
 /// An order this browser may not see (or that does not exist: the page says the same), from
 /// an old e-mail or another device: found again with its e-mail address.
 #[component]
-fn FindThisOrder(number: String) -> impl IntoView {
+fn FindThisOrder(number: String, find: ServerAction<FindOrder>) -> impl IntoView {
     view! {
         <h1 id="order-title">"Find your order"</h1>
         <p data-testid="find-this-order">
             {format!("To see order {number} on this device, enter the e-mail address it was placed with.")}
         </p>
-        <FindOrderForm number=Some(number)/>
+        <FindOrderForm number=Some(number) find/>
     }
 }
 
