@@ -187,7 +187,17 @@ async fn a_shopper_changes_an_item_within_twelve_hours_and_the_stock_follows(db:
     assert_eq!(detail.lines[0].quantity, 2);
     assert_eq!(detail.totals.total, Money::from_cents(2 * 1999));
     assert_eq!(detail.method, ShippingMethod::Standard);
-    assert!(detail.events.iter().any(|e| e.note.starts_with("Changed")));
+    assert!(detail
+        .events
+        .iter()
+        .any(|e| e.note.starts_with("Item changed: ")));
+    // The shopper is e-mailed the change, in the same transaction.
+    let queued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue WHERE subject LIKE '%: item changed'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(queued, 1);
     assert_eq!(
         count(
             db,
