@@ -9,6 +9,14 @@ use crate::mail::escape;
 use crate::money::Money;
 use crate::shop::StoreInfo;
 
+/// How to reach customer care, closing every e-mail about an order.
+fn help_line(store: &StoreInfo) -> String {
+    format!(
+        "Questions? Reply to {} or call {}.",
+        store.support_email, store.support_phone
+    )
+}
+
 /// Subject, plain text and HTML of the confirmation for `order`.
 pub fn confirmation(
     order: &OrderDetail,
@@ -32,10 +40,7 @@ pub fn confirmation(
     money_rows.push(("Total".to_owned(), t.total.to_string()));
     let estimate = order.estimate.describe();
     let address = order.address.lines();
-    let help = format!(
-        "Questions? Reply to {} or call {}.",
-        store.support_email, store.support_phone
-    );
+    let help = help_line(store);
     let note = "Delivery dates are estimates: promotions and public holidays can add a few days.";
     let find_url = format!("{}/orders/find", store.public_url);
 
@@ -125,10 +130,7 @@ pub fn shipped(
     let subject = format!("Your {} order {} is on its way", store.name, order.number);
     let track_url = tracking.url();
     let estimate = order.estimate.describe();
-    let help = format!(
-        "Questions? Reply to {} or call {}.",
-        store.support_email, store.support_phone
-    );
+    let help = help_line(store);
     let text = format!(
         "Good news: order {number} has shipped with {carrier}.\n\nTracking number: {tracking}\n         Track it: {track_url}\n\nEstimated delivery: {estimate}.\nSee your order: {order_url}\n\n{help}\n",
         number = order.number,
@@ -169,10 +171,7 @@ pub fn item_changed(
     order_url: &str,
 ) -> (String, String, String) {
     let subject = format!("Your {} order {}: item changed", store.name, order.number);
-    let help = format!(
-        "Questions? Reply to {} or call {}.",
-        store.support_email, store.support_phone
-    );
+    let help = help_line(store);
     let what = format!(
         "{}: {} instead of {}",
         change.product, change.after, change.before
@@ -206,10 +205,7 @@ pub fn cancelled(
     order_url: &str,
 ) -> (String, String, String) {
     let subject = format!("Your {} order {} is cancelled", store.name, order.number);
-    let help = format!(
-        "Questions? Reply to {} or call {}.",
-        store.support_email, store.support_phone
-    );
+    let help = help_line(store);
     let money = match refund {
         Some(amount) => format!(
             "We're refunding {amount} to {}. It can take 5-14 working days to appear, \
@@ -246,10 +242,7 @@ pub fn refunded(
     order_url: &str,
 ) -> (String, String, String) {
     let subject = format!("Your {} refund for order {}", store.name, order.number);
-    let help = format!(
-        "Questions? Reply to {} or call {}.",
-        store.support_email, store.support_phone
-    );
+    let help = help_line(store);
     let timing = "It can take 5-14 working days to appear, depending on your bank or card issuer.";
     let text = format!(
         "We've refunded {amount} for order {number} to {payment}.\n{timing}\n\n\
