@@ -164,12 +164,13 @@ pub fn when_loaded<R, T, V>(
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl Fn() -> Suspend<AnyView> + Send + Sync + 'static
 where
-    R: std::future::IntoFuture<Output = Result<T, AppError>> + Copy + Send + Sync + 'static,
+    R: std::future::IntoFuture<Output = Result<T, AppError>> + Clone + Send + Sync + 'static,
     R::IntoFuture: Send,
     V: IntoView + 'static,
 {
     move || {
         let render = render.clone();
+        let resource = resource.clone();
         Suspend::new(async move {
             match resource.await {
                 Ok(value) => render(value).into_any(),

@@ -24,8 +24,9 @@ pub type Wire = codee::binary::PostcardCodec;
 /// A resource hydrated from postcard; see [`resource`].
 pub type WireResource<T> = Resource<T, Wire>;
 
-/// A resource loaded once, hydrated from postcard.
-pub type WireOnceResource<T> = OnceResource<T, Wire>;
+/// A resource loaded once, hydrated from postcard. Reference-counted rather than kept in the
+/// request's reactive arena: see [`once_resource`].
+pub type WireOnceResource<T> = ArcOnceResource<T, Wire>;
 
 /// `Resource::new`, with the value carried into the page as postcard.
 #[track_caller]
@@ -41,12 +42,16 @@ where
     Resource::new_with_options(source, fetcher, false)
 }
 
-/// `OnceResource::new`, with the value carried into the page as postcard.
+/// `ArcOnceResource::new`, with the value carried into the page as postcard. For values the
+/// whole page reads (the shop's settings): a handle that is its own value, so a read never
+/// depends on the request's arena being the thread's at that moment. An arena-kept one was now
+/// and then read where it was not, and the read panicked ("already been disposed", a few times
+/// in a long storm of dropped requests).
 #[track_caller]
 pub fn once_resource<T, Fut>(fetcher: Fut) -> WireOnceResource<T>
 where
     T: Serialize + DeserializeOwned + Send + Sync + 'static,
     Fut: Future<Output = T> + Send + 'static,
 {
-    OnceResource::new_with_options(fetcher, false)
+    ArcOnceResource::new_with_options(fetcher, false)
 }

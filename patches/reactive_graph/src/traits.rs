@@ -67,16 +67,18 @@ use std::{
 #[macro_export]
 macro_rules! unwrap_signal {
     ($signal:ident) => {{
-        #[cfg(any(debug_assertions, leptos_debuginfo))]
+        // Patched (see the shop's docs/leptos-patches.md): the caller's
+        // location in release builds too, so a rare one names its reader.
         let location = std::panic::Location::caller();
-        || {
+        #[cfg(any(debug_assertions, leptos_debuginfo))]
+        let defined_at = $signal.defined_at();
+        move || {
             #[cfg(any(debug_assertions, leptos_debuginfo))]
             {
                 panic!(
                     "{}",
                     $crate::traits::panic_getting_disposed_signal(
-                        $signal.defined_at(),
-                        location
+                        defined_at, location
                     )
                 );
             }
@@ -84,7 +86,7 @@ macro_rules! unwrap_signal {
             {
                 panic!(
                     "Tried to access a reactive value that has already been \
-                     disposed."
+                     disposed, at {location}."
                 );
             }
         }
