@@ -21,6 +21,7 @@ pub mod help;
 pub mod identity;
 pub mod islands;
 pub mod layout;
+pub mod local_time;
 pub mod mail;
 pub mod money;
 pub mod orders;
@@ -84,6 +85,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
+                <script nonce=leptos::nonce::use_nonce() inner_html=local_time::ZONE_SCRIPT></script>
                 {scripts(options)}
                 {checkout::pages::card_provider_script()}
                 <MetaTags/>

@@ -6,7 +6,7 @@ use super::pages::StaffFrame;
 use crate::affiliates::rules::PartnerStatus;
 use crate::affiliates::{PayoutRun, StaffAffiliates, StaffPartnerRow, PAYOUT_CSV_PATH};
 use crate::forms::{FormFailure, FormState};
-use crate::orders::model::{format_day, format_time};
+use crate::local_time::{format_day, format_time};
 use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;

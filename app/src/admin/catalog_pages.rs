@@ -11,7 +11,7 @@ use crate::catalog::art::{Art, PALETTE};
 use crate::catalog::model::Category;
 use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow, StockMovementRow};
 use crate::forms::{FormFailure, FormResult, FormState};
-use crate::orders::model::format_time;
+use crate::local_time::format_time;
 use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;
@@ -205,7 +205,7 @@ fn StockHistory(movements: Vec<StockMovementRow>) -> impl IntoView {
                     <div class="table-scroll">
                         <table class="staff-table" data-testid="movements">
                             <caption>"Latest changes of stock, newest first"</caption>
-                            <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"SKU"</th><th scope="col">"Change"</th><th scope="col">"Why"</th><th scope="col">"By"</th></tr></thead>
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"SKU"</th><th scope="col">"Change"</th><th scope="col">"Why"</th><th scope="col">"By"</th></tr></thead>
                             <tbody>
                                 {movements.into_iter().map(|m| view! {
                                     <tr>

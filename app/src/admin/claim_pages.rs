@@ -7,7 +7,7 @@ use super::claims::{
 };
 use super::pages::{Pager, StaffFrame};
 use crate::forms::{query_value, FormFailure, FormState, TextArea};
-use crate::orders::model::format_time;
+use crate::local_time::format_time;
 use crate::page::{when_loaded, Loading};
 use crate::photos::photo_url;
 use crate::photos::picker::PhotoGallery;

@@ -7,7 +7,7 @@ use crate::catalog::model::Category;
 use crate::clock::{day_text, DAY_SECONDS};
 use crate::coupons::StaffCouponRow;
 use crate::forms::{FormFailure, FormResult, FormState};
-use crate::orders::model::format_time;
+use crate::local_time::format_time;
 use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;

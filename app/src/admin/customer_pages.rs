@@ -5,7 +5,7 @@ use super::customers::{customer_for_staff, list_customers, CustomerProfile};
 use super::pages::{FilterField, Pager, StaffFrame};
 use crate::accounts::model::{Buyer, CustomerList};
 use crate::forms::query_value;
-use crate::orders::model::{format_day, format_time};
+use crate::local_time::{format_day, format_time};
 use crate::page::{when_loaded, Loading};
 use crate::support::pages::TicketHistory;
 use crate::warranty::pages::ClaimHistory;

@@ -8,7 +8,8 @@ use super::pages::{FilterField, Pager, StaffFrame};
 use crate::error::AppError;
 use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState};
-use crate::orders::model::{format_time, OrderLine};
+use crate::local_time::format_time;
+use crate::orders::model::OrderLine;
 use crate::orders::model::{OrderFilter, StaffOrderList, WITH_UNPAID};
 use crate::orders::pages::OrderPanels;
 use crate::orders::refunds::RefundOptions;
@@ -116,7 +117,7 @@ fn OrderTable(list: StaffOrderList, filter: OrderFilter) -> impl IntoView {
             <table class="staff-table">
                 <caption>"Orders, newest first"</caption>
                 <thead>
-                    <tr><th scope="col">"Order"</th><th scope="col">"Placed (UTC)"</th><th scope="col">"Customer"</th><th scope="col">"Status"</th><th scope="col">"Items"</th><th scope="col">"Total"</th></tr>
+                    <tr><th scope="col">"Order"</th><th scope="col">"Placed"</th><th scope="col">"Customer"</th><th scope="col">"Status"</th><th scope="col">"Items"</th><th scope="col">"Total"</th></tr>
                 </thead>
                 <tbody>
                     {list.rows.into_iter().map(|row| view! {

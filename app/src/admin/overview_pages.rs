@@ -3,8 +3,8 @@
 use super::overview::{period, shop_overview, Overview, PERIODS};
 use super::pages::StaffFrame;
 use crate::charts::{BarChart, RowChart};
+use crate::local_time::format_utc_day;
 use crate::money::Money;
-use crate::orders::model::format_day;
 use crate::page::{when_loaded, Loading};
 use crate::wire;
 use leptos::prelude::*;
@@ -40,7 +40,11 @@ fn count(n: i64) -> String {
 
 #[component]
 fn OverviewView(figures: Overview) -> impl IntoView {
-    let labels: Vec<String> = figures.daily.iter().map(|d| format_day(d.day)).collect();
+    let labels: Vec<String> = figures
+        .daily
+        .iter()
+        .map(|d| format_utc_day(d.day))
+        .collect();
     let revenue: Vec<i64> = figures.daily.iter().map(|d| d.revenue.cents()).collect();
     let orders: Vec<i64> = figures.daily.iter().map(|d| i64::from(d.orders)).collect();
     let busiest = figures
@@ -51,7 +55,7 @@ fn OverviewView(figures: Overview) -> impl IntoView {
         .map(|d| {
             format!(
                 " The best day was {} with {}.",
-                format_day(d.day),
+                format_utc_day(d.day),
                 d.revenue
             )
         })

@@ -7,7 +7,7 @@ use crate::audit::{AuditEntry, AuditPage};
 use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState};
 use crate::identity::Role;
-use crate::orders::model::format_time;
+use crate::local_time::format_time;
 use crate::page::{when_loaded, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
@@ -267,7 +267,7 @@ fn AuditTable(page: AuditPage, filter: (String, String, u32)) -> impl IntoView {
             <table class="audit-table">
                 <caption>"Staff actions, newest first"</caption>
                 <thead>
-                    <tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr>
+                    <tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Record"</th><th scope="col">"Before"</th><th scope="col">"After"</th></tr>
                 </thead>
                 <tbody>
                     {page.entries.into_iter().map(|entry: AuditEntry| view! {

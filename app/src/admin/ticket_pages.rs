@@ -7,7 +7,7 @@ use super::tickets::{
 };
 use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState, TextArea};
-use crate::orders::model::format_time;
+use crate::local_time::format_time;
 use crate::page::{when_loaded, Loading};
 use crate::support::pages::{Messages, TicketHistory, TicketPhotos};
 use crate::support::{TicketStatus, MESSAGE_MAX};

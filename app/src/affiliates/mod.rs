@@ -81,7 +81,7 @@ impl ReferralState {
             ReferralState::AwaitingDelivery => "Pending: not delivered yet".into(),
             ReferralState::Delivered { approves_at } => format!(
                 "Pending: approved on {}",
-                crate::orders::model::format_day(approves_at)
+                crate::local_time::format_day(approves_at)
             ),
             ReferralState::Approved => "Approved".into(),
             ReferralState::Paid => "Paid".into(),

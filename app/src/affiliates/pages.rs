@@ -9,8 +9,8 @@ use super::{PartnerDashboard, Partnership, AUDIENCE_SIZES, PERIODS, QR_PATH};
 use crate::accounts::pages::AuthState;
 use crate::charts::BarChart;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState, TextArea};
+use crate::local_time::format_day;
 use crate::money::Money;
-use crate::orders::model::format_day;
 use crate::page::{when_loaded, Loading, PageTitle};
 use crate::wire;
 use leptos::prelude::*;
@@ -151,7 +151,11 @@ fn Dashboard(dashboard: PartnerDashboard, days: u32) -> impl IntoView {
     } else {
         format!("{:.1}%", f64::from(orders) * 100.0 / f64::from(clicks))
     };
-    let labels: Vec<String> = dashboard.days.iter().map(|d| format_day(d.day)).collect();
+    let labels: Vec<String> = dashboard
+        .days
+        .iter()
+        .map(|d| crate::local_time::format_utc_day(d.day))
+        .collect();
     let click_values: Vec<i64> = dashboard.days.iter().map(|d| i64::from(d.clicks)).collect();
     let commission_values: Vec<i64> = dashboard
         .days

@@ -147,23 +147,6 @@ pub struct OrderHistoryPage {
     pub pages: u32,
 }
 
-/// "27 Nov 2026", for placed and event dates (UTC).
-pub fn format_day(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| {
-            let month = t.month().to_string();
-            format!("{} {} {}", t.day(), &month[..3], t.year())
-        })
-        .unwrap_or_default()
-}
-
-/// "27 Nov 2026 14:05", for the staff's logs (UTC).
-pub fn format_time(unix: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| format!("{} {:02}:{:02}", format_day(unix), t.hour(), t.minute()))
-        .unwrap_or_default()
-}
-
 // What staff search and read of orders (the staff pages show them; `repo` fills them).
 
 /// Orders per page of the staff list.
@@ -227,15 +210,6 @@ mod tests {
         assert_eq!(parse_order_number("23456789"), Some(number));
         assert_eq!(parse_order_number("CF-2345678O"), None);
         assert_eq!(parse_order_number("CF-123"), None);
-    }
-
-    #[test]
-    fn days_are_written_out() {
-        assert_eq!(format_day(1_795_780_800), "27 Nov 2026");
-        assert_eq!(
-            format_time(1_795_780_800 + 2 * 3600 + 5 * 60),
-            "27 Nov 2026 14:05"
-        );
     }
 
     proptest! {

@@ -5,13 +5,14 @@ use super::api::{
     get_order, order_change_offer, order_history, CancelOrder, ChangeOrderItem, FindOrder,
 };
 use super::changes::{ChangeChoice, ChangeOffer};
-use super::model::{format_day, format_time, OrderDetail, OrderHistoryPage, StaffStep};
+use super::model::{OrderDetail, OrderHistoryPage, StaffStep};
 use super::status::OrderStatus;
 use super::tracking::TrackingHint;
 use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
 use crate::checkout::model::PaymentSummary;
 use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState, TextArea};
+use crate::local_time::{format_day, format_time};
 use crate::page::{set_http_status, ErrorNotice, Loading, PageTitle};
 use crate::photos::picker::{new_draft, OptionalPhotos};
 use crate::support::api::ReportDeliveryProblem;
@@ -146,7 +147,7 @@ fn ChangePanel(
         </p>
         <details class="panel" data-testid="change-panel">
             <summary>"Change an item"</summary>
-            <p>{format!("Until {} UTC you can change an item's phone model, type or colour to another in stock at the same price. The shipping method cannot be changed.", format_time(until))}</p>
+            <p>{format!("Until {} you can change an item's phone model, type or colour to another in stock at the same price. The shipping method cannot be changed.", format_time(until))}</p>
             {if changeable.is_empty() {
                 view! { <p>"No other variant is in stock at the same price right now."</p> }.into_any()
             } else {
@@ -203,7 +204,7 @@ fn ProblemPanel(order: OrderDetail) -> impl IntoView {
         (OrderStatus::Delivered, Some(delivered)) => (
             DeliveryProblem::ALL.into_iter().filter(|k| k.after_delivery()).collect(),
             format!(
-                "Report a damaged item, wrong or missing items, or a package you did not receive within {PROBLEM_REPORT_BUSINESS_DAYS} business days of delivery (until {} UTC).",
+                "Report a damaged item, wrong or missing items, or a package you did not receive within {PROBLEM_REPORT_BUSINESS_DAYS} business days of delivery (until {}).",
                 format_time(problem_report_deadline(delivered))
             ),
         ),

@@ -322,7 +322,7 @@ fn report_refusal(
         format!(
             "Problems must be reported within {} business days of delivery, and this order was delivered on {}. A defect that shows later is covered by the warranty: send us a ticket about it.",
             windows::PROBLEM_REPORT_BUSINESS_DAYS,
-            crate::orders::model::format_day(delivered)
+            crate::local_time::format_day(delivered)
         )
     })
 }

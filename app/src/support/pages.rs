@@ -5,7 +5,7 @@ use super::api::{get_ticket, my_tickets, ReplyToTicket, SubmitTicket};
 use super::{TicketStatus, TicketSummary, TicketTopic, TicketView, MESSAGE_MAX};
 use crate::accounts::pages::AuthState;
 use crate::forms::{Field, FormFailure, FormState, TextArea};
-use crate::orders::model::{format_day, format_time};
+use crate::local_time::{format_day, format_time};
 use crate::page::{when_loaded, ContactDetails, Loading, PageTitle};
 use crate::photos::picker::{new_draft, OptionalPhotos, PhotoGallery};
 use crate::wire;

@@ -6,7 +6,7 @@ use super::api::{claimable_order, get_claim, my_claims, AddToClaim, FileClaim, O
 use super::{ClaimKind, ClaimStatus, ClaimSummary, ClaimView, Exclusion};
 use crate::accounts::pages::AuthState;
 use crate::forms::{FormFailure, FormState, TextArea};
-use crate::orders::model::format_day;
+use crate::local_time::format_day;
 use crate::page::{when_loaded, Loading, PageTitle};
 use crate::photos::picker::{new_draft, PhotoGallery, PhotoPicker};
 use crate::photos::rules::MIN_PHOTOS;
