@@ -11,6 +11,15 @@ pub fn push(url: &str) {
     let _ = url;
 }
 
+/// The current address's query, without `?` (empty on the server).
+pub fn query() -> String {
+    #[cfg(feature = "hydrate")]
+    if let Ok(search) = leptos::prelude::window().location().search() {
+        return search.trim_start_matches('?').to_owned();
+    }
+    String::new()
+}
+
 /// Calls `change` with the query (without `?`) whenever the shopper goes back or forward
 /// within this page's addresses, for as long as the calling island lives.
 pub fn on_back_or_forward(change: impl Fn(String) + 'static) {

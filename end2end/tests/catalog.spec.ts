@@ -58,6 +58,8 @@ test('the catalog filters by category and phone model in place', async ({ page }
   await page.getByLabel('Phone model').selectOption('galaxy-s25-ultra');
   await expect(page).toHaveURL(/model=galaxy-s25-ultra/);
   await expect(page.getByRole('status').filter({ hasText: 'for Galaxy S25 Ultra' })).toBeVisible();
+  // The heading names the filters chosen.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Screen protectors for Galaxy S25 Ultra');
   await expectSameDocument(page);
 
   // The product link carries the phone, so the product page opens on it.
@@ -129,8 +131,19 @@ test('choosing a variant updates price, stock and picture without a page load', 
   await expect(page.getByTestId('sku')).toHaveText('SIG-IP17PM-SLM-OCEBLU');
   await expect(page.locator('.product__media img')).toHaveAttribute('src', '/img/case-slim/ocean-blue.svg');
 
+  // The address follows the variant: it can be shared, and it opens on that variant.
+  await expect(page).toHaveURL(/\/products\/signature-case\?sku=SIG-IP17PM-SLM-OCEBLU$/);
+  // A sold-out colour is marked before it is chosen.
+  await expect(page.getByLabel('Colour').locator('option', { hasText: 'Sage Green' })).toHaveText('Sage Green (sold out)');
+  await expect(page.getByLabel('Colour').locator('option', { hasText: 'Ocean Blue' })).toHaveText('Ocean Blue');
   await page.getByLabel('Colour').selectOption('Sage Green');
   await expect(page.getByTestId('stock')).toHaveText('Out of stock');
+  await expect(page).toHaveURL(/\?sku=SIG-IP17PM-SLM-SAGGRE$/);
+  // Back shows the variant shown before, in place.
+  await page.goBack();
+  await expect(page).toHaveURL(/\?sku=SIG-IP17PM-SLM-OCEBLU$/);
+  await expect(page.getByLabel('Colour')).toHaveValue('Ocean Blue');
+  await expect(page.getByTestId('stock')).toHaveText('Only 3 left');
 
   // A clear case comes in one colour: the colour falls back, the model stays.
   await page.getByLabel('Phone model').selectOption('pixel-10');

@@ -5,7 +5,9 @@ use super::model::{
     CatalogFilter, Category, ModelOffer, PhoneModel, ProductDetail, ProductInfo, ProductSummary,
     StockLevel,
 };
-use super::variant_picker::{colour_options, pick_model, resolve, style_options, Selection};
+use super::variant_picker::{
+    colour_options, option_text, pick_model, resolve, style_options, Selection,
+};
 use crate::address;
 use crate::cart::store::CartStore;
 use crate::error::AppError;
@@ -395,7 +397,8 @@ fn CatalogBrowser(
     };
     view! {
         <section class="page" aria-labelledby="listing-title">
-            <h1 id="listing-title">{heading}</h1>
+            // "Phone cases for Pixel 10": the filters chosen, as they change.
+            <h1 id="listing-title">{heading}{move || for_model(&filter.read())}</h1>
             <FilterForm models filter=filter.into() on_choose=choose/>
             <div class="results" aria-busy=move || loading.get().to_string()>{results}</div>
         </section>
@@ -521,6 +524,7 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     } = info;
     let slug = StoredValue::new(slug);
     let models = StoredValue::new(models);
+    let opened_on = StoredValue::new(initial.clone());
     let wanted = RwSignal::new(initial);
     // The phones whose variants have arrived: the page's own, then each one the shopper picks.
     let offers = RwSignal::new(vec![offer]);
@@ -540,6 +544,29 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
     });
     let loading = move || shown.with(|o| o.model != model.get());
     let current = Memo::new(move |_| shown.with(|o| resolve(&o.variants, &wanted.read()).cloned()));
+    // The address names the variant on show, so it can be shared, and Back returns to the one
+    // shown before. The page's own first variant keeps the address it was opened with.
+    Effect::new(move |previous: Option<Option<String>>| {
+        let sku = current.with(|v| v.as_ref().map(|v| v.sku.clone()));
+        if let (Some(_), Some(sku)) = (&previous, &sku) {
+            if address::param(&address::query(), "sku").as_ref() != Some(sku) {
+                address::push(&format!("?sku={sku}"));
+            }
+        }
+        sku
+    });
+    address::on_back_or_forward(move |query| {
+        let sku = address::param(&query, "sku");
+        let shown_before = offers.with_untracked(|all| {
+            all.iter().find_map(|o| {
+                o.variants
+                    .iter()
+                    .find(|v| Some(&v.sku) == sku.as_ref())
+                    .map(|v| Selection::of(o.model.as_deref(), v))
+            })
+        });
+        wanted.set(shown_before.unwrap_or_else(|| opened_on.get_value()));
+    });
     let chosen = move || {
         let picked = current.with(|v| {
             v.as_ref()
@@ -588,7 +615,10 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
         shown.with(|o| {
             style_options(&o.variants)
                 .into_iter()
-                .map(|s| (s.clone(), s))
+                .map(|s| {
+                    let of_style = o.variants.iter().filter(|v| v.style.as_ref() == Some(&s));
+                    (s.clone(), option_text(&s, of_style))
+                })
                 .collect()
         })
     });
@@ -597,7 +627,12 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
         shown.with(|o| {
             colour_options(&o.variants, style.as_deref())
                 .into_iter()
-                .map(|s| (s.clone(), s))
+                .map(|c| {
+                    let of_colour = o.variants.iter().filter(|v| {
+                        v.style.as_deref() == style.as_deref() && v.colour.as_ref() == Some(&c)
+                    });
+                    (c.clone(), option_text(&c, of_colour))
+                })
                 .collect()
         })
     });

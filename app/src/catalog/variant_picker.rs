@@ -71,6 +71,16 @@ pub fn colour_options(variants: &[Variant], style: Option<&str>) -> Vec<String> 
     colours
 }
 
+/// An option's text in a picker: its name, marked when none of the variants it leads to
+/// (`variants`) can be bought, so the shopper sees it before choosing it.
+pub fn option_text<'a>(name: &str, mut variants: impl Iterator<Item = &'a Variant>) -> String {
+    if variants.any(|v| v.stock_level().can_buy()) {
+        name.to_owned()
+    } else {
+        format!("{name} (sold out)")
+    }
+}
+
 /// The variant among one phone's variants that best matches `wanted`: the style is kept if
 /// offered, otherwise the first; then the colour, among those of that style. `None` only when
 /// there are no variants.
@@ -182,6 +192,24 @@ mod tests {
         assert_eq!(colour_options(&v, None), vec!["Black", "Pink"]);
         let got = resolve(&v, &sel(None, Some("Pink"))).unwrap();
         assert_eq!(got.sku, "GRIP-PNK");
+    }
+
+    #[test]
+    fn an_option_whose_variants_are_all_sold_out_is_marked() {
+        let mut v = cases();
+        v[2].stock = 0;
+        let slim = |v: &[Variant]| -> String {
+            option_text(
+                "Slim",
+                v.iter().filter(|x| x.style.as_deref() == Some("Slim")),
+            )
+        };
+        let blue = option_text("Blue", v.iter().filter(|x| x.sku == "A-SLM-BLU"));
+        assert_eq!(blue, "Blue (sold out)");
+        // One Slim colour is left: the style is still on offer.
+        assert_eq!(slim(&v), "Slim");
+        v[1].stock = 0;
+        assert_eq!(slim(&v), "Slim (sold out)");
     }
 
     #[test]
