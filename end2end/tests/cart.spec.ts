@@ -74,6 +74,15 @@ test('no totals row wraps, even with a promo code at 360 px, and every category 
     const link = nav.getByRole('link', { name, exact: true });
     await expect(link).toBeInViewport({ ratio: 1 });
   }
+  // The header's search field shows its whole placeholder.
+  const room = await page.locator('#site-q').evaluate((input: HTMLInputElement) => {
+    const style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d')!;
+    context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return { placeholder: context.measureText(input.placeholder).width, inner };
+  });
+  expect(room.placeholder, 'the search placeholder is cut').toBeLessThanOrEqual(room.inner);
 });
 
 test('promo codes: applied, refused with the reason, and replaced only after confirming', async ({ page }) => {
