@@ -73,11 +73,38 @@ async fn shoppers_order(state: &ServerState, number: &str) -> Result<String, App
     }
 }
 
-/// Whether the shopper may still change order `number`, and to what.
+/// A guest's order `number` shown through its e-mailed link (`key`): on the visit that opens
+/// the link, the browser's grant is only being given in the same answer.
+#[cfg(feature = "ssr")]
+async fn linked_guest_order(
+    state: &ServerState,
+    number: &str,
+    key: Option<&str>,
+) -> Result<String, AppError> {
+    let number = parse_order_number(number).ok_or(AppError::NotFound)?;
+    let key = key.filter(|k| !k.is_empty()).ok_or(AppError::NotFound)?;
+    let guests = repo::find_by_number(&mut *state.db.pool.acquire().await?, &number)
+        .await?
+        .is_some_and(|o| o.status.is_placed() && o.customer_id.is_none());
+    if guests && links::opens(&state.db.pool, &number, key, state.clock.unix()).await? {
+        Ok(number)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Whether the shopper may still change order `number`, and to what; `key` is the order's
+/// e-mailed link, when the page was opened with it.
 #[server(output = Postcard)]
-pub async fn order_change_offer(number: String) -> Result<ChangeOffer, AppError> {
+pub async fn order_change_offer(
+    number: String,
+    key: Option<String>,
+) -> Result<ChangeOffer, AppError> {
     let state = server_state()?;
-    let number = shoppers_order(&state, &number).await?;
+    let number = match shoppers_order(&state, &number).await {
+        Err(AppError::NotFound) => linked_guest_order(&state, &number, key.as_deref()).await?,
+        found => found?,
+    };
     let now = state.clock.unix();
     match changes::offer(&state, &number, now).await {
         Ok(offer) => Ok(offer),

@@ -46,8 +46,15 @@ pub fn OrderPage() -> impl IntoView {
         |(number, key, ..)| get_order(number, key),
     );
     let offer = wire::resource(
-        move || (number(), cancel.version().get(), change.version().get()),
-        |(number, _, _)| order_change_offer(number),
+        move || {
+            (
+                number(),
+                key(),
+                cancel.version().get(),
+                change.version().get(),
+            )
+        },
+        |(number, key, ..)| order_change_offer(number, key),
     );
     view! {
         <PageTitle text="Your order"/>
