@@ -60,6 +60,20 @@ export function mailTo(email: string): string[] {
   return outbox().filter((m) => m.toLowerCase().includes(`to: ${email.toLowerCase()}`));
 }
 
+/** The path and query of order `number`'s private link, once an e-mail to `email` carries it. */
+export async function orderLink(email: string, number: string): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"<>]+/orders/${number}\\?key=[0-9a-f]{64}`);
+  let link = '';
+  await expect
+    .poll(() => {
+      link = mailTo(email).map((m) => m.match(pattern)?.[0] ?? '').find(Boolean) ?? '';
+      return link;
+    })
+    .not.toBe('');
+  const url = new URL(link);
+  return url.pathname + url.search;
+}
+
 /** The sign-up link e-mailed to `email`. */
 export async function signUpLink(email: string): Promise<string> {
   let link: string | undefined;
