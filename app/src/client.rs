@@ -1,10 +1,31 @@
 //! Who is at the other end of a request (server only): the socket's address, or the one a
-//! proxy named in the settings forwarded. Rate limits count per client address.
+//! proxy named in the settings forwarded (rate limits count per client address), and the
+//! cookies it sent.
 
 use axum::http::HeaderMap;
 use ipnet::IpNet;
 use leptos::prelude::use_context;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// The value of cookie `name` in a `Cookie` request header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+/// The value of cookie `name` sent with this request (in a server function or a page's render).
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let header = parts
+        .headers
+        .get(axum::http::header::COOKIE)?
+        .to_str()
+        .ok()?;
+    cookie_value(header, name).map(str::to_owned)
+}
 
 /// The address a request came from, as the server decided it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -58,27 +58,11 @@ fn plausible_zone(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
 }
 
-#[cfg(feature = "ssr")]
-/// The zone the `Cookie` header `header` names, if plausible.
-fn zone_in_cookies(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == ZONE_COOKIE)
-        .map(|(_, value)| value)
-        .filter(|zone| plausible_zone(zone))
-}
-
 /// Seconds to add to `unix` for the reader's clock: from the request's zone cookie.
 #[cfg(feature = "ssr")]
 fn reader_offset(unix: i64) -> Option<i64> {
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-    let cookies = parts
-        .headers
-        .get(axum::http::header::COOKIE)?
-        .to_str()
-        .ok()?;
-    let zone = jiff::tz::TimeZone::get(zone_in_cookies(cookies)?).ok()?;
+    let zone = crate::client::request_cookie(ZONE_COOKIE).filter(|z| plausible_zone(z))?;
+    let zone = jiff::tz::TimeZone::get(&zone).ok()?;
     let at = jiff::Timestamp::from_second(unix).ok()?;
     Some(i64::from(zone.to_offset(at).seconds()))
 }
@@ -176,7 +160,7 @@ mod tests {
     fn the_head_script_writes_the_cookie_read_here() {
         assert!(ZONE_SCRIPT.contains(&format!("'{ZONE_COOKIE}='")));
         assert_eq!(
-            zone_in_cookies("a=b; casefront_tz=Asia/Tokyo"),
+            crate::client::cookie_value("a=b; casefront_tz=Asia/Tokyo", ZONE_COOKIE),
             Some("Asia/Tokyo")
         );
     }

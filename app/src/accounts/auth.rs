@@ -73,13 +73,11 @@ pub fn expired_cookie(secure: bool) -> String {
 }
 
 /// The token in cookie `cookie` of a `Cookie` request header, if it has a token's form.
+#[cfg(feature = "ssr")]
 pub fn token_from_cookie_header(header: &str, cookie: &str) -> Option<String> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == cookie)
-        .map(|(_, value)| value.to_owned())
+    crate::client::cookie_value(header, cookie)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

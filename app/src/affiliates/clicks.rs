@@ -4,6 +4,7 @@
 
 use super::partners::{self, PartnerRecord};
 use super::rules::{ClickCookie, PartnerStatus, ReferralCode, CLICK_WINDOW_SECS};
+use crate::client::{cookie_value, request_cookie};
 use crate::throttle::{self, store as limits};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
@@ -102,22 +103,12 @@ pub fn cookie(click: &ClickCookie, secure: bool) -> String {
 
 /// The click cookie among a request's `Cookie` header, if it has the cookie's form.
 pub fn from_cookie_header(header: &str) -> Option<ClickCookie> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == ClickCookie::NAME)
-        .and_then(|(_, value)| ClickCookie::parse(value))
+    cookie_value(header, ClickCookie::NAME).and_then(ClickCookie::parse)
 }
 
 /// The click cookie this request carries, if any.
 pub fn from_request() -> Option<ClickCookie> {
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-    let header = parts
-        .headers
-        .get(axum::http::header::COOKIE)?
-        .to_str()
-        .ok()?;
-    from_cookie_header(header)
+    request_cookie(ClickCookie::NAME).and_then(|value| ClickCookie::parse(&value))
 }
 
 /// The partner a click cookie names, whatever their standing (the attribution rules decide).
