@@ -146,10 +146,10 @@ test('wrong fields get their own messages and the first one takes the focus', as
   await expect(page.getByLabel('E-mail for your confirmation')).toBeFocused();
   await expect(page.getByText('Enter your e-mail address.')).toBeVisible();
   await expect(page.getByText('Enter the street address.')).toBeVisible();
-  await expect(page.getByText('Enter the state.')).toBeVisible();
+  await expect(page.getByText('Choose the state.')).toBeVisible();
 
   await fillContactAndAddress(page, uniqueEmail('fields'));
-  await page.getByLabel('Postcode / ZIP').fill('2220');
+  await page.getByLabel('ZIP code').fill('2220');
   await page.getByLabel('Card number').fill('4242 4242 4242 4241');
   await page.getByLabel('Expiry (MM/YY)').fill('01/20');
   await page.getByLabel('Security code').fill('1');
@@ -159,13 +159,65 @@ test('wrong fields get their own messages and the first one takes the focus', as
   await expect(page.getByText('This card has expired. Try another card, or PayPal.')).toBeVisible();
   await expect(page.getByText('Enter the 3-digit security code from your card.')).toBeVisible();
   // Messages clear as the shopper corrects the fields.
-  await page.getByLabel('Postcode / ZIP').fill('22201');
+  await page.getByLabel('ZIP code').fill('22201');
   await expect(page.getByText(/Enter a ZIP code/)).toHaveCount(0);
 
   // Countries the shop does not ship to cannot pay.
-  await page.getByLabel('Destination').selectOption('other');
+  await page.getByLabel('Country or region').selectOption('other');
   await expect(page.getByText("Sorry, we don't ship there yet.", { exact: false })).toBeVisible();
   await expect(page.getByRole('button', { name: /^Pay \$/ })).toBeDisabled();
+});
+
+/** The labels of the shipping address's fields, in the order the form asks them. */
+async function addressLabels(page: Page): Promise<string[]> {
+  const labels = page.getByRole('group', { name: 'Shipping address' }).locator('label');
+  return (await labels.allTextContents()).map((l) => l.trim());
+}
+
+test('the country comes first and the address asks what that country uses', async ({ page }) => {
+  await savedCart(page, [['GRP-MIDBLA', 1]]);
+  await openCheckout(page);
+  expect(await addressLabels(page)).toEqual([
+    'Country or region', 'Full name', 'Street address', 'Apartment, suite, etc. (optional)',
+    'City', 'State', 'ZIP code', 'Phone, for the courier (optional)',
+  ]);
+  await expect(page.getByLabel('State', { exact: true }).locator('option')).toHaveCount(53);
+  const email = uniqueEmail('japan');
+  await fillContactAndAddress(page, email);
+
+  // Japan: from the largest area down, a prefecture list, its own postal code format.
+  await page.getByLabel('Country or region').selectOption('JP');
+  expect(await addressLabels(page)).toEqual([
+    'Country or region', 'Full name', 'Postal code', 'Prefecture', 'City, ward, town or village',
+    'Street address', 'Building and room (optional)', 'Phone, for the courier (optional)',
+  ]);
+  // What was typed for the United States is kept; the state is not a prefecture.
+  await expect(page.getByLabel('Street address')).toHaveValue('1 Compiler Way');
+  await expect(page.getByLabel('Prefecture')).toHaveValue('');
+  await page.getByLabel('Postal code').fill('22201');
+  await fillCard(page, VISA_OK);
+  await pay(page);
+  await expect(page.getByText('Choose the prefecture.')).toBeVisible();
+  await expect(page.getByText('Enter a postal code like 100-0001 for Japan.')).toBeVisible();
+  await expect(page.getByLabel('Postal code')).toBeFocused();
+
+  // Germany has no state line; switching there and back keeps the address typed.
+  await page.getByLabel('Country or region').selectOption('DE');
+  expect(await addressLabels(page)).toEqual([
+    'Country or region', 'Full name', 'Street address', 'Apartment, suite, etc. (optional)',
+    'Postcode', 'Town or city', 'Phone, for the courier (optional)',
+  ]);
+  await page.getByLabel('Country or region').selectOption('JP');
+  await page.getByLabel('Postal code').fill('1000001');
+  await page.getByLabel('Prefecture').selectOption('Tokyo');
+  await page.getByLabel('City, ward, town or village').fill('Chiyoda');
+  await expect(page.getByText(/Choose the prefecture|Enter a postal code/)).toHaveCount(0);
+  await pay(page);
+  const number = await expectConfirmation(page);
+  const address = page.locator('address.address');
+  await expect(address).toContainText('Chiyoda, Tokyo, 100-0001');
+  await expect(address).toContainText('Japan');
+  await mailFor(number);
 });
 
 test('PayPal: cancelling keeps everything, approving places the order', async ({ page }) => {

@@ -137,9 +137,9 @@ export async function fillContactAndAddress(page: Page, email: string) {
   await page.getByLabel('E-mail for your confirmation').fill(email);
   await page.getByLabel('Full name').fill('Grace Hopper');
   await page.getByLabel('Street address').fill('1 Compiler Way');
-  await page.getByLabel('Town or city').fill('Arlington');
-  await page.getByLabel('State', { exact: true }).fill('VA');
-  await page.getByLabel('Postcode / ZIP').fill('22201');
+  await page.getByLabel('City', { exact: true }).fill('Arlington');
+  await page.getByLabel('State', { exact: true }).selectOption('VA');
+  await page.getByLabel('ZIP code').fill('22201');
 }
 
 /** Pays the open checkout with the test Visa card as `email`; returns the placed order's number. */

@@ -398,10 +398,13 @@ pub(crate) fn CouponForm(coupon: Memo<Option<Coupon>>) -> impl IntoView {
     }
 }
 
+/// Where the cart goes: the shop's destinations and "Another country", which it refuses with
+/// the list of where it ships.
 #[component]
-pub(crate) fn ShippingChoice(
-    items: Memo<HashMap<String, CartItem>>,
-    coupon: Memo<Option<Coupon>>,
+pub(crate) fn DestinationSelect(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
 ) -> impl IntoView {
     let store = CartStore::expect();
     let country = move || {
@@ -414,6 +417,47 @@ pub(crate) fn ShippingChoice(
     };
     let refused = move || store.cart.read().destination().is_err();
     let support = move || store_info().map(|s| s.support_email).unwrap_or_default();
+    let message_id = format!("{id}-refused");
+    view! {
+        <label for=id>{label}</label>
+        <select
+            id=id
+            autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+            aria-invalid=move || refused().to_string()
+            aria-describedby={
+                let id = message_id.clone();
+                move || refused().then(|| id.clone())
+            }
+            on:change=move |ev| {
+                let code = event_target_value(&ev);
+                store.update(|c| c.country = Some(code));
+            }
+        >
+            {Country::ALL.into_iter().map(|c| {
+                let code = c.code();
+                view! { <option value=code selected=move || country() == code>{c.name()}</option> }
+            }).collect_view()}
+            <option value=OTHER_COUNTRY selected=move || country() == OTHER_COUNTRY>"Another country"</option>
+        </select>
+        <Show when=refused>
+            <p class="field-error" id=message_id.clone() role="alert">
+                "Sorry, we don't ship there yet. We ship to the United States, Japan, the United Kingdom, Germany, Italy, Spain and the Netherlands. Questions? Write to "
+                <a href=move || format!("mailto:{}", support())>{support}</a>
+                "."
+            </p>
+        </Show>
+    }
+}
+
+/// The shipping methods with their fees and arrival dates, and the destination unless the
+/// page asks for it elsewhere (the checkout, with the address).
+#[component]
+pub(crate) fn ShippingChoice(
+    items: Memo<HashMap<String, CartItem>>,
+    coupon: Memo<Option<Coupon>>,
+    #[prop(default = true)] ask_destination: bool,
+) -> impl IntoView {
+    let store = CartStore::expect();
     let estimate = move |method: ShippingMethod| {
         store_info().map(|s| s.delivery.estimate(today(), method).describe())
     };
@@ -435,27 +479,7 @@ pub(crate) fn ShippingChoice(
     view! {
         <fieldset class="shipping">
             <legend>"Shipping"</legend>
-            <label for="ship-country">"Destination"</label>
-            <select
-                id="ship-country"
-                on:change=move |ev| {
-                    let code = event_target_value(&ev);
-                    store.update(|c| c.country = Some(code));
-                }
-            >
-                {Country::ALL.into_iter().map(|c| {
-                    let code = c.code();
-                    view! { <option value=code selected=move || country() == code>{c.name()}</option> }
-                }).collect_view()}
-                <option value=OTHER_COUNTRY selected=move || country() == OTHER_COUNTRY>"Another country"</option>
-            </select>
-            <Show when=refused>
-                <p class="field-error" role="alert">
-                    "Sorry, we don't ship there yet. We ship to the United States, Japan, the United Kingdom, Germany, Italy, Spain and the Netherlands. Questions? Write to "
-                    <a href=move || format!("mailto:{}", support())>{support}</a>
-                    "."
-                </p>
-            </Show>
+            {ask_destination.then(|| view! { <DestinationSelect id="ship-country" label="Destination"/> })}
             <div class="methods" role="radiogroup" aria-label="Shipping method">
                 {ShippingMethod::ALL.into_iter().map(|method| {
                     let id = format!("ship-{}", method.slug());

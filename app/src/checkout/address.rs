@@ -1,6 +1,7 @@
 //! The shipping address on the checkout form and its field-level checks. Shared by the
 //! browser (messages as the shopper types) and the server (which decides).
 
+use super::address_formats::AddressFormat;
 use crate::forms::FieldErrors;
 use crate::pricing::shipping::Country;
 use serde::{Deserialize, Serialize};
@@ -59,49 +60,6 @@ impl ShippingAddress {
     }
 }
 
-fn postcode_valid(country: Country, code: &str) -> bool {
-    let chars: Vec<char> = code.chars().collect();
-    let digits = |s: &[char]| !s.is_empty() && s.iter().all(char::is_ascii_digit);
-    match country {
-        Country::UnitedStates => match chars.len() {
-            5 => digits(&chars),
-            10 => digits(&chars[..5]) && chars[5] == '-' && digits(&chars[6..]),
-            _ => false,
-        },
-        Country::Japan => match chars.len() {
-            7 => digits(&chars),
-            8 => digits(&chars[..3]) && chars[3] == '-' && digits(&chars[4..]),
-            _ => false,
-        },
-        Country::Germany | Country::Italy | Country::Spain => chars.len() == 5 && digits(&chars),
-        Country::Netherlands => {
-            let compact: Vec<char> = chars.iter().copied().filter(|c| *c != ' ').collect();
-            compact.len() == 6
-                && digits(&compact[..4])
-                && compact[4..].iter().all(char::is_ascii_alphabetic)
-        }
-        Country::UnitedKingdom => {
-            let compact: Vec<char> = chars.iter().copied().filter(|c| *c != ' ').collect();
-            (5..=7).contains(&compact.len())
-                && compact[0].is_ascii_alphabetic()
-                && compact.iter().all(char::is_ascii_alphanumeric)
-                && compact[compact.len() - 3].is_ascii_digit()
-        }
-    }
-}
-
-fn postcode_example(country: Country) -> &'static str {
-    match country {
-        Country::UnitedStates => "a ZIP code like 94105 or 94105-1234",
-        Country::Japan => "a postal code like 100-0001",
-        Country::UnitedKingdom => "a postcode like SW1A 1AA",
-        Country::Germany => "a 5-digit postcode like 10115",
-        Country::Italy => "a 5-digit CAP like 00184",
-        Country::Spain => "a 5-digit postcode like 28001",
-        Country::Netherlands => "a postcode like 1012 AB",
-    }
-}
-
 impl Address {
     /// Checks every field, reporting each problem against its field.
     pub fn validate(&self) -> Result<ShippingAddress, FieldErrors> {
@@ -121,29 +79,42 @@ impl Address {
             errors.add("line2", "That is too long: use at most 100 characters.");
         }
         let country = Country::from_code(&self.country);
-        match &country {
-            Err(unsupported) => errors.add("country", &unsupported.to_string()),
-            Ok(Country::UnitedStates) if self.region.trim().is_empty() => {
-                errors.add("region", "Enter the state.")
-            }
-            Ok(_) if self.region.chars().count() > MAX_FIELD_LEN => {
-                errors.add("region", "That is too long: use at most 100 characters.")
-            }
-            Ok(_) => {}
-        }
-        let postcode = self.postcode.trim().to_ascii_uppercase();
-        if let Ok(country) = country {
-            if postcode.is_empty() {
-                errors.add("postcode", "Enter the postcode.");
-            } else if !postcode_valid(country, &postcode) {
-                errors.add(
-                    "postcode",
-                    &format!(
-                        "Enter {} for {}.",
-                        postcode_example(country),
-                        country.name()
-                    ),
-                );
+        let mut region = String::new();
+        let mut postcode = self.postcode.trim().to_ascii_uppercase();
+        match country {
+            Err(ref unsupported) => errors.add("country", &unsupported.to_string()),
+            Ok(country) => {
+                let format = AddressFormat::of(country);
+                let typed = self.region.trim();
+                // A line the country's addresses do not have is dropped, not refused: it was
+                // typed for the country chosen before.
+                if let Some(field) = format.region {
+                    if typed.chars().count() > MAX_FIELD_LEN {
+                        errors.add("region", "That is too long: use at most 100 characters.");
+                    } else {
+                        match field.check(typed) {
+                            Ok(value) => region = value,
+                            Err(message) => errors.add("region", message),
+                        }
+                    }
+                }
+                if postcode.is_empty() {
+                    errors.add(
+                        "postcode",
+                        &format!("Enter the {}.", lowercase_first(format.postcode_label)),
+                    );
+                } else if !AddressFormat::postcode_fits(country, &postcode) {
+                    errors.add(
+                        "postcode",
+                        &format!(
+                            "Enter {} for {}.",
+                            AddressFormat::postcode_wanted(country),
+                            country.name()
+                        ),
+                    );
+                } else if country == Country::Japan && postcode.len() == 7 {
+                    postcode.insert(3, '-');
+                }
             }
         }
         let phone = self.phone.trim();
@@ -165,7 +136,7 @@ impl Address {
                 line1: self.line1.trim().to_owned(),
                 line2: self.line2.trim().to_owned(),
                 city: self.city.trim().to_owned(),
-                region: self.region.trim().to_owned(),
+                region,
                 postcode,
                 country,
                 phone: phone.to_owned(),
@@ -173,6 +144,15 @@ impl Address {
             _ => Err(errors),
         }
     }
+}
+
+/// "ZIP code" for "Enter the ZIP code."; keeps "CAP" whole.
+fn lowercase_first(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -185,11 +165,13 @@ mod tests {
             line1: "1 Analytical Way".into(),
             line2: String::new(),
             city: "London".into(),
-            region: if country == "US" {
-                "CA".into()
-            } else {
-                String::new()
-            },
+            region: match country {
+                "US" => "CA",
+                "JP" => "Tokyo",
+                "IT" => "RM",
+                _ => "",
+            }
+            .into(),
             postcode: postcode.into(),
             country: country.into(),
             phone: String::new(),
@@ -226,6 +208,36 @@ mod tests {
             let errors = address(country, bad).validate().unwrap_err();
             assert!(errors.get("postcode").is_some(), "{country} {bad}");
         }
+    }
+
+    #[test]
+    fn regions_follow_each_countrys_addresses() {
+        let mut typed = address("US", "94105");
+        typed.region = "california".into();
+        assert_eq!(typed.validate().unwrap().region, "CA");
+        typed.region = "Bavaria".into();
+        assert_eq!(
+            typed.validate().unwrap_err().get("region").as_deref(),
+            Some("Choose one from the list.")
+        );
+        // A state typed before switching to Germany is not printed on the label.
+        typed.country = "DE".into();
+        typed.postcode = "10115".into();
+        assert_eq!(typed.validate().unwrap().region, "");
+        let mut japan = address("JP", "1000001");
+        let valid = japan.clone().validate().unwrap();
+        assert_eq!(
+            (valid.region.as_str(), valid.postcode.as_str()),
+            ("Tokyo", "100-0001")
+        );
+        japan.region.clear();
+        assert_eq!(
+            japan.validate().unwrap_err().get("region").as_deref(),
+            Some("Choose the prefecture.")
+        );
+        let mut italy = address("IT", "00184");
+        italy.region = "Roma".into();
+        assert!(italy.validate().unwrap_err().get("region").is_some());
     }
 
     #[test]

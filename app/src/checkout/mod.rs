@@ -2,8 +2,11 @@
 //! server's one way of turning a cart into a paid order.
 
 pub mod address;
+mod address_fields;
+pub mod address_formats;
 pub mod api;
 pub mod draft;
+mod fields;
 pub mod model;
 pub mod pages;
 pub mod paypal_return;

@@ -2,8 +2,10 @@
 //! totals. Every field is checked here as the shopper types (after a first attempt) and again
 //! by the server; nothing typed is lost on an error, a changed cart or a refused payment.
 
+use super::address_fields::ContactAndAddress;
 use super::api::{finish_card_payment, submit_order};
 use super::draft::CheckoutDraft;
+use super::fields::{bind, TextField};
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use crate::accounts::pages::AuthState;
 use crate::cart::model::{CartNotice, CartRequest};
@@ -54,57 +56,6 @@ pub fn card_provider_script() -> impl IntoView {
         let id = crate::payments::stripe_js::SCRIPT_ID;
         script.map(|script| view! { <script id=id src=script async></script> })
     }
-}
-
-/// A text input bound to part of the form state, with its label and its error message linked
-/// for screen readers.
-#[component]
-fn TextField(
-    /// The field's name in `FieldErrors`.
-    name: &'static str,
-    label: &'static str,
-    value: Signal<String>,
-    on_input: Callback<String>,
-    errors: RwSignal<FieldErrors>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] autocomplete: &'static str,
-    #[prop(optional)] inputmode: &'static str,
-    #[prop(optional)] placeholder: &'static str,
-    #[prop(default = true)] required: bool,
-) -> impl IntoView {
-    let id = format!("checkout-{name}");
-    let error_id = format!("{id}-error");
-    let described = error_id.clone();
-    let error = move || errors.read().get(name);
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}{(!required).then_some(" (optional)")}</label>
-            <input
-                id=id
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                inputmode=(!inputmode.is_empty()).then_some(inputmode)
-                placeholder=(!placeholder.is_empty()).then_some(placeholder)
-                required=required
-                prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
-                aria-invalid=move || error().is_some().to_string()
-                aria-describedby=described
-            />
-            <p class="field-error" id=error_id>{error}</p>
-        </div>
-    }
-}
-
-/// Binds a text field to one string of `state`.
-fn bind<T: Clone + Send + Sync + 'static>(
-    state: RwSignal<T>,
-    field: fn(&mut T) -> &mut String,
-) -> (Signal<String>, Callback<String>) {
-    let value = Signal::derive(move || field(&mut state.get()).clone());
-    let set = Callback::new(move |text: String| state.update(|s| *field(s) = text));
-    (value, set)
 }
 
 fn focus_first_error() {
@@ -372,7 +323,7 @@ fn CheckoutView() -> impl IntoView {
             <form class="checkout-form form" method="post" on:submit=on_submit novalidate aria-label="Checkout">
                 <ContactAndAddress draft errors/>
                 <div class="panel">
-                    <ShippingChoice items coupon/>
+                    <ShippingChoice items coupon ask_destination=false/>
                 </div>
                 <PaymentFields draft card errors stripe card_error/>
                 <CartChanges changes/>
@@ -381,48 +332,6 @@ fn CheckoutView() -> impl IntoView {
                 <button type="submit" class="button button--block" disabled=move || paying.get() || !can_pay()>{pay_label}</button>
             </form>
         </div>
-    }
-}
-
-/// Who the order is for and where it goes, bound to the form as typed.
-#[component]
-fn ContactAndAddress(
-    draft: RwSignal<CheckoutDraft>,
-    errors: RwSignal<FieldErrors>,
-) -> impl IntoView {
-    let store = CartStore::expect();
-    let auth = AuthState::expect();
-    let (email, set_email) = bind(draft, |d| &mut d.email);
-    let (name, set_name) = bind(draft, |d| &mut d.address.name);
-    let (line1, set_line1) = bind(draft, |d| &mut d.address.line1);
-    let (line2, set_line2) = bind(draft, |d| &mut d.address.line2);
-    let (city, set_city) = bind(draft, |d| &mut d.address.city);
-    let (region, set_region) = bind(draft, |d| &mut d.address.region);
-    let (postcode, set_postcode) = bind(draft, |d| &mut d.address.postcode);
-    let (phone, set_phone) = bind(draft, |d| &mut d.address.phone);
-    let us = move || store.cart.read().destination() == Ok(Country::UnitedStates);
-    view! {
-        <fieldset class="panel">
-            <legend>"Contact"</legend>
-            <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
-            <Show when=move || auth.signed_in().is_none()>
-                <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in?next=/checkout">"Sign in"</a>" to see this order in your history."</p>
-            </Show>
-        </fieldset>
-        <fieldset class="panel">
-            <legend>"Shipping address"</legend>
-            <TextField name="name" label="Full name" autocomplete="name" value=name on_input=set_name errors/>
-            <TextField name="line1" label="Street address" autocomplete="address-line1" value=line1 on_input=set_line1 errors/>
-            <TextField name="line2" label="Apartment, suite, etc." autocomplete="address-line2" value=line2 on_input=set_line2 errors required=false/>
-            <TextField name="city" label="Town or city" autocomplete="address-level2" value=city on_input=set_city errors/>
-            {move || if us() {
-                view! { <TextField name="region" label="State" autocomplete="address-level1" value=region on_input=set_region errors/> }.into_any()
-            } else {
-                view! { <TextField name="region" label="State, province or region" autocomplete="address-level1" value=region on_input=set_region errors required=false/> }.into_any()
-            }}
-            <TextField name="postcode" label="Postcode / ZIP" autocomplete="postal-code" value=postcode on_input=set_postcode errors/>
-            <TextField name="phone" label="Phone, for the courier" kind="tel" autocomplete="tel" value=phone on_input=set_phone errors required=false/>
-        </fieldset>
     }
 }
 
