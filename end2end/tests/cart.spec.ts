@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { hydrated, savedCart, test } from './helpers';
+import { colourSwatch, hydrated, savedCart, test } from './helpers';
 
 const CLEAR = 'SIG-IP17PM-CLR-CRYCLE'; // $19.99, 24 in stock
 const SLIM_FEW = 'SIG-IP17PM-SLM-OCEBLU'; // $24.99, 3 in stock
@@ -230,7 +230,7 @@ test('adding to the cart stops at the stock left, and sold-out options cannot be
   }
   await expect(page.getByRole('button', { name: 'Limit reached in your cart' })).toBeDisabled();
 
-  await page.getByLabel('Colour').selectOption('Sage Green');
+  await colourSwatch(page, 'Sage Green').check();
   await expect(page.getByRole('button', { name: 'Out of stock' })).toBeDisabled();
 
   await page.getByRole('link', { name: 'View cart' }).click();

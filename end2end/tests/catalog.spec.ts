@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { expectSameDocument, hydrated, markDocument, test } from './helpers';
+import { colourSwatch, expectSameDocument, hydrated, markDocument, test } from './helpers';
 
 test.describe('before hydration', () => {
   test('the server sends the products in the HTML', async ({ request }) => {
@@ -29,6 +29,11 @@ test.describe('before hydration', () => {
       await page.getByLabel('Case type').selectOption('Rugged');
       await page.getByRole('button', { name: 'Show this option' }).click();
       await expect(page.getByTestId('price')).toHaveText('$34.99');
+      // The colour swatches are radio buttons the form sends too.
+      await expect(colourSwatch(page, 'Midnight Black')).toBeChecked();
+      await colourSwatch(page, 'Graphite').check();
+      await page.getByRole('button', { name: 'Show this option' }).click();
+      await expect(page.getByTestId('sku')).toHaveText('SIG-IP17PM-RUG-GRA');
     });
   });
 });
@@ -106,7 +111,7 @@ test('reached by the router from another page, the shop pages render and work as
   await page.getByRole('link', { name: /Signature Case/ }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Signature Case' })).toBeVisible();
   await page.getByLabel('Case type').selectOption('Slim');
-  await page.getByLabel('Colour').selectOption('Ocean Blue');
+  await colourSwatch(page, 'Ocean Blue').check();
   await expect(page.getByTestId('price')).toHaveText('$24.99');
   await page.getByRole('button', { name: 'Add to cart' }).click();
   await expect(page.getByTestId('cart-count')).toHaveText('1');
@@ -125,7 +130,7 @@ test('choosing a variant updates price, stock and picture without a page load', 
   await expect(page.getByRole('button', { name: 'Show this option' })).toBeHidden();
 
   await page.getByLabel('Case type').selectOption('Slim');
-  await page.getByLabel('Colour').selectOption('Ocean Blue');
+  await colourSwatch(page, 'Ocean Blue').check();
   await expect(page.getByTestId('price')).toHaveText('$24.99');
   await expect(page.getByTestId('stock')).toHaveText('Only 3 left');
   await expect(page.getByTestId('sku')).toHaveText('SIG-IP17PM-SLM-OCEBLU');
@@ -134,22 +139,24 @@ test('choosing a variant updates price, stock and picture without a page load', 
   // The address follows the variant: it can be shared, and it opens on that variant.
   await expect(page).toHaveURL(/\/products\/signature-case\?sku=SIG-IP17PM-SLM-OCEBLU$/);
   // A sold-out colour is marked before it is chosen.
-  await expect(page.getByLabel('Colour').locator('option', { hasText: 'Sage Green' })).toHaveText('Sage Green (sold out)');
-  await expect(page.getByLabel('Colour').locator('option', { hasText: 'Ocean Blue' })).toHaveText('Ocean Blue');
-  await page.getByLabel('Colour').selectOption('Sage Green');
+  await expect(colourSwatch(page, 'Sage Green (sold out)')).toBeVisible();
+  await expect(colourSwatch(page, 'Ocean Blue')).toHaveAccessibleName('Ocean Blue');
+  // Each colour is a swatch of that colour with its name.
+  await expect(page.locator('.swatch', { hasText: 'Ocean Blue' }).locator('circle')).toHaveAttribute('fill', '#2a5d9f');
+  await colourSwatch(page, 'Sage Green').check();
   await expect(page.getByTestId('stock')).toHaveText('Out of stock');
   await expect(page).toHaveURL(/\?sku=SIG-IP17PM-SLM-SAGGRE$/);
   // Back shows the variant shown before, in place.
   await page.goBack();
   await expect(page).toHaveURL(/\?sku=SIG-IP17PM-SLM-OCEBLU$/);
-  await expect(page.getByLabel('Colour')).toHaveValue('Ocean Blue');
+  await expect(colourSwatch(page, 'Ocean Blue')).toBeChecked();
   await expect(page.getByTestId('stock')).toHaveText('Only 3 left');
 
   // A clear case comes in one colour: the colour falls back, the model stays.
   await page.getByLabel('Phone model').selectOption('pixel-10');
   await page.getByLabel('Case type').selectOption('Clear');
   await expect(page.getByTestId('price')).toHaveText('$19.99');
-  await expect(page.getByLabel('Colour')).toHaveValue('Crystal Clear');
+  await expect(colourSwatch(page, 'Crystal Clear')).toBeChecked();
   await expect(page.getByTestId('sku')).toHaveText('SIG-PX10-CLR-CRYCLE');
   await expectSameDocument(page);
 });

@@ -295,3 +295,8 @@ export async function expectPhotosShown(page: Page, count: number) {
     expect(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   }
 }
+
+/** The product page's colour swatch named `name` (a sold-out one's name ends "(sold out)"). */
+export function colourSwatch(page: Page, name: string) {
+  return page.getByRole('group', { name: 'Colour' }).getByRole('radio', { name });
+}

@@ -99,6 +99,15 @@ fn swatch(colour_slug: &str) -> Option<&'static str> {
         .map(|(_, hex)| *hex)
 }
 
+/// The colour a swatch shows for a colour's name: its drawing colour, or a neutral grey for
+/// a name staff gave that the palette does not know (the name is shown beside it).
+pub fn swatch_colour(name: &str) -> &'static str {
+    PALETTE
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+        .map_or(NEUTRAL, |(_, hex)| *hex)
+}
+
 /// The URL path of a picture.
 pub fn image_path(art: Art, colour: Option<&str>) -> String {
     format!("/img/{}/{}.svg", art.slug(), colour_slug(colour))
@@ -180,6 +189,13 @@ mod tests {
             }
             assert!(render(art.slug(), "neutral").is_some());
         }
+    }
+
+    #[test]
+    fn swatches_use_the_drawing_colour_or_a_neutral_grey() {
+        assert_eq!(swatch_colour("Ocean Blue"), "#2a5d9f");
+        assert_eq!(swatch_colour("ocean blue"), "#2a5d9f");
+        assert_eq!(swatch_colour("Tartan"), NEUTRAL);
     }
 
     #[test]

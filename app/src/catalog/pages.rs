@@ -1,6 +1,7 @@
 //! Catalog pages: home (featured products), the filtered listing and the product page.
 
 use super::api::{browse_catalog, featured_products, get_product, phone_models, product_offer};
+use super::art::swatch_colour;
 use super::model::{
     CatalogFilter, Category, ModelOffer, PhoneModel, ProductDetail, ProductInfo, ProductSummary,
     StockLevel,
@@ -499,6 +500,51 @@ fn OptionSelect(
     }
 }
 
+/// The colours as swatches with their names: radio buttons, so the arrow keys move between
+/// them and, before the page is interactive, the form sends the one chosen.
+#[component]
+fn ColourSwatches(
+    /// `(colour, text)` pairs on offer; the text marks a sold-out colour.
+    options: Signal<Vec<(String, String)>>,
+    value: Signal<Option<String>>,
+    #[prop(into)] on_pick: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !options.read().is_empty()>
+            <fieldset class="swatches">
+                <legend>"Colour"</legend>
+                {move || {
+                    let chosen = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(colour, text)| {
+                            let selected = chosen.as_deref() == Some(colour.as_str());
+                            let fill = swatch_colour(&colour);
+                            view! {
+                                <label class="swatch">
+                                    <input
+                                        type="radio"
+                                        name="colour"
+                                        value=colour
+                                        checked=selected
+                                        prop:checked=selected
+                                        on:change=move |ev| on_pick.run(event_target_value(&ev))
+                                    />
+                                    <svg class="swatch__chip" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                                        <circle cx="12" cy="12" r="11" fill=fill stroke="#00000040"/>
+                                    </svg>
+                                    <span>{text}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </fieldset>
+        </Show>
+    }
+}
+
 /// The product on a page served as islands: the part of the page that runs in the browser.
 #[cfg(any(feature = "ssr", not(feature = "split")))]
 #[island]
@@ -745,10 +791,7 @@ fn ProductView(product: ProductDetail, initial: Selection) -> impl IntoView {
                         value=Signal::derive(move || chosen().style)
                         on_pick=move |s| wanted.update(|w| w.style = Some(s))
                     />
-                    <OptionSelect
-                        id="pick-colour"
-                        name="colour"
-                        label="Colour"
+                    <ColourSwatches
                         options=colours
                         value=Signal::derive(move || chosen().colour)
                         on_pick=move |c| wanted.update(|w| w.colour = Some(c))
