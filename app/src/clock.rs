@@ -37,6 +37,11 @@ pub struct NotADay;
 /// The first second (UTC) of a day typed as `YYYY-MM-DD` in a staff form or filter; `Ok(None)`
 /// for a blank field.
 pub fn day_start(text: &str) -> Result<Option<i64>, NotADay> {
+    Ok(parse_day(text)?.map(|d| d.midnight().assume_utc().unix_timestamp()))
+}
+
+/// The calendar day typed as `YYYY-MM-DD`; `Ok(None)` for a blank field.
+pub fn parse_day(text: &str) -> Result<Option<time::Date>, NotADay> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -53,14 +58,24 @@ pub fn day_start(text: &str) -> Result<Option<i64>, NotADay> {
         .ok_or(NotADay)?;
     let day = u8::try_from(day).map_err(|_| NotADay)?;
     time::Date::from_calendar_date(year, month, day)
-        .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
+        .map(Some)
         .map_err(|_| NotADay)
+}
+
+/// `date` as `YYYY-MM-DD`.
+pub fn date_text(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// The day (UTC) of `unix` as `YYYY-MM-DD`, for a date field.
 pub fn day_text(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .map(|t| date_text(t.date()))
         .unwrap_or_default()
 }
 

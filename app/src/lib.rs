@@ -9,6 +9,7 @@ pub mod address;
 pub mod admin;
 pub mod affiliates;
 pub mod audit;
+pub mod calendar;
 pub mod cart;
 pub mod catalog;
 pub mod charts;
@@ -183,6 +184,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/customers") view={Lazy::<split::StaffCustomers>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/customers/:id") view={Lazy::<split::StaffCustomer>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/mail") view={Lazy::<split::StaffMail>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/holidays") view={Lazy::<split::StaffHolidays>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets") view={Lazy::<split::StaffTickets>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/tickets/:number") view={Lazy::<split::StaffTicket>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/claims") view={Lazy::<split::StaffClaims>::new()} ssr=SsrMode::Async/>

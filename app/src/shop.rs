@@ -25,6 +25,10 @@ pub struct StoreInfo {
     pub payment_methods: crate::payments::providers::PaymentMethods,
     /// The demo catalog (and its promo codes) is loaded: the home page offers the codes to try.
     pub demo_codes: bool,
+    /// The shop's IANA time zone (`SHOP_TIME_ZONE`): its business days are days there.
+    pub time_zone: String,
+    /// The holidays and today's offset, as of this answer (filled in by `get_store_info`).
+    pub calendar: crate::calendar::ShopCalendar,
 }
 
 impl StoreInfo {
@@ -45,6 +49,8 @@ impl StoreInfo {
                 brands: crate::payments::card::CardBrand::ALL.to_vec(),
             },
             demo_codes: false,
+            time_zone: "UTC".into(),
+            calendar: Default::default(),
         }
     }
 
@@ -79,10 +85,24 @@ pub struct ServerState {
     pub photos: crate::photos::storage::PhotoStore,
     /// What time server functions take it to be.
     pub clock: crate::clock::Clock,
+    /// The shop's zone and holidays, read at most once a minute.
+    pub calendar: std::sync::Arc<crate::calendar::cache::CalendarCache>,
 }
 
 #[cfg(feature = "ssr")]
 impl ServerState {
+    /// The shop's terms with its calendar as of now: every business-day rule counts with it.
+    pub async fn store_now(&self) -> Result<StoreInfo, sqlx::Error> {
+        let calendar = self
+            .calendar
+            .current(&self.db.pool, self.clock.unix())
+            .await?;
+        Ok(StoreInfo {
+            calendar,
+            ..self.store.clone()
+        })
+    }
+
     /// The shop as started: what the store page says about payments follows the providers.
     pub fn new(
         db: crate::db::Db,
@@ -91,6 +111,8 @@ impl ServerState {
         photos: crate::photos::storage::PhotoStore,
         payments: crate::payments::providers::Providers,
     ) -> ServerState {
+        let zone =
+            crate::calendar::zone::by_name(&store.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         ServerState {
             db,
             secure_cookies: store.is_https(),
@@ -104,6 +126,7 @@ impl ServerState {
             catalog_cache: Default::default(),
             photos,
             clock: Default::default(),
+            calendar: std::sync::Arc::new(crate::calendar::cache::CalendarCache::new(zone)),
         }
     }
 }
@@ -119,5 +142,5 @@ pub fn server_state() -> Result<ServerState, AppError> {
 
 #[server(output = Postcard)]
 pub async fn get_store_info() -> Result<StoreInfo, AppError> {
-    Ok(server_state()?.store)
+    Ok(server_state()?.store_now().await?)
 }

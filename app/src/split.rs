@@ -119,6 +119,8 @@ split_pages! {
     StaffCustomer => crate::admin::customer_pages::CustomerPage;
     /// `/admin/mail`
     StaffMail => crate::admin::mail_pages::MailQueuePage;
+    /// `/admin/holidays`
+    StaffHolidays => crate::admin::holiday_pages::HolidaysPage;
     /// `/admin/tickets`
     StaffTickets => crate::admin::ticket_pages::TicketsPage;
     /// `/admin/tickets/:number`

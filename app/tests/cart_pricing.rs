@@ -29,6 +29,8 @@ fn store() -> StoreInfo {
         test_payments: true,
         payment_methods: Default::default(),
         demo_codes: false,
+        time_zone: "UTC".into(),
+        calendar: Default::default(),
     }
 }
 
@@ -212,7 +214,6 @@ async fn server_prices_from_the_database(db: &Db) {
         &store(),
         &request,
         NOW,
-        date!(2026 - 11 - 26),
         None,
     )
     .await
@@ -226,6 +227,18 @@ async fn server_prices_from_the_database(db: &Db) {
     assert!(matches!(priced.quote.coupon, CouponOutcome::Applied { .. }));
     let estimate = priced.estimate.unwrap();
     assert_eq!(estimate.earliest, date!(2026 - 12 - 02));
+    // A shop holiday within the estimate moves it on by a business day.
+    let mut closed = store();
+    closed.calendar.holidays.push(app::calendar::Holiday {
+        day: date!(2026 - 11 - 30),
+        name: "Stocktaking".into(),
+    });
+    let later = pricing_service::price_cart(&db.pool, &closed, &request, NOW, None)
+        .await
+        .unwrap()
+        .estimate
+        .unwrap();
+    assert_eq!(later.earliest, date!(2026 - 12 - 03));
 
     // A price change in the database is what the next quote charges.
     sqlx::query("UPDATE skus SET price_cents = 999 WHERE code = $1")
@@ -243,7 +256,6 @@ async fn server_prices_from_the_database(db: &Db) {
         &store(),
         &request,
         NOW,
-        date!(2026 - 11 - 26),
         None,
     )
     .await
@@ -306,7 +318,6 @@ async fn browser_and_server_totals_agree(db: &Db) {
             &store(),
             &CartRequest::from(&cart),
             NOW,
-            date!(2026 - 11 - 26),
             None,
         )
         .await

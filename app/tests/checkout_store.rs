@@ -433,7 +433,6 @@ async fn duplicate_lines_are_one_line(db: &Db) {
         &state.store,
         &req.cart,
         now.unix_timestamp(),
-        now.date(),
         None,
     )
     .await

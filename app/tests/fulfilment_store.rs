@@ -381,7 +381,6 @@ async fn a_code_made_by_staff_discounts_checkout_until_disabled(db: &Db) {
         &state.store,
         &cart,
         now.unix_timestamp(),
-        now.date(),
         None,
     )
     .await

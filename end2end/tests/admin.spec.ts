@@ -154,6 +154,7 @@ test("every staff page fits a 360 px phone without sideways scrolling, in the st
     '/admin/claims',
     '/admin/customers',
     '/admin/mail',
+    '/admin/holidays',
     '/admin/products',
     '/admin/products/signature-case',
     '/admin/coupons',

@@ -269,6 +269,18 @@ impl Config {
             test_payments: false,
             payment_methods: Default::default(),
             demo_codes: false,
+            time_zone: {
+                let zone = var("SHOP_TIME_ZONE").unwrap_or_else(|| "UTC".into());
+                if app::calendar::zone::by_name(&zone).is_none() {
+                    return Err(invalid(
+                        "SHOP_TIME_ZONE",
+                        "an IANA time zone such as Europe/Berlin or America/New_York",
+                        zone,
+                    ));
+                }
+                zone
+            },
+            calendar: Default::default(),
         };
         let demo_catalog = match var("SHOP_DEMO_CATALOG") {
             Some(v) => parse_bool("SHOP_DEMO_CATALOG", v)?,
@@ -447,6 +459,9 @@ mod tests {
         assert!(config(&[("SHOP_EXPRESS_SHIPPING", "-1")]).is_err());
         assert!(config(&[("SHOP_EXPRESS_SHIPPING", "free")]).is_err());
         assert!(config(&[("SHOP_DISPATCH_DAYS", "5-2")]).is_err());
+        assert!(config(&[("SHOP_TIME_ZONE", "Mars/Olympus")]).is_err());
+        let berlin = config(&[("SHOP_TIME_ZONE", "Europe/Berlin")]).unwrap();
+        assert_eq!(berlin.store.time_zone, "Europe/Berlin");
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub mod customer_pages;
 pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod holiday_pages;
+pub mod holidays;
 pub mod mail_pages;
 pub mod order_pages;
 pub mod orders;

@@ -43,6 +43,7 @@ fn AdminNav(role: Role, open: RwSignal<bool>) -> impl IntoView {
         ("/admin/claims", "Claims"),
         ("/admin/customers", "Customers"),
         ("/admin/mail", "E-mail"),
+        ("/admin/holidays", "Holidays"),
     ];
     if admin {
         sections.extend([

@@ -69,10 +69,9 @@ async fn priced(request: CartRequest) -> Result<PricedCart, AppError> {
     }
     Ok(pricing_service::price_cart(
         &state.db.pool,
-        &state.store,
+        &state.store_now().await?,
         &request,
         now.unix_timestamp(),
-        now.date(),
         None,
     )
     .await?)

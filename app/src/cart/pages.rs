@@ -5,7 +5,8 @@
 
 use super::api::{apply_coupon, cart_prices};
 use super::model::{CartItem, CartNotice, CartRequest, PricedCart};
-use super::store::{today, CartStore};
+use super::store::CartStore;
+use crate::calendar::describe as describe_holiday;
 use crate::error::AppError;
 use crate::islands::island_or_component;
 use crate::money::Money;
@@ -459,7 +460,26 @@ pub(crate) fn ShippingChoice(
 ) -> impl IntoView {
     let store = CartStore::expect();
     let estimate = move |method: ShippingMethod| {
-        store_info().map(|s| s.delivery.estimate(today(), method).describe())
+        store_info().map(|s| {
+            let today = s.calendar.today();
+            s.delivery.estimate(today, method, &s.calendar).describe()
+        })
+    };
+    // The holidays the slowest estimate steps over, named so the dates make sense.
+    let holidays = move || {
+        let s = store_info()?;
+        let today = s.calendar.today();
+        let latest = ShippingMethod::ALL
+            .into_iter()
+            .map(|m| s.delivery.estimate(today, m, &s.calendar).latest)
+            .max()?;
+        let named: Vec<String> = s
+            .calendar
+            .holidays_skipped(today, latest)
+            .into_iter()
+            .map(describe_holiday)
+            .collect();
+        (!named.is_empty()).then(|| named.join(", "))
     };
     // Each option's price for this cart, so the shopper can compare before choosing: the
     // cart priced by the shared rules with that method.
@@ -501,7 +521,12 @@ pub(crate) fn ShippingChoice(
                     }
                 }).collect_view()}
             </div>
-            <p class="note">"Delivery dates are estimates: promotions and public holidays can add a few days."</p>
+            <p class="note" data-testid="delivery-note">
+                {move || match holidays() {
+                    Some(named) => format!("Delivery dates are estimates. They allow for our holidays, when we neither dispatch nor count business days: {named}. Promotions can add a few days."),
+                    None => "Delivery dates are estimates: promotions and public holidays can add a few days.".to_owned(),
+                }}
+            </p>
         </fieldset>
     }
 }

@@ -9,7 +9,7 @@ use crate::pricing::coupon::{Coupon, CouponCode, CouponRejection};
 use crate::shop::StoreInfo;
 use sqlx::{AnyConnection, AnyPool, Row};
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 /// The most lines one request may name; a real cart is far smaller.
 pub const MAX_CART_LINES: usize = 100;
@@ -127,13 +127,13 @@ pub async fn check_coupon(
 }
 
 /// Prices the cart as the server sees it: database prices, stock-limited quantities, the
-/// coupon re-checked, shipping from the shop's terms, delivery estimated from `today`.
+/// coupon re-checked, shipping from the shop's terms, delivery estimated from the shop's today
+/// by its calendar.
 pub async fn price_cart(
     pool: &AnyPool,
     store: &StoreInfo,
     request: &CartRequest,
     now: i64,
-    today: Date,
     customer: Option<&str>,
 ) -> Result<PricedCart, sqlx::Error> {
     let mut conn = pool.acquire().await?;
@@ -151,7 +151,12 @@ pub async fn price_cart(
     let applied = coupon.as_ref().and_then(|c| c.as_ref().ok());
     let quote = cart.quote(&items, applied, &store.shipping);
     let has_lines = !cart.priced_lines(&items).is_empty();
-    let estimate = has_lines.then(|| store.delivery.estimate(today, request.method));
+    let calendar = &store.calendar;
+    let estimate = has_lines.then(|| {
+        store
+            .delivery
+            .estimate(calendar.date_at(now), request.method, calendar)
+    });
     let mut items: Vec<CartItem> = items.into_values().collect();
     items.sort_by(|a, b| a.sku.cmp(&b.sku));
     Ok(PricedCart {

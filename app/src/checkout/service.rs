@@ -35,7 +35,6 @@ use crate::payments::gateway::{
 };
 use crate::payments::paypal::order_request::{Breakdown, OrderRequest, PurchaseLine, ShipTo};
 use crate::pricing::coupon::{Coupon, CouponRejection};
-use crate::pricing::delivery::add_business_days;
 use crate::pricing::quote::{CouponOutcome, PricedLine, Quote};
 use crate::shop::ServerState;
 use crate::throttle::{self, minutes_to_wait, store as limits};
@@ -303,14 +302,17 @@ async fn reserve(
         shipping: quote.shipping,
         total: quote.total,
     };
-    let today = now.date();
-    let delivery = state.store.delivery;
+    let store = state.store_now().await?;
+    let calendar = &store.calendar;
+    let today = calendar.date_at(unix);
     repo::set_totals(
         &mut tx,
         order_id,
         &totals,
-        add_business_days(today, delivery.dispatch.max),
-        delivery.estimate(today, request.cart.method),
+        calendar.add_business_days(today, store.delivery.dispatch.max),
+        store
+            .delivery
+            .estimate(today, request.cart.method, calendar),
     )
     .await?;
     let facts = ledger::OrderFacts {
@@ -578,10 +580,9 @@ async fn cart_changed(
 ) -> Result<CheckoutOutcome, CheckoutError> {
     let fresh: PricedCart = pricing_service::price_cart(
         &state.db.pool,
-        &state.store,
+        &state.store_now().await?,
         &request.cart,
         now.unix_timestamp(),
-        now.date(),
         Some(customer_key),
     )
     .await?;

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use {
     super::{
         access, cancellation, changes, grants, links, model::parse_order_number, repo,
-        tracking::tracking_hint,
+        tracking::tracking_hint, windows,
     },
     crate::accounts::model::Email,
     crate::client::client_address,
@@ -48,8 +48,13 @@ pub async fn get_order(number: String, key: Option<String>) -> Result<OrderDetai
         }
     }
     let tracking_hint = tracking_hint(detail.status, detail.shipped_at(), now);
+    let report_deadline = match detail.delivered_at() {
+        Some(delivered) => Some(windows::report_deadline(&state, delivered).await?),
+        None => None,
+    };
     Ok(OrderDetail {
         tracking_hint,
+        report_deadline,
         ..detail
     })
 }

@@ -227,12 +227,10 @@ pub async fn seed_once(
             for line in &lines {
                 repo::insert_line(&mut tx, order_id, line).await?;
             }
-            let ordered = time::OffsetDateTime::from_unix_timestamp(placed_at)
-                .map(|t| t.date())
-                .unwrap_or(time::Date::MIN);
-            let estimate = store.delivery.estimate(ordered, method);
-            let dispatch_by =
-                crate::pricing::delivery::add_business_days(ordered, store.delivery.dispatch.max);
+            let calendar = &store.calendar;
+            let ordered = calendar.date_at(placed_at);
+            let estimate = store.delivery.estimate(ordered, method, calendar);
+            let dispatch_by = calendar.add_business_days(ordered, store.delivery.dispatch.max);
             repo::set_totals(&mut tx, order_id, &totals, dispatch_by, estimate).await?;
             if let Some(coupon) = coupon {
                 coupons::repo::redeem(&mut tx, coupon.id, &email, &number, placed_at).await?;

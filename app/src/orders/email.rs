@@ -321,6 +321,7 @@ mod tests {
             events: vec![],
             refunds: vec![],
             tracking_hint: None,
+            report_deadline: None,
             tracking: None,
         }
     }

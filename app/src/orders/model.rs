@@ -104,6 +104,9 @@ pub struct OrderDetail {
     pub refunds: Vec<RefundEntry>,
     /// For the shopper's page of a shipped order (set when it is read for them).
     pub tracking_hint: Option<TrackingHint>,
+    /// The last moment a delivery problem may be reported, once delivered (set when it is
+    /// read for the shopper: it depends on the shop's holidays).
+    pub report_deadline: Option<i64>,
 }
 
 impl OrderDetail {

@@ -8,7 +8,7 @@ use super::changes::{ChangeChoice, ChangeOffer};
 use super::model::{OrderDetail, OrderHistoryPage, StaffStep};
 use super::status::OrderStatus;
 use super::tracking::TrackingHint;
-use super::windows::{problem_report_deadline, PROBLEM_REPORT_BUSINESS_DAYS};
+use super::windows::PROBLEM_REPORT_BUSINESS_DAYS;
 use crate::checkout::model::PaymentSummary;
 use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState, TextArea};
@@ -203,16 +203,16 @@ fn ProblemPanel(order: OrderDetail) -> impl IntoView {
             opened.set(true);
         }
     };
-    let (kinds, note) = match (order.status, order.delivered_at()) {
+    let (kinds, note) = match (order.status, order.report_deadline) {
         (OrderStatus::Shipped, _) => (
             vec![DeliveryProblem::LostOrDelayed],
             "Tell us if your package seems lost or is late; we look into it with the carrier.".to_owned(),
         ),
-        (OrderStatus::Delivered, Some(delivered)) => (
+        (OrderStatus::Delivered, Some(deadline)) => (
             DeliveryProblem::ALL.into_iter().filter(|k| k.after_delivery()).collect(),
             format!(
                 "Report a damaged item, wrong or missing items, or a package you did not receive within {PROBLEM_REPORT_BUSINESS_DAYS} business days of delivery (until {}).",
-                format_time(problem_report_deadline(delivered))
+                format_time(deadline)
             ),
         ),
         _ => return ().into_any(),

@@ -12,10 +12,8 @@ use crate::catalog::stock;
 use crate::checkout::model::PaymentSummary;
 use crate::money::Money;
 use crate::orders::model::order_number_from;
-use crate::pricing::delivery::add_business_days;
 use crate::shop::StoreInfo;
 use sqlx::AnyConnection;
-use time::OffsetDateTime;
 
 /// What a replacement settles, and so what it holds.
 pub enum Settles<'a> {
@@ -128,16 +126,14 @@ pub async fn place(
         shipping: Money::ZERO,
         total: Money::ZERO,
     };
-    let today = OffsetDateTime::from_unix_timestamp(now)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-        .date();
-    let delivery = store.delivery;
+    let calendar = &store.calendar;
+    let today = calendar.date_at(now);
     repo::set_totals(
         tx,
         order_id,
         &free,
-        add_business_days(today, delivery.dispatch.max),
-        delivery.estimate(today, original.method),
+        calendar.add_business_days(today, store.delivery.dispatch.max),
+        store.delivery.estimate(today, original.method, calendar),
     )
     .await?;
     repo::change_status(

@@ -741,6 +741,7 @@ async fn load_detail(
         },
         refunds,
         tracking_hint: None,
+        report_deadline: None,
     };
     Ok(Some((detail, row.try_get("customer_id")?)))
 }

@@ -264,7 +264,11 @@ pub async fn report_delivery_problem(
     let (Some(kind), Some(body), true) = (kind, body, errors.is_empty()) else {
         return needs_correcting(errors, &typed);
     };
-    if let Some(why) = report_refusal(&order, kind, state.clock.unix()) {
+    let deadline = match order.delivered_at() {
+        Some(delivered) => Some(windows::report_deadline(&state, delivered).await?),
+        None => None,
+    };
+    if let Some(why) = report_refusal(&order, kind, state.clock.unix(), deadline) {
         return needs_correcting(FieldErrors::single("problem", &why), &typed);
     }
     if let Err(why) = within_limit(
@@ -302,22 +306,24 @@ fn report_refusal(
     order: &crate::orders::model::OrderDetail,
     kind: DeliveryProblem,
     now: i64,
+    deadline: Option<i64>,
 ) -> Option<String> {
     if !kind.after_delivery() {
         return (order.status != OrderStatus::Shipped).then(|| {
             "A lost or late package can be reported while the order is on its way. For anything else, send us a ticket.".into()
         });
     }
-    let Some(delivered) = order
-        .delivered_at()
-        .filter(|_| order.status == OrderStatus::Delivered)
-    else {
+    let (Some(delivered), Some(deadline)) = (
+        order
+            .delivered_at()
+            .filter(|_| order.status == OrderStatus::Delivered),
+        deadline,
+    ) else {
         return Some(
             "This order has not been delivered yet. If it is late, report it as lost or late."
                 .into(),
         );
     };
-    let deadline = windows::problem_report_deadline(delivered);
     (!windows::is_open(deadline, now)).then(|| {
         format!(
             "Problems must be reported within {} business days of delivery, and this order was delivered on {}. A defect that shows later is covered by the warranty: send us a ticket about it.",

@@ -41,6 +41,8 @@ pub fn store() -> StoreInfo {
         test_payments: true,
         payment_methods: Default::default(),
         demo_codes: false,
+        time_zone: "UTC".into(),
+        calendar: Default::default(),
     }
 }
 
@@ -135,7 +137,6 @@ pub async fn request(
         &state.store,
         &cart,
         now.unix_timestamp(),
-        now.date(),
         None,
     )
     .await

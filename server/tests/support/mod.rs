@@ -164,6 +164,8 @@ pub async fn shop_paying(
         test_payments: false,
         payment_methods: Default::default(),
         demo_codes: false,
+        time_zone: "UTC".into(),
+        calendar: Default::default(),
     };
     let mailer = Mailer::outbox("Test Cases <care@shop.test>", dir.join("outbox")).unwrap();
     let photos = app::photos::storage::PhotoStore::in_folder(
