@@ -209,15 +209,9 @@ async fn server_prices_from_the_database(db: &Db) {
         coupon: Some("WELCOME10".into()),
         method: ShippingMethod::Express,
     };
-    let priced = pricing_service::price_cart(
-        &db.pool,
-        &store(),
-        &request,
-        NOW,
-        None,
-    )
-    .await
-    .unwrap();
+    let priced = pricing_service::price_cart(&db.pool, &store(), &request, NOW, None)
+        .await
+        .unwrap();
     // Only 3 slim cases are in stock; the unknown SKU is not priced.
     assert_eq!(priced.items.len(), 2);
     assert_eq!(priced.quote.subtotal, Money::from_cents(3 * 2499 + 1999));
@@ -251,15 +245,9 @@ async fn server_prices_from_the_database(db: &Db) {
         coupon: Some("SUMMER25".into()),
         method: ShippingMethod::Standard,
     };
-    let priced = pricing_service::price_cart(
-        &db.pool,
-        &store(),
-        &request,
-        NOW,
-        None,
-    )
-    .await
-    .unwrap();
+    let priced = pricing_service::price_cart(&db.pool, &store(), &request, NOW, None)
+        .await
+        .unwrap();
     assert_eq!(priced.quote.subtotal, Money::from_cents(999));
     assert!(matches!(
         priced.coupon,
@@ -313,15 +301,10 @@ async fn browser_and_server_totals_agree(db: &Db) {
             ShippingMethod::Express
         };
 
-        let server = pricing_service::price_cart(
-            &db.pool,
-            &store(),
-            &CartRequest::from(&cart),
-            NOW,
-            None,
-        )
-        .await
-        .unwrap();
+        let server =
+            pricing_service::price_cart(&db.pool, &store(), &CartRequest::from(&cart), NOW, None)
+                .await
+                .unwrap();
         // What the browser receives, and what it computes from it.
         let wire: PricedCart =
             serde_json::from_str(&serde_json::to_string(&server).unwrap()).unwrap();

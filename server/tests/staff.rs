@@ -357,3 +357,99 @@ fn a_selection_change_is_applied_once_and_all_or_nothing() {
         assert_eq!(audited, 3);
     });
 }
+
+/// Holidays: admins add and remove them (checked, audited); every answer that counts business
+/// days counts with them at once, as the shop's terms each page reads say.
+#[test]
+fn holidays_are_added_checked_audited_and_counted_at_once() {
+    use app::admin::holidays::{AddHoliday, HolidayList, RemoveHoliday, StaffHolidays};
+    use app::error::AppError;
+    use app::forms::FormResult;
+    use app::identity::Role;
+    use app::shop::{GetStoreInfo, StoreInfo};
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let admin = signed_in_as(&shop, "admin@example.com", Role::Admin).await;
+        let support = signed_in_as(&shop, "support@example.com", Role::Support).await;
+        let post = |path: &str, body: String, cookie: &str| {
+            script_post(path, &body, "10.3.0.1", Some(cookie))
+        };
+        let today = time::OffsetDateTime::now_utc().date();
+        let day = app::clock::date_text(today + time::Duration::days(3));
+        let add = |day: &str, name: &str, cookie: &str| {
+            post(
+                path_of::<AddHoliday>(),
+                format!("day={day}&name={name}"),
+                cookie,
+            )
+        };
+        let invalid = |result: Result<FormResult, AppError>, field: &str| match result {
+            Ok(FormResult::Invalid(errors)) => errors.get(field).expect(field),
+            other => panic!("{field}: {other:?}"),
+        };
+
+        let past = answer(&shop, add("2020-01-01", "Old", &admin)).await;
+        assert!(invalid(past, "day").contains("today or a later day"));
+        let unnamed = answer(&shop, add(&day, "", &admin)).await;
+        assert!(invalid(unnamed, "name").contains("Name the holiday"));
+        let garbled = answer(&shop, add("soon", "Party", &admin)).await;
+        assert!(invalid(garbled, "day").contains("like 2026-12-25"));
+        let by_support: Result<FormResult, AppError> =
+            answer(&shop, add(&day, "Party", &support)).await;
+        assert!(by_support.is_err());
+
+        let done: FormResult = answer(&shop, add(&day, "Founders%20Day", &admin))
+            .await
+            .unwrap();
+        assert_eq!(done, FormResult::Done);
+        let twice = answer(&shop, add(&day, "Founders%20Day", &admin)).await;
+        assert!(invalid(twice, "day").contains("already a holiday"));
+
+        let list: HolidayList = answer(
+            &shop,
+            post(path_of::<StaffHolidays>(), String::new(), &support),
+        )
+        .await
+        .unwrap();
+        assert_eq!(list.time_zone, "UTC");
+        assert_eq!(list.holidays.len(), 1);
+        assert_eq!(list.holidays[0].name, "Founders Day");
+        // Counted at once: the cache is cleared by the change, not left for a minute.
+        let store: StoreInfo = answer(
+            &shop,
+            script_post(path_of::<GetStoreInfo>(), "", "10.3.0.2", None),
+        )
+        .await
+        .unwrap();
+        assert_eq!(store.calendar.holidays, list.holidays);
+        assert!(!store.calendar.is_business_day(list.holidays[0].day));
+
+        let removed: FormResult = answer(
+            &shop,
+            post(path_of::<RemoveHoliday>(), format!("day={day}"), &admin),
+        )
+        .await
+        .unwrap();
+        assert_eq!(removed, FormResult::Done);
+        let gone: Result<FormResult, AppError> = answer(
+            &shop,
+            post(path_of::<RemoveHoliday>(), format!("day={day}"), &admin),
+        )
+        .await;
+        assert!(gone.is_err());
+        let store: StoreInfo = answer(
+            &shop,
+            script_post(path_of::<GetStoreInfo>(), "", "10.3.0.2", None),
+        )
+        .await
+        .unwrap();
+        assert!(store.calendar.holidays.is_empty());
+        let audited: Vec<String> =
+            sqlx::query_scalar("SELECT action FROM audit_log WHERE record = $1 ORDER BY id")
+                .bind(format!("holiday {day}"))
+                .fetch_all(&shop.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, ["add holiday", "remove holiday"]);
+    });
+}
