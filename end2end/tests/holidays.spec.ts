@@ -38,18 +38,18 @@ test('a holiday staff add moves the delivery estimates, which name it; removing 
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Holidays');
   await expect(admin.getByText("Days in the shop's time zone, UTC")).toBeVisible();
   await hydrated(admin);
-  await admin.getByLabel('Day').fill('2020-01-01');
-  await admin.getByLabel('Name').fill(name);
+  await admin.getByLabel('Day', { exact: true }).fill('2020-01-01');
+  await admin.getByLabel('Name', { exact: true }).fill(name);
   await admin.getByRole('button', { name: 'Add holiday' }).click();
   await expect(admin.getByText('Choose today or a later day: past days no longer count.')).toBeVisible();
-  await expect(admin.getByLabel('Name')).toHaveValue(name);
-  await admin.getByLabel('Day').fill(holiday.iso);
+  await expect(admin.getByLabel('Name', { exact: true })).toHaveValue(name);
+  await admin.getByLabel('Day', { exact: true }).fill(holiday.iso);
   await admin.getByRole('button', { name: 'Add holiday' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Holiday added' })).toBeVisible();
   const row = admin.getByTestId('holidays').getByRole('row').filter({ hasText: name });
   await expect(row).toContainText(holiday.shown);
   // The form is cleared: pressing again cannot add the day twice by mistake.
-  await expect(admin.getByLabel('Name')).toHaveValue('');
+  await expect(admin.getByLabel('Name', { exact: true })).toHaveValue('');
   const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, 'the holidays page scrolls sideways').toBeLessThanOrEqual(0);
 

@@ -6,7 +6,7 @@ use super::pages::StaffFrame;
 use crate::calendar::short_date;
 use crate::clock::date_text;
 use crate::error::AppError;
-use crate::forms::{Field, FormFailure, FormResult, FormState};
+use crate::forms::{empty_on_success, Field, FormFailure, FormResult, FormState};
 use crate::identity::Role;
 use crate::page::{when_loaded, Loading};
 use crate::wire;
@@ -38,25 +38,21 @@ fn Holidays(
     let add_form = FormState::new(move || add.value().get());
     let remove_form = FormState::new(move || remove.value().get());
     let added = move || matches!(add.value().get(), Some(Ok(FormResult::Done)));
+    // Emptied after each success: a second press must not add the same day again.
+    let emptied = empty_on_success(add, || ());
     view! {
         <p>"On these days the shop does not dispatch, and they do not count as business days: delivery estimates and the 3-business-day window for reporting a delivery problem skip them, as they skip weekends. Shoppers see the holidays an estimate skips named beside it."</p>
         <Show when=move || admin>
             <div class="panel">
                 <h2>"Add a holiday"</h2>
-                // Cleared after each success: a second press must not add the same day again.
-                {move || {
-                    add.version().get();
-                    view! {
-                        <ActionForm action=add attr:class="form" attr:novalidate=true>
-                            <div class="field-row">
-                                <Field id="holiday-day" name="day" label="Day" kind="date" form=add_form/>
-                                <Field id="holiday-name" name="name" label="Name" autocomplete="off" form=add_form/>
-                            </div>
-                            <FormFailure form=add_form/>
-                            <button type="submit" class="button" disabled=move || add.pending().get()>"Add holiday"</button>
-                        </ActionForm>
-                    }
-                }}
+                <ActionForm action=add node_ref=emptied attr:class="form" attr:novalidate=true>
+                    <div class="field-row">
+                        <Field id="holiday-day" name="day" label="Day" kind="date" form=add_form/>
+                        <Field id="holiday-name" name="name" label="Name" autocomplete="off" form=add_form/>
+                    </div>
+                    <FormFailure form=add_form/>
+                    <button type="submit" class="button" disabled=move || add.pending().get()>"Add holiday"</button>
+                </ActionForm>
                 <p role="status">{move || added().then_some("Holiday added: estimates count with it now.")}</p>
             </div>
         </Show>

@@ -6,7 +6,7 @@
 use super::catalog::{ChangeVariants, SaveVariant};
 use crate::catalog::art::Art;
 use crate::catalog::staff::StaffVariant;
-use crate::forms::{submission_key, FormFailure, FormResult, FormState};
+use crate::forms::{empty_on_success, submission_key, FormFailure, FormResult, FormState};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -379,21 +379,9 @@ fn Selection(
             .then_some("Done. The shop shows the change now.")
     };
     let none = move || count.get() == 0;
-    // A change made empties the form: the page is redrawn in place, keeping what was typed,
-    // so a second click would otherwise send the same change again (refused by its key).
-    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // A change made empties the form and takes a new key (a replay is refused by the old one).
     let key = RwSignal::new(submission_key());
-    Effect::new(move |seen: Option<usize>| {
-        let version = change.version().get();
-        let done = matches!(change.value().get_untracked(), Some(Ok(FormResult::Done)));
-        if seen.is_some_and(|seen| seen != version) && done {
-            if let Some(form) = form_ref.get_untracked() {
-                form.reset();
-            }
-            key.set(submission_key());
-        }
-        version
-    });
+    let form_ref = empty_on_success(change, move || key.set(submission_key()));
     let sending = RwSignal::new(None::<u32>);
     let photo_refused = RwSignal::new(None::<String>);
     let on_photo = move |event: leptos::ev::Event| {

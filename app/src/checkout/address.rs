@@ -218,7 +218,7 @@ mod tests {
         typed.region = "Bavaria".into();
         assert_eq!(
             typed.validate().unwrap_err().get("region").as_deref(),
-            Some("Choose one from the list.")
+            Some("Choose the state.")
         );
         // A state typed before switching to Germany is not printed on the label.
         typed.country = "DE".into();

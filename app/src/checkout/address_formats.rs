@@ -192,20 +192,16 @@ impl RegionField {
     /// The region as stored, or the message that asks for it. `typed` is trimmed.
     pub fn check(self, typed: &str) -> Result<String, &'static str> {
         match self {
+            // A value not on the list (one typed for another country) shows as no choice.
             RegionField::List {
                 choices, missing, ..
-            } => {
-                if typed.is_empty() {
-                    return Err(missing);
-                }
-                choices
-                    .iter()
-                    .find(|(value, name)| {
-                        value.eq_ignore_ascii_case(typed) || name.eq_ignore_ascii_case(typed)
-                    })
-                    .map(|(value, _)| (*value).to_owned())
-                    .ok_or("Choose one from the list.")
-            }
+            } => choices
+                .iter()
+                .find(|(value, name)| {
+                    value.eq_ignore_ascii_case(typed) || name.eq_ignore_ascii_case(typed)
+                })
+                .map(|(value, _)| (*value).to_owned())
+                .ok_or(missing),
             RegionField::Text { required, .. } if required => {
                 // Italian addresses carry the province's two-letter code (RM for Rome).
                 let code = typed.to_ascii_uppercase();
@@ -371,7 +367,7 @@ mod tests {
         assert_eq!(state.check("va"), Ok("VA".to_owned()));
         assert_eq!(state.check("Virginia"), Ok("VA".to_owned()));
         assert_eq!(state.check(""), Err("Choose the state."));
-        assert_eq!(state.check("Ontario"), Err("Choose one from the list."));
+        assert_eq!(state.check("Ontario"), Err("Choose the state."));
         let prefecture = AddressFormat::of(Country::Japan).region.unwrap();
         assert_eq!(prefecture.check("tokyo"), Ok("Tokyo".to_owned()));
         assert_eq!(prefecture.check(""), Err("Choose the prefecture."));

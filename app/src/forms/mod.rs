@@ -95,6 +95,35 @@ impl FormState {
     }
 }
 
+/// The form to empty once `action` succeeds, with `then` run after: the page is redrawn in
+/// place, keeping what was typed, so a second press would send the same thing again. A form
+/// that needs correcting keeps what was typed.
+pub fn empty_on_success<S>(
+    action: ServerAction<S>,
+    then: impl Fn() + 'static,
+) -> NodeRef<leptos::html::Form>
+where
+    S: leptos::server_fn::ServerFn<Output = FormResult, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |seen: Option<usize>| {
+        let version = action.version().get();
+        let done = matches!(action.value().get_untracked(), Some(Ok(FormResult::Done)));
+        if seen.is_some_and(|seen| seen != version) && done {
+            if let Some(form) = form_ref.get_untracked() {
+                form.reset();
+            }
+            then();
+        }
+        version
+    });
+    form_ref
+}
+
 /// A labelled input with its error message, linked for screen readers.
 #[component]
 pub fn Field(

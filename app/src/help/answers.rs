@@ -198,7 +198,7 @@ fn shipping(store: &StoreInfo) -> Vec<HelpAnswer> {
                     format!("standard (global) delivery takes {}-{} business days after dispatch;", times.standard.min, times.standard.max),
                     format!("express by DHL takes {}-{} business days after dispatch.", times.express.min, times.express.max),
                 ]),
-                p("Checkout shows the expected delivery dates, skipping weekends. They are estimates: promotions and public holidays can add time."),
+                p("Checkout shows the expected delivery dates, skipping weekends and our public holidays, which it names beside the dates. They are estimates: promotions can add time."),
             ],
             vec![link("Track an order", "/orders/find")],
         ),
