@@ -62,7 +62,7 @@ pub fn SiteSearch() -> impl IntoView {
             }>
             <label for="site-q" class="visually-hidden">"Search products and help"</label>
             <input id="site-q" name="q" type="search" maxlength=QUERY_MAX placeholder="Search the shop"
-                autocomplete="off" aria-controls="site-suggestions" aria-expanded=move || shown().is_some().to_string()
+                autocomplete="off" aria-controls="site-suggestions"
                 on:input=move |ev| {
                     typed.set(event_target_value(&ev));
                     open.set(true);
