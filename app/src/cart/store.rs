@@ -148,19 +148,3 @@ fn read_saved() -> Option<String> {
 
 #[cfg(not(feature = "hydrate"))]
 fn write_saved(_value: &str) {}
-
-/// Today's date where the shopper is, for delivery estimates.
-pub fn today() -> time::Date {
-    #[cfg(feature = "hydrate")]
-    {
-        let now = js_sys::Date::new_0();
-        let month =
-            time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
-        if let Ok(date) =
-            time::Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
-        {
-            return date;
-        }
-    }
-    time::OffsetDateTime::now_utc().date()
-}

@@ -12,7 +12,7 @@ use crate::cart::model::{CartNotice, CartRequest};
 use crate::cart::pages::{
     CartGate, CartLines, CartPricing, CouponForm, PricingProblem, ShippingChoice, TotalsPanel,
 };
-use crate::cart::store::{today, CartStore};
+use crate::cart::store::CartStore;
 use crate::forms::submission_key as new_submission_key;
 use crate::forms::FieldErrors;
 use crate::page::{store_info, PageTitle};
@@ -73,9 +73,18 @@ fn focus_first_error() {
     });
 }
 
+/// The year and month where the shopper is, against which a card's expiry is checked.
 fn this_month() -> (i32, u8) {
-    let today = today();
-    (today.year(), u8::from(today.month()))
+    #[cfg(feature = "hydrate")]
+    {
+        let now = js_sys::Date::new_0();
+        (now.get_full_year() as i32, now.get_month() as u8 + 1)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let today = time::OffsetDateTime::now_utc().date();
+        (today.year(), u8::from(today.month()))
+    }
 }
 
 #[component]
