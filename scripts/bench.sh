@@ -2,8 +2,9 @@
 # Front-end and server benchmarks on the release build: what a first visit to the home,
 # catalog, product, cart and checkout pages downloads (JS + WASM + CSS, transferred and raw),
 # their Lighthouse scores (mobile and desktop presets, in Debian's Chromium), and the SSR
-# throughput and latency of the pages at 64 connections, with the /help page (no database
-# reads) measured in the same run as the yardstick.
+# throughput and latency of the pages at 64 connections, as a browser asks for them
+# (compressed) and uncompressed, with the /help page (no database reads) measured in the same
+# run as the yardstick.
 #
 #   scripts/bench.sh [sqlite|postgres]        (figures go in docs/performance.md by hand)
 #
@@ -66,13 +67,20 @@ done
 
 fi
 
-step "server: 64 connections, 10 s per page ($engine, catalog x$scale)"
-echo "page | requests/s | p50 | p99 | errors"
+# What a shopper's browser sends with every page request; the uncompressed figure beside it.
+BROWSER_ENCODINGS="gzip, deflate, br, zstd"
+step "server: 64 connections, 10 s per page and encoding ($engine, catalog x$scale)"
+echo "page | encoding | requests/s | p50 | p99 | errors | x uncompressed"
 for path in /help / /shop /products/signature-case; do
-  wrk -t2 -c64 -d10s --latency "http://127.0.0.1:$port$path" >"$data/wrk.txt"
-  rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
-  p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$data/wrk.txt" | paste -sd' ')
-  echo "$path | $rps | $p50 | $p99 | ${errors:-none}"
+  plain=""
+  for encoding in identity "$BROWSER_ENCODINGS"; do
+    wrk -t2 -c64 -d10s --latency -H "Accept-Encoding: $encoding" "http://127.0.0.1:$port$path" >"$data/wrk.txt"
+    rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
+    errors=$(awk '/Non-2xx|Socket errors/ {print}' "$data/wrk.txt" | paste -sd' ')
+    [ -z "$plain" ] && plain="$rps"
+    ratio=$(awk -v a="$rps" -v b="$plain" 'BEGIN { printf "%.2f", a / b }')
+    echo "$path | $encoding | $rps | $p50 | $p99 | ${errors:-none} | $ratio"
+  done
 done
