@@ -67,18 +67,22 @@ impl ShopCalendar {
 
     /// The shop's date at `unix`, by its offset now.
     pub fn date_at(&self, unix: i64) -> Date {
-        let offset =
-            time::UtcOffset::from_whole_seconds(self.utc_offset).unwrap_or(time::UtcOffset::UTC);
-        time::OffsetDateTime::from_unix_timestamp(unix)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-            .to_offset(offset)
-            .date()
+        date_with_offset(unix, self.utc_offset)
     }
 
     /// The shop's today, in the browser as on the server.
     pub fn today(&self) -> Date {
         self.date_at(now_unix())
     }
+}
+
+/// The calendar date at `unix` for a place `utc_offset` seconds east of UTC.
+pub fn date_with_offset(unix: i64, utc_offset: i32) -> Date {
+    let offset = time::UtcOffset::from_whole_seconds(utc_offset).unwrap_or(time::UtcOffset::UTC);
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .to_offset(offset)
+        .date()
 }
 
 fn now_unix() -> i64 {

@@ -16,12 +16,7 @@ pub fn offset_at(zone: &TimeZone, unix: i64) -> i32 {
 
 /// The shop's calendar date at `unix`.
 pub fn date_at(zone: &TimeZone, unix: i64) -> time::Date {
-    let offset =
-        time::UtcOffset::from_whole_seconds(offset_at(zone, unix)).unwrap_or(time::UtcOffset::UTC);
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(offset)
-        .date()
+    super::date_with_offset(unix, offset_at(zone, unix))
 }
 
 /// The moment with the shop's time of day at `unix`, on the shop's date `later`.
