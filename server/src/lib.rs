@@ -1,9 +1,10 @@
 #![recursion_limit = "256"]
 //! The storefront's axum server as a library: its configuration, the router and its security
-//! layers, request tracking and health, the payment providers chosen from the settings, and the
+//! layers, response compression, request tracking and health, the payment providers chosen from the settings, and the
 //! connection loop. `main.rs` runs it; the route
 //! tests in `tests/` drive the same router.
 
+pub mod compress;
 pub mod config;
 pub mod health;
 pub mod providers;

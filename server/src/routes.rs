@@ -13,7 +13,6 @@ use axum::Router;
 use leptos::nonce::Nonce;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -113,7 +112,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         .layer(from_fn_with_state(state.clone(), staff_only))
         .layer(from_fn_with_state(state, referral_link))
         .layer(from_fn(error_status))
-        .layer(CompressionLayer::new())
+        .layer(from_fn(crate::compress::respond))
         .layer(from_fn(security::limit_body))
         .layer(from_fn_with_state(
             http.guard.clone(),
