@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Installs what building and testing the shop needs, skipping whatever is already there:
-# the wasm32 target and the standard library's source, mold, Chromium, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock,
-# cargo-audit, the npm packages (wasm-opt from binaryen, Playwright, s3rver) and the Python
-# ones (aiosmtpd, the mail server the tests send to; localstripe, the Stripe the card tests pay).
+# Installs what building the shop needs, skipping whatever is already there: the wasm32 target
+# and the standard library's source, mold, cargo-leptos, the wasm-bindgen CLI matching
+# Cargo.lock and wasm-opt (npm binaryen).
+#
+#   scripts/setup.sh          what building and running the shop needs (scripts/run.sh)
+#   scripts/setup.sh tests    that and what the tests need too: Chromium, sqlite3, cargo-audit,
+#                             the npm test tools (Playwright, axe, s3rver, Lighthouse) and the
+#                             Python ones (aiosmtpd, the mail server the tests send to;
+#                             localstripe, the Stripe the card tests pay)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
+tests=""
+case "${1:-}" in
+  "") ;;
+  tests) tests=1 ;;
+  *) echo "usage: $0 [tests]" >&2; exit 2 ;;
+esac
 
 CARGO_LEPTOS_VERSION=0.3.10
 AIOSMTPD_VERSION=1.4.6
@@ -24,10 +35,12 @@ fi
 
 missing_apt=()
 command -v mold >/dev/null || missing_apt+=(mold)
-[ -x /usr/bin/chromium ] || missing_apt+=(chromium)
 command -v node >/dev/null || missing_apt+=(nodejs npm)
-# The browser tests put a message the mail server refused into the test shop's queue.
-command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
+if [ -n "$tests" ]; then
+  [ -x /usr/bin/chromium ] || missing_apt+=(chromium)
+  # The browser tests put a message the mail server refused into the test shop's queue.
+  command -v sqlite3 >/dev/null || missing_apt+=(sqlite3)
+fi
 if [ ${#missing_apt[@]} -gt 0 ]; then
   step "installing ${missing_apt[*]} from apt"
   sudo_cmd=""
@@ -47,19 +60,29 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# tools/ holds wasm-opt (a dependency) and the test and benchmark tools (dev dependencies).
+# A mark in node_modules says which were installed, so that a test run completes a folder
+# installed for running only.
+npm_install() {
+  local dir="$1" want=run omit=(--omit=dev) have=""
+  [ -n "$tests" ] && { want=tests; omit=(); }
+  [ -e "$dir/node_modules/.casefront-run" ] && have=run
+  [ -e "$dir/node_modules/.casefront-tests" ] && have=tests
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ] ||
+    [ -z "$have" ] || [ "$have:$want" = run:tests ]; then
+    step "installing npm packages in $dir ($want)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error "${omit[@]}")
+    touch "$dir/node_modules/.casefront-$want"
+  fi
+}
+npm_install tools
+[ -n "$tests" ] || exit 0
+
 if ! cargo audit --version >/dev/null 2>&1; then
   step "installing cargo-audit (a one-time build of several minutes)"
   cargo install cargo-audit --locked --no-default-features
 fi
 
-npm_install() {
-  local dir="$1"
-  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    step "installing npm packages in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-}
-npm_install tools
 npm_install end2end
 
 # Python test tools live in their own environment beside the build cache (scripts/env.sh).

@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 quick=""
 [ "${1:-}" = "--quick" ] && quick=yes
-"$REPO_ROOT/scripts/setup.sh"
+"$REPO_ROOT/scripts/setup.sh" tests
 cd "$REPO_ROOT"
 
 step "formatting"
