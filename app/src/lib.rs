@@ -33,6 +33,8 @@ pub mod pricing;
 pub mod search;
 pub mod shop;
 pub mod split;
+#[cfg(feature = "ssr")]
+pub mod stylesheet;
 pub mod support;
 pub mod throttle;
 pub mod warranty;
@@ -58,21 +60,31 @@ use cart::store::CartStore;
 use catalog::pages::{CatalogListing, HomePage, ProductPage};
 use layout::{PageFooter, PageHeader};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, Lazy, SsrMode,
 };
 use page::NotFound;
 
-/// The page's scripts: the islands' bundle for a page served as islands, else the app's.
+/// The page's scripts: the islands' bundle for a page served as islands, else the app's. Both
+/// start once the browser is idle after the first paint, with no hints that would fetch them
+/// before it: every page works before its WASM arrives (forms post, links load).
 fn scripts(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if islands::this_page() {
         return view! { <HydrationScripts options=islands::options(&options) islands=true/> }
             .into_any();
     }
-    view! { <HydrationScripts options/> }.into_any()
+    view! { <HydrationScripts options defer=true/> }.into_any()
+}
+
+/// The stylesheet, inline in the page the server renders (`stylesheet`).
+fn stylesheet(options: &LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    return view! { <stylesheet::InlineStylesheet options=options.clone()/> };
+    #[cfg(not(feature = "ssr"))]
+    let _ = options;
 }
 
 /// The HTML document the server renders around the app.
@@ -85,7 +97,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
+                {stylesheet(&options)}
                 <script nonce=leptos::nonce::use_nonce() inner_html=local_time::ZONE_SCRIPT></script>
                 {scripts(options)}
                 {checkout::pages::card_provider_script()}

@@ -183,7 +183,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
 }
 
 /// The policy for pages: scripts only from the shop (the inline hydration script carries the
-/// page's nonce), WebAssembly allowed to compile, everything else from the shop alone, but for
+/// page's nonce, as does the inline stylesheet), WebAssembly allowed to compile, everything else from the shop alone, but for
 /// the previews of photos chosen for a warranty claim, drawn from the files themselves (blob:).
 /// The checkout page adds exactly Stripe's origins when Stripe takes the cards: its script,
 /// its card field's frames, and its API.
@@ -198,7 +198,7 @@ pub fn page_policy(nonce: &str, stripe: Option<&StripeOrigins>) -> String {
     };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{script}; \
-         style-src 'self'; img-src 'self' blob:; font-src 'self'; connect-src 'self'{connect}; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' blob:; font-src 'self'; connect-src 'self'{connect}; \
          {frame}object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -180,28 +180,29 @@ pub fn HydrationScripts(
     let root = root.unwrap_or_default();
     // `islands` already hydrates on idle, so `defer` would be a no-op there
     let defer = defer && !islands;
-    // the resource hints are still useful to warm the cache before the idle
-    // callback fires, but at `low` priority so they don't compete with the
-    // render-blocking resources that determine LCP
-    let priority = defer.then_some("low");
+    // A page that starts its JS and WASM when the browser is idle (islands,
+    // deferred) gets no resource hints: the browser would fetch both while it
+    // parses the page, competing with its first paint on a slow network, and
+    // a lab's largest paint counts every request made before it.
+    let js_href = format!("{root}/{pkg_path}/{js_file_name}.js");
+    let wasm_href = format!("{root}/{pkg_path}/{wasm_file_name}.wasm");
+    let hints = (!defer && !islands).then(|| {
+        view! {
+            <link rel="modulepreload" href=js_href crossorigin=nonce.clone()/>
+            <link
+                rel="preload"
+                href=wasm_href
+                r#as="fetch"
+                r#type="application/wasm"
+                crossorigin=nonce
+                    .as_ref()
+                    .map(|n| Oco::Counted(n.as_inner().clone()))
+                    .unwrap_or(Oco::Borrowed(""))
+            />
+        }
+    });
     view! {
-        <link
-            rel="modulepreload"
-            href=format!("{root}/{pkg_path}/{js_file_name}.js")
-            crossorigin=nonce.clone()
-            fetchpriority=priority
-        />
-        <link
-            rel="preload"
-            href=format!("{root}/{pkg_path}/{wasm_file_name}.wasm")
-            r#as="fetch"
-            r#type="application/wasm"
-            crossorigin=nonce
-                .as_ref()
-                .map(|n| Oco::Counted(n.as_inner().clone()))
-                .unwrap_or(Oco::Borrowed(""))
-            fetchpriority=priority
-        />
+        {hints}
         <script type="module" nonce=nonce>
             {format!("{script}({root:?}, {pkg_path:?}, {js_file_name:?}, {wasm_file_name:?}, {defer});{islands_router}")}
         </script>
