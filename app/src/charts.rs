@@ -3,6 +3,7 @@
 //! with a caption, an accessible summary, and the figures as a table for those who cannot see
 //! it or want the numbers.
 
+use crate::page::TableScroll;
 use leptos::prelude::*;
 
 /// Chart height in SVG units; widths follow the number of bars, and the SVG scales to its box.
@@ -29,6 +30,7 @@ pub fn BarChart(
     let heights = bar_heights(&values, top, HEIGHT);
     let width = (values.len() as u32).max(1) * (BAR + GAP);
     let caption_id = format!("{id}-caption");
+    let caption_text = caption.clone();
     let first = labels.first().cloned().unwrap_or_default();
     let last = labels.last().cloned().unwrap_or_default();
     view! {
@@ -54,7 +56,7 @@ pub fn BarChart(
             <p id=format!("{id}-summary") class="note">{summary}</p>
             <details>
                 <summary>"Show the figures"</summary>
-                <div class="table-scroll">
+                <TableScroll label=format!("{caption_text}: the figures")>
                     <table class="staff-table">
                         <thead><tr><th scope="col">{label_heading}</th><th scope="col">{value_heading}</th></tr></thead>
                         <tbody>
@@ -63,7 +65,7 @@ pub fn BarChart(
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             </details>
         </figure>
     }

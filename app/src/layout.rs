@@ -133,13 +133,15 @@ fn CartLinkIsland() -> impl IntoView {
 fn CartLink() -> impl IntoView {
     let store = CartStore::expect();
     let count = move || store.loaded.get().then(|| store.cart.read().item_count());
-    let label = move || match count() {
-        Some(1) => "Cart, 1 item".to_owned(),
-        Some(n) => format!("Cart, {n} items"),
-        None => "Cart".to_owned(),
+    // The link's name is its text ("Cart, 2 items"): the badge is for the eye alone, and the
+    // words for it are hidden from the eye, so what is seen is part of what is heard.
+    let items = move || match count() {
+        Some(1) => ", 1 item".to_owned(),
+        Some(n) => format!(", {n} items"),
+        None => String::new(),
     };
     view! {
-        <a class="cart-link" href="/cart" aria-label=label>
+        <a class="cart-link" href="/cart">
             <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                 <path d="M3 4h2l2.4 10.2a1 1 0 0 0 1 .8h8.9a1 1 0 0 0 1-.8L20 7H6.2" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
                 <circle cx="9" cy="19" r="1.6" fill="currentColor"/>
@@ -147,6 +149,7 @@ fn CartLink() -> impl IntoView {
             </svg>
             <span class="cart-link__text">"Cart"</span>
             <span class="cart-count" data-testid="cart-count" aria-hidden="true">{move || count().filter(|n| *n > 0).map(|n| n.to_string())}</span>
+            <span class="visually-hidden">{items}</span>
         </a>
     }
 }

@@ -1,6 +1,6 @@
 //! What every page is made of: its title and description, the shop's settings once loaded,
-//! a loading line, a failed load told plainly (with how to reach support), the 404 page and
-//! the HTTP status of the server's answer. Below every feature's pages.
+//! a loading line, a failed load told plainly (with how to reach support), the 404 page, the
+//! HTTP status of the server's answer and the frame of a wide table. Below every feature's pages.
 
 use crate::error::AppError;
 use crate::shop::StoreInfo;
@@ -177,5 +177,16 @@ where
                 Err(error) => view! { <ErrorNotice error/> }.into_any(),
             }
         })
+    }
+}
+
+/// The frame of a table wider than a phone: it scrolls sideways, and it takes the keyboard's
+/// focus (named by `label` for a screen reader) so that arrow keys scroll it too.
+#[component]
+pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label=label>
+            {children()}
+        </div>
     }
 }

@@ -1,12 +1,17 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as zlib from 'node:zlib';
 
-/** Waits until the WASM has hydrated the page: clicks before that would be lost. */
+/**
+ * Waits until the WASM has hydrated the page: clicks before that would be lost. A split page
+ * waits for the app's bundle and its own chunk, which a loaded two-core machine running two
+ * browsers and two shops can take longer than the usual ten seconds to fetch and compile.
+ */
 export async function hydrated(page: Page): Promise<void> {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 20_000 });
 }
 
 /** Marks the current document, so a test can prove that no page load happened since. */
@@ -23,15 +28,49 @@ export const dataDir = process.env.E2E_DATA_DIR ?? `/tmp/casefront-e2e-${process
 export const outboxDir = `${dataDir}/outbox`;
 
 /**
+ * Every test ends with axe on each of the shop's pages it has open (the shopper's and any
+ * staff member's): no serious or critical violation, in the state the test left it.
+ */
+export const checked = base.extend<{ accessible: void }>({
+  accessible: [
+    // Named, the page is set up before this check and closed only after it.
+    async ({ page, browser, baseURL, javaScriptEnabled }, use, testInfo) => {
+      await use();
+      // Axe is a script: a test of the pages without JavaScript leaves them unchecked here
+      // (the same pages are checked with it by the other tests).
+      if (testInfo.status !== testInfo.expectedStatus || javaScriptEnabled === false) return;
+      const origin = new URL(baseURL!).origin;
+      const pages = [page, ...browser.contexts().flatMap((context) => context.pages())];
+      for (const open of [...new Set(pages)].filter((p) => !p.isClosed() && p.url().startsWith(origin))) {
+        expect(await axeViolations(open), `axe on ${open.url()}`).toEqual([]);
+      }
+    },
+    { auto: true },
+  ],
+});
+
+/**
  * Every test gets a client address of its own (the test server trusts the loopback proxy's
  * X-Forwarded-For), so the shop's per-address rate limits see each test as its own visitor.
  */
-export const test = base.extend({
+export const test = checked.extend({
   extraHTTPHeaders: async ({}, use) => {
     const octet = () => Math.floor(Math.random() * 254) + 1;
     await use({ 'X-Forwarded-For': `198.18.${octet()}.${octet()}` });
   },
 });
+
+/**
+ * Axe's serious and critical findings on the page as it is, one line each. Run in the page
+ * itself (legacy mode): a page opened by `browser.newPage()` has no context of its own for
+ * axe to open another in, and the one frame the shop embeds is Stripe's, not ours to check.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 export function uniqueEmail(tag: string) {
   return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { paypalStandin } from '../playwright.config';
-import { fillContactAndAddress, hydrated, savedCart, uniqueEmail } from './helpers';
+import { checked as test, fillContactAndAddress, hydrated, savedCart, uniqueEmail } from './helpers';
 
 // The shop on this project takes PayPal through PayPal's REST API: here, the stand-in
 // (tools/paypal-standin, whose every request and answer is checked against PayPal's OpenAPI

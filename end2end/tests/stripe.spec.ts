@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 import { stripeDataDir } from '../playwright.config';
-import { adminPage, fillContactAndAddress, hydrated, savedCart, uniqueEmail } from './helpers';
+import { adminPage, checked as test, fillContactAndAddress, hydrated, savedCart, uniqueEmail } from './helpers';
 
 // The shop on this project takes cards through Stripe (localstripe and its Stripe.js
 // stand-in, at a phone's 360 px): the card is typed into Stripe's own field. These tests send

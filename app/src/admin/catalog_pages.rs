@@ -12,7 +12,7 @@ use crate::catalog::model::Category;
 use crate::catalog::staff::{ProductForm, StaffProduct, StaffProductRow, StockMovementRow};
 use crate::forms::{FormFailure, FormResult, FormState};
 use crate::local_time::format_time;
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -38,7 +38,7 @@ pub fn ProductsPage() -> impl IntoView {
 #[component]
 fn ProductTable(rows: Vec<StaffProductRow>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Products">
             <table class="staff-table">
                 <caption>"Products, in shop order"</caption>
                 <thead>
@@ -59,7 +59,7 @@ fn ProductTable(rows: Vec<StaffProductRow>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -202,7 +202,7 @@ fn StockHistory(movements: Vec<StockMovementRow>) -> impl IntoView {
                 view! { <p>"No stock has moved yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <TableScroll label="Stock history">
                         <table class="staff-table" data-testid="movements">
                             <caption>"Latest changes of stock, newest first"</caption>
                             <thead><tr><th scope="col">"When"</th><th scope="col">"SKU"</th><th scope="col">"Change"</th><th scope="col">"Why"</th><th scope="col">"By"</th></tr></thead>
@@ -222,7 +222,7 @@ fn StockHistory(movements: Vec<StockMovementRow>) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>

@@ -8,7 +8,7 @@ use super::claims::{
 use super::pages::{Pager, StaffFrame};
 use crate::forms::{query_value, FormFailure, FormState, TextArea};
 use crate::local_time::format_time;
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::photos::photo_url;
 use crate::photos::picker::PhotoGallery;
 use crate::support::pages::Messages;
@@ -67,7 +67,7 @@ fn ClaimTable(queue: ClaimQueue, status: String) -> impl IntoView {
     }
     view! {
         <p role="status">{format!("{} · page {} of {}", crate::words::counted(u64::from(queue.count), "claim", "claims"), queue.page, queue.pages)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Warranty claims">
             <table class="staff-table">
                 <caption>"Claims, longest waiting first"</caption>
                 <thead>
@@ -88,7 +88,7 @@ fn ClaimTable(queue: ClaimQueue, status: String) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager label="Claim pages" previous next/>
     }
     .into_any()

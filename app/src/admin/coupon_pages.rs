@@ -8,7 +8,7 @@ use crate::clock::{day_text, DAY_SECONDS};
 use crate::coupons::StaffCouponRow;
 use crate::forms::{FormFailure, FormResult, FormState};
 use crate::local_time::format_time;
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -36,7 +36,7 @@ fn CouponTable(rows: Vec<StaffCouponRow>) -> impl IntoView {
         return view! { <p>"No promo codes yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Promo codes">
             <table class="staff-table">
                 <caption>"Promo codes, newest first"</caption>
                 <thead>
@@ -66,7 +66,7 @@ fn CouponTable(rows: Vec<StaffCouponRow>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }

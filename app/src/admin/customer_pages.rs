@@ -6,7 +6,7 @@ use super::pages::{FilterField, Pager, StaffFrame};
 use crate::accounts::model::{Buyer, CustomerList};
 use crate::forms::query_value;
 use crate::local_time::{format_day, format_time};
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::support::pages::TicketHistory;
 use crate::warranty::pages::ClaimHistory;
 use crate::wire;
@@ -52,7 +52,7 @@ fn CustomerTable(list: CustomerList, search: String) -> impl IntoView {
     let next = (list.page < list.pages).then(|| link(list.page + 1));
     view! {
         <p role="status">{format!("{} · page {} of {}", counted(u64::from(list.count), "customer", "customers"), list.page, list.pages)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Customers">
             <table class="staff-table">
                 <caption>"Accounts and guest buyers, newest first"</caption>
                 <thead>
@@ -71,7 +71,7 @@ fn CustomerTable(list: CustomerList, search: String) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager label="Customer pages" previous next/>
     }
     .into_any()

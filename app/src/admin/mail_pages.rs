@@ -8,7 +8,7 @@ use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState};
 use crate::local_time::format_time;
 use crate::mail::{MailState, QueuedMail};
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -83,7 +83,7 @@ fn MailTable(
     view! {
         {failed}
         <p role="status">{format!("{} messages · page {} of {}", page.count, page.page, page.pages)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Mail">
             <table class="staff-table">
                 <caption>"Messages, newest first"</caption>
                 <thead>
@@ -93,7 +93,7 @@ fn MailTable(
                     {page.rows.into_iter().map(|mail| view! { <MailRow mail again/> }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager label="Message pages" previous next/>
     }
     .into_any()

@@ -15,7 +15,7 @@ use crate::orders::pages::OrderPanels;
 use crate::orders::refunds::RefundOptions;
 use crate::orders::status::{OrderAction, OrderStatus};
 use crate::orders::tracking::Carrier;
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::support::pages::TicketHistory;
 use crate::wire;
 use leptos::prelude::*;
@@ -113,7 +113,7 @@ fn OrderTable(list: StaffOrderList, filter: OrderFilter) -> impl IntoView {
     }
     view! {
         <p role="status" data-testid="orders-count">{format!("{} · page {} of {}", crate::words::counted(u64::from(list.count), "order", "orders"), list.page, list.pages)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Orders">
             <table class="staff-table">
                 <caption>"Orders, newest first"</caption>
                 <thead>
@@ -132,7 +132,7 @@ fn OrderTable(list: StaffOrderList, filter: OrderFilter) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager label="Order pages" previous next/>
     }
     .into_any()

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState};
 use crate::identity::Role;
 use crate::local_time::format_time;
-use crate::page::{when_loaded, Loading, PageTitle};
+use crate::page::{when_loaded, Loading, PageTitle, TableScroll};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -264,7 +264,7 @@ fn AuditTable(page: AuditPage, filter: (String, String, u32)) -> impl IntoView {
         return view! { <p data-testid="audit-empty">"No staff action matches."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Staff actions">
             <table class="audit-table">
                 <caption>"Staff actions, newest first"</caption>
                 <thead>
@@ -283,7 +283,7 @@ fn AuditTable(page: AuditPage, filter: (String, String, u32)) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager label="Audit log pages" previous next/>
     }
     .into_any()

@@ -8,7 +8,7 @@ use super::tickets::{
 use crate::forms::query_value;
 use crate::forms::{FormFailure, FormState, TextArea};
 use crate::local_time::format_time;
-use crate::page::{when_loaded, Loading};
+use crate::page::{when_loaded, Loading, TableScroll};
 use crate::support::pages::{Messages, TicketHistory, TicketPhotos};
 use crate::support::{TicketStatus, MESSAGE_MAX};
 use crate::wire;
@@ -84,7 +84,7 @@ fn TicketTable(queue: TicketQueue, wanted: (String, String, u32)) -> impl IntoVi
     }
     view! {
         <p role="status">{format!("{} · page {} of {}", crate::words::counted(u64::from(queue.count), "ticket", "tickets"), queue.page, queue.pages)}</p>
-        <div class="table-scroll">
+        <TableScroll label="Tickets">
             <table class="staff-table">
                 <caption>"Tickets, longest waiting first"</caption>
                 <thead>
@@ -103,7 +103,7 @@ fn TicketTable(queue: TicketQueue, wanted: (String, String, u32)) -> impl IntoVi
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
         <Pager label="Ticket pages" previous next/>
     }
     .into_any()

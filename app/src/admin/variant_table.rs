@@ -7,6 +7,7 @@ use super::catalog::{ChangeVariants, SaveVariant};
 use crate::catalog::art::Art;
 use crate::catalog::staff::StaffVariant;
 use crate::forms::{empty_on_success, submission_key, FormFailure, FormResult, FormState};
+use crate::page::TableScroll;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -249,7 +250,7 @@ pub fn VariantTable(
                     <p class="field-error" role="alert" data-testid="variant-row-error">
                         {move || save_error().map(|e| format!("{}: {e}", saving.get().map(|(_, name)| name).unwrap_or_default()))}
                     </p>
-                    <div class="table-scroll">
+                    <TableScroll label="Variants">
                         <table class="staff-table variant-table">
                             <caption class="visually-hidden">"Variants of this product"</caption>
                             <thead>
@@ -273,7 +274,7 @@ pub fn VariantTable(
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>

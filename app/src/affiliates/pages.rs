@@ -11,7 +11,7 @@ use crate::charts::BarChart;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState, TextArea};
 use crate::local_time::format_day;
 use crate::money::Money;
-use crate::page::{when_loaded, Loading, PageTitle};
+use crate::page::{when_loaded, Loading, PageTitle, TableScroll};
 use crate::wire;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -207,7 +207,7 @@ fn Dashboard(dashboard: PartnerDashboard, days: u32) -> impl IntoView {
                 view! { <p>"No orders yet: share your link to get started."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <TableScroll label="Your orders">
                         <table class="staff-table" data-testid="referred-orders">
                             <thead><tr><th scope="col">"Order"</th><th scope="col">"Date"</th><th scope="col">"Total"</th><th scope="col">"Commission"</th><th scope="col">"Status"</th></tr></thead>
                             <tbody>
@@ -222,7 +222,7 @@ fn Dashboard(dashboard: PartnerDashboard, days: u32) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>

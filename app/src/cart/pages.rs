@@ -565,13 +565,14 @@ pub(crate) fn TotalsPanel(quote: Memo<Quote>) -> impl IntoView {
                 <dt>{move || q().method.label()}</dt>
                 <dd data-testid="shipping">{move || if q().shipping.is_zero() { "Free".to_owned() } else { q().shipping.to_string() }}</dd>
             </div>
-            {move || q().free_shipping_gap.map(|gap: Money| view! {
-                <p class="totals__hint" data-testid="free-shipping-hint">{format!("Add {gap} more for free standard shipping.")}</p>
-            })}
             <div class="totals__row totals__row--total">
                 <dt>"Total"</dt>
                 <dd data-testid="total">{move || q().total.to_string()}</dd>
             </div>
         </dl>
+        // Below the list: a description list holds only its terms and their descriptions.
+        {move || q().free_shipping_gap.map(|gap: Money| view! {
+            <p class="totals__hint" data-testid="free-shipping-hint">{format!("Add {gap} more for free standard shipping.")}</p>
+        })}
     }
 }
