@@ -62,8 +62,11 @@ impl Codec {
 
     /// The client's choice (`Accept-Encoding`): the codec it gives the highest weight, ours
     /// first among equals; none when it accepts none of them (or refuses them with `q=0`).
+    /// `*` weighs the codecs the client did not name, never one it named.
     pub fn chosen(headers: &HeaderMap) -> Option<Codec> {
-        let mut best: Option<(u16, Codec)> = None;
+        const ALL: [Codec; 3] = [Codec::Gzip, Codec::Brotli, Codec::Zstd];
+        let mut named = [None::<u16>; ALL.len()];
+        let mut others = None;
         for value in headers.get_all(header::ACCEPT_ENCODING) {
             let Ok(value) = value.to_str() else { continue };
             for item in value.split(',') {
@@ -75,22 +78,19 @@ impl Codec {
                         (name.trim().eq_ignore_ascii_case("q")).then(|| weight(value.trim()))
                     })
                     .unwrap_or(Some(1000));
-                let Some(weight) = weight.filter(|w| *w > 0) else {
-                    continue;
-                };
-                // "*" stands for any codec the client did not name: ours first.
-                let codec = if token == "*" {
-                    Some(Codec::Zstd)
-                } else {
-                    Codec::from_token(token)
-                };
-                let Some(codec) = codec else { continue };
-                if best.is_none_or(|(w, c)| (weight, codec) > (w, c)) {
-                    best = Some((weight, codec));
+                let Some(weight) = weight else { continue };
+                if token == "*" {
+                    others = Some(weight);
+                } else if let Some(codec) = Codec::from_token(token) {
+                    named[codec as usize] = Some(weight);
                 }
             }
         }
-        best.map(|(_, codec)| codec)
+        ALL.into_iter()
+            .filter_map(|codec| Some((named[codec as usize].or(others)?, codec)))
+            .filter(|(weight, _)| *weight > 0)
+            .max()
+            .map(|(_, codec)| codec)
     }
 
     /// `bytes` in this codec.
@@ -244,6 +244,9 @@ mod tests {
             ("zstd;q=0, br;q=0.2", Some(Codec::Brotli)),
             ("GZIP;Q=1.000", Some(Codec::Gzip)),
             ("*", Some(Codec::Zstd)),
+            ("zstd;q=0, *", Some(Codec::Brotli)),
+            ("gzip;q=0.5, *;q=0.1", Some(Codec::Gzip)),
+            ("gzip, *;q=0", Some(Codec::Gzip)),
             ("identity", None),
             ("deflate", None),
             ("br;q=0", None),
