@@ -55,3 +55,56 @@ where
 {
     ArcOnceResource::new_with_options(fetcher, false)
 }
+
+/// An island's prop, carried in the page as postcard in base64 rather than as JSON.
+///
+/// Leptos writes island props as JSON and the islands' bundle reads them with `serde_json`, one
+/// decoder per type of prop. Packed, each prop is one JSON string, read by the postcard decoders
+/// the bundle has for its server functions' answers (the size report in docs/performance.md).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Packed<T>(pub T);
+
+type PackedCodec = codee::string::Base64<Wire>;
+
+impl<T: Serialize> Serialize for Packed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = <PackedCodec as codee::Encoder<T>>::encode(&self.0)
+            .map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Packed<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        <PackedCodec as codee::Decoder<T>>::decode(&text)
+            .map(Packed)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Packed;
+    use crate::catalog::variant_picker::Selection;
+
+    #[test]
+    fn a_packed_prop_is_one_json_string_that_reads_back_whole() {
+        let selection = Selection {
+            model: Some("pixel-10".into()),
+            style: None,
+            colour: Some("Sky \"blue\"".into()),
+        };
+        let json = serde_json::to_string(&Packed(selection.clone())).unwrap();
+        assert!(json.starts_with('"') && json.ends_with('"'), "{json}");
+        assert!(!json.contains("pixel-10"), "postcard in base64, not JSON fields: {json}");
+        let read: Packed<Selection> = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, Packed(selection));
+    }
+
+    #[test]
+    fn a_damaged_packed_prop_is_refused() {
+        assert!(serde_json::from_str::<Packed<Selection>>("\"not base64!\"").is_err());
+        assert!(serde_json::from_str::<Packed<Selection>>("\"AQ==\"").is_err());
+    }
+}

@@ -29,7 +29,10 @@ pub fn CartPage() -> impl IntoView {
             <h1 id="cart-title">"Your cart"</h1>
             <Suspense fallback=Loading>
                 {with_store_info(|store| {
-                    island_or_component!(view! { <CartViewIsland store/> }, view! { <CartView store/> })
+                    island_or_component!(
+                        view! { <CartViewIsland store=crate::wire::Packed(store)/> },
+                        view! { <CartView store/> },
+                    )
                 })}
             </Suspense>
         </section>
@@ -40,8 +43,8 @@ pub fn CartPage() -> impl IntoView {
 /// shop's terms come with it, since an island sees no context from the page around it.
 #[cfg(any(feature = "ssr", not(feature = "split")))]
 #[island]
-fn CartViewIsland(store: StoreInfo) -> impl IntoView {
-    view! { <CartView store/> }
+fn CartViewIsland(store: crate::wire::Packed<StoreInfo>) -> impl IntoView {
+    view! { <CartView store=store.0/> }
 }
 
 /// The cart itself, priced with the shop's terms.

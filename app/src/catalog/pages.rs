@@ -279,7 +279,11 @@ pub fn CatalogListing() -> impl IntoView {
                     let filter = filter.get_untracked();
                     island_or_component!(
                         view! {
-                            <CatalogBrowserIsland models filter products/>
+                            <CatalogBrowserIsland
+                                models=wire::Packed(models)
+                                filter=wire::Packed(filter)
+                                products=wire::Packed(products)
+                            />
                         },
                         view! { <CatalogBrowser models filter products/> },
                     )
@@ -304,11 +308,11 @@ pub fn CatalogListing() -> impl IntoView {
 #[cfg(any(feature = "ssr", not(feature = "split")))]
 #[island]
 fn CatalogBrowserIsland(
-    models: Vec<PhoneModel>,
-    filter: CatalogFilter,
-    products: Vec<ProductSummary>,
+    models: wire::Packed<Vec<PhoneModel>>,
+    filter: wire::Packed<CatalogFilter>,
+    products: wire::Packed<Vec<ProductSummary>>,
 ) -> impl IntoView {
-    view! { <CatalogBrowser models filter products/> }
+    view! { <CatalogBrowser models=models.0 filter=filter.0 products=products.0/> }
 }
 
 /// The listing's heading, filters and results. A new choice shows its products in place,
@@ -455,7 +459,7 @@ pub fn ProductPage() -> impl IntoView {
                         </ol>
                     </nav>
                     {island_or_component!(
-                        view! { <ProductViewIsland product=detail initial/> },
+                        view! { <ProductViewIsland product=wire::Packed(detail) initial=wire::Packed(initial)/> },
                         view! { <ProductView product=detail initial/> },
                     )}
                 }
@@ -548,8 +552,8 @@ fn ColourSwatches(
 /// The product on a page served as islands: the part of the page that runs in the browser.
 #[cfg(any(feature = "ssr", not(feature = "split")))]
 #[island]
-fn ProductViewIsland(product: ProductDetail, initial: Selection) -> impl IntoView {
-    view! { <ProductView product initial/> }
+fn ProductViewIsland(product: wire::Packed<ProductDetail>, initial: wire::Packed<Selection>) -> impl IntoView {
+    view! { <ProductView product=product.0 initial=initial.0/> }
 }
 
 /// The product with its variant picker and "Add to cart".
