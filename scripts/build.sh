@@ -19,11 +19,12 @@ front() {
     --lib-cargo-args=-Zbuild-std-features=optimize_for_size
 }
 # Two bundles (app/src/islands.rs): the app's, split by route, and the islands of the pages a
-# first visit lands on, which has nothing to split. Each build empties its own site folder, so
-# the islands' is built apart and its code copied beside the app's.
+# first visit lands on, split by island (each page's own island is lazy: the home page loads
+# the header's alone). Each build empties its own site folder, so the islands' is built apart
+# and its code, chunks, loader and manifest copied beside the app's (all named by content hash).
 front --project storefront --split
-front --project islands
-cp "$CARGO_TARGET_DIR"/islands-site/pkg/islands.*.{js,wasm} "$CARGO_TARGET_DIR/site/pkg/"
+front --project islands --split
+cp "$CARGO_TARGET_DIR"/islands-site/pkg/*.{js,wasm,json} "$CARGO_TARGET_DIR/site/pkg/"
 # The glue's type checks name the browser's own constructors (tools/glue-globals.mjs).
 node tools/glue-globals.mjs "$CARGO_TARGET_DIR/site/pkg"
 node tools/precompress.mjs "$CARGO_TARGET_DIR/site/pkg" >/dev/null

@@ -97,7 +97,10 @@ mod tests {
         };
         let json = serde_json::to_string(&Packed(selection.clone())).unwrap();
         assert!(json.starts_with('"') && json.ends_with('"'), "{json}");
-        assert!(!json.contains("pixel-10"), "postcard in base64, not JSON fields: {json}");
+        assert!(
+            !json.contains("pixel-10"),
+            "postcard in base64, not JSON fields: {json}"
+        );
         let read: Packed<Selection> = serde_json::from_str(&json).unwrap();
         assert_eq!(read, Packed(selection));
     }

@@ -5,8 +5,12 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::hydrate_islands();
-    // The islands hydrate after this returns, in microtasks, and the saved cart is read in the
-    // task after that; the page is marked hydrated (for the browser tests) in the next one, as
-    // the app marks it once its own effects have run. Naming the app also links its islands.
-    leptos::prelude::set_timeout(app::mark_hydrated, std::time::Duration::ZERO);
+    // The page's own islands are lazy: each hydrates once its code has arrived, and the page's
+    // script then sends `leptos:islands-hydrated`. The saved cart is read in the task after
+    // that, so the page is marked hydrated (for the browser tests) in the next one, as the app
+    // marks it once its own effects have run. Naming the app also links its islands.
+    // The handle is only needed to remove the listener, which stays for the page's lifetime.
+    _ = leptos::prelude::window_event_listener_untyped("leptos:islands-hydrated", |_| {
+        app::mark_hydrated()
+    });
 }

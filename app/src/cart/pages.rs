@@ -42,7 +42,7 @@ pub fn CartPage() -> impl IntoView {
 /// The cart on a page served as islands: the part of the page that runs in the browser. The
 /// shop's terms come with it, since an island sees no context from the page around it.
 #[cfg(any(feature = "ssr", not(feature = "split")))]
-#[island]
+#[island(lazy)]
 fn CartViewIsland(store: crate::wire::Packed<StoreInfo>) -> impl IntoView {
     view! { <CartView store=store.0/> }
 }
@@ -58,12 +58,13 @@ fn CartView(store: StoreInfo) -> impl IntoView {
     }
 }
 
-/// What the shop changed in the cart, with a way to dismiss it.
+/// What the shop changed in the cart, with a way to dismiss it, once `hydrated`: a repaired
+/// cart's notice may be there before the page's cart hydrates.
 #[component]
-fn CartNotices() -> impl IntoView {
+fn CartNotices(hydrated: RwSignal<bool>) -> impl IntoView {
     let store = CartStore::expect();
     view! {
-        <Show when=move || !store.notices.read().is_empty()>
+        <Show when=move || hydrated.get() && !store.notices.read().is_empty()>
             <div class="notice notice--info" role="status">
                 <ul>
                     {move || store.notices.get().into_iter().map(|n| view! { <li>{n.to_string()}</li> }).collect_view()}
@@ -83,15 +84,15 @@ pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
     let store = CartStore::expect();
     let children = StoredValue::new(children);
     // The page hydrates the placeholder it was rendered with. The cart may already be loaded
-    // when a split page (checkout) hydrates after its code arrives; the gate opens once this
-    // page's own hydration is done.
+    // when the page's code arrives after the header's (a split page such as the checkout, or
+    // the cart's lazy island); the gate opens once this page's own hydration is done.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     // The gate is at least a screen tall, loading or loaded, so the footer never moves into
     // view when the browser's cart replaces the placeholder: no layout shift.
     view! {
         <div class="cart-gate">
-            <CartNotices/>
+            <CartNotices hydrated/>
             <Show
                 when=move || hydrated.get() && store.loaded.get()
                 fallback=|| view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }

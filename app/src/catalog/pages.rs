@@ -306,7 +306,7 @@ pub fn CatalogListing() -> impl IntoView {
 
 /// The listing on a page served as islands: the part of the page that runs in the browser.
 #[cfg(any(feature = "ssr", not(feature = "split")))]
-#[island]
+#[island(lazy)]
 fn CatalogBrowserIsland(
     models: wire::Packed<Vec<PhoneModel>>,
     filter: wire::Packed<CatalogFilter>,
@@ -551,8 +551,11 @@ fn ColourSwatches(
 
 /// The product on a page served as islands: the part of the page that runs in the browser.
 #[cfg(any(feature = "ssr", not(feature = "split")))]
-#[island]
-fn ProductViewIsland(product: wire::Packed<ProductDetail>, initial: wire::Packed<Selection>) -> impl IntoView {
+#[island(lazy)]
+fn ProductViewIsland(
+    product: wire::Packed<ProductDetail>,
+    initial: wire::Packed<Selection>,
+) -> impl IntoView {
     view! { <ProductView product=product.0 initial=initial.0/> }
 }
 

@@ -60,7 +60,10 @@
 			.then(mod => {
 				mod.default({module_or_path: `${root}/${pkg_path}/${wasm_output_name}.wasm`}).then(() => {
 					mod.hydrate();
-					hydrateIslands(document.body, mod);
+					// Lazy islands hydrate when their code arrives: tell the page once all have.
+					hydrateIslands(document.body, mod).then(() => {
+						window.dispatchEvent(new Event("leptos:islands-hydrated"));
+					});
 				});
 
 				window.__hydrateIsland = (el, id) => hydrateIsland(el, id, mod);

@@ -65,66 +65,73 @@ pub fn HydrationScripts(
     #[prop(optional)]
     defer: bool,
 ) -> impl IntoView {
-    static SPLIT_MANIFEST: OnceLock<Option<WasmSplitManifest>> =
-        OnceLock::new();
+    // One per kind of bundle: an islands page and a hydrated one read different hash files
+    // and manifests, and the first page served must not decide for the other kind.
+    static SPLIT_MANIFEST: [OnceLock<Option<WasmSplitManifest>>; 2] =
+        [OnceLock::new(), OnceLock::new()];
 
-    if let Some(splits) = SPLIT_MANIFEST.get_or_init(|| {
-        let root = root.clone().unwrap_or_default();
+    if let Some(splits) =
+        SPLIT_MANIFEST[usize::from(islands)].get_or_init(|| {
+            let root = root.clone().unwrap_or_default();
 
-        let (wasm_split_js, wasm_split_manifest) = if options.hash_files {
-            let hash_path = std::env::current_exe()
-                .map(|path| {
-                    path.parent().map(|p| p.to_path_buf()).unwrap_or_default()
-                })
-                .unwrap_or_default()
-                .join(options.hash_file.as_ref());
-            let hashes = std::fs::read_to_string(&hash_path)
-                .expect("failed to read hash file");
+            let (wasm_split_js, wasm_split_manifest) = if options.hash_files {
+                let hash_path = std::env::current_exe()
+                    .map(|path| {
+                        path.parent()
+                            .map(|p| p.to_path_buf())
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default()
+                    .join(options.hash_file.as_ref());
+                let hashes = std::fs::read_to_string(&hash_path)
+                    .expect("failed to read hash file");
 
-            let mut split =
-                "__wasm_split.______________________.js".to_string();
-            let mut manifest = "__wasm_split_manifest.json".to_string();
-            for line in hashes.lines() {
-                let line = line.trim();
-                if !line.is_empty() {
-                    if let Some((file, hash)) = line.split_once(':') {
-                        if file == "manifest" {
-                            manifest.clear();
-                            manifest.push_str("__wasm_split_manifest.");
-                            manifest.push_str(hash.trim());
-                            manifest.push_str(".json");
-                        }
-                        if file == "split" {
-                            split.clear();
-                            split.push_str("__wasm_split.");
-                            split.push_str(hash.trim());
-                            split.push_str(".js");
+                let mut split =
+                    "__wasm_split.______________________.js".to_string();
+                let mut manifest = "__wasm_split_manifest.json".to_string();
+                for line in hashes.lines() {
+                    let line = line.trim();
+                    if !line.is_empty() {
+                        if let Some((file, hash)) = line.split_once(':') {
+                            if file == "manifest" {
+                                manifest.clear();
+                                manifest.push_str("__wasm_split_manifest.");
+                                manifest.push_str(hash.trim());
+                                manifest.push_str(".json");
+                            }
+                            if file == "split" {
+                                split.clear();
+                                split.push_str("__wasm_split.");
+                                split.push_str(hash.trim());
+                                split.push_str(".js");
+                            }
                         }
                     }
                 }
-            }
-            (split, manifest)
-        } else {
-            (
-                "__wasm_split.______________________.js".to_string(),
-                "__wasm_split_manifest.json".to_string(),
-            )
-        };
+                (split, manifest)
+            } else {
+                (
+                    "__wasm_split.______________________.js".to_string(),
+                    "__wasm_split_manifest.json".to_string(),
+                )
+            };
 
-        let site_dir = &options.site_root;
-        let pkg_dir = &options.site_pkg_dir;
-        let path = PathBuf::from(site_dir.to_string());
-        let path = path.join(pkg_dir.to_string()).join(wasm_split_manifest);
-        let file = std::fs::read_to_string(path).ok()?;
+            let site_dir = &options.site_root;
+            let pkg_dir = &options.site_pkg_dir;
+            let path = PathBuf::from(site_dir.to_string());
+            let path = path.join(pkg_dir.to_string()).join(wasm_split_manifest);
+            let file = std::fs::read_to_string(path).ok()?;
 
-        let manifest = WasmSplitManifest(ArcStoredValue::new((
-            format!("{root}/{pkg_dir}"),
-            serde_json::from_str(&file).expect("could not read manifest file"),
-            wasm_split_js,
-        )));
+            let manifest = WasmSplitManifest(ArcStoredValue::new((
+                format!("{root}/{pkg_dir}"),
+                serde_json::from_str(&file)
+                    .expect("could not read manifest file"),
+                wasm_split_js,
+            )));
 
-        Some(manifest)
-    }) {
+            Some(manifest)
+        })
+    {
         provide_context(splits.clone());
     }
 
