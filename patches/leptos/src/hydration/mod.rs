@@ -65,13 +65,16 @@ pub fn HydrationScripts(
     #[prop(optional)]
     defer: bool,
 ) -> impl IntoView {
-    // One per kind of bundle: an islands page and a hydrated one read different hash files
-    // and manifests, and the first page served must not decide for the other kind.
-    static SPLIT_MANIFEST: [OnceLock<Option<WasmSplitManifest>>; 2] =
-        [OnceLock::new(), OnceLock::new()];
+    static SPLIT_MANIFEST: OnceLock<Option<WasmSplitManifest>> =
+        OnceLock::new();
 
-    if let Some(splits) =
-        SPLIT_MANIFEST[usize::from(islands)].get_or_init(|| {
+    // The manifest serves only the split chunks' preload hints. A page that starts its code
+    // when the browser is idle (islands, `defer`) gets no hints for its main bundle (below),
+    // nor for its chunks, and does not read it: an islands page's hash file names the
+    // islands' own manifest, which must not become every page's.
+    let idle_start = islands || defer;
+    let splits = (!idle_start).then(|| {
+        SPLIT_MANIFEST.get_or_init(|| {
             let root = root.clone().unwrap_or_default();
 
             let (wasm_split_js, wasm_split_manifest) = if options.hash_files {
@@ -131,7 +134,8 @@ pub fn HydrationScripts(
 
             Some(manifest)
         })
-    {
+    });
+    if let Some(splits) = splits.and_then(Option::as_ref) {
         provide_context(splits.clone());
     }
 
