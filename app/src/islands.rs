@@ -2,8 +2,11 @@
 //! server renders the whole page, and the browser loads a small bundle of its own (the
 //! `islands` crate) that brings only the parts which run there to life: the header's cart
 //! link, the listing's filters and results, the product's picker and "Add to cart", and the
-//! cart. Every other page is hydrated whole by the app's bundle (`frontend`), split by route
-//! (`split.rs`), so its client-side router, forms and actions work as before.
+//! cart. The header's islands are in the bundle itself; each page's own island is lazy
+//! (`#[island(lazy)]`), its code a chunk of the bundle fetched when it hydrates, so a page
+//! downloads no other page's island. Every other page is hydrated whole by the app's bundle
+//! (`frontend`), split by route (`split.rs`), so its client-side router, forms and actions
+//! work as before.
 //!
 //! A link between the two kinds of page loads the page; links among pages of the app's bundle
 //! are followed by its router. A page reached that way renders its islands as components.
