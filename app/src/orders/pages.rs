@@ -57,7 +57,7 @@ pub fn OrderPage() -> impl IntoView {
         |(number, key, ..)| order_change_offer(number, key),
     );
     view! {
-        <PageTitle text="Your order"/>
+        <PageTitle text="Your order" description="Your order's status, delivery and tracking, and what you can still change, cancel or report."/>
         <section class="page narrow" aria-labelledby="order-title">
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -304,7 +304,7 @@ pub fn OrderHistoryPage() -> impl IntoView {
     };
     let history = wire::resource(page, order_history);
     view! {
-        <PageTitle text="Your orders"/>
+        <PageTitle text="Your orders" description="Every order placed with your account, newest first."/>
         <section class="page narrow" aria-labelledby="orders-title">
             <h1 id="orders-title">"Your orders"</h1>
             <Suspense fallback=Loading>
@@ -368,7 +368,7 @@ pub fn FindOrderPage() -> impl IntoView {
     let query = use_query_map();
     let number = query.read_untracked().get("number");
     view! {
-        <PageTitle text="Find your order"/>
+        <PageTitle text="Find your order" description="Look up an order by its number and the e-mail address it was placed with."/>
         <section class="page narrow" aria-labelledby="find-title">
             <h1 id="find-title">"Find your order"</h1>
             <p>"Checked out as a guest? Enter the order number from your confirmation e-mail and the e-mail address you used."</p>
