@@ -95,7 +95,19 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
             .expect("the product's island");
         let props = island.split("data-props=\"").nth(1).expect("its props");
         assert!(props.starts_with("{&quot;product&quot;:"), "{props}");
-        assert!(props.contains("SIG-IP17PM-CLR-CRYCLE"), "{props}");
+        // The props as the island reads them: JSON whose values are packed (app::wire::Packed).
+        let props = props.split('"').next().unwrap().replace("&quot;", "\"");
+        let props: serde_json::Value = serde_json::from_str(&props).unwrap();
+        let product: app::wire::Packed<app::catalog::model::ProductDetail> =
+            serde_json::from_value(props["product"].clone()).unwrap();
+        let skus: Vec<&str> = product
+            .0
+            .offer
+            .variants
+            .iter()
+            .map(|v| v.sku.as_str())
+            .collect();
+        assert!(skus.contains(&"SIG-IP17PM-CLR-CRYCLE"), "{skus:?}");
 
         for path in ["/help", "/checkout", "/account/sign-in", "/orders/find"] {
             let (status, _, html) = get(&shop, path).await;
