@@ -10,6 +10,8 @@
 #
 # BENCH_SCALE=10 multiplies the demo catalog's SKUs by ten (copies of every SKU, inactive
 # variants included) to show whether a page's cost grows with SKUs it does not show.
+# BENCH_SECONDS (10) and BENCH_ROUNDS (1) set how long each wrk run lasts and how many times
+# every page is measured; with several rounds the medians and worst p99 close the report.
 # BENCH_BROWSER=0 skips the first-load and Lighthouse parts (server figures only).
 # BENCH_THROTTLING=devtools has Lighthouse time a really slowed-down load instead of
 # simulating one from a fast load (its default, `simulate`).
@@ -73,19 +75,48 @@ BROWSER_ENCODINGS="gzip, deflate, br, zstd"
 # Safari's list: no zstd, so it gets brotli.
 SAFARI_ENCODINGS="gzip, deflate, br"
 RETURNING_COOKIE="casefront_tz=Europe/Berlin"
-step "server: 64 connections, 10 s per page and encoding ($engine, catalog x$scale)"
-echo "page | encoding | requests/s | p50 | p99 | errors | x uncompressed"
+seconds="${BENCH_SECONDS:-10}"
+rounds="${BENCH_ROUNDS:-1}"
+step "server: 64 connections, ${seconds} s per page and encoding, $rounds round(s) ($engine, catalog x$scale)"
+echo "page | encoding | round | requests/s | p50 | p99 | errors | x uncompressed"
+: >"$data/rounds.txt"
 for path in /help / /shop /products/signature-case; do
-  plain=""
-  for encoding in identity "$BROWSER_ENCODINGS" "$SAFARI_ENCODINGS"; do
-    wrk -t2 -c64 -d10s --latency -H "Accept-Encoding: $encoding" -H "Cookie: $RETURNING_COOKIE" \
-      "http://127.0.0.1:$port$path" >"$data/wrk.txt"
-    rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
-    p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
-    errors=$(awk '/Non-2xx|Socket errors/ {print}' "$data/wrk.txt" | paste -sd' ')
-    [ -z "$plain" ] && plain="$rps"
-    ratio=$(awk -v a="$rps" -v b="$plain" 'BEGIN { printf "%.2f", a / b }')
-    echo "$path | $encoding | $rps | $p50 | $p99 | ${errors:-none} | $ratio"
+  # Rounds alternate the encodings, so that a slow spell of the machine falls on both.
+  for round in $(seq "$rounds"); do
+    plain=""
+    for encoding in identity "$BROWSER_ENCODINGS" "$SAFARI_ENCODINGS"; do
+      wrk -t2 -c64 -d"${seconds}s" --latency -H "Accept-Encoding: $encoding" -H "Cookie: $RETURNING_COOKIE" \
+        "http://127.0.0.1:$port$path" >"$data/wrk.txt"
+      rps=$(awk '/Requests\/sec/ {print $2}' "$data/wrk.txt")
+      p50=$(awk '$1 == "50%" {print $2}' "$data/wrk.txt")
+      p99=$(awk '$1 == "99%" {print $2}' "$data/wrk.txt")
+      errors=$(awk '/Non-2xx|Socket errors/ {print}' "$data/wrk.txt" | paste -sd' ')
+      [ -z "$plain" ] && plain="$rps"
+      ratio=$(awk -v a="$rps" -v b="$plain" 'BEGIN { printf "%.2f", a / b }')
+      echo "$path | $encoding | $round | $rps | $p50 | $p99 | ${errors:-none} | $ratio"
+      printf '%s\t%s\t%s\t%s\n' "$path" "$encoding" "$rps" "$p99" >>"$data/rounds.txt"
+    done
   done
 done
+if [ "$rounds" -gt 1 ]; then
+  step "medians of the $rounds rounds"
+  python3 - "$data/rounds.txt" <<'PY'
+import statistics, sys
+def ms(text):
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+runs = {}
+for line in open(sys.argv[1]):
+    path, encoding, rps, p99 = line.rstrip("\n").split("\t")
+    runs.setdefault(path, {}).setdefault(encoding, []).append((float(rps), ms(p99)))
+print("page | encoding | median requests/s | median p99 | worst p99 | x uncompressed (median of rounds)")
+for path, encodings in runs.items():
+    plain = [rps for rps, _ in encodings["identity"]]
+    for encoding, figures in encodings.items():
+        ratios = [rps / base for (rps, _), base in zip(figures, plain)]
+        p99s = [p99 for _, p99 in figures]
+        print(f"{path} | {encoding} | {statistics.median(r for r, _ in figures):,.0f} | "
+              f"{statistics.median(p99s):.1f} ms | {max(p99s):.1f} ms | {statistics.median(ratios):.2f}")
+PY
+fi

@@ -1,11 +1,14 @@
 //! A short-lived cache of what the catalog pages show (server only): the product lists, the
 //! product pages and the phone models. Every page view read them from the database before;
 //! now each is read at most once per key every `FRESH_FOR`, so a page costs the same however
-//! many shoppers look at it, and however many SKUs the catalog holds.
+//! many shoppers look at it, and however many SKUs the catalog holds. When an entry goes stale
+//! under load, one request reads it again while the others are answered from it meanwhile: a
+//! popular page's expiry made every open connection wait for that read (the slowest percent of
+//! the page's answers, issue 33).
 //!
 //! Safe because nothing here is an authority: prices, stock and codes are read afresh by the
 //! cart and by checkout, which decide. A stock count on a product page may be up to
-//! `FRESH_FOR` old. Invalidation: entries expire after `FRESH_FOR`, and `clear` empties the
+//! `FRESH_FOR` old, plus the time one read takes. Invalidation: entries expire after `FRESH_FOR`, and `clear` empties the
 //! cache for a change made through this server (each other instance catches up within
 //! `FRESH_FOR`); a read that began before the change is not kept.
 
@@ -23,10 +26,14 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 /// The most keys one cache holds: filters and slugs come from the address bar, so a stranger
 /// could otherwise grow it without end.
 const MAX_ENTRIES: usize = 512;
+/// How long past its freshness a value may still be answered while one caller reads it again.
+/// Past that (the database unreachable, say) callers wait for the read, as on a miss.
+const STALE_GRACE: Duration = Duration::from_secs(10);
 
 /// Values by key, each fresh for `ttl` after it was loaded. A stale key is loaded by one
-/// caller at a time: the others wait for its answer instead of all reading the database at
-/// once when a popular page's entry expires under load.
+/// caller at a time, so that the database is not read by every caller at once when a popular
+/// page's entry expires under load: the others are answered with the stale value meanwhile,
+/// or wait for the read when there is none (a miss, or after `clear`).
 #[derive(Debug)]
 pub struct TtlCache<K, V> {
     ttl: Duration,
@@ -48,24 +55,25 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
         }
     }
 
-    fn fresh(&self, key: &K, now: Instant) -> Option<V> {
+    /// The value kept for `key` and whether it is fresh; none once it is past even its grace.
+    fn cached(&self, key: &K, now: Instant) -> Option<(V, bool)> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|(loaded, _)| now.duration_since(*loaded) < self.ttl)
-            .map(|(_, value)| value.clone())
+        let (loaded, value) = entries.get(key)?;
+        let age = now.duration_since(*loaded);
+        (age < self.ttl + STALE_GRACE).then(|| (value.clone(), age < self.ttl))
     }
 
     /// The value for `key`: the cached one while fresh, otherwise what `load` reads (errors
-    /// are not cached).
+    /// are not cached), or the stale one while another caller reads it.
     pub async fn get_or_load<E, F: Future<Output = Result<V, E>>>(
         &self,
         key: K,
         load: impl FnOnce() -> F,
     ) -> Result<V, E> {
-        if let Some(value) = self.fresh(&key, Instant::now()) {
-            return Ok(value);
-        }
+        let stale = match self.cached(&key, Instant::now()) {
+            Some((value, true)) => return Ok(value),
+            kept => kept.map(|(value, _)| value),
+        };
         let turn = Arc::clone(
             self.loading
                 .lock()
@@ -73,9 +81,13 @@ impl<K: Hash + Eq + Clone, V: Clone> TtlCache<K, V> {
                 .entry(key.clone())
                 .or_default(),
         );
-        let _turn = turn.lock().await;
+        let _turn = match (stale, turn.try_lock()) {
+            (_, Ok(turn)) => turn,
+            (Some(stale), Err(_)) => return Ok(stale),
+            (None, Err(_)) => turn.lock().await,
+        };
         // Whoever held the turn before may have loaded it meanwhile.
-        if let Some(value) = self.fresh(&key, Instant::now()) {
+        if let Some((value, true)) = self.cached(&key, Instant::now()) {
             return Ok(value);
         }
         let loaded_at = Instant::now();
@@ -207,6 +219,57 @@ mod tests {
             cache.get_or_load(1, || async { Ok::<_, ()>(13) }).await,
             Ok(13)
         );
+    }
+
+    #[tokio::test]
+    async fn a_stale_value_is_answered_while_one_caller_reads_it_again() {
+        let cache = Arc::new(TtlCache::new(Duration::from_millis(20)));
+        assert_eq!(
+            cache.get_or_load(1u32, || async { Ok::<u32, ()>(1) }).await,
+            Ok(1)
+        );
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        let (started_tx, started) = tokio::sync::oneshot::channel();
+        let (finish, finish_rx) = tokio::sync::oneshot::channel::<()>();
+        let reader = {
+            let cache = Arc::clone(&cache);
+            tokio::spawn(async move {
+                cache
+                    .get_or_load(1, || async {
+                        started_tx.send(()).unwrap();
+                        finish_rx.await.unwrap();
+                        Ok::<u32, ()>(2)
+                    })
+                    .await
+            })
+        };
+        started.await.unwrap();
+        let meanwhile = cache
+            .get_or_load(1, || async { panic!("a second caller read it again") })
+            .await;
+        assert_eq!(meanwhile, Ok::<u32, ()>(1));
+        finish.send(()).unwrap();
+        assert_eq!(reader.await.unwrap(), Ok(2));
+        let kept = cache
+            .entries
+            .lock()
+            .unwrap()
+            .get(&1)
+            .map(|(_, value)| *value);
+        assert_eq!(kept, Some(2));
+    }
+
+    #[tokio::test]
+    async fn a_value_past_its_grace_is_not_answered() {
+        let cache = TtlCache::new(Duration::ZERO);
+        assert_eq!(
+            cache.get_or_load(1u32, || async { Ok::<u32, ()>(1) }).await,
+            Ok(1)
+        );
+        let kept = cache.cached(&1, Instant::now() + STALE_GRACE);
+        assert_eq!(kept, None);
+        let kept = cache.cached(&1, Instant::now());
+        assert_eq!(kept, Some((1, false)));
     }
 
     #[tokio::test]
