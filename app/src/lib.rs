@@ -99,8 +99,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {stylesheet(&options)}
                 <script nonce=leptos::nonce::use_nonce() inner_html=local_time::ZONE_SCRIPT></script>
-                {scripts(options)}
+                {scripts(options.clone())}
                 {checkout::pages::card_provider_script()}
+                <AutoReload options/>
                 <MetaTags/>
             </head>
             <body>

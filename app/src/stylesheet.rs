@@ -8,8 +8,21 @@ use leptos::prelude::*;
 use std::sync::OnceLock;
 
 /// `<style>` with the built stylesheet, read once: it does not change while the server runs.
+/// Under `cargo leptos watch` (`scripts/dev.sh`) it changes, and is linked instead, so that the
+/// watcher's live reload swaps it in place.
 #[component]
 pub fn InlineStylesheet(options: LeptosOptions) -> impl IntoView {
+    if std::env::var_os("LEPTOS_WATCH").is_some() {
+        let href = format!(
+            "/{}/{}",
+            options.site_pkg_dir,
+            built_file(&options)
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+        );
+        return view! { <link rel="stylesheet" href=href/> }.into_any();
+    }
     static CSS: OnceLock<String> = OnceLock::new();
     let css = CSS.get_or_init(|| {
         let path = built_file(&options);
@@ -18,7 +31,7 @@ pub fn InlineStylesheet(options: LeptosOptions) -> impl IntoView {
             String::new()
         })
     });
-    view! { <style nonce=leptos::nonce::use_nonce() inner_html=css.as_str()></style> }
+    view! { <style nonce=leptos::nonce::use_nonce() inner_html=css.as_str()></style> }.into_any()
 }
 
 /// Where the build wrote the stylesheet: `<site>/<pkg>/<name>[.<hash>].css`, the hash named

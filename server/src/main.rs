@@ -114,7 +114,20 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .hash_files(hash_files)
+        .reload_port(live_reload_port().map_or(3001, u32::from))
         .build()
+}
+
+/// The port of `cargo leptos watch`'s live-reload socket when the shop runs under it
+/// (`scripts/dev.sh`), which sets `LEPTOS_WATCH` and `LEPTOS_RELOAD_PORT` for the server.
+fn live_reload_port() -> Option<u16> {
+    std::env::var_os("LEPTOS_WATCH")?;
+    Some(
+        std::env::var("LEPTOS_RELOAD_PORT")
+            .ok()
+            .and_then(|port| port.parse().ok())
+            .unwrap_or(3001),
+    )
 }
 
 async fn run(config: Config) -> Result<(), StartupError> {
@@ -162,12 +175,12 @@ async fn run(config: Config) -> Result<(), StartupError> {
     tokio::spawn(purge_expired_records(state.clone()));
     tokio::spawn(deliver_mail(state.clone()));
     let http = routes::Http {
-        guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone()).with_stripe(
-            match &config.payments {
+        guard: Guard::new(&config.store.public_url, config.trusted_proxies.clone())
+            .with_stripe(match &config.payments {
                 Payments::Real(real) => real.stripe.as_ref().map(|s| s.page_origins()),
                 Payments::Test => None,
-            },
-        ),
+            })
+            .with_live_reload(live_reload_port()),
         request_timeout: config.request_timeout,
         upload_timeout: config.upload_timeout,
         workers: health::Workers::watch(tokio::runtime::Handle::current().metrics()),

@@ -25,6 +25,9 @@ pub struct Guard {
     https: bool,
     /// Stripe's origins, which the checkout page's policy lets Stripe.js use.
     stripe: Option<Arc<StripeOrigins>>,
+    /// The live-reload socket of `cargo leptos watch` (`scripts/dev.sh`), which the pages'
+    /// policy lets them reach while the shop runs under it.
+    live_reload: Option<Arc<str>>,
 }
 
 impl Guard {
@@ -54,6 +57,7 @@ impl Guard {
             trusted_proxies: Arc::new(trusted_proxies),
             https: origin.starts_with("https://"),
             stripe: None,
+            live_reload: None,
         }
     }
 
@@ -61,6 +65,14 @@ impl Guard {
     pub fn with_stripe(self, origins: Option<StripeOrigins>) -> Guard {
         Guard {
             stripe: origins.map(Arc::new),
+            ..self
+        }
+    }
+
+    /// Lets the pages connect to the live-reload socket on `port` of the shop's host.
+    pub fn with_live_reload(self, port: Option<u16>) -> Guard {
+        Guard {
+            live_reload: port.map(|port| Arc::from(format!("ws://*:{port}"))),
             ..self
         }
     }
@@ -186,9 +198,14 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
 /// page's nonce, as does the inline stylesheet), WebAssembly allowed to compile, everything else from the shop alone, but for
 /// the previews of photos chosen for a warranty claim, drawn from the files themselves (blob:).
 /// The checkout page adds exactly Stripe's origins when Stripe takes the cards: its script,
-/// its card field's frames, and its API.
-pub fn page_policy(nonce: &str, stripe: Option<&StripeOrigins>) -> String {
-    let (script, frame, connect) = match stripe {
+/// its card field's frames, and its API. While the shop runs under `cargo leptos watch`, pages
+/// may also reach its live-reload socket.
+pub fn page_policy(
+    nonce: &str,
+    stripe: Option<&StripeOrigins>,
+    live_reload: Option<&str>,
+) -> String {
+    let (script, frame, mut connect) = match stripe {
         Some(stripe) => (
             format!(" {}", stripe.script),
             format!("frame-src {}; ", stripe.frames.join(" ")),
@@ -196,6 +213,10 @@ pub fn page_policy(nonce: &str, stripe: Option<&StripeOrigins>) -> String {
         ),
         None => Default::default(),
     };
+    if let Some(socket) = live_reload {
+        connect.push(' ');
+        connect.push_str(socket);
+    }
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{script}; \
          style-src 'self' 'nonce-{nonce}'; img-src 'self' blob:; font-src 'self'; connect-src 'self'{connect}; \
@@ -236,7 +257,8 @@ pub async fn security_headers(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     if is_page {
-        if let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce, stripe)) {
+        let policy = page_policy(&nonce, stripe, guard.live_reload.as_deref());
+        if let Ok(policy) = HeaderValue::from_str(&policy) {
             response
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -291,14 +313,23 @@ mod tests {
             ],
             connect: "https://api.stripe.com".into(),
         };
-        let policy = page_policy("n0nce", Some(&stripe));
+        let policy = page_policy("n0nce", Some(&stripe), None);
         assert!(policy
             .contains("script-src 'self' 'nonce-n0nce' 'wasm-unsafe-eval' https://js.stripe.com;"));
         assert!(policy.contains("frame-src https://js.stripe.com https://hooks.stripe.com;"));
         assert!(policy.contains("connect-src 'self' https://api.stripe.com;"));
-        let plain = page_policy("n0nce", None);
+        let plain = page_policy("n0nce", None, None);
         assert!(!plain.contains("stripe") && !plain.contains("frame-src"));
         assert!(plain.contains("connect-src 'self';"));
+    }
+
+    #[test]
+    fn only_a_watched_shop_lets_pages_reach_the_live_reload_socket() {
+        let guard = Guard::new("http://127.0.0.1:3000", vec![]);
+        assert!(guard.live_reload.is_none());
+        let watched = guard.with_live_reload(Some(3001));
+        let policy = page_policy("n0nce", None, watched.live_reload.as_deref());
+        assert!(policy.contains("connect-src 'self' ws://*:3001;"));
     }
 
     #[test]
