@@ -1,8 +1,8 @@
-//! The shop's first-load pages (home, catalog, product and cart) are served as islands: the
-//! server renders the whole page, and the browser loads a small bundle of its own (the
-//! `islands` crate) that brings only the parts which run there to life: the header's cart
-//! link, the listing's filters and results, the product's picker and "Add to cart", and the
-//! cart. The header's islands are in the bundle itself; each page's own island is lazy
+//! The shop's first-load pages (home, catalog, product and cart) and the help center are served
+//! as islands: the server renders the whole page, and the browser loads a small bundle of its
+//! own (the `islands` crate) that brings only the parts which run there to life: the header's
+//! cart link, the listing's filters and results, the product's picker and "Add to cart", and
+//! the cart. The help center's answers are text and links: only the header's islands run there. The header's islands are in the bundle itself; each page's own island is lazy
 //! (`#[island(lazy)]`), its code a chunk of the bundle fetched when it hydrates, so a page
 //! downloads no other page's island. Every other page is hydrated whole by the app's bundle
 //! (`frontend`), split by route (`split.rs`), so its client-side router, forms and actions
@@ -43,10 +43,14 @@ pub fn served_as_islands(path: &str) -> bool {
         .strip_suffix('/')
         .filter(|p| !p.is_empty())
         .unwrap_or(path);
-    match path.strip_prefix("/products/") {
-        Some(slug) => !slug.is_empty() && !slug.contains('/'),
-        None => matches!(path, "/" | "/shop" | "/cart"),
+    let one_segment = |rest: &str| !rest.is_empty() && !rest.contains('/');
+    if let Some(slug) = path.strip_prefix("/products/") {
+        return one_segment(slug);
     }
+    if let Some(slug) = path.strip_prefix("/help/") {
+        return one_segment(slug);
+    }
+    matches!(path, "/" | "/shop" | "/cart" | "/help")
 }
 
 /// The settings that point a page's scripts at the islands' bundle.
@@ -55,7 +59,22 @@ pub fn options(app: &leptos::config::LeptosOptions) -> leptos::config::LeptosOpt
     let mut options = app.clone();
     options.output_name = OUTPUT_NAME.into();
     options.hash_file = HASH_FILE.into();
+    options.hash_files = app.hash_files || hashed_beside_the_server();
     options
+}
+
+/// Whether the islands' file names carry content hashes: their hash file is beside the server.
+/// In the developers' loop (`scripts/dev.sh`) the app's names carry none and the islands' do,
+/// or the two bundles' chunks and chunk loaders would share names in one folder.
+#[cfg(feature = "ssr")]
+fn hashed_beside_the_server() -> bool {
+    static HASHED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *HASHED.get_or_init(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(HASH_FILE).is_file()))
+            .unwrap_or(false)
+    })
 }
 
 /// Whether the page being rendered is served as islands (on the server: from its address).
@@ -78,6 +97,9 @@ mod tests {
             "/cart",
             "/products/signature-case",
             "/products/x/",
+            "/help",
+            "/help/",
+            "/help/cancel-an-order",
         ] {
             assert!(served_as_islands(path), "{path}");
         }
@@ -87,7 +109,9 @@ mod tests {
     fn every_other_page_is_hydrated_by_the_app() {
         for path in [
             "/checkout",
-            "/help",
+            "/helpers",
+            "/help/a/b",
+            "/search",
             "/account",
             "/admin/products/signature-case",
             "/products",

@@ -81,12 +81,17 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
             "/shop?category=cases",
             "/products/signature-case",
             "/cart",
+            "/help",
+            "/help/cancel-an-order",
         ] {
             let (status, _, html) = get(&shop, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(bundle_of(&html), (Some("islands"), false), "{path}");
             assert!(html.contains("<leptos-island"), "{path} has islands");
         }
+        // The help center is served whole: its answers are on the page, not fetched by a script.
+        let (_, _, html) = get(&shop, "/help/cancel-an-order").await;
+        assert!(html.contains("How do I cancel my order?"));
         // The product's island carries the product, so the browser needs no second read.
         let (_, _, html) = get(&shop, "/products/signature-case").await;
         let island = html
@@ -109,7 +114,7 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
             .collect();
         assert!(skus.contains(&"SIG-IP17PM-CLR-CRYCLE"), "{skus:?}");
 
-        for path in ["/help", "/checkout", "/account/sign-in", "/orders/find"] {
+        for path in ["/search", "/checkout", "/account/sign-in", "/orders/find"] {
             let (status, _, html) = get(&shop, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(bundle_of(&html), (Some("storefront"), false), "{path}");
