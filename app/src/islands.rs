@@ -2,7 +2,8 @@
 //! as islands: the server renders the whole page, and the browser loads a small bundle of its
 //! own (the `islands` crate) that brings only the parts which run there to life: the header's
 //! cart link, the listing's filters and results, the product's picker and "Add to cart", and
-//! the cart. The help center's answers are text and links: only the header's islands run there. The header's islands are in the bundle itself; each page's own island is lazy
+//! the cart. The help center's answers are text and links: only the header's islands run
+//! there. The header's islands are in the bundle itself; each page's own island is lazy
 //! (`#[island(lazy)]`), its code a chunk of the bundle fetched when it hydrates, so a page
 //! downloads no other page's island. Every other page is hydrated whole by the app's bundle
 //! (`frontend`), split by route (`split.rs`), so its client-side router, forms and actions
@@ -70,10 +71,7 @@ pub fn options(app: &leptos::config::LeptosOptions) -> leptos::config::LeptosOpt
 fn hashed_beside_the_server() -> bool {
     static HASHED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *HASHED.get_or_init(|| {
-        std::env::current_exe()
-            .ok()
-            .and_then(|exe| Some(exe.parent()?.join(HASH_FILE).is_file()))
-            .unwrap_or(false)
+        crate::build_output::beside_the_server(HASH_FILE).is_some_and(|file| file.is_file())
     })
 }
 

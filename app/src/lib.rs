@@ -9,6 +9,8 @@ pub mod address;
 pub mod admin;
 pub mod affiliates;
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod build_output;
 pub mod calendar;
 pub mod cart;
 pub mod catalog;

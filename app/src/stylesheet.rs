@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 /// watcher's live reload swaps it in place.
 #[component]
 pub fn InlineStylesheet(options: LeptosOptions) -> impl IntoView {
-    if std::env::var_os("LEPTOS_WATCH").is_some() {
+    if crate::build_output::under_watch() {
         let href = format!(
             "/{}/{}",
             options.site_pkg_dir,
@@ -39,9 +39,7 @@ pub fn InlineStylesheet(options: LeptosOptions) -> impl IntoView {
 fn built_file(options: &LeptosOptions) -> std::path::PathBuf {
     let mut name = options.output_name.to_string();
     if options.hash_files {
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+        let hashes = crate::build_output::beside_the_server(&options.hash_file)
             .and_then(|file| std::fs::read_to_string(file).ok())
             .unwrap_or_default();
         if let Some(hash) = css_hash(&hashes) {

@@ -101,33 +101,29 @@ fn init_tracing(json: bool) {
     }
 }
 
-fn leptos_options(config: &Config) -> LeptosOptions {
+fn leptos_options(config: &Config, live_reload: Option<u16>) -> LeptosOptions {
     let site_root = config.site_root.display().to_string();
     // cargo-leptos writes the content hashes of the JS, WASM and CSS next to the server binary.
-    let hash_files = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
-        .unwrap_or(false);
+    let hash_files = app::build_output::beside_the_server("hash.txt").is_some_and(|f| f.is_file());
     LeptosOptions::builder()
         .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("storefront"))
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .hash_files(hash_files)
-        .reload_port(live_reload_port().map_or(3001, u32::from))
+        .reload_port(live_reload.map_or(3001, u32::from))
         .build()
 }
 
 /// The port of `cargo leptos watch`'s live-reload socket when the shop runs under it
 /// (`scripts/dev.sh`), which sets `LEPTOS_WATCH` and `LEPTOS_RELOAD_PORT` for the server.
 fn live_reload_port() -> Option<u16> {
-    std::env::var_os("LEPTOS_WATCH")?;
-    Some(
+    app::build_output::under_watch().then(|| {
         std::env::var("LEPTOS_RELOAD_PORT")
             .ok()
             .and_then(|port| port.parse().ok())
-            .unwrap_or(3001),
-    )
+            .unwrap_or(3001)
+    })
 }
 
 async fn run(config: Config) -> Result<(), StartupError> {
@@ -168,7 +164,8 @@ async fn run(config: Config) -> Result<(), StartupError> {
         None => PhotoStore::in_folder(&config.data_dir.join("photos"), config.photo_limits)
             .map_err(|e| StartupError::Photos(e.to_string()))?,
     };
-    let options = leptos_options(&config);
+    let live_reload = live_reload_port();
+    let options = leptos_options(&config, live_reload);
     let payments = providers::from_settings(&config.payments, config.card_brands.clone(), &db)?;
     let state = ServerState::new(db.clone(), config.store.clone(), mailer, photos, payments);
     tokio::spawn(settle_interrupted_checkouts(state.clone()));
@@ -180,7 +177,7 @@ async fn run(config: Config) -> Result<(), StartupError> {
                 Payments::Real(real) => real.stripe.as_ref().map(|s| s.page_origins()),
                 Payments::Test => None,
             })
-            .with_live_reload(live_reload_port()),
+            .with_live_reload(live_reload),
         request_timeout: config.request_timeout,
         upload_timeout: config.upload_timeout,
         workers: health::Workers::watch(tokio::runtime::Handle::current().metrics()),

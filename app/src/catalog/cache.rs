@@ -8,9 +8,10 @@
 //!
 //! Safe because nothing here is an authority: prices, stock and codes are read afresh by the
 //! cart and by checkout, which decide. A stock count on a product page may be up to
-//! `FRESH_FOR` old, plus the time one read takes. Invalidation: entries expire after `FRESH_FOR`, and `clear` empties the
-//! cache for a change made through this server (each other instance catches up within
-//! `FRESH_FOR`); a read that began before the change is not kept.
+//! `FRESH_FOR` old, plus the time one read takes. Invalidation: entries expire after
+//! `FRESH_FOR`, and `clear` empties the cache for a change made through this server (each
+//! other instance catches up within `FRESH_FOR`); a read that began before the change is not
+//! kept.
 
 use super::model::{CatalogFilter, PhoneModel, ProductRecord, ProductSummary};
 use std::collections::HashMap;
