@@ -1,5 +1,40 @@
 //! The address bar, for islands: a page served as islands has no router in the browser, so an
-//! island that shows a new state in place records it in the history itself.
+//! island that shows a new state in place records it in the history itself, and a component
+//! that runs both in an island and on a page of the app's leaves or reads the address through
+//! [`navigator`] and [`query_value`].
+
+// Both below choose by bundle: the islands' bundle is the browser's build without the routes'
+// split points (`crate::islands`), and no router runs in it.
+
+/// Goes to `url`: by loading it from an island, by the app's router elsewhere.
+pub fn navigator() -> impl Fn(&str) + Clone + 'static {
+    #[cfg(all(feature = "hydrate", not(feature = "split")))]
+    {
+        |url: &str| {
+            let _ = leptos::prelude::window().location().assign(url);
+        }
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "split"))))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        move |url: &str| navigate(url, Default::default())
+    }
+}
+
+/// The query parameter `name` of the current address: the browser's in an island, the app's
+/// router's elsewhere.
+pub fn query_value(name: &'static str) -> impl Fn() -> Option<String> + Clone + 'static {
+    #[cfg(all(feature = "hydrate", not(feature = "split")))]
+    {
+        move || param(&query(), name)
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "split"))))]
+    {
+        use leptos::prelude::ReadUntracked;
+        let query = leptos_router::hooks::use_query_map();
+        move || query.read_untracked().get(name)
+    }
+}
 
 /// Adds `url` (on this shop) to the history as the current address, without loading it.
 pub fn push(url: &str) {

@@ -1,8 +1,8 @@
-//! The shop's first-load pages (home, catalog, product and cart) and the help center are served
-//! as islands: the server renders the whole page, and the browser loads a small bundle of its
-//! own (the `islands` crate) that brings only the parts which run there to life: the header's
-//! cart link, the listing's filters and results, the product's picker and "Add to cart", and
-//! the cart. The help center's answers are text and links: only the header's islands run
+//! The shop's first-load pages (home, catalog, product and cart), the checkout and the help
+//! center are served as islands: the server renders the whole page, and the browser loads a
+//! small bundle of its own (the `islands` crate) that brings only the parts which run there to
+//! life: the header's cart link, the listing's filters and results, the product's picker and
+//! "Add to cart", the cart, and the checkout's form and summary. The help center's answers are text and links: only the header's islands run
 //! there. The header's islands are in the bundle itself; each page's own island is lazy
 //! (`#[island(lazy)]`), its code a chunk of the bundle fetched when it hydrates, so a page
 //! downloads no other page's island. Every other page is hydrated whole by the app's bundle
@@ -51,7 +51,7 @@ pub fn served_as_islands(path: &str) -> bool {
     if let Some(slug) = path.strip_prefix("/help/") {
         return one_segment(slug);
     }
-    matches!(path, "/" | "/shop" | "/cart" | "/help")
+    matches!(path, "/" | "/shop" | "/cart" | "/checkout" | "/help")
 }
 
 /// The settings that point a page's scripts at the islands' bundle.
@@ -98,6 +98,7 @@ mod tests {
             "/help",
             "/help/",
             "/help/cancel-an-order",
+            "/checkout",
         ] {
             assert!(served_as_islands(path), "{path}");
         }
@@ -106,7 +107,8 @@ mod tests {
     #[test]
     fn every_other_page_is_hydrated_by_the_app() {
         for path in [
-            "/checkout",
+            "/checkout/paypal/CF-1",
+            "/checkouts",
             "/helpers",
             "/help/a/b",
             "/search",

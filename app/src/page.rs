@@ -8,7 +8,7 @@ use crate::wire::WireOnceResource;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-type StoreResource = WireOnceResource<Result<StoreInfo, AppError>>;
+pub(crate) type StoreResource = WireOnceResource<Result<StoreInfo, AppError>>;
 
 /// The shop's settings once loaded; `None` while loading or if they could not be read. An
 /// island has them as a plain value, given by the page around it.

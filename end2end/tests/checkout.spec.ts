@@ -229,7 +229,10 @@ test('PayPal: cancelling keeps everything, approving places the order', async ({
   await expect(page.getByLabel('Card number')).toHaveCount(0);
   await page.getByRole('button', { name: /Continue to PayPal/ }).click();
 
+  // The test gateway's PayPal page is the app's: the checkout's island loads it, and its
+  // buttons answer once it has hydrated.
   await expect(page).toHaveURL(/\/pay\/paypal\//);
+  await hydrated(page);
   await expect(page.getByText('PayPal · test mode')).toBeVisible();
   await expect(page.getByTestId('paypal-amount')).toHaveText('$34.99');
   await page.getByRole('button', { name: 'Cancel and return to the shop' }).click();

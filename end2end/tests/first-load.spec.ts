@@ -1,5 +1,5 @@
-// What a first visit downloads, as the browser receives it: the home, catalog, product and
-// cart pages and the help center are served as islands (app/src/islands.rs). Each fetches the islands' bundle and
+// What a first visit downloads, as the browser receives it: the home, catalog, product, cart
+// and checkout pages and the help center are served as islands (app/src/islands.rs). Each fetches the islands' bundle and
 // the chunks of its own island (lazy), stays within its first-load budget of JS + WASM, and
 // fetches nothing of the app's bundle or its split pages.
 import { expect } from '@playwright/test';
@@ -14,6 +14,7 @@ const pages: [string, number][] = [
   ['/shop', budgets.islandPages.catalog_browser_island],
   ['/products/signature-case', budgets.islandPages.product_view_island],
   ['/cart', budgets.islandPages.cart_view_island],
+  ['/checkout', budgets.islandPages.checkout_island],
   ['/help', budgets.firstLoad],
   ['/help/cancel-an-order', budgets.firstLoad],
 ];

@@ -308,9 +308,12 @@ test('checkout, the PayPal page and the order page hydrate however they are reac
   const errors = watchErrors(page);
   await savedCart(page, [['SIG-IP17-MAG-OCEBLU', 1]]);
 
-  // Checkout, reached from the home page: choosing PayPal hides the card fields.
+  // Checkout, reached from the home page, is served as islands: nothing of the app's bundle
+  // arrives. Choosing PayPal hides the card fields.
   await arrive(page, '/checkout', 'from home');
   await expect(page.getByTestId('total')).toHaveText('$34.99');
+  const code = await page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+  expect(code.filter((url) => url.startsWith('/pkg/storefront'))).toEqual([]);
   await fillContactAndAddress(page, uniqueEmail('split'));
   await page.getByLabel('PayPal').check();
   await expect(page.getByLabel('Card number')).toHaveCount(0);
@@ -337,6 +340,14 @@ test('checkout, the PayPal page and the order page hydrate however they are reac
     await expect(page).toHaveURL(/\/pay\/paypal\/[^/]+$/);
     paypal = new URL(page.url()).pathname;
   }
+
+  // Loaded with PayPal's answer in its address, the islands' checkout says it too.
+  await page.goto('/checkout?payment=paypal_cancelled');
+  await hydrated(page);
+  await expect(page.getByTestId('payment-error')).toContainText('You cancelled the PayPal payment');
+  await page.getByRole('button', { name: /Continue to PayPal/ }).click();
+  await expect(page).toHaveURL(/\/pay\/paypal\/[^/]+$/);
+  paypal = new URL(page.url()).pathname;
 
   // Reached from the home page, approving places the order.
   await arrive(page, paypal, 'from home');

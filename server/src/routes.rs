@@ -17,6 +17,25 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+/// How long a browser may keep a file of the build output. A hashed WASM file's name changes
+/// with its content, so it is kept for good. The JS is not: cargo-leptos names a bundle's glue
+/// by a hash taken before the chunk loader's hashed name is written into it, and the loader
+/// and glue name each other, so a new build can serve other JS under the last one's name. A
+/// browser that kept the old glue paired it with the new WASM, whose imports name the new
+/// loader, and the page never started. The JS is small and revalidated (an unchanged file is a
+/// 304 answer).
+fn pkg_cache(hashed: bool, file: &Response) -> &'static str {
+    let wasm = file
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind == "application/wasm");
+    if hashed && wasm {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    }
+}
+
 /// Hashed file names change with their content, so browsers may keep them forever.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Unhashed build output must be revalidated on every use.
@@ -56,11 +75,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         }
     };
     let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    let pkg_cache = if options.hash_files {
-        IMMUTABLE
-    } else {
-        REVALIDATE
-    };
+    let hashed = options.hash_files;
     let pkg = Router::new()
         .fallback_service(
             ServeDir::new(pkg_dir)
@@ -69,7 +84,7 @@ pub fn router(options: LeptosOptions, state: ServerState, http: Http) -> Router 
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(pkg_cache),
+            move |file: &Response| Some(HeaderValue::from_static(pkg_cache(hashed, file))),
         ));
     let healthz = {
         let (db, workers, in_flight) = (state.db.clone(), http.workers, http.in_flight.clone());

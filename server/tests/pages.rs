@@ -81,6 +81,7 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
             "/shop?category=cases",
             "/products/signature-case",
             "/cart",
+            "/checkout",
             "/help",
             "/help/cancel-an-order",
         ] {
@@ -114,7 +115,15 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
             .collect();
         assert!(skus.contains(&"SIG-IP17PM-CLR-CRYCLE"), "{skus:?}");
 
-        for path in ["/search", "/checkout", "/account/sign-in", "/orders/find"] {
+        // The checkout's island carries the shop's terms and who is signed in (no one here).
+        let (_, _, html) = get(&shop, "/checkout").await;
+        assert!(
+            html.contains(r#"<leptos-island data-component="CheckoutIsland_"#),
+            "the checkout's island"
+        );
+        assert!(html.contains("&quot;signed_in&quot;:"), "its props");
+
+        for path in ["/search", "/account/sign-in", "/orders/find"] {
             let (status, _, html) = get(&shop, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(bundle_of(&html), (Some("storefront"), false), "{path}");
@@ -258,7 +267,7 @@ fn search_engines_get_the_public_pages_and_are_kept_out_of_the_rest() {
 }
 
 #[test]
-fn hashed_build_output_is_cached_for_good() {
+fn hashed_wasm_is_cached_for_good_and_scripts_are_asked_again() {
     on_shared_runtime(async {
         let hashed = shop_with(true).await;
         let (status, headers, _) = get(&hashed, "/pkg/storefront.abc123.wasm").await;
@@ -266,6 +275,14 @@ fn hashed_build_output_is_cached_for_good() {
         assert_eq!(headers[header::CACHE_CONTROL], IMMUTABLE);
         let (status, _, _) = get(&hashed, "/pkg/missing.wasm").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // The glue and the chunk loader name each other, and their names do not follow all of
+        // their content: a browser asks again each time (`routes::pkg_cache`).
+        for script in ["/pkg/storefront.abc123.js", "/pkg/__wasm_split.def456.js"] {
+            let (status, headers, _) = get(&hashed, script).await;
+            assert_eq!(status, StatusCode::OK, "{script}");
+            assert_eq!(headers[header::CACHE_CONTROL], REVALIDATE, "{script}");
+        }
 
         let unhashed = shop().await;
         let (_, headers, _) = get(&unhashed, "/pkg/storefront.abc123.wasm").await;

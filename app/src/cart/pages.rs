@@ -95,7 +95,7 @@ pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
             <CartNotices hydrated/>
             <Show
                 when=move || hydrated.get() && store.loaded.get()
-                fallback=|| view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }
+                fallback=CartPlaceholder
             >
                 <Show
                     when=move || !store.cart.read().lines.is_empty()
@@ -110,6 +110,25 @@ pub(crate) fn CartGate(children: ChildrenFn) -> impl IntoView {
                 </Show>
             </Show>
         </div>
+    }
+}
+
+/// Where the cart will be, while it loads.
+#[component]
+fn CartPlaceholder() -> impl IntoView {
+    view! { <p class="loading cart-placeholder" role="status">"Loading your cart…"</p> }
+}
+
+/// `children` once the shop has priced the cart, or said why it could not. Until then the
+/// placeholder stays: drawn before, each line would grow when its picture and price arrive,
+/// and move everything below it.
+#[component]
+pub(crate) fn OncePriced(pricing: CartPricing, children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
+    view! {
+        <Show when=move || pricing.answered() fallback=CartPlaceholder>
+            {children.with_value(|c| c())}
+        </Show>
     }
 }
 
@@ -175,6 +194,12 @@ impl CartPricing {
         }
     }
 
+    /// Whether the shop has answered once. A new answer replaces the last only when it
+    /// arrives, so this stays true while the cart is priced again.
+    pub fn answered(&self) -> bool {
+        self.priced.read().is_some()
+    }
+
     /// Why the cart could not be priced, if it could not.
     pub fn load_error(&self) -> Option<AppError> {
         self.priced.get().and_then(Result::err)
@@ -202,18 +227,20 @@ fn PricedCartView() -> impl IntoView {
         ..
     } = pricing;
     view! {
-        <PricingProblem pricing/>
-        <div class="cart-layout">
-            <CartLines items checkout=false/>
-            <aside class="cart-summary" aria-label="Order summary">
-                <CouponForm coupon/>
-                <ShippingChoice items coupon/>
-                <TotalsPanel quote/>
-                <Show when=move || store.cart.read().destination().is_ok()>
-                    <p><a class="button button--block" href="/checkout">"Go to checkout"</a></p>
-                </Show>
-            </aside>
-        </div>
+        <OncePriced pricing>
+            <PricingProblem pricing/>
+            <div class="cart-layout">
+                <CartLines items checkout=false/>
+                <aside class="cart-summary" aria-label="Order summary">
+                    <CouponForm coupon/>
+                    <ShippingChoice items coupon/>
+                    <TotalsPanel quote/>
+                    <Show when=move || store.cart.read().destination().is_ok()>
+                        <p><a class="button button--block" href="/checkout">"Go to checkout"</a></p>
+                    </Show>
+                </aside>
+            </div>
+        </OncePriced>
     }
 }
 

@@ -5,21 +5,21 @@
 use super::address_formats::{AddressFormat, Part, RegionField};
 use super::draft::CheckoutDraft;
 use super::fields::{bind, SelectField, TextField};
-use crate::accounts::pages::AuthState;
 use crate::cart::pages::DestinationSelect;
 use crate::cart::store::CartStore;
 use crate::forms::FieldErrors;
 use crate::pricing::shipping::Country;
 use leptos::prelude::*;
 
-/// Who the order is for and where it goes, bound to the form as typed.
+/// Who the order is for and where it goes, bound to the form as typed. `signed_in` is the
+/// signed-in shopper's e-mail.
 #[component]
 pub(super) fn ContactAndAddress(
     draft: RwSignal<CheckoutDraft>,
     errors: RwSignal<FieldErrors>,
+    signed_in: Signal<Option<String>>,
 ) -> impl IntoView {
     let store = CartStore::expect();
-    let auth = AuthState::expect();
     let (email, set_email) = bind(draft, |d| &mut d.email);
     let (name, set_name) = bind(draft, |d| &mut d.address.name);
     let (phone, set_phone) = bind(draft, |d| &mut d.address.phone);
@@ -29,7 +29,7 @@ pub(super) fn ContactAndAddress(
         <fieldset class="panel">
             <legend>"Contact"</legend>
             <TextField name="email" label="E-mail for your confirmation" kind="email" autocomplete="email" value=email on_input=set_email errors/>
-            <Show when=move || auth.signed_in().is_none()>
+            <Show when=move || signed_in.read().is_none()>
                 <p class="note">"Checking out as a guest. Have an account? "<a href="/account/sign-in?next=/checkout">"Sign in"</a>" to see this order in your history."</p>
             </Show>
         </fieldset>

@@ -8,13 +8,16 @@ use super::draft::CheckoutDraft;
 use super::fields::{bind, TextField};
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use crate::accounts::pages::AuthState;
+use crate::address::{navigator, query_value};
 use crate::cart::model::{CartNotice, CartRequest};
 use crate::cart::pages::{
-    CartGate, CartLines, CartPricing, CouponForm, PricingProblem, ShippingChoice, TotalsPanel,
+    CartGate, CartLines, CartPricing, CouponForm, OncePriced, PricingProblem, ShippingChoice,
+    TotalsPanel,
 };
 use crate::cart::store::CartStore;
 use crate::forms::submission_key as new_submission_key;
 use crate::forms::FieldErrors;
+use crate::islands::island_or_component;
 use crate::page::{store_info, PageTitle};
 use crate::payments::card::{card_brand, card_digits};
 use crate::payments::gateway::CardEntry;
@@ -24,7 +27,6 @@ use crate::payments::stripe_js::StripeCard;
 use crate::payments::test_cards::TEST_CARDS;
 use crate::pricing::shipping::Country;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
@@ -33,10 +35,58 @@ pub fn CheckoutPage() -> impl IntoView {
         <section class="page" aria-labelledby="checkout-title">
             <h1 id="checkout-title">"Checkout"</h1>
             <noscript><p class="notice notice--error">"Checkout needs JavaScript: your cart lives in this browser."</p></noscript>
-            <CartGate>
-                <CheckoutView/>
-            </CartGate>
+            {island_or_component!(
+                view! { <Suspense fallback=crate::page::Loading>{checkout_island}</Suspense> },
+                view! { <CheckoutForApp/> },
+            )}
         </section>
+    }
+}
+
+/// The checkout on a page of the app's: the shop's terms and who is signed in are the app's.
+#[component]
+fn CheckoutForApp() -> impl IntoView {
+    let auth = AuthState::expect();
+    let signed_in = Signal::derive(move || auth.signed_in().map(|c| c.email));
+    view! {
+        <CartGate>
+            <CheckoutView signed_in/>
+        </CartGate>
+    }
+}
+
+/// The checkout's island, once the shop's terms and who is signed in are known: an island sees
+/// no context from the page around it, so they come with it.
+#[cfg(feature = "ssr")]
+fn checkout_island() -> Suspend<AnyView> {
+    use crate::page::{ErrorNotice, StoreResource};
+    let store = expect_context::<StoreResource>();
+    let auth = AuthState::expect();
+    Suspend::new(async move {
+        match (store.await, auth.customer.await) {
+            (Ok(store), Ok(customer)) => {
+                let signed_in = crate::wire::Packed(customer.map(|c| c.email));
+                view! { <CheckoutIsland store=crate::wire::Packed(store) signed_in/> }.into_any()
+            }
+            (Err(error), _) | (_, Err(error)) => view! { <ErrorNotice error/> }.into_any(),
+        }
+    })
+}
+
+/// The checkout on a page served as islands (`crate::islands`): the part of the page that runs
+/// in the browser. `signed_in` is the signed-in shopper's e-mail.
+#[cfg(any(feature = "ssr", not(feature = "split")))]
+#[island(lazy)]
+fn CheckoutIsland(
+    store: crate::wire::Packed<crate::shop::StoreInfo>,
+    signed_in: crate::wire::Packed<Option<String>>,
+) -> impl IntoView {
+    provide_context(store.0);
+    let signed_in = Signal::stored(signed_in.0);
+    view! {
+        <CartGate>
+            <CheckoutView signed_in/>
+        </CartGate>
     }
 }
 
@@ -87,10 +137,10 @@ fn this_month() -> (i32, u8) {
     }
 }
 
+/// The form and the order summary; `signed_in` is the signed-in shopper's e-mail.
 #[component]
-fn CheckoutView() -> impl IntoView {
+fn CheckoutView(signed_in: Signal<Option<String>>) -> impl IntoView {
     let store = CartStore::expect();
-    let auth = AuthState::expect();
     let pricing = CartPricing::load();
     let CartPricing {
         items,
@@ -98,8 +148,8 @@ fn CheckoutView() -> impl IntoView {
         quote,
         ..
     } = pricing;
-    let navigate = use_navigate();
-    let query = use_query_map();
+    let navigate = navigator();
+    let paypal_answer = query_value("payment");
 
     let draft = RwSignal::new(CheckoutDraft::default());
     let card = RwSignal::new(CardDetails::default());
@@ -124,11 +174,7 @@ fn CheckoutView() -> impl IntoView {
         }
         key.set(new_submission_key());
         // The PayPal page sends the shopper back with why nothing was charged.
-        if let Some(reason) = query
-            .read_untracked()
-            .get("payment")
-            .and_then(|code| DeclineReason::from_code(&code))
-        {
+        if let Some(reason) = paypal_answer().and_then(|code| DeclineReason::from_code(&code)) {
             declined.set(Some(reason));
         }
         restored.set(true);
@@ -141,9 +187,9 @@ fn CheckoutView() -> impl IntoView {
     });
     // A signed-in shopper's address is filled in for them.
     Effect::new(move |_| {
-        if let Some(customer) = auth.signed_in() {
+        if let Some(email) = signed_in.get() {
             if restored.get() && draft.read_untracked().email.is_empty() {
-                draft.update(|d| d.email = customer.email.clone());
+                draft.update(|d| d.email = email);
             }
         }
     });
@@ -259,12 +305,12 @@ fn CheckoutView() -> impl IntoView {
             }
             match result {
                 Ok(CheckoutOutcome::Placed { number }) => {
-                    navigate(&format!("/orders/{number}?placed=1"), Default::default());
+                    navigate(&format!("/orders/{number}?placed=1"));
                     store.update(|c| c.clear());
                 }
-                Ok(CheckoutOutcome::ApprovePayPal { url, .. }) => navigate(&url, Default::default()),
+                Ok(CheckoutOutcome::ApprovePayPal { url, .. }) => navigate(&url),
                 Ok(CheckoutOutcome::AwaitingPayment { number }) => {
-                    navigate(&format!("/orders/{number}"), Default::default())
+                    navigate(&format!("/orders/{number}"))
                 }
                 Ok(CheckoutOutcome::AuthenticateCard { .. }) => failure.set(Some(
                     "Your bank's confirmation could not be shown: reload the page and press Pay again. Nothing was charged.".into(),
@@ -319,28 +365,30 @@ fn CheckoutView() -> impl IntoView {
     };
 
     view! {
-        <PricingProblem pricing/>
-        <div class="checkout-layout">
-            <aside class="cart-summary checkout-summary" aria-label="Order summary">
-                <h2>"Order summary"</h2>
-                <CartLines items checkout=true/>
-                <p><a href="/cart">"Edit cart"</a></p>
-                <CouponForm coupon/>
-                <TotalsPanel quote/>
-            </aside>
-            // POST even before the page is interactive: card fields never travel in an address.
-            <form class="checkout-form form" method="post" on:submit=on_submit novalidate aria-label="Checkout">
-                <ContactAndAddress draft errors/>
-                <div class="panel">
-                    <ShippingChoice items coupon ask_destination=false/>
-                </div>
-                <PaymentFields draft card errors stripe card_error/>
-                <CartChanges changes/>
-                <PaymentDeclined declined/>
-                {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
-                <button type="submit" class="button button--block" disabled=move || paying.get() || !can_pay()>{pay_label}</button>
-            </form>
-        </div>
+        <OncePriced pricing>
+            <PricingProblem pricing/>
+            <div class="checkout-layout">
+                <aside class="cart-summary checkout-summary" aria-label="Order summary">
+                    <h2>"Order summary"</h2>
+                    <CartLines items checkout=true/>
+                    <p><a href="/cart">"Edit cart"</a></p>
+                    <CouponForm coupon/>
+                    <TotalsPanel quote/>
+                </aside>
+                // POST even before the page is interactive: card fields never travel in an address.
+                <form class="checkout-form form" method="post" on:submit=on_submit.clone() novalidate aria-label="Checkout">
+                    <ContactAndAddress draft errors signed_in/>
+                    <div class="panel">
+                        <ShippingChoice items coupon ask_destination=false/>
+                    </div>
+                    <PaymentFields draft card errors stripe card_error/>
+                    <CartChanges changes/>
+                    <PaymentDeclined declined/>
+                    {move || failure.get().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+                    <button type="submit" class="button button--block" disabled=move || paying.get() || !can_pay()>{pay_label}</button>
+                </form>
+            </div>
+        </OncePriced>
     }
 }
 

@@ -149,6 +149,8 @@ pub async fn shop_paying(
     // A built site with hashed file names, as cargo-leptos leaves it.
     std::fs::create_dir_all(dir.join("pkg")).unwrap();
     std::fs::write(dir.join("pkg/storefront.abc123.wasm"), b"\0asm").unwrap();
+    std::fs::write(dir.join("pkg/storefront.abc123.js"), b"export {};").unwrap();
+    std::fs::write(dir.join("pkg/__wasm_split.def456.js"), b"export {};").unwrap();
     let options = LeptosOptions::builder()
         .output_name("storefront")
         .site_root(dir.display().to_string())
