@@ -1,7 +1,7 @@
 //! The address bar, for islands: a page served as islands has no router in the browser, so an
 //! island that shows a new state in place records it in the history itself, and a component
 //! that runs both in an island and on a page of the app's leaves or reads the address through
-//! [`navigator`] and [`query_value`].
+//! [`navigator`] and [`query_param`].
 
 // Both below choose by bundle: the islands' bundle is the browser's build without the routes'
 // split points (`crate::islands`), and no router runs in it.
@@ -23,7 +23,7 @@ pub fn navigator() -> impl Fn(&str) + Clone + 'static {
 
 /// The query parameter `name` of the current address: the browser's in an island, the app's
 /// router's elsewhere.
-pub fn query_value(name: &'static str) -> impl Fn() -> Option<String> + Clone + 'static {
+pub fn query_param(name: &'static str) -> impl Fn() -> Option<String> + Clone + 'static {
     #[cfg(all(feature = "hydrate", not(feature = "split")))]
     {
         move || param(&query(), name)

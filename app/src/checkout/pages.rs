@@ -8,7 +8,7 @@ use super::draft::CheckoutDraft;
 use super::fields::{bind, TextField};
 use super::model::{validate_checkout, CartChange, CheckoutOutcome, CheckoutRequest, SeenPrices};
 use crate::accounts::pages::AuthState;
-use crate::address::{navigator, query_value};
+use crate::address::{navigator, query_param};
 use crate::cart::model::{CartNotice, CartRequest};
 use crate::cart::pages::{
     CartGate, CartLines, CartPricing, CouponForm, OncePriced, PricingProblem, ShippingChoice,
@@ -149,7 +149,7 @@ fn CheckoutView(signed_in: Signal<Option<String>>) -> impl IntoView {
         ..
     } = pricing;
     let navigate = navigator();
-    let paypal_answer = query_value("payment");
+    let paypal_answer = query_param("payment");
 
     let draft = RwSignal::new(CheckoutDraft::default());
     let card = RwSignal::new(CardDetails::default());
