@@ -1,11 +1,14 @@
-//! The shop's first-load pages (home, catalog, product and cart), the checkout and the help
-//! center are served as islands: the server renders the whole page, and the browser loads a
-//! small bundle of its own (the `islands` crate) that brings only the parts which run there to
-//! life: the header's cart link, the listing's filters and results, the product's picker and
-//! "Add to cart", the cart, and the checkout's form and summary. The help center's answers are text and links: only the header's islands run
-//! there. The header's islands are in the bundle itself; each page's own island is lazy
-//! (`#[island(lazy)]`), its code a chunk of the bundle fetched when it hydrates, so a page
-//! downloads no other page's island. Every other page is hydrated whole by the app's bundle
+//! The shop's first-load pages (home, catalog, product and cart), the checkout, the help center
+//! and the order pages are served as islands: the server renders the whole page, and the
+//! browser loads a small bundle of its own (the `islands` crate) that brings only the parts
+//! which run there to life: the header's cart link, the listing's filters and results, the
+//! product's picker and "Add to cart", the cart, the checkout's form and summary, and an
+//! order's problem report. The help center's answers are text and links, and an order's other
+//! forms post without scripts: only the header's islands run there. The header's islands are
+//! in the bundle itself; each page's own island is lazy (`#[island(lazy)]`), its code a chunk
+//! of the bundle fetched when it hydrates, so a page downloads no other page's island. An
+//! island inside a closed `<details>` hydrates when the details is first opened (the page's
+//! island script), so a panel most visitors never open costs them nothing. Every other page is hydrated whole by the app's bundle
 //! (`frontend`), split by route (`split.rs`), so its client-side router, forms and actions
 //! work as before.
 //!
@@ -50,6 +53,10 @@ pub fn served_as_islands(path: &str) -> bool {
     }
     if let Some(slug) = path.strip_prefix("/help/") {
         return one_segment(slug);
+    }
+    // An order (the confirmation page, the e-mails' links) and the guests' look-up.
+    if let Some(number) = path.strip_prefix("/orders/") {
+        return one_segment(number);
     }
     matches!(path, "/" | "/shop" | "/cart" | "/checkout" | "/help")
 }
@@ -99,6 +106,8 @@ mod tests {
             "/help/",
             "/help/cancel-an-order",
             "/checkout",
+            "/orders/CF-7KQ4XN2M",
+            "/orders/find",
         ] {
             assert!(served_as_islands(path), "{path}");
         }
@@ -119,6 +128,11 @@ mod tests {
             "/products/a/b",
             "/shopping",
             "/carts",
+            "/orders",
+            "/orders/",
+            "/orders/CF-1/x",
+            "/account/orders",
+            "/admin/orders/CF-7KQ4XN2M",
         ] {
             assert!(!served_as_islands(path), "{path}");
         }

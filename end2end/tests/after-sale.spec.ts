@@ -133,12 +133,21 @@ test('a guest changes the colour of an item within 12 hours; the shipping method
 
 const crack = { name: 'crack.png', mimeType: 'image/png', buffer: pngPhoto(120, 90, [180, 60, 30]) };
 
-/** Opens the problem panel on order `number`'s page. */
+/**
+ * Opens the problem panel on order `number`'s page. Its form is an island that hydrates when the
+ * panel opens: the photo picker shows once it has.
+ */
 async function openProblemPanel(page: Page, number: string) {
   await page.goto(`/orders/${number}`);
   await hydrated(page);
+  await page.waitForLoadState('networkidle');
+  const wasm = () => page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length);
+  const before = await wasm();
   const panel = page.getByTestId('problem-panel');
   await panel.getByText('Report a problem with this delivery').click();
+  await expect(panel.getByText('If they help, up to 8')).toBeVisible();
+  // Its code arrived only now.
+  expect(await wasm()).toBeGreaterThan(before);
   return panel;
 }
 
@@ -178,7 +187,6 @@ test('a shopper reports a damaged item after delivery, and support finds it in t
   await expect(panel.getByText('Tell us a little more: at least 10 characters.')).toBeVisible();
   await panel.getByLabel('Describe the problem').fill('The case arrived with a crack along the left edge.');
   // A photo of the damage goes with it (optional; the picker is the warranty form's).
-  await expect(panel.getByText('If they help, up to 8')).toBeVisible();
   await panel.getByLabel('Choose photos').setInputFiles([crack]);
   await expectAdded(page, 'crack.png');
   await expect(panel.getByLabel('Describe the problem')).toHaveValue(/crack along the left edge/);

@@ -97,9 +97,9 @@ test('back and forward walk through the filters chosen, without a page load', as
 });
 
 test('reached by the router from another page, the shop pages render and work as components', async ({ page }) => {
-  // Find my order is hydrated by the app's bundle, whose router renders the pages served as
-  // islands itself when a link leads there.
-  await page.goto('/orders/find');
+  // Sign-in is hydrated by the app's bundle, whose router renders the pages served as islands
+  // itself when a link leads there.
+  await page.goto('/account/sign-in');
   await hydrated(page);
   await markDocument(page);
   await page.getByRole('contentinfo').getByRole('link', { name: 'All products' }).click();

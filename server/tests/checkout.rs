@@ -129,6 +129,90 @@ fn an_orders_change_window_runs_on_the_shops_clock() {
     });
 }
 
+/// The order's page is served as islands, so its forms post without scripts: a change comes
+/// back to the page saying so, a refused one with the reason, and either way the page is the
+/// order as it now is.
+#[test]
+fn an_order_changed_by_a_plain_form_comes_back_to_its_page() {
+    on_shared_runtime(async {
+        let shop = shop().await;
+        let card =
+            app::payments::gateway::PaymentChoice::Card(app::payments::gateway::CardDetails {
+                number: "4242 4242 4242 4242".into(),
+                expiry: "12/35".into(),
+                cvc: "123".into(),
+            });
+        let (outcome, grant) = guest_checkout(&shop, card).await;
+        let CheckoutOutcome::Placed { number } = outcome else {
+            panic!("{outcome:?}")
+        };
+        let grant = grant.expect("the checkout's grant");
+        let page = format!("/orders/{number}");
+        let offer = answer::<ChangeOffer>(
+            &shop,
+            script_post(
+                path_of::<app::orders::api::OrderChangeOffer>(),
+                &format!("number={number}"),
+                "192.0.2.75",
+                Some(&grant),
+            ),
+        )
+        .await
+        .unwrap();
+        let ChangeOffer::Open { choices, .. } = offer else {
+            panic!("{offer:?}")
+        };
+        let (to, label) = choices[0].alternatives[0].clone();
+        let change = |to: &str| {
+            Request::post(path_of::<app::orders::api::ChangeOrderItem>())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html")
+                .header(header::ORIGIN, SHOP)
+                .header(header::REFERER, format!("{SHOP}{page}"))
+                .header(header::COOKIE, &grant)
+                .header("x-forwarded-for", "192.0.2.75")
+                .body(Body::from(format!(
+                    "number={number}&sku=GRP-MIDBLA&to={to}"
+                )))
+                .unwrap()
+        };
+        let page_at = |location: String| {
+            Request::get(location.trim_start_matches(SHOP))
+                .header(header::COOKIE, &grant)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let location = |headers: &axum::http::HeaderMap| {
+            headers[header::LOCATION].to_str().unwrap().to_owned()
+        };
+
+        // The item as it is: refused, and the page says why.
+        let (status, headers, _) = get_with(&shop, change("GRP-MIDBLA")).await;
+        assert_eq!(status, StatusCode::FOUND);
+        let back = location(&headers);
+        assert!(back.contains(&page) && back.contains("__err="), "{back}");
+        let (status, _, html) = get_with(&shop, page_at(back)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("This is the item as it is now"), "{html}");
+        assert!(!html.contains("Item changed."));
+
+        // Another variant: changed, and the page loaded again says so.
+        let (status, headers, _) = get_with(&shop, change(&to)).await;
+        assert_eq!(status, StatusCode::FOUND);
+        let back = location(&headers);
+        assert_eq!(back, format!("{page}?changed=1"));
+        let (status, _, html) = get_with(&shop, page_at(back)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Item changed. We"), "{html}");
+        assert!(
+            html.contains(&label),
+            "the new variant on the page: {label}"
+        );
+        // Served as islands: none of them is the order's own until a panel is opened.
+        assert!(html.contains(r#", "pkg", "islands""#));
+    });
+}
+
 /// The private link in the e-mails opens a guest's order on any device and lets that browser
 /// keep seeing it; a wrong or expired key opens nothing; an account's order asks its owner to
 /// sign in.

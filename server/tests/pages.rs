@@ -84,6 +84,8 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
             "/checkout",
             "/help",
             "/help/cancel-an-order",
+            "/orders/find",
+            "/orders/CF-23456789",
         ] {
             let (status, _, html) = get(&shop, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
@@ -123,7 +125,7 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
         );
         assert!(html.contains("&quot;signed_in&quot;:"), "its props");
 
-        for path in ["/search", "/account/sign-in", "/orders/find"] {
+        for path in ["/search", "/account/sign-in", "/account/orders"] {
             let (status, _, html) = get(&shop, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(bundle_of(&html), (Some("storefront"), false), "{path}");

@@ -18,16 +18,7 @@ pub fn needs_correcting(
     errors: FieldErrors,
     typed: &[(&str, &str)],
 ) -> Result<FormResult, AppError> {
-    let plain_form = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|accept| accept.to_str().ok())
-                .map(|accept| accept.contains("text/html"))
-        })
-        .unwrap_or(false);
-    if plain_form {
+    if plain_form_post() {
         Err(AppError::NeedsCorrecting(FormCorrections {
             errors,
             typed: typed
@@ -38,6 +29,21 @@ pub fn needs_correcting(
     } else {
         Ok(FormResult::Invalid(errors))
     }
+}
+
+/// Whether the request being answered is a form posted without scripts: its answer is the
+/// next page, not a value.
+#[cfg(feature = "ssr")]
+pub fn plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false)
 }
 
 /// `needs_correcting` for messages gathered as (field, message) pairs.
@@ -86,7 +92,7 @@ impl FormState {
     }
 
     /// What was typed in `field` before a plain form post came back.
-    fn typed(&self, field: &str) -> Option<String> {
+    pub fn typed(&self, field: &str) -> Option<String> {
         self.typed
             .read()
             .iter()

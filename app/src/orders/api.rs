@@ -16,7 +16,7 @@ use {
     },
     crate::accounts::model::Email,
     crate::client::client_address,
-    crate::forms::{needs_correcting, FieldErrors},
+    crate::forms::{needs_correcting, plain_form_post, FieldErrors},
     crate::identity::session::{caller, require_customer},
     crate::shop::{server_state, ServerState},
     crate::throttle,
@@ -118,6 +118,9 @@ pub async fn order_change_offer(
     }
 }
 
+/// The query parameter of an order's page loaded after an item was changed by a plain form post.
+pub const ITEM_CHANGED: &str = "changed";
+
 /// The shopper swaps item `sku` of their order for variant `to` (see `changes`).
 #[server(output = Postcard)]
 pub async fn change_order_item(
@@ -129,7 +132,13 @@ pub async fn change_order_item(
     let number = shoppers_order(&state, &number).await?;
     let now = state.clock.unix();
     match changes::change_item(&state, &number, &sku, &to, now).await {
-        Ok(()) => Ok(FormResult::Done),
+        Ok(()) => {
+            // Posted without scripts, the order's page is loaded again and says so itself.
+            if plain_form_post() {
+                leptos_axum::redirect(&format!("/orders/{number}?{ITEM_CHANGED}=1"));
+            }
+            Ok(FormResult::Done)
+        }
         Err(changes::ChangeError::Refused(why)) => {
             needs_correcting(FieldErrors::single("to", &why), &[])
         }

@@ -3,6 +3,7 @@
 
 use super::api::{
     get_order, order_change_offer, order_history, CancelOrder, ChangeOrderItem, FindOrder,
+    ITEM_CHANGED,
 };
 use super::changes::{ChangeChoice, ChangeOffer};
 use super::model::{OrderDetail, OrderHistoryPage, StaffStep};
@@ -12,6 +13,7 @@ use super::windows::PROBLEM_REPORT_BUSINESS_DAYS;
 use crate::checkout::model::PaymentSummary;
 use crate::error::AppError;
 use crate::forms::{query_value, Field, FormFailure, FormResult, FormState, TextArea};
+use crate::islands::island_or_component;
 use crate::local_time::{format_day, format_time};
 use crate::page::{set_http_status, ErrorNotice, Loading, PageTitle};
 use crate::photos::picker::{new_draft, OptionalPhotos};
@@ -28,6 +30,7 @@ pub fn OrderPage() -> impl IntoView {
     let query = use_query_map();
     let number = move || params.read().get("number").unwrap_or_default();
     let just_placed = move || query.read().get("placed").as_deref() == Some("1");
+    let changed = move || query.read().get(ITEM_CHANGED).as_deref() == Some("1");
     let cancel = ServerAction::<CancelOrder>::new();
     let change = ServerAction::<ChangeOrderItem>::new();
     let key = move || query.read().get("key");
@@ -72,7 +75,7 @@ pub fn OrderPage() -> impl IntoView {
                 })}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        offer.await.ok().map(|offer| view! { <ChangePanel number=number() offer change/> })
+                        offer.await.ok().map(|offer| view! { <ChangePanel number=number() offer change changed=changed()/> })
                     })}
                 </Suspense>
             </Suspense>
@@ -124,13 +127,20 @@ fn ticket_about(number: &str, topic: &str) -> String {
 }
 
 /// Swapping an item for another variant while the policy allows it, or why it no longer can.
+/// `changed`: the page was loaded after an item was changed by a form posted without scripts.
 #[component]
 fn ChangePanel(
     number: String,
     offer: ChangeOffer,
     change: ServerAction<ChangeOrderItem>,
+    changed: bool,
 ) -> impl IntoView {
     let form = FormState::new(move || change.value().get());
+    // A refused change comes back with the panel open, its reason beside the choice.
+    let refused = change
+        .value()
+        .get_untracked()
+        .is_some_and(|answer| !matches!(answer, Ok(FormResult::Done)));
     let (until, choices) = match offer {
         ChangeOffer::Closed(why) => {
             return view! {
@@ -149,10 +159,10 @@ fn ChangePanel(
     view! {
         // Outside the panel, which is drawn closed again once the order is read back.
         <p role="status" data-testid="change-done">
-            {move || matches!(change.value().get(), Some(Ok(FormResult::Done)))
+            {move || (changed || matches!(change.value().get(), Some(Ok(FormResult::Done))))
                 .then_some("Item changed. We've e-mailed you the new details.")}
         </p>
-        <details class="panel" data-testid="change-panel">
+        <details class="panel" data-testid="change-panel" open=refused>
             <summary>"Change an item"</summary>
             <p>{format!("Until {} you can change an item's phone model, type or colour to another in stock at the same price. The shipping method cannot be changed.", format_time(until))}</p>
             {if changeable.is_empty() {
@@ -188,14 +198,39 @@ fn ChangePanel(
     .into_any()
 }
 
-/// Reporting a lost or late package (shipped), or a problem after delivery (within the
-/// report window; the server refuses later reports and says why).
+/// What can be reported about `order` now, and what the panel says about it: a lost or late
+/// package once shipped, a problem after delivery within the report window (the server
+/// refuses later reports and says why).
+fn problems_to_report(order: &OrderDetail) -> Option<(Vec<DeliveryProblem>, String)> {
+    match (order.status, order.report_deadline) {
+        (OrderStatus::Shipped, _) => Some((
+            vec![DeliveryProblem::LostOrDelayed],
+            "Tell us if your package seems lost or is late; we look into it with the carrier.".to_owned(),
+        )),
+        (OrderStatus::Delivered, Some(deadline)) => Some((
+            DeliveryProblem::ALL.into_iter().filter(|k| k.after_delivery()).collect(),
+            format!(
+                "Report a damaged item, wrong or missing items, or a package you did not receive within {PROBLEM_REPORT_BUSINESS_DAYS} business days of delivery (until {}).",
+                format_time(deadline)
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Reporting a problem with the delivery, in a panel that opens. On a page served as islands
+/// the form is an island in that panel, so its code (and the photo picker's) loads only for a
+/// shopper who opens it.
 #[component]
 fn ProblemPanel(order: OrderDetail) -> impl IntoView {
-    let report = ServerAction::<ReportDeliveryProblem>::new();
-    let form = FormState::new(move || report.value().get());
-    let draft = new_draft();
-    let error = Signal::derive(move || form.errors.read().get("photos"));
+    let Some((kinds, note)) = problems_to_report(&order) else {
+        return ().into_any();
+    };
+    // A report posted without scripts and refused comes back with its panel open.
+    let earlier = ServerAction::<ReportDeliveryProblem>::new()
+        .value()
+        .get_untracked();
+    let open = earlier.is_some();
     // The photo picker loads when the panel is first opened.
     let opened = RwSignal::new(false);
     let on_toggle = move |_| {
@@ -203,43 +238,69 @@ fn ProblemPanel(order: OrderDetail) -> impl IntoView {
             opened.set(true);
         }
     };
-    let (kinds, note) = match (order.status, order.report_deadline) {
-        (OrderStatus::Shipped, _) => (
-            vec![DeliveryProblem::LostOrDelayed],
-            "Tell us if your package seems lost or is late; we look into it with the carrier.".to_owned(),
-        ),
-        (OrderStatus::Delivered, Some(deadline)) => (
-            DeliveryProblem::ALL.into_iter().filter(|k| k.after_delivery()).collect(),
-            format!(
-                "Report a damaged item, wrong or missing items, or a package you did not receive within {PROBLEM_REPORT_BUSINESS_DAYS} business days of delivery (until {}).",
-                format_time(deadline)
-            ),
-        ),
-        _ => return ().into_any(),
-    };
+    let number = order.number;
     view! {
-        <details class="panel" data-testid="problem-panel" on:toggle=on_toggle>
+        <details class="panel" data-testid="problem-panel" open=open on:toggle=on_toggle>
             <summary>"Report a problem with this delivery"</summary>
             <p>{note}</p>
-            <ActionForm action=report attr:class="form" attr:novalidate=true>
-                <input type="hidden" name="number" value=order.number.clone()/>
-                <div class="field">
-                    <label for="problem-kind">"What happened"</label>
-                    <select id="problem-kind" name="problem">
-                        {kinds.into_iter().map(|k| view! { <option value=k.slug()>{k.label()}</option> }).collect_view()}
-                    </select>
-                    <p class="field-error" role="alert" data-testid="problem-error">{move || form.errors.read().get("problem")}</p>
-                </div>
-                <TextArea id="problem-description" name="description" label="Describe the problem" rows=4 max=MESSAGE_MAX form/>
-                <input type="hidden" name="draft" prop:value=move || draft.get()/>
-                <OptionalPhotos draft error wanted=opened.into()/>
-                <noscript><p class="hint">"Adding photos needs JavaScript; without them, describe what you see and we will ask if we need a picture."</p></noscript>
-                <FormFailure form/>
-                <button type="submit" class="button" disabled=move || report.pending().get()>"Send report"</button>
-            </ActionForm>
+            {island_or_component!(
+                view! { <ProblemReportIsland number kinds=wire::Packed(kinds) earlier=wire::Packed(earlier)/> },
+                view! { <ProblemReport number kinds earlier wanted=opened.into()/> },
+            )}
         </details>
     }
     .into_any()
+}
+
+/// The problem report's form on a page served as islands. It hydrates when its panel opens,
+/// so the photo picker is wanted from then on. `earlier`: the answer to a report posted
+/// without scripts, which an island cannot read from the page around it.
+#[cfg(any(feature = "ssr", not(feature = "split")))]
+#[island(lazy)]
+fn ProblemReportIsland(
+    number: String,
+    kinds: wire::Packed<Vec<DeliveryProblem>>,
+    earlier: wire::Packed<Option<Result<FormResult, AppError>>>,
+) -> impl IntoView {
+    let wanted = RwSignal::new(false);
+    Effect::new(move |_| wanted.set(true));
+    view! { <ProblemReport number kinds=kinds.0 earlier=earlier.0 wanted=wanted.into()/> }
+}
+
+/// What happened, in the shopper's words, with photos if they help.
+#[component]
+fn ProblemReport(
+    number: String,
+    kinds: Vec<DeliveryProblem>,
+    earlier: Option<Result<FormResult, AppError>>,
+    wanted: Signal<bool>,
+) -> impl IntoView {
+    let report = ServerAction::<ReportDeliveryProblem>::new();
+    let form = FormState::new(move || report.value().get().or_else(|| earlier.clone()));
+    let draft = new_draft();
+    let error = Signal::derive(move || form.errors.read().get("photos"));
+    let chosen = form.typed("problem");
+    view! {
+        <ActionForm action=report attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="number" value=number/>
+            <div class="field">
+                <label for="problem-kind">"What happened"</label>
+                <select id="problem-kind" name="problem">
+                    {kinds.into_iter().map(|k| {
+                        let selected = chosen.as_deref() == Some(k.slug());
+                        view! { <option value=k.slug() selected=selected>{k.label()}</option> }
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert" data-testid="problem-error">{move || form.errors.read().get("problem")}</p>
+            </div>
+            <TextArea id="problem-description" name="description" label="Describe the problem" rows=4 max=MESSAGE_MAX form/>
+            <input type="hidden" name="draft" prop:value=move || draft.get()/>
+            <OptionalPhotos draft error wanted/>
+            <noscript><p class="hint">"Adding photos needs JavaScript; without them, describe what you see and we will ask if we need a picture."</p></noscript>
+            <FormFailure form/>
+            <button type="submit" class="button" disabled=move || report.pending().get()>"Send report"</button>
+        </ActionForm>
+    }
 }
 
 /// Cancelling while the policy allows it (a second step confirms, without scripts too), or why

@@ -16,6 +16,13 @@
 					const children = [];
 					const id = node.dataset.component || null;
 
+					// An island in a closed <details> hydrates when it is first opened: a panel
+					// most visitors never open costs them no download.
+					const closed = node.closest('details:not([open])');
+					if (closed) {
+						closed.addEventListener('toggle', () => traverse(node), { once: true });
+						return;
+					}
 					await hydrateIsland(node, id, mod);
 					
 					for(const child of node.children) {
