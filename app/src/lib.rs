@@ -57,9 +57,7 @@ pub mod sitemap;
 pub mod tokens;
 
 use accounts::pages::AuthState;
-use cart::pages::CartPage;
 use cart::store::CartStore;
-use catalog::pages::{CatalogListing, HomePage, ProductPage};
 use layout::{PageFooter, PageHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -164,10 +162,10 @@ pub fn App() -> impl IntoView {
             <PageHeader/>
             <main id="main" tabindex="-1" node_ref=main>
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/shop") view=CatalogListing ssr=SsrMode::Async/>
-                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view={Lazy::<split::Home>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/shop") view={Lazy::<split::Catalog>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:slug") view={Lazy::<split::Product>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view={Lazy::<split::Cart>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/help") view={Lazy::<split::Help>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/help/:slug") view={Lazy::<split::HelpAnswer>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/search") view={Lazy::<split::Search>::new()} ssr=SsrMode::Async/>

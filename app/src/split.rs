@@ -1,6 +1,8 @@
-//! Pages a first visit does not need. Each one's code is split out of the main WebAssembly
-//! bundle (`cargo leptos build --split`) and loads when the page is first visited, so the
-//! shopper's first load carries only home, catalog, product and cart.
+//! The app's pages, each split out of the app's main WebAssembly bundle (`cargo leptos build
+//! --split`) and loaded when the app's router first draws it. A first visit to the home,
+//! catalog, product, cart, checkout, help or order pages is served as islands (`islands`), so
+//! the app's bundle draws those only when its router follows a link to them: they are split
+//! too, and the main bundle every other page loads carries none of them.
 //!
 //! Every page added for staff, after-sale, warranty or affiliates belongs here too.
 
@@ -57,6 +59,14 @@ fn split_page(page: AnyView) -> AnyView {
 }
 
 split_pages! {
+    /// `/`
+    Home => crate::catalog::pages::HomePage;
+    /// `/shop`
+    Catalog => crate::catalog::pages::CatalogListing;
+    /// `/products/:slug`
+    Product => crate::catalog::pages::ProductPage;
+    /// `/cart`
+    Cart => crate::cart::pages::CartPage;
     /// `/help`
     Help => crate::help::pages::HelpPage;
     /// `/help/:slug`

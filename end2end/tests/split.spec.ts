@@ -5,6 +5,7 @@
 // error, an error in the console, or an interaction that reloads the page or does nothing.
 import { expect, type Page } from '@playwright/test';
 import {
+  colourSwatch,
   expectSameDocument,
   fillContactAndAddress,
   hydrated,
@@ -92,6 +93,27 @@ const followLink = (name: string, heading: string) => async (page: Page) => {
 };
 
 const pages: SplitPage[] = [
+  { path: '/', heading: 'Protection that fits. Made by us.', islands: true, interact: followLink('Shop all products', 'All products') },
+  {
+    path: '/shop',
+    heading: 'All products',
+    islands: true,
+    interact: async (page) => {
+      await page.getByLabel('Category').selectOption('screen-protectors');
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Screen protectors');
+    },
+  },
+  {
+    path: '/products/signature-case',
+    heading: 'Signature Case',
+    islands: true,
+    interact: async (page) => {
+      await page.getByLabel('Case type').selectOption('Slim');
+      await colourSwatch(page, 'Ocean Blue').check();
+      await expect(page.getByTestId('price')).toHaveText('$24.99');
+    },
+  },
+  { path: '/cart', heading: 'Your cart', islands: true, interact: followLink('Browse products', 'All products') },
   { path: '/help', heading: 'Help center', islands: true, interact: followLink('Which countries do you ship to?', 'Which countries do you ship to?') },
   {
     path: '/help/cancel-an-order',
