@@ -212,9 +212,23 @@ test('a shopper reports a shipped package as lost, answers with a photo, and sup
   test.slow();
   await savedCart(page, [['GRP-MIDBLA', 1]]);
   await openCheckout(page);
-  const number = await payByCard(page, uniqueEmail('lost'));
+  const shopper = uniqueEmail('lost');
+  const number = await payByCard(page, shopper);
   const staff = await adminPage(browser, 'shipper');
   await shipOrder(staff, number);
+
+  // Before (or without) its script, the report posts as a plain form: one that needs more
+  // comes back with its panel open, the reason and what was typed.
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noScript.newPage();
+  await plain.goto(await orderLink(shopper, number));
+  const plainPanel = plain.getByTestId('problem-panel');
+  await plainPanel.getByText('Report a problem with this delivery').click();
+  await plainPanel.getByLabel('Describe the problem').fill('Late');
+  await plainPanel.getByRole('button', { name: 'Send report' }).click();
+  await expect(plainPanel.getByText('Tell us a little more: at least 10 characters.')).toBeVisible();
+  await expect(plainPanel.getByLabel('Describe the problem')).toHaveValue('Late');
+  await noScript.close();
 
   const panel = await openProblemPanel(page, number);
   await expect(page.getByTestId('tracking')).toContainText('JD014600003828');

@@ -125,7 +125,7 @@ fn first_load_pages_load_the_islands_and_the_rest_the_app() {
         );
         assert!(html.contains("&quot;signed_in&quot;:"), "its props");
 
-        for path in ["/search", "/account/sign-in", "/account/orders"] {
+        for path in ["/search", "/account/sign-in", "/account/sign-up"] {
             let (status, _, html) = get(&shop, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert_eq!(bundle_of(&html), (Some("storefront"), false), "{path}");
