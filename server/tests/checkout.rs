@@ -129,6 +129,15 @@ fn an_orders_change_window_runs_on_the_shops_clock() {
     });
 }
 
+/// The test gateway's card that is always accepted.
+fn test_card() -> app::payments::gateway::PaymentChoice {
+    app::payments::gateway::PaymentChoice::Card(app::payments::gateway::CardDetails {
+        number: "4242 4242 4242 4242".into(),
+        expiry: "12/35".into(),
+        cvc: "123".into(),
+    })
+}
+
 /// The order's page is served as islands, so its forms post without scripts: a change comes
 /// back to the page saying so, a refused one with the reason, and either way the page is the
 /// order as it now is.
@@ -136,12 +145,7 @@ fn an_orders_change_window_runs_on_the_shops_clock() {
 fn an_order_changed_by_a_plain_form_comes_back_to_its_page() {
     on_shared_runtime(async {
         let shop = shop().await;
-        let card =
-            app::payments::gateway::PaymentChoice::Card(app::payments::gateway::CardDetails {
-                number: "4242 4242 4242 4242".into(),
-                expiry: "12/35".into(),
-                cvc: "123".into(),
-            });
+        let card = test_card();
         let (outcome, grant) = guest_checkout(&shop, card).await;
         let CheckoutOutcome::Placed { number } = outcome else {
             panic!("{outcome:?}")
@@ -223,12 +227,7 @@ fn an_emailed_order_link_opens_the_order_on_another_device() {
     use app::orders::model::OrderDetail;
     on_shared_runtime(async {
         let shop = shop().await;
-        let card =
-            app::payments::gateway::PaymentChoice::Card(app::payments::gateway::CardDetails {
-                number: "4242 4242 4242 4242".into(),
-                expiry: "12/35".into(),
-                cvc: "123".into(),
-            });
+        let card = test_card();
         let (outcome, _) = guest_checkout(&shop, card.clone()).await;
         let CheckoutOutcome::Placed { number } = outcome else {
             panic!("{outcome:?}")
